@@ -1,0 +1,1 @@
+"""Reading and writing workbooks: file.py with openpyxl, live.py inside Excel."""

@@ -1,0 +1,391 @@
+"""A loaded network: typed frames, one per sheet, with link endpoints resolved.
+
+`build(raw)` turns the cell values of either reader into a `Network`. Cells
+that cannot be understood (a date that is not a date) are kept as `problems`
+for the checks to report; reading never fails on odd data, only on a
+workbook that lacks a sheet or column it needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from peermap_xl import schema
+from peermap_xl.book.raw import RawBook, RawTable
+from peermap_xl.errors import WorkbookError
+
+_DATE_FORMATS = (
+    "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y", "%d.%m.%y",
+    "%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%d %B %y", "%d %b %y",
+    "%B %d %Y", "%b %d %Y",
+)
+_MAX_SERIAL = 2958465  # 31/12/9999
+_ID = re.compile(r"^\s*([A-Za-z]+)\s*0*(\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A cell whose value could not be read as its column's kind."""
+
+    sheet: str
+    row: int
+    column: str
+    kind: str  # schema.DATE or schema.WHOLE_NUMBER
+    value: str  # as typed; never put into logs
+
+
+@dataclass
+class Network:
+    source: str
+    settings: dict[str, object]  # Network fields by key: settings["stale_after_days"]
+    frames: dict[str, pd.DataFrame]  # by sheet name
+    lists: dict[str, tuple[str, ...]]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def subjects(self) -> pd.DataFrame:
+        return self.frames[schema.SUBJECTS.name]
+
+    @property
+    def contexts(self) -> pd.DataFrame:
+        return self.frames[schema.CONTEXTS.name]
+
+    @property
+    def links(self) -> pd.DataFrame:
+        return self.frames[schema.LINKS.name]
+
+    @property
+    def contacts(self) -> pd.DataFrame:
+        return self.frames[schema.CONTACTS.name]
+
+    @property
+    def gaps(self) -> pd.DataFrame:
+        return self.frames[schema.GAPS.name]
+
+    @property
+    def actions(self) -> pd.DataFrame:
+        return self.frames[schema.ACTIONS.name]
+
+    @property
+    def sessions(self) -> pd.DataFrame:
+        return self.frames[schema.SESSIONS.name]
+
+    @property
+    def direct_work(self) -> pd.DataFrame:
+        return self.frames[schema.DIRECT_WORK.name]
+
+    def resolve(self, ref: object) -> list[str]:
+        """The IDs of the subjects and contexts that `ref` (an ID or exact name) names."""
+        return _resolver(self.subjects, self.contexts)(ref)
+
+
+# --- typing cell values --------------------------------------------------
+
+
+def clean_text(value: object) -> str | None:
+    """Text with stray spaces removed; None for a blank cell."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        value = value.strftime("%d/%m/%Y")
+    text = " ".join(str(value).replace("\u00a0", " ").split())
+    return text or None
+
+
+def parse_date(value: object, epoch: dt.datetime = dt.datetime(1899, 12, 30)) -> dt.date | None:
+    """A date from a date cell, an Excel serial number, or UK text ("03/04/2026" is 3 April).
+
+    Returns None for a blank cell; raises ValueError for anything else that is not a date.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        if not 1 <= value <= _MAX_SERIAL:
+            raise ValueError(value)
+        return (epoch + dt.timedelta(days=int(value))).date()
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = text.replace(",", "")
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)  # "3rd April 2026"
+    text = text.split(" 00:00")[0]
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def parse_whole_number(value: object) -> int | None:
+    """A whole number from a number cell or from text ("15", " 15 ", "15.0")."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(value)
+    text = clean_text(value)
+    if text is None:
+        return None
+    number = float(text.replace(",", ""))  # ValueError for words
+    if not number.is_integer():
+        raise ValueError(text)
+    return int(number)
+
+
+def canonical_choice(text: str | None, values: tuple[str, ...], coded: bool = False) -> str | None:
+    """The list's own spelling of `text` ("anecdotal" -> "Anecdotal", "3" -> "3 Not reliable").
+
+    A value not on the list is returned as typed, for the checks to report.
+    """
+    if text is None:
+        return None
+    folded = text.casefold()
+    for item in values:
+        if item.casefold() == folded:
+            return item
+    if coded:
+        code = folded.split()[0]
+        for item in values:
+            if item.split()[0].casefold() == code:
+                return item
+    return text
+
+
+def split_list(text: str | None) -> tuple[str, ...]:
+    """ "S01; Male B ;" -> ("S01", "Male B")."""
+    if text is None:
+        return ()
+    return tuple(part.strip() for part in re.split(r"[;\n]", text) if part.strip())
+
+
+def normalise_id(text: str | None) -> str | None:
+    """ "s1" -> "S1", " S01 " -> "S01": IDs compare upper-case, without spaces."""
+    if text is None:
+        return None
+    return "".join(text.split()).upper()
+
+
+# --- building the network ------------------------------------------------
+
+
+def build(raw: RawBook) -> Network:
+    """Type the cell values of a workbook into a Network."""
+    problems: list[Problem] = []
+    lists = _lists(raw.tables.get(schema.LISTS_SHEET))
+    frames = {}
+    for sheet in schema.DATA_SHEETS:
+        table = raw.tables.get(sheet.name)
+        if table is None:
+            if sheet.required:
+                raise WorkbookError(f"{raw.source} has no '{sheet.name}' sheet. Copy it from a new "
+                                    f"workbook (peermap new) with its header row, then try again.")
+            table = RawTable(sheet=sheet.name, headers=[], rows=[])
+        frames[sheet.name] = _frame(raw, sheet, table, lists, problems)
+    _resolve_endpoints(frames)
+    settings = _settings(raw, lists, problems)
+    return Network(source=raw.source, settings=settings, frames=frames, lists=lists, problems=problems)
+
+
+def _lists(table: RawTable | None) -> dict[str, tuple[str, ...]]:
+    """The drop-down lists, as the team has extended them on the Lists sheet."""
+    lists = dict(schema.LISTS)
+    if table is None:
+        return lists
+    columns = {schema.normalise_header(h): i for i, h in enumerate(table.headers) if h}
+    for key in schema.LISTS:
+        i = columns.get(schema.normalise_header(key))
+        if i is None:
+            continue
+        values = [clean_text(values[i]) for _, values in table.rows]
+        values = tuple(dict.fromkeys(v for v in values if v))
+        if values:
+            lists[key] = values
+    return lists
+
+
+def _column_positions(raw: RawBook, sheet: schema.Sheet, table: RawTable) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for i, header in enumerate(table.headers):
+        if header:
+            positions.setdefault(schema.normalise_header(header), i)
+    if table.rows or table.headers:
+        for col in sheet.columns:
+            if col.required and schema.normalise_header(col.header) not in positions:
+                raise WorkbookError(
+                    f"{raw.source}: the '{table.sheet}' sheet has no '{col.header}' column. "
+                    f"Add it to the header row (row 1 of the table), then try again.")
+    return positions
+
+
+def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) -> pd.DataFrame:
+    positions = _column_positions(raw, sheet, table)
+    records = []
+    for row_number, values in table.rows:
+        record = {"row": row_number}
+        for col in sheet.all_columns:
+            i = positions.get(schema.normalise_header(col.header))
+            value = values[i] if i is not None and i < len(values) else None
+            record[col.key] = _typed(value, col, raw, lists, problems, table.sheet, row_number)
+        records.append(record)
+    columns = ["row"] + [col.key for col in sheet.all_columns]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for col in sheet.all_columns:
+        if col.kind == schema.DATE:
+            frame[col.key] = pd.to_datetime(frame[col.key])
+        elif col.kind == schema.WHOLE_NUMBER:
+            frame[col.key] = frame[col.key].astype("Int64")
+    frame["row"] = frame["row"].astype("int64")
+    if sheet.id_prefix:
+        _fill_ids(frame, sheet.id_prefix)
+    return frame
+
+
+def _typed(value, col: schema.Column, raw: RawBook, lists, problems, sheet_name: str, row: int):
+    if col.kind in (schema.DATE, schema.WHOLE_NUMBER):
+        try:
+            if col.kind == schema.DATE:
+                return parse_date(value, raw.epoch)
+            return parse_whole_number(value)
+        except (ValueError, OverflowError):
+            problems.append(Problem(sheet_name, row, col.header, col.kind, str(value)))
+            return None
+    text = clean_text(value)
+    if col.kind == schema.ID:
+        return normalise_id(text)
+    if col.kind == schema.CHOICE and col.list:
+        return canonical_choice(text, lists[col.list], col.list in schema.CODED_LISTS)
+    if col.kind == schema.CHOICES:
+        return tuple(canonical_choice(t, lists[col.list]) for t in split_list(text))
+    if col.kind == schema.REFS:
+        return split_list(text)
+    return text
+
+
+def _fill_ids(frame: pd.DataFrame, prefix: str) -> None:
+    """Number the rows whose ID was left blank, after the highest ID in use."""
+    blank = frame["id"].isna()
+    frame["auto_id"] = blank
+    if not blank.any():
+        return
+    used = [int(m.group(2)) for text in frame["id"].dropna()
+            if (m := _ID.match(text)) and m.group(1).upper() == prefix]
+    width = max([2] + [len(m.group(2)) for text in frame["id"].dropna()
+                       if (m := re.match(rf"^{prefix}(\d+)$", text))])
+    start = max(used, default=0) + 1
+    new_ids = [f"{prefix}{n:0{width}d}" for n in range(start, start + int(blank.sum()))]
+    frame.loc[blank, "id"] = new_ids
+
+
+def _resolver(subjects: pd.DataFrame, contexts: pd.DataFrame):
+    by_id: dict[str, list[str]] = {}
+    by_name: dict[str, list[str]] = {}
+    for frame in (subjects, contexts):
+        for record_id, name in zip(frame["id"], frame["name"]):
+            if isinstance(record_id, str):
+                by_id.setdefault(record_id, []).append(record_id)
+                if isinstance(name, str):
+                    by_name.setdefault(name.casefold(), []).append(record_id)
+
+    def resolve(ref: object) -> list[str]:
+        text = clean_text(ref)
+        if text is None:
+            return []
+        return list(dict.fromkeys(by_id.get(normalise_id(text), []) + by_name.get(text.casefold(), [])))
+
+    return resolve
+
+
+def _resolve_endpoints(frames: dict[str, pd.DataFrame]) -> None:
+    """Add from_id/to_id to Links, young_person_id to Direct work: the one record named, or None."""
+    resolve = _resolver(frames[schema.SUBJECTS.name], frames[schema.CONTEXTS.name])
+
+    def single(ref):
+        matches = resolve(ref)
+        return matches[0] if len(matches) == 1 else None
+
+    links = frames[schema.LINKS.name]
+    links["from_id"] = [single(ref) for ref in links["from"]]
+    links["to_id"] = [single(ref) for ref in links["to"]]
+    direct = frames[schema.DIRECT_WORK.name]
+    direct["young_person_id"] = [single(ref) for ref in direct["young_person"]]
+
+
+def _settings(raw: RawBook, lists, problems) -> dict[str, object]:
+    """The Network table's values, typed, with the contract's defaults for blanks."""
+    values: dict[str, tuple[int, object]] = {}
+    table = raw.tables.get(schema.NETWORK)
+    if table is not None:
+        columns = {schema.normalise_header(h): i for i, h in enumerate(table.headers) if h}
+        field_col, value_col = columns.get("field", 0), columns.get("value", 1)
+        for row, cells in table.rows:
+            if max(field_col, value_col) < len(cells) and cells[field_col] is not None:
+                values[schema.normalise_header(cells[field_col])] = (row, cells[value_col])
+    settings: dict[str, object] = {}
+    for fld in schema.NETWORK_FIELDS:
+        row, value = values.get(schema.normalise_header(fld.name), (0, None))
+        column = schema.Column(fld.name, fld.kind, fld.list)
+        typed = _typed(value, column, raw, lists, problems, schema.NETWORK, row)
+        if typed in (None, ()):
+            typed = fld.default if fld.kind != schema.CHOICES else ()
+        settings[fld.key] = typed
+    return settings
+
+
+_PLURALS = {"Young person": "young people", "Adult": "adults", "Unknown": "unknown"}
+
+
+def summary(network: Network) -> list[str]:
+    """A few lines of counts, safe to print: no names of people."""
+    s = network.settings
+
+    def active(frame):
+        return frame[frame["status"].fillna("Active") != "Removed"]
+
+    def counts(series, order) -> str:
+        tally = series.fillna("not recorded").value_counts()
+        known = (*order, "not recorded")
+        parts = [f"{int(tally[k])} {_PLURALS.get(k, k.lower())}" for k in known if k in tally]
+        parts += [f"{int(n)} other" for k, n in tally.items() if k not in known]
+        return ", ".join(parts)
+
+    subjects, contexts, links = active(network.subjects), active(network.contexts), network.links
+    removed = len(network.subjects) - len(subjects)
+    open_gaps = network.gaps[network.gaps["status"].fillna("Open") == "Open"]
+    open_actions = network.actions[~network.actions["status"].isin(["Done", "Cancelled"])]
+    lines = [
+        f"{s['network_name'] or 'Unnamed network'}: {s['key_contextual_risks'] or 'key risks not recorded'} "
+        f"[{s['protective_marking']}]",
+        f"  {len(subjects)} people: {counts(subjects['type'], schema.LISTS['Subject type'])}"
+        + (f" ({removed} removed)" if removed else ""),
+        f"  {len(contexts)} places: {counts(contexts['nature'], schema.LISTS['Context nature'])}",
+        f"  {len(links)} links: {counts(links['evidence'], schema.LISTS['Evidence'])}; "
+        f"{counts(links['nature'], schema.LISTS['Link nature'])}",
+        f"  {len(network.contacts)} key contacts, {len(open_gaps)} open questions, "
+        f"{len(open_actions)} open actions",
+    ]
+    sessions = network.sessions.dropna(subset=["date"]).sort_values("date")
+    if len(sessions):
+        last = sessions.iloc[-1]
+        lines.append(f"  {len(sessions)} sessions, the latest on {last['date']:%d/%m/%Y} "
+                     f"({last['type'] or 'type not recorded'})")
+    else:
+        lines.append("  no sessions recorded yet")
+    return lines

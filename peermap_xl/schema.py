@@ -1,0 +1,376 @@
+"""The workbook contract: every sheet, table, column and list, defined once.
+
+The template builder, the readers and the checks all derive from this module.
+Headers and sheet names are the public interface (docs/workbook-contract.md):
+never rename them here without a migration for older workbooks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dataclasses import dataclass, field
+
+#: How many worksheet rows the drop-downs and highlighting cover.
+ROWS_PREPARED = 2000
+
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+
+# Column kinds.
+ID = "id"  # S01, C01, L01...: filled in when left blank
+TEXT = "text"  # free text
+LONG_TEXT = "long text"  # free text that wraps
+CHOICE = "choice"  # one value from a list
+CHOICES = "choices"  # ";"-separated values from a list
+REF = "ref"  # one subject or context, by ID or exact name
+REFS = "refs"  # ";"-separated subjects, contexts or links
+DATE = "date"
+WHOLE_NUMBER = "whole number"
+
+LISTS: dict[str, tuple[str, ...]] = {
+    "Themes": (
+        "County lines", "Criminal exploitation", "Sexual exploitation",
+        "Serious youth violence", "Image sharing", "Substance misuse", "Missing",
+        "Mental health", "NEET", "Online harm", "Other",
+    ),
+    "Network status": ("Open", "Closed"),
+    "Names on outputs": ("Full names", "Initials", "Codes"),
+    "Subject type": ("Young person", "Adult", "Unknown"),
+    "Risk level": ("High", "Medium", "Low", "Not known"),
+    "Role in group": ("Leader", "Follower", "Peripheral", "Not known"),
+    "Status": ("Active", "Removed"),
+    "Context type": (
+        "Home", "Address", "School", "Park or open space", "Youth provision", "Estate",
+        "Transport hub", "Shop or business", "Online", "Other",
+    ),
+    "Context nature": ("Risky", "Protective", "Mixed", "Not known"),
+    "Relationship": (
+        "Friend", "Close friend", "Sibling", "Cousin", "Family", "Partner", "Associate",
+        "Exploits", "Conflict", "Attends", "Lives at", "Stays at", "Seen at",
+        "Arrested at", "Online contact", "Other",
+    ),
+    "Link nature": ("Risky", "Protective", "Neutral", "Not known"),
+    "Strength": ("Strong", "Moderate", "Weak"),
+    "Influence": ("From leads", "To leads", "Mutual", "Not known"),
+    "Evidence": ("Evidenced", "Anecdotal"),
+    "Source grade": ("1 Reliable", "2 Untested", "3 Not reliable"),
+    "Information grade": (
+        "A Known directly", "B Known indirectly, corroborated", "C Known indirectly",
+        "D Not known", "E Suspected false",
+    ),
+    "Invite to": ("Internal", "Multi-agency", "Review"),
+    "Gap status": ("Open", "Answered", "Closed unanswered"),
+    "Origin": ("Manual", "Suggested"),
+    "Action type": (
+        "Information gathering", "Safeguarding intervention", "Disruption",
+        "Environmental change", "Referral", "Peer assessment", "Context assessment",
+        "Direct work", "Other",
+    ),
+    "Action status": ("Open", "In progress", "Done", "Cancelled"),
+    "Session type": ("Internal mapping", "Multi-agency mapping", "Review", "Closure"),
+    "Young person's view": ("Positive", "Negative", "Mixed", "Not known"),
+}
+
+#: Lists whose values start with a code a person may type alone ("3" for "3 Not reliable").
+CODED_LISTS = ("Source grade", "Information grade")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = TEXT
+    list: str | None = None  # a key of LISTS, for CHOICE and CHOICES
+    required: bool = False  # every row needs a value, so the header must be there
+    width: int | None = None
+    help: str | None = None  # the input message shown when the cell is selected
+    bounds: tuple[int, int] | None = None  # for whole numbers
+
+    @property
+    def key(self) -> str:
+        """The column's name in the frames: "Stale after (days)" -> "stale_after_days"."""
+        return re.sub(r"[^a-z0-9]+", "_", normalise_header(self.header)).strip("_")
+
+    @property
+    def display_width(self) -> int:
+        if self.width:
+            return self.width
+        return 40 if self.kind == LONG_TEXT else max(12, len(self.header) + 4)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    id_prefix: str | None = None
+    required: bool = False  # a workbook without this sheet cannot be read
+    purpose: str = ""
+    optional_columns: tuple[Column, ...] = field(default=())  # read when present
+
+    @property
+    def table(self) -> str:
+        """The Excel Table (ListObject) name: "Direct work" -> "DirectWork"."""
+        return "".join(word[:1].upper() + word[1:] for word in self.name.split())
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        return self.columns + self.optional_columns
+
+    def column(self, header: str) -> Column:
+        wanted = normalise_header(header)
+        for col in self.all_columns:
+            if normalise_header(col.header) == wanted:
+                return col
+        raise KeyError(header)
+
+
+def normalise_header(text: object) -> str:
+    """Headers match whatever their case and spacing: " Last  SEEN" == "Last seen"."""
+    return " ".join(str(text).replace("\u00a0", " ").split()).lower()
+
+
+_STATUS_HELP = "Active, or Removed when they have left the network (they stay here, off the map)."
+_DATE_HELP = "Type the date as dd/mm/yyyy."
+_NOTES = Column("Notes", LONG_TEXT)
+
+SUBJECTS = Sheet(
+    "Subjects",
+    id_prefix="S",
+    required=True,
+    purpose="the young people and adults in the network, one row each",
+    columns=(
+        Column("ID", ID, width=8, help="Left blank, peermap numbers it S01, S02..."),
+        Column("Name", required=True, width=22,
+               help='A name or the pseudonym used in the meeting, e.g. "Male A" or "Unknown adult male".'),
+        Column("Type", CHOICE, "Subject type", required=True, width=14),
+        Column("Gender", width=10),
+        Column("Age", WHOLE_NUMBER, width=7, bounds=(0, 120)),
+        Column("Date of birth", DATE, width=13),
+        Column("Borough", width=14, help="Where they live. Different from the home borough = out of borough."),
+        Column("Known to services", width=18),
+        Column("Allocated worker", width=20),
+        Column("Concerns", LONG_TEXT, help="Vulnerabilities and themes; separate items with ;"),
+        Column("Strengths", LONG_TEXT, width=30),
+        Column("Risk level", CHOICE, "Risk level", width=12),
+        Column("Role in group", CHOICE, "Role in group", width=14,
+               help="Who leads and who follows: Leader, Follower, Peripheral."),
+        Column("Already mapped elsewhere", width=16),
+        Column("Status", CHOICE, "Status", width=10, help=_STATUS_HELP),
+        Column("Status date", DATE, width=13),
+        Column("Status reason", LONG_TEXT, width=24),
+        _NOTES,
+    ),
+    optional_columns=(
+        Column("Map x", WHOLE_NUMBER),
+        Column("Map y", WHOLE_NUMBER),
+    ),
+)
+
+CONTEXTS = Sheet(
+    "Contexts",
+    id_prefix="C",
+    required=True,
+    purpose="the places and online spaces linked to the young people",
+    columns=(
+        Column("ID", ID, width=8, help="Left blank, peermap numbers it C01, C02..."),
+        Column("Name", required=True, width=24),
+        Column("Type", CHOICE, "Context type", required=True, width=18),
+        Column("Address or area", width=26),
+        Column("Borough", width=14),
+        Column("Nature", CHOICE, "Context nature", width=12,
+               help="Risky, Protective, Mixed: places can keep young people safe too."),
+        Column("Concerns", LONG_TEXT),
+        Column("Strengths", LONG_TEXT, width=30),
+        Column("Status", CHOICE, "Status", width=10, help=_STATUS_HELP),
+        Column("Status date", DATE, width=13),
+        _NOTES,
+    ),
+    optional_columns=SUBJECTS.optional_columns,
+)
+
+LINKS = Sheet(
+    "Links",
+    id_prefix="L",
+    required=True,
+    purpose="who is linked to whom and to which places, and how we know",
+    columns=(
+        Column("ID", ID, width=8, help="Left blank, peermap numbers it L01, L02..."),
+        Column("From", REF, required=True, width=20,
+               help="A subject or context: its ID (S01, C02) or its exact name."),
+        Column("To", REF, required=True, width=20,
+               help="A subject or context: its ID (S01, C02) or its exact name."),
+        Column("Relationship", CHOICE, "Relationship", required=True, width=15),
+        Column("Nature", CHOICE, "Link nature", width=12, help="Is this link risky or protective?"),
+        Column("Strength", CHOICE, "Strength", width=11),
+        Column("Influence", CHOICE, "Influence", width=12,
+               help="Who leads? From leads, To leads, Mutual or Not known."),
+        Column("Evidence", CHOICE, "Evidence", width=12,
+               help="Evidenced (seen, recorded) or Anecdotal (heard, believed)."),
+        Column("Source", width=18, help="Who told us: the agency or person."),
+        Column("Source grade", CHOICE, "Source grade", width=15,
+               help="3x5x2: 1 Reliable, 2 Untested, 3 Not reliable. How far do we trust the source?"),
+        Column("Information grade", CHOICE, "Information grade", width=18,
+               help="3x5x2: A Known directly, B Known indirectly and corroborated, "
+                    "C Known indirectly, D Not known, E Suspected false."),
+        Column("Times seen together", WHOLE_NUMBER, width=11),
+        Column("Where seen", width=18),
+        Column("Seen by", width=16),
+        Column("First recorded", DATE, width=13, help=_DATE_HELP),
+        Column("Last seen", DATE, width=13,
+               help="The last time this link was seen. Older than 'Stale after (days)' turns the row amber."),
+        _NOTES,
+        Column("Flags", width=22, help="Written by peermap (e.g. STALE; ANECDOTAL). Do not type here."),
+    ),
+)
+
+CONTACTS = Sheet(
+    "Contacts",
+    id_prefix="K",
+    purpose="the key contacts: practitioners who hold information or can act",
+    columns=(
+        Column("ID", ID, width=8),
+        Column("Name", required=True, width=20),
+        Column("Role", width=20),
+        Column("Agency", width=18),
+        Column("Email", width=24),
+        Column("Phone", width=14),
+        Column("For", REFS, width=22, help="The subjects or contexts they know about: IDs or names, separated by ;"),
+        Column("Invite to", CHOICES, "Invite to", width=18,
+               help="Internal, Multi-agency, Review: separate several with ;"),
+        _NOTES,
+    ),
+)
+
+GAPS = Sheet(
+    "Gaps",
+    id_prefix="G",
+    purpose="key questions and information gaps, and who is finding out",
+    columns=(
+        Column("ID", ID, width=8),
+        Column("Question", LONG_TEXT, required=True),
+        Column("About", REFS, width=18, help="Subjects, contexts or links (IDs or names), separated by ;"),
+        Column("Assigned to", width=18),
+        Column("Agency", width=16),
+        Column("Raised on", DATE, width=12),
+        Column("Due", DATE, width=12, help="Turns red when past due and still Open."),
+        Column("Status", CHOICE, "Gap status", width=14),
+        Column("Answer", LONG_TEXT),
+        Column("Origin", CHOICE, "Origin", width=11, help="Suggested rows were proposed by peermap's checks."),
+    ),
+)
+
+ACTIONS = Sheet(
+    "Actions",
+    id_prefix="A",
+    purpose="clear and accountable actions: every one with an owner and a due date",
+    columns=(
+        Column("ID", ID, width=8),
+        Column("Action", LONG_TEXT, required=True),
+        Column("Type", CHOICE, "Action type", width=22),
+        Column("About", REFS, width=18, help="Subjects, contexts or links (IDs or names), separated by ;"),
+        Column("Owner", width=18, help="Every action needs an owner and a due date."),
+        Column("Agency", width=16),
+        Column("Set on", DATE, width=12),
+        Column("Due", DATE, width=12, help="Turns red when past due and not Done or Cancelled."),
+        Column("Status", CHOICE, "Action status", width=13),
+        Column("Outcome", LONG_TEXT, width=30),
+    ),
+)
+
+SESSIONS = Sheet(
+    "Sessions",
+    id_prefix="M",
+    purpose="the mapping meetings: internal, multi-agency, reviews and closure",
+    columns=(
+        Column("ID", ID, width=8),
+        Column("Date", DATE, required=True, width=12),
+        Column("Type", CHOICE, "Session type", required=True, width=20),
+        Column("Chair", width=18),
+        Column("Attendees", LONG_TEXT, width=30, help="Names and roles, separated by ;"),
+        Column("Agencies", width=24, help="Separated by ;"),
+        Column("Subject list sent", DATE, width=13,
+               help="When the list of subjects went to invitees: at least 7 days before."),
+        Column("Minutes uploaded", DATE, width=13, help="Upload to the case system within 14 days."),
+        Column("Summary", LONG_TEXT),
+        Column("Decisions", LONG_TEXT),
+        Column("Next review", DATE, width=13),
+    ),
+)
+
+DIRECT_WORK = Sheet(
+    "Direct work",
+    purpose="the young person's own map (Appendix B): their peers, as they see them",
+    columns=(
+        Column("Young person", REF, required=True, width=18),
+        Column("Peer", required=True, width=18, help="As the young person names them."),
+        Column("Relationship", width=16),
+        Column("Closeness", WHOLE_NUMBER, width=11, bounds=(1, 5),
+               help="1 is closest to 'Me', 5 is most distant."),
+        Column("Influence", CHOICE, "Young person's view", width=12,
+               help="Positive, Negative, Mixed or Not known, as the young person sees it."),
+        Column("Would help if in trouble", width=14),
+        _NOTES,
+        Column("Strategy", LONG_TEXT, help="Step 4: how to build on the strengths and reduce the harm."),
+    ),
+)
+
+DATA_SHEETS: tuple[Sheet, ...] = (SUBJECTS, CONTEXTS, LINKS, CONTACTS, GAPS, ACTIONS, SESSIONS, DIRECT_WORK)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str = TEXT
+    list: str | None = None
+    default: object = None
+    help: str | None = None
+
+    @property
+    def key(self) -> str:
+        return Column(self.name).key
+
+
+NETWORK = "Network"
+NETWORK_FIELDS: tuple[Field, ...] = (
+    Field("Network name", help='A short name, e.g. "City Road peer network".'),
+    Field("Purpose", LONG_TEXT, help="Why this map exists. Agree it first."),
+    Field("Key contextual risks", help='Used in document titles, e.g. "County line to Plymouth".'),
+    Field("Themes", CHOICES, "Themes", help="From the Lists sheet, separated by ;"),
+    Field("Date concern identified", DATE,
+          help="Starts the clock: first internal session within 14 days."),
+    Field("Lead practitioner"),
+    Field("Team", default="Contextual Safeguarding Team"),
+    Field("Home borough", default="Hackney", help="Subjects or contexts elsewhere are out of borough."),
+    Field("Status", CHOICE, "Network status", default="Open"),
+    Field("Closed on", DATE),
+    Field("Stale after (days)", WHOLE_NUMBER, default=90,
+          help="A link not seen for longer than this is stale (its row turns amber)."),
+    Field("Review every (months)", WHOLE_NUMBER, default=3),
+    Field("Protective marking", default=DEFAULT_MARKING, help="Printed on every map and document."),
+    Field("Names on outputs", CHOICE, "Names on outputs", default="Initials",
+          help="How people appear on maps and minutes: Full names, Initials, or Codes (YP1, ADULT1, LOC1)."),
+    Field("Recorder", help="Who keeps this workbook up to date."),
+)
+
+#: Sheets the software writes; the template holds them empty.
+OUTPUT_SHEETS: dict[str, str] = {
+    "Checks": "The findings of the last check, one row each, with a link to the cell.",
+    "Map": "The dated network map, drawn by peermap.",
+    "Minutes": "A preview of the minutes of the latest session.",
+    "History": "Snapshots taken at each session, for 'what changed since last time'.",
+}
+
+LISTS_SHEET = "Lists"
+START_SHEET = "Start here"
+
+
+def list_name(list_key: str) -> str:
+    """The defined name of a drop-down list: "Source grade" -> "List_Source_grade"."""
+    return "List_" + "".join(c if c.isalnum() else "_" for c in list_key)
+
+
+def sheet(name: str) -> Sheet:
+    wanted = normalise_header(name)
+    for s in DATA_SHEETS:
+        if normalise_header(s.name) == wanted:
+            return s
+    raise KeyError(name)

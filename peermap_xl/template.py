@@ -1,0 +1,385 @@
+"""Builds workbook_template.xlsm from the schema, with XlsxWriter.
+
+The output is byte-for-byte reproducible: the same schema and XlsxWriter
+version give the same file, so a test can rebuild it and compare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from peermap_xl import schema
+from peermap_xl.schema import DATE, LONG_TEXT, WHOLE_NUMBER
+
+TEMPLATE_NAME = "workbook_template.xlsm"
+_BUILT_ON = dt.datetime(2026, 1, 1)  # fixed, so that every build is identical
+_XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+_XLSM_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+STALE_DAYS_NAME = "StaleAfterDays"
+
+# Colours a practitioner sees (Excel's own "light red / amber" conventions).
+AMBER = {"bg_color": "#FFE699", "font_color": "#7F6000"}
+RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
+ANECDOTAL = {"bg_color": "#E4DFEC", "font_color": "#3F3151", "italic": True}
+HEADER_BLUE = "#1F4E78"
+
+
+def build(path: str | Path, vba_project: bytes | None = None) -> Path:
+    """Write the macro-enabled template to `path` and return it.
+
+    `vba_project` is a vbaProject.bin (the buttons' macros); without one the
+    file is still a valid macro-enabled workbook, with no macros in it.
+    """
+    path = Path(path)
+    path.write_bytes(template_bytes(vba_project))
+    return path
+
+
+def template_bytes(vba_project: bytes | None = None) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    _Builder(book).build(vba_project)
+    book.close()
+    return _as_macro_enabled(buffer.getvalue())
+
+
+def _as_macro_enabled(xlsx: bytes) -> bytes:
+    """Give the package the .xlsm content type, which XlsxWriter sets only with VBA."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(_XLSX_MAIN, _XLSM_MAIN)
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+class _Builder:
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.book = book
+        self.marking = schema.DEFAULT_MARKING
+        fmt = book.add_format
+        self.title = fmt({"bold": True, "font_size": 18, "font_color": HEADER_BLUE})
+        self.heading = fmt({"bold": True, "font_size": 13, "font_color": HEADER_BLUE, "bottom": 1})
+        self.bold = fmt({"bold": True, "text_wrap": True, "valign": "top"})
+        self.wrap = fmt({"text_wrap": True, "valign": "top"})
+        self.header = fmt({"bold": True, "text_wrap": True, "valign": "top"})
+        self.top = fmt({"valign": "top"})
+        self.date = fmt({"num_format": "dd/mm/yyyy", "valign": "top", "align": "left"})
+        self.value = fmt({"text_wrap": True, "valign": "top", "align": "left"})
+        self.note = fmt({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
+        self.marking_fmt = fmt({"bold": True, "font_color": "#C00000"})
+        self.link = fmt({"font_color": "#0563C1", "underline": 1})
+        self.amber = fmt(AMBER)
+        self.red = fmt(RED)
+        self.anecdotal = fmt(ANECDOTAL)
+        self.swatches = {name: fmt(style | {"border": 1}) for name, style in
+                         (("amber", AMBER), ("red", RED), ("anecdotal", ANECDOTAL))}
+
+    def build(self, vba_project: bytes | None) -> None:
+        book = self.book
+        book.set_properties({
+            "title": "Peer group map",
+            "subject": "Contextual Safeguarding peer group mapping",
+            "author": "",
+            "company": "",
+            "keywords": self.marking,
+            "comments": f"Protective marking when filled in: {self.marking}",
+            "created": _BUILT_ON,
+        })
+        book.set_custom_property("Protective marking", self.marking)
+        book.set_size(1400, 900)
+        if vba_project is not None:
+            book.add_vba_project(io.BytesIO(vba_project), is_stream=True)
+        book.set_vba_name("ThisWorkbook")
+
+        self.start_sheet()
+        self.network_sheet()
+        for sheet in schema.DATA_SHEETS:
+            self.data_sheet(sheet)
+        for name, purpose in schema.OUTPUT_SHEETS.items():
+            self.output_sheet(name, purpose)
+        self.lists_sheet()
+
+    # --- sheets -------------------------------------------------------------
+
+    def add_sheet(self, name: str):
+        ws = self.book.add_worksheet(name)
+        ws.set_vba_name("sht" + "".join(c for c in name if c.isalnum()))
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_header(f"&C&B{self.marking}")
+        ws.set_footer(f"&L{self.marking}&C&A&RPage &P of &N")
+        return ws
+
+    def start_sheet(self) -> None:
+        ws = self.add_sheet(schema.START_SHEET)
+        ws.activate()
+        ws.set_column("A:A", 30)
+        ws.set_column("B:B", 22)
+        ws.set_column("C:C", 90)
+        ws.hide_gridlines(2)
+        row = 0
+        ws.write(row, 0, "Peer group map", self.title)
+        ws.write(row + 1, 0, f"{self.marking} once filled in", self.marking_fmt)
+        row += 3
+        for paragraph in _INTRO:
+            ws.merge_range(row, 0, row, 2, paragraph, self.wrap)
+            ws.set_row(row, 32)
+            row += 1
+
+        row += 1
+        ws.write(row, 0, "The mapping process", self.heading)
+        row += 1
+        for step, when, what in _PROCESS:
+            ws.write(row, 0, step, self.bold)
+            ws.write(row, 1, when, self.wrap)
+            ws.write(row, 2, what, self.wrap)
+            ws.set_row(row, 48 if len(what) > 180 else 32)
+            row += 1
+
+        row += 1
+        ws.write(row, 0, "The sheets", self.heading)
+        row += 1
+        ws.write_url(row, 0, f"internal:'{schema.NETWORK}'!A1", self.link, string=schema.NETWORK)
+        ws.write(row, 2, "the network as a whole: its name, purpose, key risks, and the settings "
+                         "(home borough, when a link goes stale, how names appear on outputs)", self.wrap)
+        ws.set_row(row, 32)
+        row += 1
+        for sheet in schema.DATA_SHEETS:
+            ws.write_url(row, 0, f"internal:'{sheet.name}'!A1", self.link, string=sheet.name)
+            ws.write(row, 2, sheet.purpose, self.wrap)
+            row += 1
+        for name, purpose in schema.OUTPUT_SHEETS.items():
+            ws.write(row, 0, name, self.top)
+            ws.write(row, 2, f"written by peermap, never typed: {purpose[0].lower()}{purpose[1:]}", self.note)
+            row += 1
+        ws.write(row, 0, "Tips", self.bold)
+        ws.write(row, 2, "Type in the coloured tables; they grow as you type below them. Pick from the "
+                         "drop-downs; a team can extend them on the hidden Lists sheet (unhide it, add the "
+                         "value below the last one in its column). Select a cell to see what its column "
+                         "means. Links name people and places by ID (S01, C01) or by exact name.", self.wrap)
+        ws.set_row(row, 48)
+        row += 2
+
+        ws.write(row, 0, "What the colours mean", self.heading)
+        row += 1
+        for swatch, sheet, meaning in _COLOURS:
+            ws.write(row, 0, sheet, self.swatches[swatch])
+            ws.write(row, 2, meaning, self.wrap)
+            row += 1
+        row += 1
+
+        ws.write(row, 0, "Protective marking", self.heading)
+        row += 1
+        ws.merge_range(row, 0, row, 2, _MARKING_TEXT, self.wrap)
+        ws.set_row(row, 48)
+
+    def network_sheet(self) -> None:
+        ws = self.add_sheet(schema.NETWORK)
+        ws.set_column("A:A", 26, self.bold)
+        ws.set_column("B:B", 45, self.value)
+        ws.set_column("C:C", 4)
+        ws.set_column("D:D", 95, self.note)
+        ws.freeze_panes(1, 0)
+        ws.repeat_rows(0)
+        fields = schema.NETWORK_FIELDS
+        ws.add_table(0, 0, len(fields), 1, {
+            "name": schema.NETWORK,
+            "style": "Table Style Medium 2",
+            "autofilter": False,
+            "columns": [{"header": "Field"}, {"header": "Value"}],
+        })
+        ws.write(0, 3, "What it means", self.bold)
+        for i, field in enumerate(fields, start=1):
+            ws.write_string(i, 0, field.name, self.bold)
+            value_format = self.date if field.kind == DATE else self.value
+            if field.default is None:
+                ws.write_blank(i, 1, None, value_format)
+            else:
+                ws.write(i, 1, field.default, value_format)
+            if field.help:
+                ws.write(i, 3, field.help, self.note)
+            self.validate(ws, i, 1, i, 1, field.name, field.kind, field.list, field.help)
+            if field.name == "Stale after (days)":
+                self.book.define_name(STALE_DAYS_NAME, f"={schema.NETWORK}!$B${i + 1}")
+
+    def data_sheet(self, sheet: schema.Sheet) -> None:
+        ws = self.add_sheet(sheet.name)
+        cols = sheet.columns
+        ws.add_table(0, 0, 1, len(cols) - 1, {
+            "name": sheet.table,
+            "style": "Table Style Medium 2",
+            "columns": [{"header": col.header, "header_format": self.header} for col in cols],
+        })
+        for c, col in enumerate(cols):
+            ws.set_column(c, c, col.display_width, self.column_format(col))
+            self.validate(ws, 1, c, schema.ROWS_PREPARED, c, col.header, col.kind, col.list, col.help,
+                          col.bounds)
+        ws.set_row(0, 30)
+        ws.freeze_panes(1, 2 if cols[1].header == "Name" else 1)
+        ws.repeat_rows(0)
+        self.highlight(ws, sheet)
+
+    def output_sheet(self, name: str, purpose: str) -> None:
+        ws = self.add_sheet(name)
+        ws.set_column("A:A", 100)
+        ws.write(0, 0, name, self.title)
+        ws.write(1, 0, purpose, self.note)
+
+    def lists_sheet(self) -> None:
+        ws = self.add_sheet(schema.LISTS_SHEET)
+        ws.hide()
+        ws.freeze_panes(1, 0)
+        for c, (key, values) in enumerate(schema.LISTS.items()):
+            ws.set_column(c, c, max(14, len(key) + 2))
+            ws.write_string(0, c, key, self.bold)
+            for r, value in enumerate(values, start=1):
+                ws.write_string(r, c, value)
+            col = xl_col_to_name(c)
+            # The list grows with the column: a team adds values below the last one.
+            self.book.define_name(
+                schema.list_name(key),
+                f"=OFFSET({schema.LISTS_SHEET}!${col}$2,0,0,COUNTA({schema.LISTS_SHEET}!${col}:${col})-1,1)",
+            )
+
+    # --- cells ------------------------------------------------------------
+
+    def column_format(self, col: schema.Column):
+        if col.kind == DATE:
+            return self.date
+        if col.kind == LONG_TEXT:
+            return self.wrap
+        return self.top
+
+    def validate(self, ws, r0, c0, r1, c1, title, kind, list_key, help_text, bounds=None) -> None:
+        """A drop-down, a date or number check, or just the input message."""
+        options: dict = {"validate": "any"}
+        if list_key and kind == schema.CHOICES:
+            options = {  # several values are allowed, so an unlisted entry only informs
+                "validate": "list", "source": "=" + schema.list_name(list_key),
+                "error_type": "information", "error_title": "Several values?",
+                "error_message": "Pick one from the list, or type several separated by ; "
+                                 "(e.g. Internal; Review).",
+            }
+        elif list_key:
+            options = {
+                "validate": "list", "source": "=" + schema.list_name(list_key),
+                "error_type": "warning", "error_title": "Not on the list",
+                "error_message": "Pick from the list, or add the value to the Lists sheet "
+                                 "if your team uses it.",
+            }
+        elif kind == DATE:
+            options = {
+                "validate": "date", "criteria": "between",
+                "minimum": dt.date(1900, 1, 2), "maximum": dt.date(2100, 12, 31),
+                "error_type": "warning", "error_title": "Not a date",
+                "error_message": "Type the date as dd/mm/yyyy, e.g. 03/04/2026 for 3 April 2026.",
+            }
+        elif kind == WHOLE_NUMBER:
+            low, high = bounds or (0, 1_000_000)
+            options = {
+                "validate": "integer", "criteria": "between", "minimum": low, "maximum": high,
+                "error_type": "warning", "error_title": "Not a number",
+                "error_message": f"Type a whole number from {low} to {high}.",
+            }
+        if help_text:
+            options |= {"input_title": title[:32], "input_message": help_text[:255]}
+        if options["validate"] != "any" or help_text:
+            ws.data_validation(r0, c0, r1, c1, options)
+
+    def highlight(self, ws, sheet: schema.Sheet) -> None:
+        """Conditional formats that work in Excel with no Python at all."""
+        last_row = schema.ROWS_PREPARED
+        last_col = len(sheet.columns) - 1
+
+        def cell(header: str) -> str:
+            col = [c.header for c in sheet.columns].index(header)
+            return "$" + xl_rowcol_to_cell(1, col, row_abs=False)
+
+        def whole_rows(formula: str, fmt) -> None:
+            ws.conditional_format(1, 0, last_row, last_col,
+                                  {"type": "formula", "criteria": formula, "format": fmt})
+
+        if sheet is schema.LINKS:
+            seen = f'IF({cell("Last seen")}<>"",{cell("Last seen")},{cell("First recorded")})'
+            whole_rows(f'=AND({cell("From")}<>"",ISNUMBER({seen}),{seen}<TODAY()-{STALE_DAYS_NAME})', self.amber)
+            evidence = [c.header for c in sheet.columns].index("Evidence")
+            ws.conditional_format(1, evidence, last_row, evidence, {
+                "type": "formula", "criteria": f'={cell("Evidence")}="Anecdotal"', "format": self.anecdotal})
+        elif sheet is schema.ACTIONS:
+            due, status = cell("Due"), cell("Status")
+            whole_rows(f'=AND({cell("Action")}<>"",ISNUMBER({due}),{due}<TODAY(),'
+                       f'{status}<>"Done",{status}<>"Cancelled")', self.red)
+        elif sheet is schema.GAPS:
+            due, status = cell("Due"), cell("Status")
+            whole_rows(f'=AND({cell("Question")}<>"",ISNUMBER({due}),{due}<TODAY(),'
+                       f'OR({status}="",{status}="Open"))', self.red)
+
+
+_INTRO = (
+    "This workbook holds one peer group map: the young people, the adults and the places (contexts) "
+    "where they may meet harm outside the home, how they are linked, and what is still unknown.",
+    "Fill it in during the mapping meetings, one row per person, place, link, question or action. "
+    "peermap checks the data, draws the dated map and writes the minutes from it.",
+    "It follows the Hackney Contextual Safeguarding peer group mapping guidance: test every link "
+    "(evidenced or anecdotal? how recent? from which source? how reliable?), and look for what is protective "
+    "as well as what is risky.",
+)
+
+_PROCESS = (
+    ("Before the first session", "as soon as the concern is identified",
+     "Set the purpose on the Network sheet. List the subjects and contexts you know of, and their key "
+     "contacts. Where possible, the worker who knows each young person best does the direct-work map with "
+     "them (Direct work sheet)."),
+    ("Subject list to invitees", "at least 7 days before each session",
+     "Send the list of subjects and contexts by secure email so that partners can research them. "
+     "Record the date on the Sessions sheet (Subject list sent)."),
+    ("Session 1: internal mapping", "within 14 days of the concern being identified",
+     "Children and Families practitioners share what they know. Map it, note the information gaps "
+     "and which partners can fill them."),
+    ("Session 2: multi-agency mapping", "within 14 days of session 1",
+     "Police, school, health, housing, youth services and others join. Update the map, agree "
+     "safeguarding interventions and clear actions, each with an owner and a due date."),
+    ("After each session", "within 14 days",
+     "Upload the minutes and the dated map to the case system (Mosaic) of every key subject, titled "
+     "with the network's key contextual risks, e.g. 'Peer Mapping Minutes Peer Network - County Line "
+     "to Plymouth'. Record the date (Minutes uploaded)."),
+    ("Reviews", "every 3 months, and after any significant incident",
+     "Update every outstanding action. Reassess each subject and context: mark those who have left "
+     "the network Removed (with date and reason), add new ones, refresh the links."),
+    ("Assessments", "when the threshold is met",
+     "Clear links between young people with significant risk: consider a peer assessment. Concerns "
+     "about a place, a school or an organisation: consider a context assessment."),
+    ("Closure", "when the risks have reduced",
+     "When everyone agrees the risks and vulnerabilities have reduced, set the network Status to Closed "
+     "and record a Closure session."),
+)
+
+_COLOURS = (
+    ("amber", "Links", "Stale: the link was last seen longer ago than 'Stale after (days)' on the Network "
+                       "sheet. Is it still current?"),
+    ("anecdotal", "Links: Evidence", "Anecdotal: heard or believed, not evidenced. Who can confirm it?"),
+    ("red", "Actions, Gaps", "Overdue: past its due date and still open."),
+)
+
+_MARKING_TEXT = (
+    "Once it holds information about children this workbook is OFFICIAL-SENSITIVE. Keep it on the "
+    "secure network, share it only by secure email, and follow your information sharing protocol. "
+    "For sharing beyond the core group, use the anonymised outputs (codes such as YP1, ADULT1, LOC1)."
+)
+
+
+if __name__ == "__main__":  # python -m peermap_xl.template [PATH]: rebuild the committed template
+    import sys
+
+    print(build(sys.argv[1] if len(sys.argv) > 1 else TEMPLATE_NAME))

@@ -1,0 +1,52 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' remote engine, for the Excel door
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "workbook_template.xlsm"
+CONTRACT = ROOT / "docs" / "workbook-contract.md"
+
+
+def need_tool(name: str) -> str:
+    """The path of an external program; its tests skip here but fail in CI where it must exist."""
+    found = shutil.which(name)
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is not installed, and CI must run these tests (see .ci/run)")
+    pytest.skip(f"{name} is not installed")
+
+
+@pytest.fixture
+def soffice():
+    return need_tool("soffice")
+
+
+@pytest.fixture
+def new_book(tmp_path):
+    """A fresh workbook made by `peermap new`."""
+    path = tmp_path / "Network.xlsm"
+    from peermap_xl.cli import main
+
+    assert main(["new", str(path)]) == 0
+    return path
+
+
+@pytest.fixture(scope="session")
+def example_book(tmp_path_factory):
+    """The worked example, written once per test session; copy it before changing it."""
+    from peermap_xl.examples import city_road, write_example
+
+    return write_example(tmp_path_factory.mktemp("example") / city_road.FILE_NAME)
+
+
+def run_peermap(*args, cwd=None):
+    """Run the installed command as a user would, in a fresh process."""
+    return subprocess.run([sys.executable, "-m", "peermap_xl.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=120)
