@@ -45,6 +45,15 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_summary(args) -> int:
+    """Read a workbook and say what it holds (counts only, no names)."""
+    from peermap_xl import model
+    from peermap_xl.book.file import read_network
+
+    print("\n".join(model.summary(read_network(args.book))))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="peermap",
@@ -61,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", metavar="DIR", default="peermap-demo",
                       help="the folder to write into (default: ./peermap-demo)")
     demo.set_defaults(run=cmd_demo)
+
+    summary = commands.add_parser("summary", help=cmd_summary.__doc__, description=cmd_summary.__doc__)
+    summary.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    summary.set_defaults(run=cmd_summary)
     return parser
 
 

@@ -24,6 +24,7 @@ _DATE_FORMATS = (
     "%B %d %Y", "%b %d %Y",
 )
 _MAX_SERIAL = 2958465  # 31/12/9999
+_MAX_WHOLE_NUMBER = 2**53  # beyond this Excel itself cannot hold a whole number exactly
 _ID = re.compile(r"^\s*([A-Za-z]+)\s*0*(\d+)\s*$")
 
 
@@ -135,19 +136,16 @@ def parse_whole_number(value: object) -> int | None:
         return None
     if isinstance(value, bool):
         raise ValueError(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
+    if isinstance(value, str):
+        text = clean_text(value)
+        if text is None:
+            return None
+        value = float(text.replace(",", ""))  # ValueError for words
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(value)  # also NaN and infinity
+    if not isinstance(value, (int, float)) or abs(value) > _MAX_WHOLE_NUMBER:
         raise ValueError(value)
-    text = clean_text(value)
-    if text is None:
-        return None
-    number = float(text.replace(",", ""))  # ValueError for words
-    if not number.is_integer():
-        raise ValueError(text)
-    return int(number)
+    return int(value)
 
 
 def canonical_choice(text: str | None, values: tuple[str, ...], coded: bool = False) -> str | None:
@@ -287,10 +285,8 @@ def _fill_ids(frame: pd.DataFrame, prefix: str) -> None:
         return
     used = [int(m.group(2)) for text in frame["id"].dropna()
             if (m := _ID.match(text)) and m.group(1).upper() == prefix]
-    width = max([2] + [len(m.group(2)) for text in frame["id"].dropna()
-                       if (m := re.match(rf"^{prefix}(\d+)$", text))])
     start = max(used, default=0) + 1
-    new_ids = [f"{prefix}{n:0{width}d}" for n in range(start, start + int(blank.sum()))]
+    new_ids = [f"{prefix}{n:02d}" for n in range(start, start + int(blank.sum()))]
     frame.loc[blank, "id"] = new_ids
 
 

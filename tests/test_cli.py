@@ -1,0 +1,77 @@
+"""The `peermap` command as a user runs it: new, demo, summary."""
+
+import hashlib
+import shutil
+import sys
+from pathlib import Path
+
+from conftest import TEMPLATE, run_peermap
+from peermap_xl.book import safe
+from peermap_xl.examples import city_road
+
+
+def test_new_makes_a_copy_of_the_template(tmp_path):
+    result = run_peermap("new", tmp_path / "City Road.xlsm")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "City Road.xlsm").read_bytes() == TEMPLATE.read_bytes()
+    assert "Network sheet" in result.stdout
+
+
+def test_new_never_overwrites(tmp_path):
+    book = tmp_path / "City Road.xlsm"
+    book.write_bytes(b"the team's work")
+    result = run_peermap("new", book)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("peermap: City Road.xlsm already exists. Choose another name: "
+                                     "peermap never overwrites a workbook.")
+    assert book.read_bytes() == b"the team's work"
+
+
+def test_new_wants_a_macro_enabled_name_and_an_existing_folder(tmp_path):
+    assert run_peermap("new", tmp_path / "Map.xlsx").returncode == 2
+    missing = run_peermap("new", tmp_path / "no such folder" / "Map.xlsm")
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_writes_the_example_and_summarises_it(tmp_path):
+    result = run_peermap("demo", "--out", tmp_path / "demo")
+    assert result.returncode == 0, result.stderr
+    book = tmp_path / "demo" / city_road.FILE_NAME
+    assert book.exists()
+    assert "City Road peer network: County line to Plymouth [OFFICIAL-SENSITIVE]" in result.stdout
+    assert "14 people: 11 young people, 2 adults, 1 unknown (1 removed)" in result.stdout
+    assert "30 links: 21 evidenced, 9 anecdotal" in result.stdout
+    assert "2 sessions, the latest on 16/09/2026 (Multi-agency mapping)" in result.stdout
+
+
+def test_demo_again_keeps_the_previous_file_as_a_backup(tmp_path):
+    assert run_peermap("demo", "--out", tmp_path).returncode == 0
+    book = tmp_path / city_road.FILE_NAME
+    first = hashlib.sha256(book.read_bytes()).hexdigest()
+    assert run_peermap("demo", "--out", tmp_path).returncode == 0
+    backup = safe.backup_path(book)
+    assert hashlib.sha256(backup.read_bytes()).hexdigest() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([book.name, backup.name])
+
+
+def test_a_workbook_open_in_excel_is_not_replaced(tmp_path):
+    assert run_peermap("demo", "--out", tmp_path).returncode == 0
+    book = tmp_path / city_road.FILE_NAME
+    before = book.read_bytes()
+    safe.lock_file(book).write_bytes(b"")
+    result = run_peermap("demo", "--out", tmp_path)
+    assert result.returncode == 2 and "is open in Excel" in result.stderr
+    assert book.read_bytes() == before
+
+
+def test_summary_reads_any_workbook(example_book):
+    result = run_peermap("summary", example_book)
+    assert result.returncode == 0
+    assert "6 places: 3 risky, 1 protective, 2 mixed" in result.stdout
+    assert "Male A" not in result.stdout  # counts only
+
+
+def test_the_console_script_is_installed():
+    script = Path(sys.executable).with_name("peermap")
+    assert script.exists() or shutil.which("peermap")
