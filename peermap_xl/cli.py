@@ -7,6 +7,7 @@ reason, never a traceback); 3 peermap itself failed.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -30,18 +31,68 @@ def cmd_new(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """Write the worked example (Male A and the City Road network) and show what it holds."""
-    from peermap_xl import model
+    """Write the worked example (Male A and the City Road network), check it, and show what it holds."""
+    from peermap_xl import checks, model
     from peermap_xl.book.file import read_network
     from peermap_xl.examples import city_road, write_example
 
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)
-    path = write_example(folder / city_road.FILE_NAME)
+    path = write_example(folder / city_road.FILE_NAME, checked_as_of=city_road.AS_OF)
     network = read_network(path)
     print(f"Wrote the worked example: {path}")
     print("\n".join(model.summary(network)))
-    print(f"\nOpen it in Excel to explore it. To start your own: peermap new \"My network.xlsm\"")
+    print(f"\nChecks as of {city_road.AS_OF:%d/%m/%Y} (peermap check --as-of {city_road.AS_OF}), "
+          "also written to its Checks sheet:")
+    print("\n".join(checks.text_report(checks.run_checks(network, city_road.AS_OF))))
+    print("\nOpen it in Excel to explore it. To start your own: peermap new \"My network.xlsm\"")
+    return 0
+
+
+def cmd_check(args) -> int:
+    """Check the data: integrity, stale and anecdotal links, gaps, actions, timescales, decisions."""
+    import json
+
+    from peermap_xl import checks
+    from peermap_xl.book.file import read_network
+
+    path = Path(args.book)
+    as_of = args.as_of or dt.date.today()
+    if args.write:
+        from peermap_xl.book import safe
+        from peermap_xl.book.edit import record_checks
+
+        record = record_checks(path, as_of)
+        findings = record.findings
+        if args.anonymise:
+            findings = checks.run_checks(read_network(path), as_of, anonymise=True)
+    else:
+        findings = checks.run_checks(read_network(path), as_of, anonymise=args.anonymise)
+    if args.json:
+        print(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        print(f"Checks on {path.name} as of {as_of:%d/%m/%Y}")
+        print("\n".join(checks.text_report(findings)))
+        if args.write:
+            print(f"Written to the Checks sheet and the Links' Flags; {len(record.new_gaps)} "
+                  f"question(s) suggested on Gaps. The previous file is kept as "
+                  f"{safe.backup_path(path).name}.")
+    return 1 if any(f.severity == checks.ERROR for f in findings) else 0
+
+
+def cmd_rules(args) -> int:
+    """List the checks: each rule's code, name, severity and why it matters."""
+    import textwrap
+
+    from peermap_xl.checks import RULES
+
+    for r in RULES:
+        if args.rule and args.rule not in (r.slug, r.code):
+            continue
+        print(f"{r.code}  {r.slug}  ({r.severity})")
+        print(f"    {r.summary}.")
+        print(textwrap.fill(r.explanation, width=88, initial_indent="    ", subsequent_indent="    "))
+        print()
     return 0
 
 
@@ -52,6 +103,13 @@ def cmd_summary(args) -> int:
 
     print("\n".join(model.summary(read_network(args.book))))
     return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-01") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,6 +129,21 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the folder to write into (default: ./peermap-demo)")
     demo.set_defaults(run=cmd_demo)
 
+    check = commands.add_parser("check", help=cmd_check.__doc__, description=cmd_check.__doc__,
+                                epilog="Exit code 0: no errors; 1: the data has errors; 2: unusable input.")
+    check.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="judge as of this date (default: today)")
+    check.add_argument("--json", action="store_true", help="print the findings as JSON")
+    check.add_argument("--write", action="store_true",
+                       help="record the findings in the workbook: the Checks sheet, the Links' Flags, "
+                            "suggested questions on Gaps (the previous file is kept as a backup)")
+    check.add_argument("--anonymise", action="store_true", help="name people and places by code (YP1, LOC1)")
+    check.set_defaults(run=cmd_check)
+
+    rules = commands.add_parser("rules", help=cmd_rules.__doc__, description=cmd_rules.__doc__)
+    rules.add_argument("rule", nargs="?", metavar="RULE", help="one rule, by slug or code (e.g. stale-link)")
+    rules.set_defaults(run=cmd_rules)
+
     summary = commands.add_parser("summary", help=cmd_summary.__doc__, description=cmd_summary.__doc__)
     summary.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
     summary.set_defaults(run=cmd_summary)
@@ -85,14 +158,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"peermap: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("peermap: stopped. Nothing was saved.", file=sys.stderr)
+        print("peermap: stopped. The workbook is whole: as it was, or fully saved.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output went to a program that stopped reading (e.g. `| head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         if os.environ.get("PEERMAP_DEBUG"):
             raise
         # The exception's text may quote the workbook's data: name only its type.
-        print(f"peermap: peermap itself failed ({type(exc).__name__}); nothing was saved. "
-              "Run again with PEERMAP_DEBUG=1 set to see the details for support.", file=sys.stderr)
+        print(f"peermap: peermap itself failed ({type(exc).__name__}). The workbook is whole: as it was, "
+              "or fully saved. Run again with PEERMAP_DEBUG=1 set to see the details for support.",
+              file=sys.stderr)
         return 3
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -39,13 +40,27 @@ class Problem:
     value: str  # as typed; never put into logs
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where a table sits in the workbook, so that outputs can point at its cells."""
+
+    sheet: str  # the worksheet's name as the workbook spells it
+    header_row: int
+    columns: dict[str, int]  # normalised header -> worksheet column (1 = A)
+
+    def column(self, header: str) -> int | None:
+        return self.columns.get(schema.normalise_header(header))
+
+
 @dataclass
 class Network:
     source: str
     settings: dict[str, object]  # Network fields by key: settings["stale_after_days"]
+    setting_rows: dict[str, int]  # the worksheet row of each Network field present
     frames: dict[str, pd.DataFrame]  # by sheet name
     lists: dict[str, tuple[str, ...]]
     problems: list[Problem] = field(default_factory=list)
+    layout: dict[str, Layout] = field(default_factory=dict)  # by the contract's sheet name
 
     @property
     def subjects(self) -> pd.DataFrame:
@@ -78,6 +93,33 @@ class Network:
     @property
     def direct_work(self) -> pd.DataFrame:
         return self.frames[schema.DIRECT_WORK.name]
+
+    @cached_property
+    def removed_ids(self) -> frozenset[str]:
+        """The subjects and contexts marked Removed: they stay on record, off the map."""
+        return frozenset(rid for frame in (self.subjects, self.contexts)
+                         for rid, status in zip(frame["id"], frame["status"]) if status == "Removed")
+
+    @cached_property
+    def active_subjects(self) -> pd.DataFrame:
+        return self.subjects[~self.subjects["id"].isin(self.removed_ids)]
+
+    @cached_property
+    def active_contexts(self) -> pd.DataFrame:
+        return self.contexts[~self.contexts["id"].isin(self.removed_ids)]
+
+    @cached_property
+    def resolved_links(self) -> pd.DataFrame:
+        """Links whose two ends each name one record, and not the same one."""
+        links = self.links
+        return links[links["from_id"].notna() & links["to_id"].notna() & (links["from_id"] != links["to_id"])]
+
+    @cached_property
+    def live_links(self) -> pd.DataFrame:
+        """The links on the map: resolved, not Historic or Removed, between active records."""
+        links = self.resolved_links
+        return links[~links["status"].isin(["Historic", "Removed"])
+                     & ~links["from_id"].isin(self.removed_ids) & ~links["to_id"].isin(self.removed_ids)]
 
     def resolve(self, ref: object) -> list[str]:
         """The IDs of the subjects and contexts that `ref` (an ID or exact name) names."""
@@ -198,8 +240,27 @@ def build(raw: RawBook) -> Network:
             table = RawTable(sheet=sheet.name, headers=[], rows=[])
         frames[sheet.name] = _frame(raw, sheet, table, lists, problems)
     _resolve_endpoints(frames)
-    settings = _settings(raw, lists, problems)
-    return Network(source=raw.source, settings=settings, frames=frames, lists=lists, problems=problems)
+    settings, setting_rows = _settings(raw, lists, problems)
+    layout = {name: _layout(table) for name, table in raw.tables.items()}
+    return Network(source=raw.source, settings=settings, setting_rows=setting_rows, frames=frames,
+                   lists=lists, problems=problems, layout=layout)
+
+
+def _layout(table: RawTable) -> Layout:
+    columns: dict[str, int] = {}
+    for i, header in enumerate(table.headers):
+        if header:
+            columns.setdefault(schema.normalise_header(header), table.first_col + i)
+    return Layout(table.sheet, table.header_row, columns)
+
+
+def add_records(network: Network, sheet: schema.Sheet, rows: list[tuple[int, dict]]) -> None:
+    """Add rows ({header: value} at a worksheet row) to a loaded network, typed as the reader types them."""
+    headers = [c.header for c in sheet.all_columns]
+    raw = RawBook(source=network.source)
+    table = RawTable(sheet.name, headers, [(row, [values.get(h) for h in headers]) for row, values in rows])
+    added = _frame(raw, sheet, table, network.lists, network.problems)
+    network.frames[sheet.name] = pd.concat([network.frames[sheet.name], added], ignore_index=True)
 
 
 def _lists(table: RawTable | None) -> dict[str, tuple[str, ...]]:
@@ -324,8 +385,8 @@ def _resolve_endpoints(frames: dict[str, pd.DataFrame]) -> None:
     direct["young_person_id"] = [single(ref) for ref in direct["young_person"]]
 
 
-def _settings(raw: RawBook, lists, problems) -> dict[str, object]:
-    """The Network table's values, typed, with the contract's defaults for blanks."""
+def _settings(raw: RawBook, lists, problems) -> tuple[dict[str, object], dict[str, int]]:
+    """The Network table's values, typed, with the contract's defaults for blanks; and their rows."""
     values: dict[str, tuple[int, object]] = {}
     table = raw.tables.get(schema.NETWORK)
     if table is not None:
@@ -335,14 +396,17 @@ def _settings(raw: RawBook, lists, problems) -> dict[str, object]:
             if max(field_col, value_col) < len(cells) and cells[field_col] is not None:
                 values[schema.normalise_header(cells[field_col])] = (row, cells[value_col])
     settings: dict[str, object] = {}
+    rows: dict[str, int] = {}
     for fld in schema.NETWORK_FIELDS:
         row, value = values.get(schema.normalise_header(fld.name), (0, None))
+        if row:
+            rows[fld.key] = row
         column = schema.Column(fld.name, fld.kind, fld.list)
         typed = _typed(value, column, raw, lists, problems, schema.NETWORK, row)
         if typed in (None, ()):
             typed = fld.default if fld.kind != schema.CHOICES else ()
         settings[fld.key] = typed
-    return settings
+    return settings, rows
 
 
 _PLURALS = {"Young person": "young people", "Adult": "adults", "Unknown": "unknown"}

@@ -53,6 +53,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "Strength": ("Strong", "Moderate", "Weak"),
     "Influence": ("From leads", "To leads", "Mutual", "Not known"),
     "Evidence": ("Evidenced", "Anecdotal"),
+    "Link status": ("Current", "Historic", "Removed"),
     "Source grade": ("1 Reliable", "2 Untested", "3 Not reliable"),
     "Information grade": (
         "A Known directly", "B Known indirectly, corroborated", "C Known indirectly",
@@ -219,6 +220,9 @@ LINKS = Sheet(
                help="The last time this link was seen. Older than 'Stale after (days)' turns the row amber."),
         _NOTES,
         Column("Flags", width=22, help="Written by peermap (e.g. STALE; ANECDOTAL). Do not type here."),
+        # An addition to the contract: a link that no longer holds leaves the map but stays on record.
+        Column("Status", CHOICE, "Link status", width=11,
+               help="Current, or Historic / Removed when the link no longer holds (it leaves the map)."),
     ),
 )
 

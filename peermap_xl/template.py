@@ -312,7 +312,9 @@ class _Builder:
 
         if sheet is schema.LINKS:
             seen = f'IF({cell("Last seen")}<>"",{cell("Last seen")},{cell("First recorded")})'
-            whole_rows(f'=AND({cell("From")}<>"",ISNUMBER({seen}),{seen}<TODAY()-{STALE_DAYS_NAME})', self.amber)
+            status = cell("Status")
+            whole_rows(f'=AND({cell("From")}<>"",{status}<>"Historic",{status}<>"Removed",'
+                       f'ISNUMBER({seen}),{seen}<TODAY()-{STALE_DAYS_NAME})', self.amber)
             evidence = [c.header for c in sheet.columns].index("Evidence")
             ws.conditional_format(1, evidence, last_row, evidence, {
                 "type": "formula", "criteria": f'={cell("Evidence")}="Anecdotal"', "format": self.anecdotal})

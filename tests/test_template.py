@@ -67,9 +67,13 @@ def test_the_contract_parser_finds_every_sheet_and_list():
     assert len(contract_network_fields()) == 15
 
 
+ADDITIONS = {"Links": ["Status"]}  # columns peermap adds after the contract's own
+
+
 def test_schema_has_every_sheet_and_column_of_the_contract_in_order():
     for sheet_name, headers in contract_sheets().items():
-        assert [c.header for c in schema.sheet(sheet_name).columns] == headers, sheet_name
+        expected = headers + ADDITIONS.get(sheet_name, [])
+        assert [c.header for c in schema.sheet(sheet_name).columns] == expected, sheet_name
 
 
 def test_schema_lists_are_the_contract_lists():
@@ -134,7 +138,7 @@ def test_every_data_sheet_has_its_table_with_the_contract_headers(book):
         tables = list(ws.tables.values())
         assert [t.name for t in tables] == [sheet_name.title().replace(" ", "")]
         c0, r0, c1, _ = range_boundaries(tables[0].ref)
-        assert [ws.cell(r0, c).value for c in range(c0, c1 + 1)] == headers
+        assert [ws.cell(r0, c).value for c in range(c0, c1 + 1)] == headers + ADDITIONS.get(sheet_name, [])
         assert ws.freeze_panes in ("B2", "C2")
 
 
@@ -202,7 +206,8 @@ def conditional_formulas(ws) -> list[tuple[str, str]]:
 def test_links_turn_amber_when_stale_and_anecdotal_evidence_stands_out(book):
     rules = conditional_formulas(book[schema.LINKS.name])
     stale = [f for ref, f in rules if "StaleAfterDays" in f]
-    assert stale == ['AND($B2<>"",ISNUMBER(IF($P2<>"",$P2,$O2)),IF($P2<>"",$P2,$O2)<TODAY()-StaleAfterDays)']
+    assert stale == ['AND($B2<>"",$S2<>"Historic",$S2<>"Removed",'
+                     'ISNUMBER(IF($P2<>"",$P2,$O2)),IF($P2<>"",$P2,$O2)<TODAY()-StaleAfterDays)']
     assert ("H2:H2001", '$H2="Anecdotal"') in rules
     stale_row = 1 + [f.name for f in schema.NETWORK_FIELDS].index("Stale after (days)") + 1
     assert book.defined_names["StaleAfterDays"].attr_text == f"Network!$B${stale_row}"

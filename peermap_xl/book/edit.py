@@ -38,30 +38,35 @@ def table_of(wb: openpyxl.Workbook, sheet: schema.Sheet):
 
 
 def append_records(wb: openpyxl.Workbook, sheet: schema.Sheet, records: list[dict]) -> list[int]:
-    """Write records ({header: value}) into the first empty rows of the sheet's table.
-
-    The table grows to hold them, and each new cell takes its column's format.
-    Returns the worksheet rows written.
-    """
+    """Write records ({header: value}) into the first empty rows of the sheet's table."""
     ws, table = table_of(wb, sheet)
     c0, r0, c1, r1 = range_boundaries(table.ref)
-    headers = {schema.normalise_header(ws.cell(r0, c).value): c for c in range(c0, c1 + 1)}
     row = r1
     while row > r0 and all(ws.cell(row, c).value in (None, "") for c in range(c0, c1 + 1)):
         row -= 1
-    written = []
-    for record in records:
-        row += 1
+    headers = {schema.normalise_header(ws.cell(r0, c).value): c for c in range(c0, c1 + 1)}
+    rows = [(row + i, record) for i, record in enumerate(records, start=1)]
+    put_records(ws, r0, headers, rows)
+    return [r for r, _ in rows]
+
+
+def put_records(ws, header_row: int, columns: dict[str, int], rows: list[tuple[int, dict]]) -> None:
+    """Write records ({header: value}) at the given rows; a table on those headers grows to hold them.
+
+    `columns` maps normalised headers to worksheet columns; headers the sheet lacks are skipped.
+    """
+    for row, record in rows:
         for header, value in record.items():
-            col = headers[schema.normalise_header(header)]
-            write_cell(ws, row, col, value)
-        written.append(row)
-    if written and row > r1:
-        ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{row}"
-        table.ref = ref
-        if table.autoFilter is not None:
-            table.autoFilter.ref = ref
-    return written
+            col = columns.get(schema.normalise_header(header))
+            if col:
+                write_cell(ws, row, col, value)
+    last = max((row for row, _ in rows), default=0)
+    for table in ws.tables.values():
+        c0, r0, c1, r1 = range_boundaries(table.ref)
+        if r0 == header_row and last > r1:
+            table.ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{last}"
+            if table.autoFilter is not None:
+                table.autoFilter.ref = table.ref
 
 
 def write_cell(ws, row: int, col: int, value) -> None:
@@ -81,3 +86,73 @@ def set_network_values(wb: openpyxl.Workbook, values: dict[str, object]) -> None
             for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value}
     for name, value in values.items():
         write_cell(ws, rows[schema.normalise_header(name)], 2, value)
+
+
+def record_checks(path: str | Path, as_of, *, backup: bool = True):
+    """Check the workbook file and record the findings in it (atomically, keeping a backup)."""
+    from peermap_xl.book.file import read_network
+    from peermap_xl.checks.record import plan
+
+    path = Path(path)
+    safe.ensure_closed(path)
+    network = read_network(path)
+    record = plan(network, as_of)
+    wb = open_for_edit(path)
+    write_check_record(wb, network, record)
+    safe.write_atomically(path, wb.save, backup=backup)
+    return record
+
+
+def write_check_record(wb: openpyxl.Workbook, network, record) -> None:
+    """Put what the Check button records into the workbook: IDs, Flags, suggested gaps, the Checks sheet."""
+    from peermap_xl.checks.record import CHECKS_HEADERS, CHECKS_SHEET, checks_rows
+
+    for sheet_name, row, record_id in record.filled_ids:
+        layout = network.layout[sheet_name]
+        write_cell(wb[layout.sheet], row, layout.column("ID"), record_id)
+    links = network.layout.get(schema.LINKS.name)
+    if links and links.column("Flags"):
+        for row, text in record.flags.items():
+            wb[links.sheet].cell(row, links.column("Flags")).value = text
+    if record.new_gaps:
+        gaps = network.layout[schema.GAPS.name]
+        put_records(wb[gaps.sheet], gaps.header_row, gaps.columns, record.new_gaps)
+    _write_checks_sheet(wb, CHECKS_SHEET, record.title, CHECKS_HEADERS, checks_rows(network, record))
+
+
+_SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFE699", "info": "DDEBF7"}
+_CHECKS_WIDTHS = (10, 12, 6, 8, 18, 90, 26, 8, 16)
+
+
+def _write_checks_sheet(wb, name: str, title: str, headers, rows) -> None:
+    """Replace the Checks sheet's contents: a title, the headers, one row per finding with a link."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    ws = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
+    ws.delete_rows(1, ws.max_row)
+    ws.auto_filter.ref = None
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=14, color="1F4E78")
+    ws["A2"] = ("Written by peermap check. Click a Go to cell to jump to the row. "
+                "Check again after changes: this sheet is replaced each time.")
+    ws["A2"].font = Font(italic=True, color="595959")
+    header_row = 4
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(header_row, col, header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E78")
+        ws.column_dimensions[get_column_letter(col)].width = _CHECKS_WIDTHS[col - 1]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r, (values, address) in enumerate(rows, start=header_row + 1):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(r, col, value)
+            cell.alignment = wrap
+        ws.cell(r, 1).fill = PatternFill("solid", fgColor=_SEVERITY_FILLS[values[0]])
+        if address:
+            link = ws.cell(r, len(values))
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=address, display=values[-1])
+            link.font = Font(color="0563C1", underline="single")
+    ws.freeze_panes = f"A{header_row + 1}"
+    if rows:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{header_row + len(rows)}"

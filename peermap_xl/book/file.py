@@ -192,4 +192,4 @@ def _read_rows(ws, header_row: int, first_col: int, last_col: int | None, table_
                 break
             continue
         body.append((number, values))
-    return RawTable(sheet=ws.title, headers=headers, rows=body)
+    return RawTable(sheet=ws.title, headers=headers, rows=body, header_row=header_row, first_col=first_col)

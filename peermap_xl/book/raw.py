@@ -14,6 +14,8 @@ class RawTable:
     sheet: str  # the worksheet's name as the workbook spells it
     headers: list[str]  # as typed, in the workbook's order
     rows: list[tuple[int, list]]  # (worksheet row number, cell values in header order)
+    header_row: int = 1  # the worksheet row of the headers
+    first_col: int = 1  # the worksheet column (1 = A) of the first header
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -9,16 +10,24 @@ from peermap_xl import schema
 from peermap_xl.examples import city_road
 
 
-def write_example(path: str | Path) -> Path:
-    """Write the City Road example workbook to `path` (the previous file kept as a backup)."""
+def write_example(path: str | Path, checked_as_of: dt.date | None = None) -> Path:
+    """Write the City Road example workbook to `path` (the previous file kept as a backup).
+
+    With `checked_as_of`, the checks as of that date are recorded in it too, as `peermap check --write` does.
+    """
     import openpyxl
 
-    from peermap_xl.book import edit
+    from peermap_xl.book import edit, safe
     from peermap_xl.template import template_bytes
 
-    wb = openpyxl.load_workbook(io.BytesIO(template_bytes()), keep_vba=True)
-    edit.set_network_values(wb, city_road.NETWORK)
-    for sheet in schema.DATA_SHEETS:
-        edit.append_records(wb, sheet, city_road.RECORDS[sheet.name])
-    edit.save(wb, path)
+    def write(temp: Path) -> None:
+        wb = openpyxl.load_workbook(io.BytesIO(template_bytes()), keep_vba=True)
+        edit.set_network_values(wb, city_road.NETWORK)
+        for sheet in schema.DATA_SHEETS:
+            edit.append_records(wb, sheet, city_road.RECORDS[sheet.name])
+        wb.save(temp)
+        if checked_as_of:
+            edit.record_checks(temp, checked_as_of, backup=False)
+
+    safe.write_atomically(Path(path), write)
     return Path(path)

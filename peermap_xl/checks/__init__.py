@@ -1,0 +1,67 @@
+"""The rule catalogue behind the Check button: one small function per rule.
+
+Each rule has a code (PM201), a slug (stale-link), a severity, a one-line
+summary and an explanation quoting the guidance. `run_checks` runs them all
+on a network as of a date and returns the findings, in the order a person
+reads them: sheet by sheet, errors first, then by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peermap_xl import schema
+from peermap_xl.checks import decisions, integrity, links, people, tasks, timescales  # noqa: F401 (registers)
+from peermap_xl.checks.core import ERROR, INFO, RULES, SEVERITIES, WARNING, Context, Finding, Rule
+
+__all__ = ["ERROR", "INFO", "RULES", "WARNING", "Finding", "Rule", "run_checks", "rule_by_slug", "counts"]
+
+_SHEET_ORDER = [schema.NETWORK] + [s.name for s in schema.DATA_SHEETS]
+
+
+def run_checks(network, as_of: dt.date | None = None, anonymise: bool = False) -> list[Finding]:
+    """Every rule's findings on `network` as of `as_of` (default: today)."""
+    ctx = Context(network, as_of or dt.date.today(), anonymise)
+    findings = []
+    for r in RULES:
+        for hit in r.check(ctx):
+            findings.append(Finding(r.slug, r.code, r.severity, hit.sheet, _int(hit.row), hit.id, hit.column,
+                                    hit.message, hit.gap))
+    return sorted(findings, key=_reading_order)
+
+
+def _int(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def _reading_order(f: Finding):
+    sheet = _SHEET_ORDER.index(f.sheet) if f.sheet in _SHEET_ORDER else len(_SHEET_ORDER)
+    return sheet, SEVERITIES.index(f.severity), f.row or 0, f.code
+
+
+def rule_by_slug(slug: str) -> Rule:
+    for r in RULES:
+        if r.slug == slug:
+            return r
+    raise KeyError(slug)
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    return {severity: sum(f.severity == severity for f in findings) for severity in SEVERITIES}
+
+
+def text_report(findings: list[Finding]) -> list[str]:
+    """Findings grouped by sheet, errors first, ending with the counts and what to do next."""
+    lines: list[str] = []
+    sheet = None
+    for f in findings:
+        if f.sheet != sheet:
+            sheet = f.sheet
+            lines += ["", sheet]
+        where = f"row {f.row}" if f.row else ""
+        lines.append(f"  {f.severity:<7}  {where:<8} {f.column or '':<18} {f.message}  [{f.code} {f.rule}]")
+    n = counts(findings)
+    lines += ["", f"{n['error']} errors, {n['warning']} warnings, {n['info']} for information."]
+    if n["error"]:
+        lines.append("Fix the errors first: those rows cannot be mapped as they stand.")
+    return lines

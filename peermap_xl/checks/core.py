@@ -1,0 +1,128 @@
+"""The machinery of the rule catalogue: rules, findings, and what rules may look at."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from peermap_xl import labels, schema
+from peermap_xl.model import Network
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found, before the catalogue stamps its code on it."""
+
+    sheet: str
+    row: int | None
+    id: str | None
+    column: str | None
+    message: str
+    gap: tuple[str, str] | None = None  # a question to suggest on Gaps: (question, about)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    code: str
+    severity: str
+    sheet: str
+    row: int | None
+    id: str | None
+    column: str | None
+    message: str
+    gap: tuple[str, str] | None = field(default=None, compare=False)
+
+    def as_json(self) -> dict:
+        return {"rule": self.rule, "code": self.code, "severity": self.severity, "sheet": self.sheet,
+                "row": self.row, "id": self.id, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    slug: str
+    severity: str
+    summary: str  # one line, for the catalogue
+    explanation: str  # why it matters, quoting the guidance where it applies
+    check: Callable[[Context], Iterator[Hit]]
+    flag: str | None = None  # the word it writes into a link's Flags cell
+
+
+RULES: list[Rule] = []
+
+
+def rule(code: str, slug: str, severity: str, summary: str, explanation: str, flag: str | None = None):
+    """Register a check function in the catalogue."""
+
+    def register(check: Callable[[Context], Iterator[Hit]]):
+        RULES.append(Rule(code, slug, severity, summary, " ".join(explanation.split()), check, flag))
+        return check
+
+    return register
+
+
+class Context:
+    """The network as the rules see it, as of one date."""
+
+    def __init__(self, network: Network, as_of: dt.date, anonymise: bool = False):
+        self.network = network
+        self.as_of = as_of
+        self.today = pd.Timestamp(as_of)
+        self.label = labels.labeller(network, anonymise)
+        self.stale_after = int(network.settings["stale_after_days"])
+
+    # --- records ------------------------------------------------------
+
+    @cached_property
+    def young_people(self) -> pd.DataFrame:
+        subjects = self.network.active_subjects
+        return subjects[subjects["type"] == "Young person"]
+
+    @cached_property
+    def graph(self):
+        from peermap_xl import graph  # networkx: only the rules that need it pay for the import
+
+        return graph.build(self.network)
+
+    def last_seen(self, link) -> pd.Timestamp | None:
+        """Last seen, or First recorded when Last seen is empty."""
+        for column in ("last_seen", "first_recorded"):
+            if pd.notna(link[column]):
+                return link[column]
+        return None
+
+    def is_stale(self, link) -> bool:
+        seen = self.last_seen(link)
+        return seen is not None and (self.today - seen).days > self.stale_after
+
+    # --- words ----------------------------------------------------------
+
+    def link_label(self, link) -> str:
+        """ "L04 (Male A - Plymouth house)"."""
+        ends = [self.label(link[k]) if isinstance(link[k], str) else "?" for k in ("from_id", "to_id")]
+        return f"{link['id']} ({ends[0]} - {ends[1]})"
+
+    def who(self, record) -> str:
+        return f"{record['id']} {self.label(record['id'])}"
+
+
+def days_text(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def date_text(value) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def blank(value) -> bool:
+    if isinstance(value, tuple):
+        return not value
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""

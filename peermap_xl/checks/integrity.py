@@ -1,0 +1,156 @@
+"""Integrity (errors): rows the rest of peermap cannot use as they stand."""
+
+from __future__ import annotations
+
+from peermap_xl import schema
+from peermap_xl.checks.core import ERROR, Hit, blank, date_text, rule
+
+_ABOUT_COLUMNS = ((schema.CONTACTS, "For"), (schema.GAPS, "About"), (schema.ACTIONS, "About"))
+
+
+@rule("PM101", "missing-required", ERROR, "A required cell is empty",
+      """Every person and place needs a name and a type, every link its two ends and its
+      relationship, every question, action and session its main words and date. Without them
+      the row cannot be mapped, counted or followed up.""")
+def missing_required(ctx):
+    for sheet in schema.DATA_SHEETS:
+        frame = ctx.network.frames[sheet.name]
+        for col in (c for c in sheet.columns if c.required):
+            for _, record in frame[frame[col.key].map(blank)].iterrows():
+                yield Hit(sheet.name, record["row"], record.get("id"), col.header,
+                          f"{col.header} is empty: every row of {sheet.name} needs one.")
+
+
+@rule("PM102", "duplicate-id", ERROR, "Two rows share an ID",
+      """Links, questions and actions point at people and places by ID, so an ID must name one
+      row only. Subjects and contexts share one set of IDs, since a link may join either.""")
+def duplicate_id(ctx):
+    seen: dict[str, tuple[str, int]] = {}
+    groups = ((schema.SUBJECTS, schema.CONTEXTS), (schema.LINKS,), (schema.CONTACTS,), (schema.GAPS,),
+              (schema.ACTIONS,), (schema.SESSIONS,))
+    for group in groups:
+        seen.clear()
+        for sheet in group:
+            frame = ctx.network.frames[sheet.name]
+            for record_id, row in zip(frame["id"], frame["row"]):
+                if record_id in seen:
+                    first_sheet, first_row = seen[record_id]
+                    yield Hit(sheet.name, row, record_id, "ID",
+                              f"{record_id} is also the ID of {first_sheet} row {first_row}. "
+                              "Give each row its own ID (or leave it blank to have one made).")
+                else:
+                    seen[record_id] = (sheet.name, row)
+
+
+def _endpoint_cells(ctx):
+    """(sheet, record, column header, typed reference, may name a link) for every reference cell."""
+    for _, link in ctx.network.links.iterrows():
+        for column in ("From", "To"):
+            yield schema.LINKS.name, link, column, link[column.lower()], False
+    for _, record in ctx.network.direct_work.iterrows():
+        yield schema.DIRECT_WORK.name, record, "Young person", record["young_person"], False
+    for sheet, column in _ABOUT_COLUMNS:
+        for _, record in ctx.network.frames[sheet.name].iterrows():
+            for ref in record[column.lower()]:
+                yield sheet.name, record, column, ref, sheet is not schema.CONTACTS
+
+
+@rule("PM103", "unknown-endpoint", ERROR, "A reference names no subject or context",
+      """A link's From and To (and a contact's For, a question's or action's About) must name a row
+      on Subjects or Contexts, by ID or exact name, or the link cannot be drawn. A typing slip
+      ("Male  B", "S1O") is the usual cause.""", flag="UNKNOWN END")
+def unknown_endpoint(ctx):
+    link_ids = set(ctx.network.links["id"])
+    for sheet, record, column, ref, may_be_link in _endpoint_cells(ctx):
+        if blank(ref) or ctx.network.resolve(ref):
+            continue
+        if may_be_link and str(ref).upper().replace(" ", "") in link_ids:
+            continue
+        what = "person, place or link" if may_be_link else "person or place"
+        yield Hit(sheet, record["row"], record.get("id"), column,
+                  f"{column} names no {what} on this workbook. Check the spelling, use the ID, "
+                  "or add them to Subjects or Contexts.")
+
+
+@rule("PM104", "ambiguous-endpoint", ERROR, "A reference could mean more than one record",
+      """Two people or places share the name typed, so peermap cannot tell which one is meant.
+      Use the ID instead.""", flag="UNCLEAR END")
+def ambiguous_endpoint(ctx):
+    for sheet, record, column, ref, _ in _endpoint_cells(ctx):
+        matches = ctx.network.resolve(ref) if not blank(ref) else []
+        if len(matches) > 1:
+            yield Hit(sheet, record["row"], record.get("id"), column,
+                      f"{column} could mean {' or '.join(matches)}: use the ID instead of the name.")
+
+
+@rule("PM105", "self-link", ERROR, "A link joins a record to itself",
+      "A link needs two different ends; a link from someone to themselves is usually a slip in From or To.",
+      flag="SELF-LINK")
+def self_link(ctx):
+    links = ctx.network.links
+    for _, link in links[links["from_id"].notna() & (links["from_id"] == links["to_id"])].iterrows():
+        yield Hit(schema.LINKS.name, link["row"], link["id"], "To",
+                  f"{link['id']} goes from {ctx.label(link['from_id'])} to themselves: check From and To.")
+
+
+@rule("PM106", "invalid-value", ERROR, "A value is not on its column's list, or not a whole number",
+      """Drop-down columns take a value from their list (teams can extend the lists on the Lists
+      sheet); numbers such as Age and Closeness take a whole number. Other values are left out of
+      the map and the counts.""")
+def invalid_value(ctx):
+    lists = ctx.network.lists
+    for sheet in schema.DATA_SHEETS:
+        frame = ctx.network.frames[sheet.name]
+        for col in sheet.columns:
+            if col.kind in (schema.CHOICE, schema.CHOICES) and col.list:
+                allowed = set(lists[col.list])
+                for _, record in frame.iterrows():
+                    values = record[col.key] if col.kind == schema.CHOICES else (record[col.key],)
+                    if any(not blank(v) and v not in allowed for v in values):
+                        yield Hit(sheet.name, record["row"], record.get("id"), col.header,
+                                  f"{col.header} is not on its list: pick from the drop-down, or add the "
+                                  f"value to the {col.list} column of the Lists sheet.")
+            elif col.kind == schema.WHOLE_NUMBER and col.bounds:
+                low, high = col.bounds
+                for _, record in frame[frame[col.key].notna()].iterrows():
+                    if not low <= record[col.key] <= high:
+                        yield Hit(sheet.name, record["row"], record.get("id"), col.header,
+                                  f"{col.header} should be a whole number from {low} to {high}.")
+    for problem in ctx.network.problems:
+        if problem.kind == schema.WHOLE_NUMBER:
+            yield Hit(problem.sheet, problem.row, None, problem.column,
+                      f"{problem.column} should be a whole number.")
+    for fld in schema.NETWORK_FIELDS:
+        value = ctx.network.settings[fld.key]
+        values = value if isinstance(value, tuple) else (value,)
+        if fld.list and any(not blank(v) and v not in lists[fld.list] for v in values):
+            yield Hit(schema.NETWORK, ctx.network.setting_rows.get(fld.key), None, fld.name,
+                      f"{fld.name} is not on its list ({', '.join(lists[fld.list])}).")
+
+
+@rule("PM107", "invalid-date", ERROR, "A date cell does not hold a date",
+      """Dates drive the stale-link warnings, the timescales and the reviews. Type them as
+      dd/mm/yyyy (03/04/2026 is 3 April 2026).""")
+def invalid_date(ctx):
+    for problem in ctx.network.problems:
+        if problem.kind == schema.DATE:
+            yield Hit(problem.sheet, problem.row, None, problem.column,
+                      f"{problem.column} is not a date: type it as dd/mm/yyyy.")
+
+
+_PAST_DATES = ((schema.LINKS, ("Last seen", "First recorded")), (schema.GAPS, ("Raised on",)),
+               (schema.ACTIONS, ("Set on",)))
+
+
+@rule("PM108", "future-date", ERROR, "A date that must be in the past is in the future",
+      """Last seen, First recorded, Raised on and Set on record what has happened, so they cannot
+      be later than today. A day and month swapped (US order) is the usual cause.""")
+def future_date(ctx):
+    for sheet, headers in _PAST_DATES:
+        frame = ctx.network.frames[sheet.name]
+        for header in headers:
+            key = sheet.column(header).key
+            for _, record in frame[frame[key] > ctx.today].iterrows():
+                yield Hit(sheet.name, record["row"], record["id"], header,
+                          f"{header} ({date_text(record[key])}) is after today ({date_text(ctx.today)}): "
+                          "is the day and month the right way round?")

@@ -1,0 +1,105 @@
+"""What the Check button writes back, worked out once for both doors (file and Excel).
+
+`plan` returns the findings and the changes to make: the Flags of each link,
+the questions to suggest on Gaps, the IDs peermap numbered, and the rows of
+the Checks sheet with the cell each one points at. Running it on a workbook
+that already holds its own plan changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from openpyxl.utils.cell import get_column_letter
+
+from peermap_xl import model, schema
+from peermap_xl.checks import RULES, Finding, counts, run_checks
+from peermap_xl.model import Network
+
+CHECKS_SHEET = "Checks"
+CHECKS_HEADERS = ("Severity", "Sheet", "Row", "ID", "Column", "Message", "Rule", "Code", "Go to")
+_FLAGS = {r.slug: r.flag for r in RULES if r.flag}
+
+
+@dataclass
+class CheckRecord:
+    as_of: dt.date
+    findings: list[Finding]
+    flags: dict[int, str | None]  # Links worksheet row -> the Flags text (None: no flags)
+    new_gaps: list[tuple[int, dict]]  # (worksheet row, {header: value}) to add to Gaps
+    filled_ids: list[tuple[str, int, str]]  # (sheet, worksheet row, ID) for IDs left blank
+
+    @property
+    def title(self) -> str:
+        n = counts(self.findings)
+        return (f"Checks as of {self.as_of:%d/%m/%Y}: {_count(n['error'], 'error')}, "
+                f"{_count(n['warning'], 'warning')}, {n['info']} for information")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def plan(network: Network, as_of: dt.date) -> CheckRecord:
+    """The findings on `network`, and what recording them in the workbook changes."""
+    filled = [(sheet.name, int(row), rid) for sheet in schema.DATA_SHEETS if sheet.id_prefix
+              for row, rid, auto in zip(*(network.frames[sheet.name][k] for k in ("row", "id", "auto_id")))
+              if auto]
+    findings = run_checks(network, as_of)
+    new_gaps = _suggested_gaps(network, findings, as_of)
+    if new_gaps:
+        model.add_records(network, schema.GAPS, new_gaps)
+        findings = run_checks(network, as_of)  # the suggested questions are checked too
+    flags: dict[int, list[str]] = {int(row): [] for row in network.links["row"]}
+    for f in findings:
+        word = _FLAGS.get(f.rule)
+        if f.sheet == schema.LINKS.name and word and f.row in flags and word not in flags[f.row]:
+            flags[f.row].append(word)
+    return CheckRecord(as_of, findings, {row: "; ".join(words) or None for row, words in flags.items()},
+                       new_gaps, filled)
+
+
+def _question_key(text) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _suggested_gaps(network: Network, findings: list[Finding], as_of: dt.date) -> list[tuple[int, dict]]:
+    gaps = network.gaps
+    asked = {_question_key(q) for q in gaps["question"] if isinstance(q, str)}
+    used = [int(m.group(1)) for rid in gaps["id"] if isinstance(rid, str) and (m := re.fullmatch(r"G(\d+)", rid))]
+    next_id = max(used, default=0) + 1
+    layout = network.layout.get(schema.GAPS.name)
+    next_row = max([layout.header_row if layout else 1, *gaps["row"]]) + 1
+    added = []
+    for f in findings:
+        if not f.gap or _question_key(f.gap[0]) in asked:
+            continue
+        question, about = f.gap
+        asked.add(_question_key(question))
+        added.append((next_row, {"ID": f"G{next_id:02d}", "Question": question, "About": about,
+                                 "Raised on": as_of, "Status": "Open", "Origin": "Suggested"}))
+        next_id += 1
+        next_row += 1
+    return added
+
+
+def checks_rows(network: Network, record: CheckRecord) -> list[tuple[list, str | None]]:
+    """The Checks sheet's rows (values in CHECKS_HEADERS order) and the cell each one points at."""
+    rows = []
+    for f in record.findings:
+        address = target(network, f)
+        go_to = address.replace("'", "") if address else None
+        rows.append(([f.severity, f.sheet, f.row, f.id, f.column, f.message, f.rule, f.code, go_to], address))
+    return rows
+
+
+def target(network: Network, f: Finding) -> str | None:
+    """The address of the cell a finding is about, e.g. "'Links'!P7"."""
+    layout = network.layout.get(f.sheet)
+    if layout is None or f.row is None:
+        return None
+    column = layout.column("Value") if f.sheet == schema.NETWORK else layout.column(f.column or "")
+    column = column or min(layout.columns.values(), default=1)
+    return f"'{layout.sheet}'!{get_column_letter(column)}{f.row}"

@@ -1,0 +1,65 @@
+"""Actions and gaps: "clear and accountable actions", questions followed up on time."""
+
+from __future__ import annotations
+
+from peermap_xl import schema
+from peermap_xl.checks.core import WARNING, Hit, blank, date_text, days_text, rule
+
+ACTIONS, GAPS = schema.ACTIONS.name, schema.GAPS.name
+_CLOSED_ACTION = ("Done", "Cancelled")
+
+
+def _open_actions(ctx):
+    actions = ctx.network.actions
+    return actions[~actions["status"].isin(_CLOSED_ACTION) & ~actions["action"].map(blank)]
+
+
+def _open_gaps(ctx):
+    gaps = ctx.network.gaps
+    return gaps[gaps["status"].map(lambda s: blank(s) or s == "Open") & ~gaps["question"].map(blank)]
+
+
+@rule("PM401", "unaccountable-action", WARNING, "An open action has no owner or no due date",
+      """The guidance asks: "Have clear and accountable actions been identified from the mapping
+      process?" An action is accountable when someone owns it and it has a date.""")
+def unaccountable_action(ctx):
+    for _, action in _open_actions(ctx).iterrows():
+        missing = [(header, words) for header, key, words in (("Owner", "owner", "owner"),
+                                                              ("Due", "due", "due date")) if blank(action[key])]
+        if missing:
+            yield Hit(ACTIONS, action["row"], action["id"], missing[0][0],
+                      f"Action {action['id']} has no {' and no '.join(words for _, words in missing)}: "
+                      "every action needs an owner and a due date.")
+
+
+@rule("PM402", "overdue-action", WARNING, "An open action is past its due date",
+      """At each review "updates should be sought for all outstanding actions". An overdue action
+      needs an update, a new date, or closing.""")
+def overdue_action(ctx):
+    actions = _open_actions(ctx)
+    for _, action in actions[actions["due"] < ctx.today].iterrows():
+        yield Hit(ACTIONS, action["row"], action["id"], "Due",
+                  f"Action {action['id']} was due on {date_text(action['due'])} "
+                  f"({days_text((ctx.today - action['due']).days)} ago) and is still "
+                  f"{'open' if blank(action['status']) else action['status'].lower()}.")
+
+
+@rule("PM403", "overdue-gap", WARNING, "An open question is past its due date",
+      """"Where there are information gaps, task people with finding out more information with a
+      clear deadline in mind." A question past its deadline needs chasing.""")
+def overdue_gap(ctx):
+    gaps = _open_gaps(ctx)
+    for _, gap in gaps[gaps["due"] < ctx.today].iterrows():
+        yield Hit(GAPS, gap["row"], gap["id"], "Due",
+                  f"Question {gap['id']} was due on {date_text(gap['due'])} "
+                  f"({days_text((ctx.today - gap['due']).days)} ago) and is still open.")
+
+
+@rule("PM404", "unassigned-gap", WARNING, "An open question has nobody finding out",
+      """"Task people with finding out more information": a question nobody owns is not
+      answered.""")
+def unassigned_gap(ctx):
+    for _, gap in _open_gaps(ctx).iterrows():
+        if blank(gap["assigned_to"]):
+            yield Hit(GAPS, gap["row"], gap["id"], "Assigned to",
+                      f"Question {gap['id']} has nobody assigned to find out.")

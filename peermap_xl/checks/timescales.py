@@ -1,0 +1,125 @@
+"""Timescales from the guidance (warnings): sessions, subject lists, minutes, reviews."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from peermap_xl import schema
+from peermap_xl.checks.core import WARNING, Hit, blank, date_text, days_text, rule
+
+SESSIONS, NETWORK = schema.SESSIONS.name, schema.NETWORK
+FIRST_SESSION_DAYS = 14
+MULTI_AGENCY_DAYS = 14
+LIST_NOTICE_DAYS = 7
+MINUTES_DAYS = 14
+
+
+def _sessions(ctx, kind: str | None = None) -> pd.DataFrame:
+    sessions = ctx.network.sessions.dropna(subset=["date"])
+    if kind:
+        sessions = sessions[sessions["type"] == kind]
+    return sessions.sort_values(["date", "row"])
+
+
+def _days(later, earlier) -> int:
+    return (later - earlier).days
+
+
+@rule("PM501", "initial-session-late", WARNING,
+      "The first internal mapping session was more than 14 days after the concern",
+      """"The initial peer mapping session should take place within two weeks of the identification
+      of a contextual issue/risk." The clock starts at the Network's 'Date concern identified'.""")
+def initial_session_late(ctx):
+    concern = ctx.network.settings["date_concern_identified"]
+    if concern is None:
+        return
+    concern = pd.Timestamp(concern)
+    internal = _sessions(ctx, "Internal mapping")
+    if len(internal):
+        first = internal.iloc[0]
+        days = _days(first["date"], concern)
+        if days > FIRST_SESSION_DAYS:
+            yield Hit(SESSIONS, first["row"], first["id"], "Date",
+                      f"The first internal mapping session ({date_text(first['date'])}) was {days_text(days)} "
+                      f"after the concern was identified; the guidance asks for {FIRST_SESSION_DAYS}.")
+    elif _days(ctx.today, concern) > FIRST_SESSION_DAYS:
+        yield Hit(NETWORK, ctx.network.setting_rows.get("date_concern_identified"), None,
+                  "Date concern identified",
+                  f"No internal mapping session yet, {days_text(_days(ctx.today, concern))} after the concern "
+                  f"was identified ({date_text(concern)}); the guidance asks for one within "
+                  f"{FIRST_SESSION_DAYS}.")
+
+
+@rule("PM502", "multiagency-session-late", WARNING,
+      "The first multi-agency session was more than 14 days after the first internal one",
+      """"The first mapping meeting involving external agencies [should take place] within two weeks
+      of the initial meeting", so that partners can bring what they know.""")
+def multiagency_session_late(ctx):
+    internal = _sessions(ctx, "Internal mapping")
+    if not len(internal):
+        return
+    start = internal.iloc[0]
+    external = _sessions(ctx, "Multi-agency mapping")
+    if len(external):
+        first = external.iloc[0]
+        days = _days(first["date"], start["date"])
+        if days > MULTI_AGENCY_DAYS:
+            yield Hit(SESSIONS, first["row"], first["id"], "Date",
+                      f"The first multi-agency session ({date_text(first['date'])}) was {days_text(days)} after "
+                      f"the first internal one; the guidance asks for {MULTI_AGENCY_DAYS}.")
+    elif _days(ctx.today, start["date"]) > MULTI_AGENCY_DAYS:
+        yield Hit(SESSIONS, start["row"], start["id"], "Date",
+                  f"No multi-agency session yet, {days_text(_days(ctx.today, start['date']))} after the first "
+                  f"internal one; the guidance asks for one within {MULTI_AGENCY_DAYS}.")
+
+
+@rule("PM503", "list-sent-late", WARNING, "The subject list went out less than 7 days before a session",
+      """"Sending a summary or list of subjects through secure email at least one week before the
+      planned session should provide enough time for this research to take place." """)
+def list_sent_late(ctx):
+    for _, session in _sessions(ctx).iterrows():
+        if blank(session["subject_list_sent"]):
+            continue
+        notice = _days(session["date"], session["subject_list_sent"])
+        if notice < LIST_NOTICE_DAYS:
+            yield Hit(SESSIONS, session["row"], session["id"], "Subject list sent",
+                      f"The subject list for session {session['id']} went out {days_text(max(notice, 0))} before "
+                      f"it; invitees need at least {LIST_NOTICE_DAYS} to research.")
+
+
+@rule("PM504", "minutes-late", WARNING, "Minutes were uploaded more than 14 days after a session",
+      """"Minutes and any other documentation produced ... should be uploaded on the Mosaic file of
+      all key subjects within two weeks of the meeting." """)
+def minutes_late(ctx):
+    for _, session in _sessions(ctx).iterrows():
+        uploaded = session["minutes_uploaded"]
+        if not blank(uploaded):
+            days = _days(uploaded, session["date"])
+            if days > MINUTES_DAYS:
+                yield Hit(SESSIONS, session["row"], session["id"], "Minutes uploaded",
+                          f"The minutes of session {session['id']} were uploaded {days_text(days)} after it; "
+                          f"the guidance asks for {MINUTES_DAYS}.")
+        elif _days(ctx.today, session["date"]) > MINUTES_DAYS:
+            yield Hit(SESSIONS, session["row"], session["id"], "Minutes uploaded",
+                      f"The minutes of session {session['id']} ({date_text(session['date'])}) are not "
+                      f"recorded as uploaded, {days_text(_days(ctx.today, session['date']))} on; the guidance "
+                      f"asks for {MINUTES_DAYS}.")
+
+
+@rule("PM505", "review-overdue", WARNING, "An open network has had no session for longer than its review period",
+      """Reviews take place "every 3 months but also when there has been a significant development or
+      incident". The Network's 'Review every (months)' sets the period.""")
+def review_overdue(ctx):
+    if ctx.network.settings["status"] == "Closed":
+        return
+    held = _sessions(ctx)
+    held = held[held["date"] <= ctx.today]
+    months = int(ctx.network.settings["review_every_months"])
+    if not len(held) or months <= 0:
+        return
+    last = held.iloc[-1]
+    due = last["date"] + pd.DateOffset(months=months)
+    if due < ctx.today:
+        yield Hit(SESSIONS, last["row"], last["id"], "Next review",
+                  f"The last session was on {date_text(last['date'])}; with reviews every {months} months, "
+                  f"a review was due by {date_text(due)}.")
