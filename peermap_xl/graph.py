@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from peermap_xl.model import Network
+from peermap_xl.model import Network, rows
 
 PLACE = "place"
 
@@ -12,12 +12,12 @@ PLACE = "place"
 def build(network: Network) -> nx.MultiGraph:
     """One node per active subject or context, one edge per live link (parallel links kept)."""
     graph = nx.MultiGraph()
-    for _, person in network.active_subjects.iterrows():
+    for person in rows(network.active_subjects):
         graph.add_node(person["id"], kind=person["type"] if isinstance(person["type"], str) else "Unknown",
                        risk=person["risk_level"], row=person["row"])
-    for _, place in network.active_contexts.iterrows():
+    for place in rows(network.active_contexts):
         graph.add_node(place["id"], kind=PLACE, nature=place["nature"], row=place["row"])
-    for _, link in network.live_links.iterrows():
+    for link in rows(network.live_links):
         graph.add_edge(link["from_id"], link["to_id"], key=link["id"], source=link["from_id"],
                        relationship=link["relationship"], nature=link["nature"], influence=link["influence"],
                        evidence=link["evidence"])
@@ -36,9 +36,15 @@ def leaders(graph: nx.MultiGraph) -> dict[str, set[str]]:
     return led
 
 
+#: Above this many nodes, betweenness is estimated from a fixed sample of sources (exact below).
+EXACT_BETWEENNESS_NODES = 300
+
+
 def brokers(graph: nx.MultiGraph) -> dict[str, float]:
     """Betweenness centrality: the share of shortest paths between others that pass through each node."""
-    return nx.betweenness_centrality(nx.Graph(graph))
+    simple = nx.Graph(graph)
+    sample = EXACT_BETWEENNESS_NODES if len(simple) > EXACT_BETWEENNESS_NODES else None
+    return nx.betweenness_centrality(simple, k=sample, seed=0)
 
 
 def splits(graph: nx.MultiGraph) -> dict[str, int]:

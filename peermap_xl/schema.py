@@ -8,7 +8,6 @@ never rename them here without a migration for older workbooks.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 
 #: How many worksheet rows the drop-downs and highlighting cover.

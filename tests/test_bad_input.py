@@ -3,9 +3,9 @@
 import hashlib
 import io
 
-from msoffcrypto.format.ooxml import OOXMLFile
 import openpyxl
 import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
 
 from conftest import TEMPLATE, run_peermap
 from peermap_xl.book.file import read_network

@@ -14,7 +14,6 @@ from openpyxl.utils.cell import range_boundaries
 from conftest import CONTRACT, TEMPLATE
 from peermap_xl import schema, template
 
-
 # --- the contract, read from its own text --------------------------------
 
 

@@ -143,16 +143,22 @@ def _write_checks_sheet(wb, name: str, title: str, headers, rows) -> None:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E78")
         ws.column_dimensions[get_column_letter(col)].width = _CHECKS_WIDTHS[col - 1]
-    wrap = Alignment(wrap_text=True, vertical="top")
+    # Styles are registered once and copied: setting them cell by cell is slow on long lists.
+    styles = {}
+    for name, fill in (*_SEVERITY_FILLS.items(), ("text", None), ("link", None)):
+        sample = ws.cell(header_row + 1, 1)
+        sample.alignment = Alignment(wrap_text=True, vertical="top")
+        sample.fill = PatternFill("solid", fgColor=fill) if fill else PatternFill()
+        sample.font = Font(color="0563C1", underline="single") if name == "link" else Font()
+        styles[name] = copy(sample._style)
     for r, (values, address) in enumerate(rows, start=header_row + 1):
         for col, value in enumerate(values, start=1):
             cell = ws.cell(r, col, value)
-            cell.alignment = wrap
-        ws.cell(r, 1).fill = PatternFill("solid", fgColor=_SEVERITY_FILLS[values[0]])
+            cell._style = copy(styles[values[0] if col == 1 else "text"])
         if address:
             link = ws.cell(r, len(values))
             link.hyperlink = Hyperlink(ref=link.coordinate, location=address, display=values[-1])
-            link.font = Font(color="0563C1", underline="single")
+            link._style = copy(styles["link"])
     ws.freeze_panes = f"A{header_row + 1}"
     if rows:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{header_row + len(rows)}"

@@ -126,7 +126,7 @@ def _tables_by_sheet(package: zipfile.ZipFile) -> dict[str, list[tuple[str, str]
 
 
 def _drop_last_row(ref: str) -> str:
-    from openpyxl.utils.cell import range_boundaries, get_column_letter
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
 
     c0, r0, c1, r1 = range_boundaries(ref)
     return f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{max(r0, r1 - 1)}"

@@ -9,8 +9,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from peermap_xl import labels, schema
-from peermap_xl.model import Network
+from peermap_xl import labels
+from peermap_xl.model import Network, rows  # noqa: F401 (rows: for the rules)
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -85,6 +85,14 @@ class Context:
     def young_people(self) -> pd.DataFrame:
         subjects = self.network.active_subjects
         return subjects[subjects["type"] == "Young person"]
+
+    @cached_property
+    def risk_order(self) -> dict[str, tuple[int, int]]:
+        """{subject ID: (0 for High, 1 Medium, 2 Low, 3 not known; its row)}: the order to list people in."""
+        levels = {"High": 0, "Medium": 1, "Low": 2}
+        subjects = self.network.subjects
+        return {rid: (levels.get(risk, 3), row)
+                for rid, risk, row in zip(subjects["id"], subjects["risk_level"], subjects["row"])}
 
     @cached_property
     def graph(self):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from peermap_xl import schema
-from peermap_xl.checks.core import INFO, Hit, rule
+from peermap_xl.checks.core import INFO, Hit, rows, rule
 from peermap_xl.checks.links import weak_grounds
 
 SUBJECTS, CONTEXTS, LINKS = schema.SUBJECTS.name, schema.CONTEXTS.name, schema.LINKS.name
@@ -17,7 +17,6 @@ CONTEXT_GROUP_SIZE = 3
 #: A person who connects at least this share of the shortest paths between others.
 BROKER_SHARE = 0.2
 _CONCERN = {"High", "Medium"}
-_RISK_ORDER = {"High": 0, "Medium": 1, "Low": 2}
 
 
 def _names(ctx, ids) -> str:
@@ -25,9 +24,9 @@ def _names(ctx, ids) -> str:
 
 
 def _by_risk(ctx, ids) -> list[str]:
-    risk = dict(zip(ctx.network.subjects["id"], ctx.network.subjects["risk_level"]))
-    rows = dict(zip(ctx.network.subjects["id"], ctx.network.subjects["row"]))
-    return sorted(ids, key=lambda i: (_RISK_ORDER.get(risk.get(i), 3), rows.get(i, 0)))
+    """Highest risk first, then in the order of the Subjects sheet."""
+    order = ctx.risk_order
+    return sorted(ids, key=lambda i: order.get(i, (3, 0)))
 
 
 @rule("PM601", "consider-peer-assessment", INFO, "Young people with clear links and significant risk",
@@ -42,7 +41,7 @@ def consider_peer_assessment(ctx):
     young = set(ctx.young_people["id"])
     risk = dict(zip(ctx.young_people["id"], ctx.young_people["risk_level"]))
     clear = nx.Graph()
-    for _, link in ctx.network.live_links.iterrows():
+    for link in rows(ctx.network.live_links):
         ends = {link["from_id"], link["to_id"]}
         if (ends <= young and link["relationship"] not in FAMILY and link["evidence"] == "Evidenced"
                 and not weak_grounds(link) and not ctx.is_stale(link)):
@@ -66,11 +65,11 @@ def consider_peer_assessment(ctx):
 def consider_context_assessment(ctx):
     concern = {pid for pid, r in zip(ctx.young_people["id"], ctx.young_people["risk_level"]) if r in _CONCERN}
     linked: dict[str, set[str]] = {}
-    for _, link in ctx.network.live_links.iterrows():
+    for link in rows(ctx.network.live_links):
         for place, person in ((link["from_id"], link["to_id"]), (link["to_id"], link["from_id"])):
             if person in concern:
                 linked.setdefault(place, set()).add(person)
-    for _, place in ctx.network.active_contexts.iterrows():
+    for place in rows(ctx.network.active_contexts):
         people = linked.get(place["id"], set())
         if len(people) >= CONTEXT_GROUP_SIZE and place["nature"] != "Protective":
             yield Hit(CONTEXTS, place["row"], place["id"], "Nature",
@@ -125,7 +124,7 @@ def bridge(ctx):
       "can also identify positive elements in the group that can be strengthened/used during
       intervention": each current protective link is one.""")
 def protective_relationship(ctx):
-    for _, link in ctx.network.live_links.iterrows():
+    for link in rows(ctx.network.live_links):
         if link["nature"] == "Protective" and not ctx.is_stale(link):
             yield Hit(LINKS, link["row"], link["id"], "Nature",
                       f"{ctx.link_label(link)} is protective ({(link['relationship'] or 'link').lower()}): "

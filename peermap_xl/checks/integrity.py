@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from peermap_xl import schema
-from peermap_xl.checks.core import ERROR, Hit, blank, date_text, rule
+from peermap_xl.checks.core import ERROR, Hit, blank, date_text, rows, rule
 
 _ABOUT_COLUMNS = ((schema.CONTACTS, "For"), (schema.GAPS, "About"), (schema.ACTIONS, "About"))
 
@@ -16,7 +16,7 @@ def missing_required(ctx):
     for sheet in schema.DATA_SHEETS:
         frame = ctx.network.frames[sheet.name]
         for col in (c for c in sheet.columns if c.required):
-            for _, record in frame[frame[col.key].map(blank)].iterrows():
+            for record in rows(frame[frame[col.key].map(blank)]):
                 yield Hit(sheet.name, record["row"], record.get("id"), col.header,
                           f"{col.header} is empty: every row of {sheet.name} needs one.")
 
@@ -44,13 +44,13 @@ def duplicate_id(ctx):
 
 def _endpoint_cells(ctx):
     """(sheet, record, column header, typed reference, may name a link) for every reference cell."""
-    for _, link in ctx.network.links.iterrows():
+    for link in rows(ctx.network.links):
         for column in ("From", "To"):
             yield schema.LINKS.name, link, column, link[column.lower()], False
-    for _, record in ctx.network.direct_work.iterrows():
+    for record in rows(ctx.network.direct_work):
         yield schema.DIRECT_WORK.name, record, "Young person", record["young_person"], False
     for sheet, column in _ABOUT_COLUMNS:
-        for _, record in ctx.network.frames[sheet.name].iterrows():
+        for record in rows(ctx.network.frames[sheet.name]):
             for ref in record[column.lower()]:
                 yield sheet.name, record, column, ref, sheet is not schema.CONTACTS
 
@@ -88,7 +88,7 @@ def ambiguous_endpoint(ctx):
       flag="SELF-LINK")
 def self_link(ctx):
     links = ctx.network.links
-    for _, link in links[links["from_id"].notna() & (links["from_id"] == links["to_id"])].iterrows():
+    for link in rows(links[links["from_id"].notna() & (links["from_id"] == links["to_id"])]):
         yield Hit(schema.LINKS.name, link["row"], link["id"], "To",
                   f"{link['id']} goes from {ctx.label(link['from_id'])} to themselves: check From and To.")
 
@@ -104,15 +104,15 @@ def invalid_value(ctx):
         for col in sheet.columns:
             if col.kind in (schema.CHOICE, schema.CHOICES) and col.list:
                 allowed = set(lists[col.list])
-                for _, record in frame.iterrows():
-                    values = record[col.key] if col.kind == schema.CHOICES else (record[col.key],)
-                    if any(not blank(v) and v not in allowed for v in values):
-                        yield Hit(sheet.name, record["row"], record.get("id"), col.header,
+                values = frame[col.key] if col.kind == schema.CHOICES else frame[col.key].map(lambda v: (v,))
+                bad = values.map(lambda vs, allowed=allowed: any(not blank(v) and v not in allowed for v in vs))
+                for record in rows(frame[bad]):
+                    yield Hit(sheet.name, record["row"], record.get("id"), col.header,
                                   f"{col.header} is not on its list: pick from the drop-down, or add the "
                                   f"value to the {col.list} column of the Lists sheet.")
             elif col.kind == schema.WHOLE_NUMBER and col.bounds:
                 low, high = col.bounds
-                for _, record in frame[frame[col.key].notna()].iterrows():
+                for record in rows(frame[frame[col.key].notna()]):
                     if not low <= record[col.key] <= high:
                         yield Hit(sheet.name, record["row"], record.get("id"), col.header,
                                   f"{col.header} should be a whole number from {low} to {high}.")
@@ -150,7 +150,7 @@ def future_date(ctx):
         frame = ctx.network.frames[sheet.name]
         for header in headers:
             key = sheet.column(header).key
-            for _, record in frame[frame[key] > ctx.today].iterrows():
+            for record in rows(frame[frame[key] > ctx.today]):
                 yield Hit(sheet.name, record["row"], record["id"], header,
                           f"{header} ({date_text(record[key])}) is after today ({date_text(ctx.today)}): "
                           "is the day and month the right way round?")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from peermap_xl import schema
-from peermap_xl.checks.core import WARNING, Hit, blank, date_text, days_text, rule
+from peermap_xl.checks.core import WARNING, Hit, blank, date_text, days_text, rows, rule
 
 LINKS = schema.LINKS.name
 _WEAK_INFORMATION = {"C Known indirectly", "D Not known", "E Suspected false"}
@@ -16,7 +16,7 @@ _UNRELIABLE_SOURCE = "3 Not reliable"
       longer hold: confirm it, or mark it Historic. Last seen is used, or First recorded when Last
       seen is empty.""", flag="STALE")
 def stale_link(ctx):
-    for _, link in ctx.network.live_links.iterrows():
+    for link in rows(ctx.network.live_links):
         if ctx.is_stale(link):
             seen = ctx.last_seen(link)
             column = "Last seen" if not blank(link["last_seen"]) else "First recorded"
@@ -41,7 +41,7 @@ def weak_grounds(link) -> list[str]:
       reliable source of information?". A link marked Anecdotal, with information graded C, D or E,
       or from a source graded 3, needs corroborating before decisions rest on it.""", flag="ANECDOTAL")
 def anecdotal_link(ctx):
-    for _, link in ctx.network.live_links.iterrows():
+    for link in rows(ctx.network.live_links):
         grounds = weak_grounds(link)
         if grounds:
             column = "Evidence" if link["evidence"] == "Anecdotal" else (
@@ -54,7 +54,7 @@ def anecdotal_link(ctx):
       """"Where does the information come from?" A link with no Source cannot be tested or
       followed up.""", flag="UNSOURCED")
 def unsourced_link(ctx):
-    for _, link in ctx.network.live_links.iterrows():
+    for link in rows(ctx.network.live_links):
         if blank(link["source"]):
             yield Hit(LINKS, link["row"], link["id"], "Source",
                       f"{ctx.link_label(link)} has no source: who told us?")
@@ -64,7 +64,7 @@ def unsourced_link(ctx):
       """Without a date nobody can tell whether a link is recent or historic, and it can never be
       found stale.""", flag="UNDATED")
 def undated_link(ctx):
-    for _, link in ctx.network.live_links.iterrows():
+    for link in rows(ctx.network.live_links):
         if blank(link["first_recorded"]) and blank(link["last_seen"]):
             yield Hit(LINKS, link["row"], link["id"], "Last seen",
                       f"{ctx.link_label(link)} has no dates: when was it first recorded, and last seen?")
@@ -74,7 +74,7 @@ def undated_link(ctx):
       """Evidenced means seen or recorded; information graded D (not known) or E (suspected false),
       or a source graded 3 (not reliable), says otherwise. One of them is wrong.""", flag="GRADES DISAGREE")
 def graded_evidence_conflict(ctx):
-    for _, link in ctx.network.live_links.iterrows():
+    for link in rows(ctx.network.live_links):
         if link["evidence"] != "Evidenced":
             continue
         grades = []
@@ -95,7 +95,7 @@ def graded_evidence_conflict(ctx):
 def removed_still_linked(ctx):
     links = ctx.network.resolved_links
     current = links[~links["status"].isin(["Historic", "Removed"])]
-    for _, link in current.iterrows():
+    for link in rows(current):
         gone = [rid for rid in (link["from_id"], link["to_id"]) if rid in ctx.network.removed_ids]
         if gone:
             yield Hit(LINKS, link["row"], link["id"], "Status",
@@ -108,7 +108,7 @@ def removed_still_linked(ctx):
       move the details into it.""", flag="DUPLICATE")
 def duplicate_link(ctx):
     first: dict[tuple, str] = {}
-    for _, link in ctx.network.resolved_links.iterrows():
+    for link in rows(ctx.network.resolved_links):
         key = (frozenset((link["from_id"], link["to_id"])), link["relationship"])
         if key in first:
             yield Hit(LINKS, link["row"], link["id"], "Relationship",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from peermap_xl import schema
-from peermap_xl.checks.core import INFO, WARNING, Hit, blank, rule
+from peermap_xl.checks.core import INFO, WARNING, Hit, blank, rows, rule
 
 SUBJECTS, CONTEXTS = schema.SUBJECTS.name, schema.CONTEXTS.name
 _UNIDENTIFIED = re.compile(r"\b(unknown|unidentified|unnamed|not known)\b", re.IGNORECASE)
@@ -24,7 +24,7 @@ def _refer(name: str) -> str:
 def isolated_subject(ctx):
     links = ctx.network.resolved_links
     linked = set(links["from_id"]) | set(links["to_id"])
-    for _, person in ctx.network.active_subjects.iterrows():
+    for person in rows(ctx.network.active_subjects):
         if person["id"] not in linked:
             yield Hit(SUBJECTS, person["row"], person["id"], "Name",
                       f"{ctx.who(person)} has no links: how are they connected to the network?")
@@ -35,7 +35,7 @@ def isolated_subject(ctx):
       been identified?" and "Find out which professionals/services are working with them." """)
 def no_key_contact(ctx):
     held = {rid for refs in ctx.network.contacts["for"] for ref in refs for rid in ctx.network.resolve(ref)}
-    for _, person in ctx.young_people.iterrows():
+    for person in rows(ctx.young_people):
         if blank(person["allocated_worker"]) and person["id"] not in held:
             yield Hit(SUBJECTS, person["row"], person["id"], "Allocated worker",
                       f"{ctx.who(person)} has no allocated worker and no key contact: who knows them? "
@@ -46,7 +46,7 @@ def no_key_contact(ctx):
       """Unknown people are information gaps: "Who is the adult living at 123 City Road?" is the
       guidance's own first key question. peermap suggests the question on Gaps.""")
 def unidentified_person(ctx):
-    for _, person in ctx.network.active_subjects.iterrows():
+    for person in rows(ctx.network.active_subjects):
         name = person["name"]
         if person["type"] == "Unknown" or (isinstance(name, str) and _UNIDENTIFIED.search(name)):
             gap = (f"Who is {_refer(name)}?", person["id"]) if isinstance(name, str) else None
@@ -63,7 +63,7 @@ def out_of_borough(ctx):
     if blank(home):
         return
     for sheet, frame in ((SUBJECTS, ctx.network.active_subjects), (CONTEXTS, ctx.network.active_contexts)):
-        for _, record in frame.iterrows():
+        for record in rows(frame):
             borough = record["borough"]
             if blank(borough) or borough.casefold() in (home.casefold(), "online"):
                 continue
@@ -79,7 +79,7 @@ def out_of_borough(ctx):
       """Peer and context assessments, and the map's colours, depend on an agreed risk level for
       each young person. Agree one: High, Medium or Low.""")
 def unknown_risk(ctx):
-    for _, person in ctx.young_people.iterrows():
+    for person in rows(ctx.young_people):
         if blank(person["risk_level"]) or person["risk_level"] == "Not known":
             yield Hit(SUBJECTS, person["row"], person["id"], "Risk level",
                       f"{ctx.who(person)} has no risk level: agree one (High, Medium or Low).")

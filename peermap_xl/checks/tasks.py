@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from peermap_xl import schema
-from peermap_xl.checks.core import WARNING, Hit, blank, date_text, days_text, rule
+from peermap_xl.checks.core import WARNING, Hit, blank, date_text, days_text, rows, rule
 
 ACTIONS, GAPS = schema.ACTIONS.name, schema.GAPS.name
 _CLOSED_ACTION = ("Done", "Cancelled")
@@ -23,7 +23,7 @@ def _open_gaps(ctx):
       """The guidance asks: "Have clear and accountable actions been identified from the mapping
       process?" An action is accountable when someone owns it and it has a date.""")
 def unaccountable_action(ctx):
-    for _, action in _open_actions(ctx).iterrows():
+    for action in rows(_open_actions(ctx)):
         missing = [(header, words) for header, key, words in (("Owner", "owner", "owner"),
                                                               ("Due", "due", "due date")) if blank(action[key])]
         if missing:
@@ -37,7 +37,7 @@ def unaccountable_action(ctx):
       needs an update, a new date, or closing.""")
 def overdue_action(ctx):
     actions = _open_actions(ctx)
-    for _, action in actions[actions["due"] < ctx.today].iterrows():
+    for action in rows(actions[actions["due"] < ctx.today]):
         yield Hit(ACTIONS, action["row"], action["id"], "Due",
                   f"Action {action['id']} was due on {date_text(action['due'])} "
                   f"({days_text((ctx.today - action['due']).days)} ago) and is still "
@@ -49,7 +49,7 @@ def overdue_action(ctx):
       clear deadline in mind." A question past its deadline needs chasing.""")
 def overdue_gap(ctx):
     gaps = _open_gaps(ctx)
-    for _, gap in gaps[gaps["due"] < ctx.today].iterrows():
+    for gap in rows(gaps[gaps["due"] < ctx.today]):
         yield Hit(GAPS, gap["row"], gap["id"], "Due",
                   f"Question {gap['id']} was due on {date_text(gap['due'])} "
                   f"({days_text((ctx.today - gap['due']).days)} ago) and is still open.")
@@ -59,7 +59,7 @@ def overdue_gap(ctx):
       """"Task people with finding out more information": a question nobody owns is not
       answered.""")
 def unassigned_gap(ctx):
-    for _, gap in _open_gaps(ctx).iterrows():
+    for gap in rows(_open_gaps(ctx)):
         if blank(gap["assigned_to"]):
             yield Hit(GAPS, gap["row"], gap["id"], "Assigned to",
                       f"Question {gap['id']} has nobody assigned to find out.")

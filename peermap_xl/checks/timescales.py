@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from peermap_xl import schema
-from peermap_xl.checks.core import WARNING, Hit, blank, date_text, days_text, rule
+from peermap_xl.checks.core import WARNING, Hit, blank, date_text, days_text, rows, rule
 
 SESSIONS, NETWORK = schema.SESSIONS.name, schema.NETWORK
 FIRST_SESSION_DAYS = 14
@@ -77,7 +77,7 @@ def multiagency_session_late(ctx):
       """"Sending a summary or list of subjects through secure email at least one week before the
       planned session should provide enough time for this research to take place." """)
 def list_sent_late(ctx):
-    for _, session in _sessions(ctx).iterrows():
+    for session in rows(_sessions(ctx)):
         if blank(session["subject_list_sent"]):
             continue
         notice = _days(session["date"], session["subject_list_sent"])
@@ -91,7 +91,7 @@ def list_sent_late(ctx):
       """"Minutes and any other documentation produced ... should be uploaded on the Mosaic file of
       all key subjects within two weeks of the meeting." """)
 def minutes_late(ctx):
-    for _, session in _sessions(ctx).iterrows():
+    for session in rows(_sessions(ctx)):
         uploaded = session["minutes_uploaded"]
         if not blank(uploaded):
             days = _days(uploaded, session["date"])
