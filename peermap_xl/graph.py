@@ -55,3 +55,13 @@ def splits(graph: nx.MultiGraph) -> dict[str, int]:
         component = nx.node_connected_component(simple, node) - {node}
         out[node] = nx.number_connected_components(simple.subgraph(component))
     return out
+
+
+def groups(graph: nx.MultiGraph, smallest: int = 3) -> list[set[str]]:
+    """The network's groups (communities by modularity), largest first; empty when there is only one."""
+    simple = nx.Graph(graph)
+    if simple.number_of_edges() == 0:
+        return []
+    found = [set(c) for c in nx.community.greedy_modularity_communities(simple) if len(c) >= smallest]
+    found.sort(key=lambda c: (-len(c), min(c)))
+    return found if len(found) > 1 else []

@@ -410,8 +410,11 @@ def _settings(raw: RawBook, lists, problems) -> tuple[dict[str, object], dict[st
         row, value = values.get(schema.normalise_header(fld.name), (0, None))
         if row:
             rows[fld.key] = row
-        column = schema.Column(fld.name, fld.kind, fld.list)
+        column = schema.Column(fld.name, fld.kind, fld.list, bounds=fld.bounds)
         typed = _typed(value, column, raw, lists, problems, schema.NETWORK, row)
+        if fld.bounds and typed is not None and not fld.bounds[0] <= typed <= fld.bounds[1]:
+            problems.append(Problem(schema.NETWORK, row, fld.name, fld.kind, str(value)))
+            typed = None
         if typed in (None, ()):
             typed = fld.default if fld.kind != schema.CHOICES else ()
         settings[fld.key] = typed

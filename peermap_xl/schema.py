@@ -326,6 +326,7 @@ class Field:
     list: str | None = None
     default: object = None
     help: str | None = None
+    bounds: tuple[int, int] | None = None  # for whole numbers; outside them the default is used
 
     @property
     def key(self) -> str:
@@ -345,9 +346,9 @@ NETWORK_FIELDS: tuple[Field, ...] = (
     Field("Home borough", default="Hackney", help="Subjects or contexts elsewhere are out of borough."),
     Field("Status", CHOICE, "Network status", default="Open"),
     Field("Closed on", DATE),
-    Field("Stale after (days)", WHOLE_NUMBER, default=90,
+    Field("Stale after (days)", WHOLE_NUMBER, default=90, bounds=(1, 3650),
           help="A link not seen for longer than this is stale (its row turns amber)."),
-    Field("Review every (months)", WHOLE_NUMBER, default=3),
+    Field("Review every (months)", WHOLE_NUMBER, default=3, bounds=(1, 60)),
     Field("Protective marking", default=DEFAULT_MARKING, help="Printed on every map and document."),
     Field("Names on outputs", CHOICE, "Names on outputs", default="Initials",
           help="How people appear on maps and minutes: Full names, Initials, or Codes (YP1, ADULT1, LOC1)."),

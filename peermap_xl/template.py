@@ -209,7 +209,7 @@ class _Builder:
                 ws.write(i, 1, field.default, value_format)
             if field.help:
                 ws.write(i, 3, field.help, self.note)
-            self.validate(ws, i, 1, i, 1, field.name, field.kind, field.list, field.help)
+            self.validate(ws, i, 1, i, 1, field.name, field.kind, field.list, field.help, field.bounds)
             if field.name == "Stale after (days)":
                 self.book.define_name(STALE_DAYS_NAME, f"={schema.NETWORK}!$B${i + 1}")
 

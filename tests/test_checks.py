@@ -404,3 +404,12 @@ def test_messy_data_never_crashes_the_checks(subjects, contexts, links, gaps, ac
                   sessions=sessions, contacts=contacts, settings_=settings_)
     for f in run_checks(net, AS_OF):
         assert f.message and f.sheet and f.severity in ("error", "warning", "info")
+
+
+def test_network_settings_out_of_range_are_reported_and_the_usual_value_used():
+    net = network(settings_={"Review every (months)": 1_000_000, "Stale after (days)": -5},
+                  sessions=(session(D(2026, 1, 1), "Review"),))
+    assert net.settings["review_every_months"] == 3 and net.settings["stale_after_days"] == 90
+    assert {(f.sheet, f.column) for f in found(net, "invalid-value")} == {
+        ("Network", "Review every (months)"), ("Network", "Stale after (days)")}
+    assert len(found(net, "review-overdue")) == 1
