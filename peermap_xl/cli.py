@@ -31,7 +31,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """Write the worked example (Male A and the City Road network), check it, and show what it holds."""
+    """Write the worked example (Male A and the City Road network), check it, map it, and show what it holds."""
     from peermap_xl import checks, model
     from peermap_xl.book.file import read_network
     from peermap_xl.examples import city_road, write_example
@@ -45,7 +45,14 @@ def cmd_demo(args) -> int:
     print(f"\nChecks as of {city_road.AS_OF:%d/%m/%Y} (peermap check --as-of {city_road.AS_OF}), "
           "also written to its Checks sheet:")
     print("\n".join(checks.text_report(checks.run_checks(network, city_road.AS_OF))))
-    print("\nOpen it in Excel to explore it. To start your own: peermap new \"My network.xlsm\"")
+    from peermap_xl.draw import network_map
+    from peermap_xl.draw.files import draw_ego
+
+    young, _ = draw_ego(path, "Male A", as_of=city_road.AS_OF)
+    picture = folder / network_map.file_name(network, city_road.AS_OF, anonymise=False)
+    print(f"\nDrew the network map (also on its Map sheet): {picture}")
+    print(f"Drew Male A's own map (Appendix B): {young}")
+    print("\nOpen the workbook in Excel to explore it. To start your own: peermap new \"My network.xlsm\"")
     return 0
 
 
@@ -78,6 +85,30 @@ def cmd_check(args) -> int:
                   f"question(s) suggested on Gaps. The previous file is kept as "
                   f"{safe.backup_path(path).name}.")
     return 1 if any(f.severity == checks.ERROR for f in findings) else 0
+
+
+def cmd_map(args) -> int:
+    """Draw the network map: dated, with a legend, names as the Network sheet says."""
+    import json
+
+    from peermap_xl.draw.files import draw_map
+
+    picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write)
+    if args.layout_json:
+        Path(args.layout_json).write_text(json.dumps({k: drawn[k] for k in ("figure", "nodes", "edges")}, indent=1))
+    print(f"Drew the map of {len(drawn['nodes'])} people and places and {len(drawn['edges'])} links: {picture}")
+    if args.write:
+        print("Also put on the workbook's Map sheet; the previous file is kept as a backup.")
+    return 0
+
+
+def cmd_ego(args) -> int:
+    """Draw a young person's own map (Appendix B) from the Direct work sheet."""
+    from peermap_xl.draw.files import draw_ego
+
+    picture, drawn = draw_ego(args.book, args.person, args.out, args.as_of, args.anonymise)
+    print(f"Drew the young person's map with {len(drawn['peers'])} peers: {picture}")
+    return 0
 
 
 def cmd_rules(args) -> int:
@@ -139,6 +170,24 @@ def build_parser() -> argparse.ArgumentParser:
                             "suggested questions on Gaps (the previous file is kept as a backup)")
     check.add_argument("--anonymise", action="store_true", help="name people and places by code (YP1, LOC1)")
     check.set_defaults(run=cmd_check)
+
+    draw = commands.add_parser("map", help=cmd_map.__doc__, description=cmd_map.__doc__)
+    draw.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    draw.add_argument("--out", metavar="FILE", help="the picture: .png, .svg or .pdf (default: beside the workbook)")
+    draw.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the map's date (default: today)")
+    draw.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text, for sharing")
+    draw.add_argument("--layout-json", metavar="FILE", help="also write what was drawn, for measuring readability")
+    draw.add_argument("--write", action="store_true",
+                      help="also put the picture on the workbook's Map sheet (the previous file is kept as a backup)")
+    draw.set_defaults(run=cmd_map)
+
+    ego = commands.add_parser("ego", help=cmd_ego.__doc__, description=cmd_ego.__doc__)
+    ego.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    ego.add_argument("person", metavar="NAME", help="the young person, by ID or name (e.g. S01 or \"Male A\")")
+    ego.add_argument("--out", metavar="FILE", help="the picture: .png, .svg or .pdf (default: beside the workbook)")
+    ego.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the map's date (default: today)")
+    ego.add_argument("--anonymise", action="store_true", help="no names and no notes, for sharing")
+    ego.set_defaults(run=cmd_ego)
 
     rules = commands.add_parser("rules", help=cmd_rules.__doc__, description=cmd_rules.__doc__)
     rules.add_argument("rule", nargs="?", metavar="RULE", help="one rule, by slug or code (e.g. stale-link)")

@@ -61,6 +61,17 @@ class Network:
     lists: dict[str, tuple[str, ...]]
     problems: list[Problem] = field(default_factory=list)
     layout: dict[str, Layout] = field(default_factory=dict)  # by the contract's sheet name
+    map_positions: dict[str, tuple[float, float]] = field(default_factory=dict)  # from the last map
+
+    @property
+    def pins(self) -> dict[str, tuple[float, float]]:
+        """{ID: (Map x, Map y)} for the people and places a practitioner has pinned."""
+        out = {}
+        for frame in (self.subjects, self.contexts):
+            for rid, x, y in zip(frame["id"], frame["map_x"], frame["map_y"]):
+                if pd.notna(x) and pd.notna(y):
+                    out[rid] = (float(x), float(y))
+        return out
 
     @property
     def subjects(self) -> pd.DataFrame:
@@ -181,6 +192,22 @@ def parse_date(value: object, epoch: dt.datetime = dt.datetime(1899, 12, 30)) ->
     raise ValueError(text)
 
 
+def parse_number(value: object) -> float | None:
+    """A number from a number cell or from text ("12.5", " 12 ")."""
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return None
+        raise ValueError(value)
+    if isinstance(value, str):
+        text = clean_text(value)
+        if text is None:
+            return None
+        value = float(text.replace(",", ""))
+    if not isinstance(value, (int, float)) or value != value or abs(value) > _MAX_WHOLE_NUMBER:
+        raise ValueError(value)
+    return float(value)
+
+
 def parse_whole_number(value: object) -> int | None:
     """A whole number from a number cell or from text ("15", " 15 ", "15.0")."""
     if value is None:
@@ -251,8 +278,13 @@ def build(raw: RawBook) -> Network:
     _resolve_endpoints(frames)
     settings, setting_rows = _settings(raw, lists, problems)
     layout = {name: _layout(table) for name, table in raw.tables.items()}
+    positions = {}
+    if schema.MAP_LAYOUT.name in raw.tables:
+        kept = _frame(raw, schema.MAP_LAYOUT, raw.tables[schema.MAP_LAYOUT.name], lists, [])
+        positions = {rid: (float(x), float(y)) for rid, x, y in zip(kept["id"], kept["x"], kept["y"])
+                     if isinstance(rid, str) and pd.notna(x) and pd.notna(y)}
     return Network(source=raw.source, settings=settings, setting_rows=setting_rows, frames=frames,
-                   lists=lists, problems=problems, layout=layout)
+                   lists=lists, problems=problems, layout=layout, map_positions=positions)
 
 
 def _layout(table: RawTable) -> Layout:
@@ -320,6 +352,8 @@ def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) 
             frame[col.key] = pd.to_datetime(frame[col.key])
         elif col.kind == schema.WHOLE_NUMBER:
             frame[col.key] = frame[col.key].astype("Int64")
+        elif col.kind == schema.NUMBER:
+            frame[col.key] = frame[col.key].astype("Float64")
     frame["row"] = frame["row"].astype("int64")
     if sheet.id_prefix:
         _fill_ids(frame, sheet.id_prefix)
@@ -327,10 +361,12 @@ def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) 
 
 
 def _typed(value, col: schema.Column, raw: RawBook, lists, problems, sheet_name: str, row: int):
-    if col.kind in (schema.DATE, schema.WHOLE_NUMBER):
+    if col.kind in (schema.DATE, schema.WHOLE_NUMBER, schema.NUMBER):
         try:
             if col.kind == schema.DATE:
                 return parse_date(value, raw.epoch)
+            if col.kind == schema.NUMBER:
+                return parse_number(value)
             return parse_whole_number(value)
         except (ValueError, OverflowError):
             problems.append(Problem(sheet_name, row, col.header, col.kind, str(value)))

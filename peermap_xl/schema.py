@@ -25,6 +25,7 @@ REF = "ref"  # one subject or context, by ID or exact name
 REFS = "refs"  # ";"-separated subjects, contexts or links
 DATE = "date"
 WHOLE_NUMBER = "whole number"
+NUMBER = "number"
 
 LISTS: dict[str, tuple[str, ...]] = {
     "Themes": (
@@ -160,8 +161,8 @@ SUBJECTS = Sheet(
         _NOTES,
     ),
     optional_columns=(
-        Column("Map x", WHOLE_NUMBER),
-        Column("Map y", WHOLE_NUMBER),
+        Column("Map x", NUMBER, help="Pin the person on the map: 0 (left) to 100 (right)."),
+        Column("Map y", NUMBER, help="Pin the person on the map: 0 (bottom) to 100 (top)."),
     ),
 )
 
@@ -353,6 +354,14 @@ NETWORK_FIELDS: tuple[Field, ...] = (
     Field("Names on outputs", CHOICE, "Names on outputs", default="Initials",
           help="How people appear on maps and minutes: Full names, Initials, or Codes (YP1, ADULT1, LOC1)."),
     Field("Recorder", help="Who keeps this workbook up to date."),
+)
+
+#: Where the last map put each person and place (hidden; written with the map), so that the
+#: next map keeps them there and maps from successive sessions compare side by side.
+MAP_LAYOUT = Sheet(
+    "Map layout",
+    purpose="where the last map put each person and place",
+    columns=(Column("ID", ID), Column("X", NUMBER), Column("Y", NUMBER), Column("Drawn on", DATE)),
 )
 
 #: Sheets the software writes; the template holds them empty.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from copy import copy
 from pathlib import Path
 
@@ -162,3 +163,33 @@ def _write_checks_sheet(wb, name: str, title: str, headers, rows) -> None:
     ws.freeze_panes = f"A{header_row + 1}"
     if rows:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{header_row + len(rows)}"
+
+
+MAP_SHEET = "Map"
+MAP_WIDTH_ON_SHEET = 1000  # pixels
+
+
+def write_map(wb: openpyxl.Workbook, picture: bytes, drawn: dict, as_of) -> None:
+    """Put the map picture on the Map sheet (replacing the last one) and keep where everyone was drawn."""
+    from openpyxl.drawing.image import Image
+    from openpyxl.styles import Font
+
+    ws = wb[MAP_SHEET] if MAP_SHEET in wb.sheetnames else wb.create_sheet(MAP_SHEET)
+    ws._images = []
+    ws["A1"] = f"Map dated {as_of:%d/%m/%Y}"
+    ws["A1"].font = Font(bold=True, size=14, color="1F4E78")
+    ws["A2"] = "Drawn by peermap map. Draw it again after changes: this picture is replaced each time."
+    ws["A2"].font = Font(italic=True, color="595959")
+    image = Image(io.BytesIO(picture))
+    scale = MAP_WIDTH_ON_SHEET / drawn["figure"]["width"]
+    image.width, image.height = MAP_WIDTH_ON_SHEET, round(drawn["figure"]["height"] * scale)
+    ws.add_image(image, "A4")
+
+    sheet = schema.MAP_LAYOUT
+    kept = wb[sheet.name] if sheet.name in wb.sheetnames else wb.create_sheet(sheet.name)
+    kept.sheet_state = "hidden"
+    kept.delete_rows(1, kept.max_row)
+    kept.append([c.header for c in sheet.columns])
+    for node, (x, y) in drawn["positions"].items():
+        kept.append([node, x, y, as_of])
+        kept.cell(kept.max_row, 4).number_format = DATE_FORMAT

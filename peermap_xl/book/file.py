@@ -48,7 +48,8 @@ def read_raw(path: str | Path) -> RawBook:
     try:
         sheets = {schema.normalise_header(name): name for name in wb.sheetnames}
         raw = RawBook(source=path.name, epoch=wb.epoch)
-        for wanted in (schema.NETWORK, schema.LISTS_SHEET, *(s.name for s in schema.DATA_SHEETS)):
+        for wanted in (schema.NETWORK, schema.LISTS_SHEET, schema.MAP_LAYOUT.name,
+                       *(s.name for s in schema.DATA_SHEETS)):
             table = _find_table(wb, sheets, tables, wanted)
             if table is not None:
                 raw.tables[wanted] = table
@@ -157,7 +158,8 @@ def _known_headers(wanted: str) -> set[str]:
         return {"field", "value"}
     if wanted == schema.LISTS_SHEET:
         return {schema.normalise_header(k) for k in schema.LISTS}
-    return {schema.normalise_header(c.header) for c in schema.sheet(wanted).all_columns}
+    sheet = schema.MAP_LAYOUT if wanted == schema.MAP_LAYOUT.name else schema.sheet(wanted)
+    return {schema.normalise_header(c.header) for c in sheet.all_columns}
 
 
 def _find_header_row(ws, wanted: str) -> int | None:

@@ -118,11 +118,11 @@ def invalid_value(ctx):
                                   f"{col.header} should be a whole number from {low} to {high}.")
     bounds = {f.name: f.bounds for f in schema.NETWORK_FIELDS if f.bounds}
     for problem in ctx.network.problems:
-        if problem.kind == schema.WHOLE_NUMBER:
+        if problem.kind in (schema.WHOLE_NUMBER, schema.NUMBER):
             limits = bounds.get(problem.column) if problem.sheet == schema.NETWORK else None
             extra = f" from {limits[0]} to {limits[1]}; until then peermap uses the usual value" if limits else ""
             yield Hit(problem.sheet, problem.row, None, problem.column,
-                      f"{problem.column} should be a whole number{extra}.")
+                      f"{problem.column} should be a {problem.kind}{extra}.")
     for fld in schema.NETWORK_FIELDS:
         value = ctx.network.settings[fld.key]
         values = value if isinstance(value, tuple) else (value,)

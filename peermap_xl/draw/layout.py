@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
 
 UNITS = 100.0
 
@@ -89,8 +90,7 @@ def _fresh(graph: nx.Graph) -> dict[str, tuple[float, float]]:
         elif len(nodes) == 2:
             pos = {nodes[0]: (-1.0, 0.0), nodes[1]: (1.0, 0.0)}
         else:
-            start = nx.circular_layout(nodes)
-            pos = {n: tuple(p) for n, p in nx.kamada_kawai_layout(sub, pos=start).items()}
+            pos = _best_of_starts(sub)
         cells.append((nodes, pos, math.sqrt(len(nodes))))
     # shelf packing: rows of cells whose side grows with the square root of the group's size
     total = sum(side * side for _, _, side in cells)
@@ -147,10 +147,64 @@ def _grow(graph: nx.Graph, known: dict[str, tuple[float, float]], fixed: set[str
         pos[n] = _clip((8 + (i * 12) % 84, 6 + 6 * (i * 12 // 84)))
     movable = [n for n in graph if n not in fixed]
     if movable and (settle or len(movable) < len(graph)):
-        k = UNITS / math.sqrt(max(len(graph), 1)) * 0.6
-        settled = nx.spring_layout(graph, pos=pos, fixed=sorted(fixed) or None, k=k, iterations=60, seed=0)
-        pos.update({n: _clip(tuple(settled[n])) for n in movable})
+        settled = stress(graph, pos, fixed, length=_edge_length(graph, pos))
+        pos.update({n: _clip(settled[n]) for n in movable})
     return pos
+
+
+def _edge_length(graph: nx.Graph, pos) -> float:
+    """The typical length of a link on this map, in map units."""
+    lengths = sorted(math.dist(pos[a], pos[b]) for a, b in graph.edges() if a != b)
+    return lengths[len(lengths) // 2] if lengths else UNITS / math.sqrt(max(len(graph), 1))
+
+
+def _best_of_starts(graph: nx.Graph, starts: int = 4) -> dict[str, tuple[float, float]]:
+    """Stress layouts from a few fixed starting points; the one with the fewest crossing links wins."""
+    nodes = sorted(graph)
+    best, best_crossings = None, None
+    tries = starts if len(nodes) <= 80 else 1
+    for attempt in range(tries):
+        rng = np.random.default_rng(attempt)
+        if attempt == 0:
+            init = {n: (math.cos(2 * math.pi * i / len(nodes)), math.sin(2 * math.pi * i / len(nodes)))
+                    for i, n in enumerate(nodes)}
+        else:
+            init = {n: tuple(rng.uniform(-1, 1, 2)) for n in nodes}
+        pos = stress(graph, init, set(), length=1.0)
+        count = crossings(pos, list(graph.edges()))
+        if best_crossings is None or count < best_crossings:
+            best, best_crossings = pos, count
+    return best
+
+
+def stress(graph: nx.Graph, init: dict, fixed: set, length: float, rounds: int = 300) -> dict:
+    """Stress majorization: place nodes so that map distances match link distances; fixed nodes stay."""
+    nodes = sorted(graph)
+    index = {n: i for i, n in enumerate(nodes)}
+    n = len(nodes)
+    hops = np.full((n, n), np.inf)
+    for source, targets in nx.all_pairs_shortest_path_length(graph):
+        for target, d in targets.items():
+            hops[index[source], index[target]] = d
+    ideal = hops * length
+    weight = np.where(np.isfinite(ideal) & (ideal > 0), 1.0 / np.where(ideal > 0, ideal, 1.0) ** 2, 0.0)
+    ideal = np.where(np.isfinite(ideal), ideal, 0.0)
+    x = np.array([init[m] for m in nodes], dtype=float)
+    x += np.array([_jitter(m) for m in nodes]) * 1e-3 * length  # no two nodes start on one spot
+    still = np.array([m in fixed for m in nodes])
+    total = weight.sum(axis=1)
+    for _ in range(rounds):
+        diff = x[:, None, :] - x[None, :, :]
+        dist = np.sqrt((diff ** 2).sum(axis=2)) + 1e-9
+        target = x[None, :, :] + ideal[:, :, None] * diff / dist[:, :, None]
+        new = (weight[:, :, None] * target).sum(axis=1) / np.where(total > 0, total, 1.0)[:, None]
+        new[total == 0] = x[total == 0]
+        new[still] = x[still]
+        step = np.abs(new - x).max()
+        x = new
+        if step < 1e-4 * length:
+            break
+    return {m: (float(x[i, 0]), float(x[i, 1])) for i, m in enumerate(nodes)}
 
 
 def _separate(pixels: dict[str, tuple[float, float]], footprints: dict[str, Footprint], box: Box,

@@ -13,7 +13,8 @@ from peermap_xl.examples import city_road
 def write_example(path: str | Path, checked_as_of: dt.date | None = None) -> Path:
     """Write the City Road example workbook to `path` (the previous file kept as a backup).
 
-    With `checked_as_of`, the checks as of that date are recorded in it too, as `peermap check --write` does.
+    With `checked_as_of`, the checks as of that date are recorded in it and its map drawn onto
+    its Map sheet and beside it, as `peermap check --write` and `peermap map --write` do.
     """
     import openpyxl
 
@@ -27,7 +28,10 @@ def write_example(path: str | Path, checked_as_of: dt.date | None = None) -> Pat
             edit.append_records(wb, sheet, city_road.RECORDS[sheet.name])
         wb.save(temp)
         if checked_as_of:
+            from peermap_xl.draw.files import draw_map
+
             edit.record_checks(temp, checked_as_of, backup=False)
+            draw_map(temp, Path(path).parent, checked_as_of, write=True, backup=False)
 
     safe.write_atomically(Path(path), write)
     return Path(path)
