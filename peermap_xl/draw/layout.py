@@ -169,7 +169,7 @@ def _best_of_starts(graph: nx.Graph, starts: int = 4) -> dict[str, tuple[float, 
             init = {n: (math.cos(2 * math.pi * i / len(nodes)), math.sin(2 * math.pi * i / len(nodes)))
                     for i, n in enumerate(nodes)}
         else:
-            init = {n: tuple(rng.uniform(-1, 1, 2)) for n in nodes}
+            init = {n: tuple(float(v) for v in rng.uniform(-1, 1, 2)) for n in nodes}
         pos = stress(graph, init, set(), length=1.0)
         count = crossings(pos, list(graph.edges()))
         if best_crossings is None or count < best_crossings:
@@ -269,7 +269,7 @@ def crossings(pos: dict[str, tuple[float, float]], edges: list[tuple[str, str]])
 
 def _intersect(p1, p2, p3, p4) -> bool:
     def orient(a, b, c):
-        value = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+        value = float((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]))
         return (value > 1e-9) - (value < -1e-9)
 
     return (orient(p1, p2, p3) * orient(p1, p2, p4) < 0) and (orient(p3, p4, p1) * orient(p3, p4, p2) < 0)

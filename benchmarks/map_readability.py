@@ -1,0 +1,159 @@
+"""How readable the maps are: crossings and overlaps, beside Graphviz neato on the same graphs.
+
+    python benchmarks/map_readability.py     # needs Graphviz for the comparison (apt-get install graphviz)
+
+30 synthetic peer maps (10 each of 15, 40 and 60 nodes; 70% young people, 10% adults, 20% places;
+1-3 friendship clusters joined by bridging people; about 3.7 links a node). For each, peermap draws
+the map and reports, from its layout JSON: edge crossings, overlapping node pairs, overlapping label
+pairs, labels over another node, labels outside the figure, the smallest gap between two labels,
+and the time taken. neato lays out the same graph; its positions are scaled into the same box and
+given the same label sizes, with no clean-up pass. Medians per size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from peermap_xl import model, schema
+from peermap_xl.book.raw import RawBook, RawTable
+from peermap_xl.draw import layout, network_map
+
+AS_OF = dt.date(2026, 10, 1)
+
+
+def synthetic_network(nodes: int, seed: int):
+    rnd = random.Random(seed)
+    people = round(nodes * 0.8)
+    places = nodes - people
+    clusters = rnd.randint(1, 3)
+    subjects = [{"ID": f"S{i:02d}", "Name": f"{rnd.choice(['Male', 'Female'])} {chr(65 + i % 26)}{i}",
+                 "Type": "Adult" if rnd.random() < 0.125 else "Young person",
+                 "Risk level": rnd.choice(["High", "Medium", "Low"])} for i in range(1, people + 1)]
+    contexts = [{"ID": f"C{i:02d}", "Name": f"Place {i} {rnd.choice(['Park', 'Estate', 'School', 'Hub'])}",
+                 "Type": "Park or open space", "Nature": "Risky"} for i in range(1, places + 1)]
+    cluster_of = {s["ID"]: i % clusters for i, s in enumerate(subjects)}
+    ids = [s["ID"] for s in subjects]
+    links, seen = [], set()
+    target = round(nodes * 3.7 / 2)
+    while len(links) < target:
+        a = rnd.choice(ids)
+        if rnd.random() < 0.2:
+            b = f"C{rnd.randint(1, places):02d}"
+        elif rnd.random() < 0.9:
+            b = rnd.choice([i for i in ids if cluster_of[i] == cluster_of[a]])
+        else:
+            b = rnd.choice(ids)
+        if a == b or frozenset((a, b)) in seen:
+            continue
+        seen.add(frozenset((a, b)))
+        links.append({"ID": f"L{len(links) + 1:02d}", "From": a, "To": b, "Relationship": "Friend",
+                      "Evidence": "Evidenced", "Last seen": AS_OF})
+    raw = RawBook(source="bench.xlsm")
+    for sheet, records in ((schema.SUBJECTS, subjects), (schema.CONTEXTS, contexts), (schema.LINKS, links)):
+        headers = [c.header for c in sheet.columns]
+        raw.tables[sheet.name] = RawTable(sheet.name, headers,
+                                          [(i + 2, [r.get(h) for h in headers]) for i, r in enumerate(records)])
+    raw.tables[schema.NETWORK] = RawTable(schema.NETWORK, ["Field", "Value"], [(2, ["Names on outputs", "Full names"])])
+    return model.build(raw)
+
+
+def boxes_overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def gap(a, b) -> float:
+    dx = max(b[0] - a[2], a[0] - b[2], 0)
+    dy = max(b[1] - a[3], a[1] - b[3], 0)
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def measure(nodes: list[dict], edges: list[tuple[str, str]], width: float, height: float) -> dict:
+    pos = {n["id"]: (n["x"], n["y"]) for n in nodes}
+    out = {"crossings": layout.crossings(pos, edges), "node overlaps": 0, "label overlaps": 0,
+           "label over node": 0, "labels outside": 0, "smallest label gap": float("inf")}
+    for i, a in enumerate(nodes):
+        box = a["label_box"]
+        if box[0] < 0 or box[1] < 0 or box[2] > width or box[3] > height:
+            out["labels outside"] += 1
+        for b in nodes[i + 1:]:
+            if ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5 < a["radius"] + b["radius"]:
+                out["node overlaps"] += 1
+            if boxes_overlap(box, b["label_box"]):
+                out["label overlaps"] += 1
+            out["smallest label gap"] = min(out["smallest label gap"], gap(box, b["label_box"]))
+        for b in nodes:
+            if b is not a:
+                x = min(max(b["x"], box[0]), box[2])
+                y = min(max(b["y"], box[1]), box[3])
+                if (x - b["x"]) ** 2 + (y - b["y"]) ** 2 < b["radius"] ** 2:
+                    out["label over node"] += 1
+    return out
+
+
+def neato(net, drawn: dict) -> dict:
+    """neato's layout of the same graph, in the same box, with the same node and label sizes."""
+    edges = [(e["source"], e["target"]) for e in drawn["edges"]]
+    dot = "graph G {\n" + "".join(f'  "{n["id"]}";\n' for n in drawn["nodes"]) + \
+        "".join(f'  "{a}" -- "{b}";\n' for a, b in edges) + "}\n"
+    start = time.perf_counter()
+    plain = subprocess.run(["neato", "-Tplain"], input=dot, capture_output=True, text=True, check=True).stdout
+    seconds = time.perf_counter() - start
+    raw = {}
+    for line in plain.splitlines():
+        parts = line.split()
+        if parts and parts[0] == "node":
+            raw[parts[1].strip('"')] = (float(parts[2]), float(parts[3]))
+    xs, ys = [p[0] for p in raw.values()], [p[1] for p in raw.values()]
+    box = network_map.BOX
+    nodes = []
+    for n in drawn["nodes"]:
+        x0, y0 = raw[n["id"]]
+        x = box.x0 + 30 + (x0 - min(xs)) / ((max(xs) - min(xs)) or 1) * (box.x1 - box.x0 - 60)
+        y = box.y0 + 50 + (y0 - min(ys)) / ((max(ys) - min(ys)) or 1) * (box.y1 - box.y0 - 80)
+        lb = n["label_box"]
+        dx, dy = x - n["x"], y - n["y"]
+        nodes.append({**n, "x": x, "y": y, "label_box": [lb[0] + dx, lb[1] + dy, lb[2] + dx, lb[3] + dy]})
+    result = measure(nodes, edges, drawn["figure"]["width"], drawn["figure"]["height"])
+    result["ms"] = seconds * 1000
+    return result
+
+
+def main() -> None:
+    have_neato = shutil.which("neato") is not None
+    folder = Path(tempfile.mkdtemp())
+    print(f"{'nodes':>5}  {'method':<8} {'crossings':>9} {'node ovl':>8} {'label ovl':>9} {'lbl/node':>8} "
+          f"{'outside':>7} {'min gap px':>10} {'ms':>7}")
+    for size in (15, 40, 60):
+        results = {"peermap": [], "neato": []}
+        for seed in range(10):
+            net = synthetic_network(size, seed)
+            start = time.perf_counter()
+            drawn = network_map.draw(net, folder / f"{size}-{seed}.png", AS_OF)
+            ms = (time.perf_counter() - start) * 1000
+            edges = [(e["source"], e["target"]) for e in drawn["edges"]]
+            ours = measure(drawn["nodes"], edges, drawn["figure"]["width"], drawn["figure"]["height"])
+            ours["ms"] = ms
+            results["peermap"].append(ours)
+            if have_neato:
+                results["neato"].append(neato(net, drawn))
+        for method, runs in results.items():
+            if not runs:
+                continue
+            row = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+            print(f"{size:>5}  {method:<8} {row['crossings']:>9} {row['node overlaps']:>8} {row['label overlaps']:>9} "
+                  f"{row['label over node']:>8} {row['labels outside']:>7} {row['smallest label gap']:>10.1f} "
+                  f"{row['ms']:>7.0f}")
+    if not have_neato:
+        print("Graphviz neato is not installed: apt-get install graphviz for the comparison.", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
