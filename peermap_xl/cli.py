@@ -46,7 +46,7 @@ def cmd_demo(args) -> int:
           "also written to its Checks sheet:")
     print("\n".join(checks.text_report(checks.run_checks(network, city_road.AS_OF))))
     from peermap_xl.draw import network_map
-    from peermap_xl.draw.files import draw_ego
+    from peermap_xl.operations import draw_ego
 
     young, _ = draw_ego(path, "Male A", as_of=city_road.AS_OF)
     picture = folder / network_map.file_name(network, city_road.AS_OF, anonymise=False)
@@ -91,7 +91,7 @@ def cmd_map(args) -> int:
     """Draw the network map: dated, with a legend, names as the Network sheet says."""
     import json
 
-    from peermap_xl.draw.files import draw_map
+    from peermap_xl.operations import draw_map
 
     picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write)
     if args.layout_json:
@@ -104,10 +104,56 @@ def cmd_map(args) -> int:
 
 def cmd_ego(args) -> int:
     """Draw a young person's own map (Appendix B) from the Direct work sheet."""
-    from peermap_xl.draw.files import draw_ego
+    from peermap_xl.operations import draw_ego
 
     picture, drawn = draw_ego(args.book, args.person, args.out, args.as_of, args.anonymise)
     print(f"Drew the young person's map with {len(drawn['peers'])} peers: {picture}")
+    return 0
+
+
+def cmd_minutes(args) -> int:
+    """Write the minutes of a session (the latest by default) as a Word document."""
+    from peermap_xl.operations import write_minutes
+
+    document = write_minutes(args.book, args.session, args.out, args.anonymise, args.write)
+    print(f"Wrote the minutes: {document}")
+    if args.write:
+        print("Also previewed on the workbook's Minutes sheet; the previous file is kept as a backup.")
+    print("Upload them and the map to the Mosaic file of every key subject within 14 days of the meeting.")
+    return 0
+
+
+def _print_session(recorded: dict) -> None:
+    changes = recorded["changes"]
+    if changes is None:
+        print("No earlier snapshot to compare with: this is the first recorded on the History sheet.")
+    elif not changes:
+        print("Nothing changed since the last snapshot.")
+    else:
+        print("Changed since the last snapshot:")
+        print("\n".join(f"  {line}" for line in changes))
+
+
+def cmd_review(args) -> int:
+    """Record a review session: a snapshot, what changed since the last one, the next review date."""
+    from peermap_xl.operations import record_session
+
+    recorded = record_session(args.book, "Review", args.date)
+    print(f"Recorded review session {recorded['session']} on the Sessions sheet, with a snapshot on History.")
+    _print_session(recorded)
+    print(f"Next review proposed: {recorded['next_review']:%d/%m/%Y} (set Next review on the Sessions sheet to "
+          "change it). Update every outstanding action, and reassess each subject and context.")
+    return 0
+
+
+def cmd_close(args) -> int:
+    """Close the network: Status Closed, a closure session, and the final minutes."""
+    from peermap_xl.operations import record_session, write_minutes
+
+    recorded = record_session(args.book, "Closure", args.date)
+    print(f"Closed the network: closure session {recorded['session']}, Status Closed.")
+    _print_session(recorded)
+    print(f"Wrote the final minutes: {write_minutes(args.book, recorded['session'])}")
     return 0
 
 
@@ -188,6 +234,24 @@ def build_parser() -> argparse.ArgumentParser:
     ego.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the map's date (default: today)")
     ego.add_argument("--anonymise", action="store_true", help="no names and no notes, for sharing")
     ego.set_defaults(run=cmd_ego)
+
+    minutes = commands.add_parser("minutes", help=cmd_minutes.__doc__, description=cmd_minutes.__doc__)
+    minutes.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    minutes.add_argument("--session", metavar="ID", help="the session, e.g. M02 (default: the latest)")
+    minutes.add_argument("--out", metavar="FILE.docx", help="the document (default: beside the workbook)")
+    minutes.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text, for sharing")
+    minutes.add_argument("--write", action="store_true", help="also preview them on the workbook's Minutes sheet")
+    minutes.set_defaults(run=cmd_minutes)
+
+    review = commands.add_parser("review", help=cmd_review.__doc__, description=cmd_review.__doc__)
+    review.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    review.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the review's date (default: today)")
+    review.set_defaults(run=cmd_review)
+
+    close = commands.add_parser("close", help=cmd_close.__doc__, description=cmd_close.__doc__)
+    close.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    close.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the closure's date (default: today)")
+    close.set_defaults(run=cmd_close)
 
     rules = commands.add_parser("rules", help=cmd_rules.__doc__, description=cmd_rules.__doc__)
     rules.add_argument("rule", nargs="?", metavar="RULE", help="one rule, by slug or code (e.g. stale-link)")

@@ -62,6 +62,7 @@ class Network:
     problems: list[Problem] = field(default_factory=list)
     layout: dict[str, Layout] = field(default_factory=dict)  # by the contract's sheet name
     map_positions: dict[str, tuple[float, float]] = field(default_factory=dict)  # from the last map
+    history: pd.DataFrame | None = None  # the snapshots on the History sheet
 
     @property
     def pins(self) -> dict[str, tuple[float, float]]:
@@ -247,7 +248,7 @@ def canonical_choice(text: str | None, values: tuple[str, ...], coded: bool = Fa
 
 def split_list(text: str | None) -> tuple[str, ...]:
     """ "S01; Male B ;" -> ("S01", "Male B")."""
-    if text is None:
+    if not isinstance(text, str):
         return ()
     return tuple(part.strip() for part in re.split(r"[;\n]", text) if part.strip())
 
@@ -283,8 +284,10 @@ def build(raw: RawBook) -> Network:
         kept = _frame(raw, schema.MAP_LAYOUT, raw.tables[schema.MAP_LAYOUT.name], lists, [])
         positions = {rid: (float(x), float(y)) for rid, x, y in zip(kept["id"], kept["x"], kept["y"])
                      if isinstance(rid, str) and pd.notna(x) and pd.notna(y)}
+    history = _frame(raw, schema.HISTORY, raw.tables.get(schema.HISTORY.name) or
+                     RawTable(schema.HISTORY.name, [], []), lists, [])
     return Network(source=raw.source, settings=settings, setting_rows=setting_rows, frames=frames,
-                   lists=lists, problems=problems, layout=layout, map_positions=positions)
+                   lists=lists, problems=problems, layout=layout, map_positions=positions, history=history)
 
 
 def _layout(table: RawTable) -> Layout:

@@ -364,6 +364,18 @@ MAP_LAYOUT = Sheet(
     columns=(Column("ID", ID), Column("X", NUMBER), Column("Y", NUMBER), Column("Drawn on", DATE)),
 )
 
+#: Snapshots of the network taken when a session is recorded, for "what changed since last time".
+HISTORY = Sheet(
+    "History",
+    purpose="snapshots taken at each session",
+    columns=(
+        Column("Session"), Column("Taken on", DATE), Column("Record"), Column("ID", ID), Column("Name"),
+        Column("Type"), Column("Status"), Column("Risk or nature"), Column("From"), Column("To"),
+        Column("Relationship"), Column("Strength"), Column("Last seen", DATE), Column("Due", DATE),
+        Column("X", NUMBER), Column("Y", NUMBER),
+    ),
+)
+
 #: Sheets the software writes; the template holds them empty.
 OUTPUT_SHEETS: dict[str, str] = {
     "Checks": "The findings of the last check, one row each, with a link to the cell.",

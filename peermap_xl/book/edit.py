@@ -193,3 +193,67 @@ def write_map(wb: openpyxl.Workbook, picture: bytes, drawn: dict, as_of) -> None
     for node, (x, y) in drawn["positions"].items():
         kept.append([node, x, y, as_of])
         kept.cell(kept.max_row, 4).number_format = DATE_FORMAT
+
+
+def write_minutes_sheet(wb: openpyxl.Workbook, lines: list[list]) -> None:
+    """Replace the Minutes sheet's contents with the minutes, one line a row."""
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb["Minutes"] if "Minutes" in wb.sheetnames else wb.create_sheet("Minutes")
+    ws.delete_rows(1, ws.max_row)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r, values in enumerate(lines, start=1):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(r, c, value)
+            cell.alignment = wrap
+        if len(values) == 1 and r > 1 and not lines[r - 2]:
+            ws.cell(r, 1).font = Font(bold=True, size=13, color="1F4E78")
+    ws["A1"].font = Font(bold=True, size=16, color="1F4E78")
+    ws.column_dimensions["A"].width = 40
+    for letter in "BCDEFG":
+        ws.column_dimensions[letter].width = 28
+
+
+def next_row(network, sheet_name: str) -> int:
+    """The first row below a sheet's records (below its header when it has none)."""
+    layout = network.layout.get(sheet_name)
+    frame = network.frames.get(sheet_name) if sheet_name in network.frames else network.history
+    return max([layout.header_row if layout else 1, *frame["row"]]) + 1
+
+
+def add_session(wb: openpyxl.Workbook, network, record: dict) -> int:
+    """Add a row to the Sessions table; returns its worksheet row."""
+    layout = network.layout[schema.SESSIONS.name]
+    row = next_row(network, schema.SESSIONS.name)
+    put_records(wb[layout.sheet], layout.header_row, layout.columns, [(row, record)])
+    return row
+
+
+def set_setting(wb: openpyxl.Workbook, network, name: str, value) -> None:
+    """Set a field's Value on the Network table, wherever the workbook keeps it."""
+    layout = network.layout.get(schema.NETWORK)
+    if layout is None:
+        set_network_values(wb, {name: value})
+        return
+    key = schema.Column(name).key
+    row = network.setting_rows.get(key) or max([layout.header_row, *network.setting_rows.values()]) + 1
+    ws = wb[layout.sheet]
+    ws.cell(row, layout.column("Field") or 1, name)
+    write_cell(ws, row, layout.column("Value") or 2, value)
+
+
+def append_history(wb: openpyxl.Workbook, network, records: list[dict]) -> None:
+    """Add a snapshot's rows below those already on the History sheet."""
+    sheet = schema.HISTORY
+    layout = network.layout.get(sheet.name)
+    ws = wb[sheet.name] if sheet.name in wb.sheetnames else wb.create_sheet(sheet.name)
+    if layout is None or not layout.columns:
+        header_row = 4
+        for col, column in enumerate(sheet.columns, start=1):
+            ws.cell(header_row, col, column.header).font = openpyxl.styles.Font(bold=True)
+        columns = {schema.normalise_header(c.header): i for i, c in enumerate(sheet.columns, start=1)}
+        start = header_row + 1
+    else:
+        header_row, columns = layout.header_row, layout.columns
+        start = next_row(network, sheet.name)
+    put_records(ws, header_row, columns, list(enumerate(records, start=start)))

@@ -48,7 +48,7 @@ def read_raw(path: str | Path) -> RawBook:
     try:
         sheets = {schema.normalise_header(name): name for name in wb.sheetnames}
         raw = RawBook(source=path.name, epoch=wb.epoch)
-        for wanted in (schema.NETWORK, schema.LISTS_SHEET, schema.MAP_LAYOUT.name,
+        for wanted in (schema.NETWORK, schema.LISTS_SHEET, schema.MAP_LAYOUT.name, schema.HISTORY.name,
                        *(s.name for s in schema.DATA_SHEETS)):
             table = _find_table(wb, sheets, tables, wanted)
             if table is not None:
@@ -158,7 +158,8 @@ def _known_headers(wanted: str) -> set[str]:
         return {"field", "value"}
     if wanted == schema.LISTS_SHEET:
         return {schema.normalise_header(k) for k in schema.LISTS}
-    sheet = schema.MAP_LAYOUT if wanted == schema.MAP_LAYOUT.name else schema.sheet(wanted)
+    internal = {schema.MAP_LAYOUT.name: schema.MAP_LAYOUT, schema.HISTORY.name: schema.HISTORY}
+    sheet = internal.get(wanted) or schema.sheet(wanted)
     return {schema.normalise_header(c.header) for c in sheet.all_columns}
 
 

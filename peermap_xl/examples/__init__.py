@@ -28,7 +28,7 @@ def write_example(path: str | Path, checked_as_of: dt.date | None = None) -> Pat
             edit.append_records(wb, sheet, city_road.RECORDS[sheet.name])
         wb.save(temp)
         if checked_as_of:
-            from peermap_xl.draw.files import draw_map
+            from peermap_xl.operations import draw_map
 
             edit.record_checks(temp, checked_as_of, backup=False)
             draw_map(temp, Path(path).parent, checked_as_of, write=True, backup=False)

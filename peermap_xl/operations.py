@@ -1,0 +1,135 @@
+"""The operations on a workbook file behind the CLI (and the buttons): maps, minutes, sessions.
+
+Each reads the workbook, makes its pictures or documents beside it, and writes back
+atomically, keeping the previous version as a backup."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from peermap_xl.book import safe
+from peermap_xl.book.file import read_network
+from peermap_xl.draw import ego, network_map
+from peermap_xl.errors import PeermapError
+
+FORMATS = (".png", ".svg", ".pdf")
+
+
+def _target(book: Path, out: str | Path | None, default_name: str) -> Path:
+    """The picture's path: `out`, or the usual name in `out` when it is a folder, or beside the workbook."""
+    if out and Path(out).is_dir():
+        target = Path(out) / default_name
+    else:
+        target = Path(out) if out else book.with_name(default_name)
+    if target.suffix.lower() not in FORMATS:
+        raise PeermapError(f"{target.name}: the picture's name must end in {', '.join(FORMATS)}.")
+    if not target.parent.is_dir():
+        raise PeermapError(f"The folder {target.parent} does not exist. Create it first.")
+    return target
+
+
+def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | None = None,
+             anonymise: bool = False, write: bool = False, backup: bool = True) -> tuple[Path, dict]:
+    """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, layout)."""
+    book = Path(book)
+    as_of = as_of or dt.date.today()
+    if write:
+        safe.ensure_closed(book)
+    network = read_network(book)
+    target = _target(book, out, network_map.file_name(network, as_of, anonymise))
+    drawn: dict = {}
+
+    def render(temp: Path) -> None:
+        drawn.update(network_map.draw(network, temp, as_of, anonymise))
+
+    safe.write_atomically(target, render, backup=False)
+    if write:
+        from peermap_xl.book import edit
+
+        png = target if target.suffix.lower() == ".png" else target.with_suffix(".png")
+        if png != target:
+            safe.write_atomically(png, lambda temp: network_map.draw(network, temp, as_of, anonymise), backup=False)
+        wb = edit.open_for_edit(book)
+        edit.write_map(wb, png.read_bytes(), drawn, as_of)
+        safe.write_atomically(book, wb.save, backup=backup)
+    return target, drawn
+
+
+def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of: dt.date | None = None,
+             anonymise: bool = False) -> tuple[Path, dict]:
+    """Draw a young person's own map from the Direct work sheet, beside the workbook by default."""
+    book = Path(book)
+    as_of = as_of or dt.date.today()
+    network = read_network(book)
+    subject, _ = ego.direct_work_for(network, person)
+    from peermap_xl import labels
+
+    name = labels.labeller(network, anonymise)(subject) if subject else person
+    target = _target(book, out, ego.file_name(name, as_of, anonymise))
+    drawn: dict = {}
+    safe.write_atomically(target, lambda temp: drawn.update(ego.draw(network, person, temp, as_of, anonymise)),
+                          backup=False)
+    return target, drawn
+
+
+def write_minutes(book: str | Path, session_id: str | None = None, out: str | Path | None = None,
+                  anonymise: bool = False, write: bool = False) -> Path:
+    """Write the minutes of a session (the latest by default) beside the workbook; with `write`, preview them
+    on its Minutes sheet."""
+    import tempfile
+
+    from peermap_xl import history, minutes
+
+    book = Path(book)
+    if write:
+        safe.ensure_closed(book)
+    network = read_network(book)
+    session = minutes.pick_session(network, session_id)
+    day = session["date"].date()
+    target = Path(out) if out else book.with_name(minutes.file_name(network, day, anonymise))
+    if target.suffix.lower() != ".docx":
+        raise PeermapError(f"{target.name}: the minutes' name must end in .docx.")
+    with tempfile.TemporaryDirectory() as folder:
+        picture = Path(folder) / "map.png"
+        network_map.draw(network, picture, day, anonymise)
+        changes = history.changes_for(network, session, anonymise)
+        blocks = minutes.content(network, session["id"], anonymise, picture, changes)
+        doc_title = minutes.title(network, anonymise)
+        safe.write_atomically(target, lambda temp: minutes.to_docx(
+            blocks, temp, network.settings["protective_marking"], day, doc_title), backup=False)
+    if write:
+        from peermap_xl.book import edit
+
+        wb = edit.open_for_edit(book)
+        edit.write_minutes_sheet(wb, minutes.to_rows(blocks))
+        edit.save(wb, book)
+    return target
+
+
+def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> dict:
+    """Record a Review or Closure session: a row on Sessions, a snapshot on History, and for a closure
+    the network's Status. Returns the session's ID, what changed since the last snapshot, the next review."""
+    from peermap_xl import history, labels
+    from peermap_xl.book import edit
+
+    book = Path(book)
+    day = day or dt.date.today()
+    safe.ensure_closed(book)
+    network = read_network(book)
+    session_id = history.next_session_id(network)
+    now = history.snapshot(network, session_id, day)
+    before = history.latest_before(network, day, session_id)
+    changes = None
+    if before is not None:
+        changes = history.compare(before, history.as_frame(now), day, int(network.settings["stale_after_days"]),
+                                  labels.labeller(network))
+    review = None if kind == "Closure" else history.next_review(day, int(network.settings["review_every_months"]))
+    wb = edit.open_for_edit(book)
+    edit.add_session(wb, network, {"ID": session_id, "Date": day, "Type": kind, "Next review": review})
+    edit.append_history(wb, network, now)
+    if kind == "Closure":
+        edit.set_setting(wb, network, "Status", "Closed")
+        edit.set_setting(wb, network, "Closed on", day)
+    edit.save(wb, book)
+    return {"session": session_id, "changes": changes, "next_review": review}
