@@ -31,7 +31,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """Write the worked example (Male A and the City Road network), check it, map it, and show what it holds."""
+    """Write the worked example (Male A and the City Road network), check it, map it, write its minutes."""
     from peermap_xl import checks, model
     from peermap_xl.book.file import read_network
     from peermap_xl.examples import city_road, write_example
@@ -46,12 +46,13 @@ def cmd_demo(args) -> int:
           "also written to its Checks sheet:")
     print("\n".join(checks.text_report(checks.run_checks(network, city_road.AS_OF))))
     from peermap_xl.draw import network_map
-    from peermap_xl.operations import draw_ego
+    from peermap_xl.operations import draw_ego, write_minutes
 
     young, _ = draw_ego(path, "Male A", as_of=city_road.AS_OF)
     picture = folder / network_map.file_name(network, city_road.AS_OF, anonymise=False)
     print(f"\nDrew the network map (also on its Map sheet): {picture}")
     print(f"Drew Male A's own map (Appendix B): {young}")
+    print(f"Wrote the minutes of the latest session: {write_minutes(path)}")
     print("\nOpen the workbook in Excel to explore it. To start your own: peermap new \"My network.xlsm\"")
     return 0
 
@@ -120,6 +121,16 @@ def cmd_minutes(args) -> int:
     if args.write:
         print("Also previewed on the workbook's Minutes sheet; the previous file is kept as a backup.")
     print("Upload them and the map to the Mosaic file of every key subject within 14 days of the meeting.")
+    return 0
+
+
+def cmd_invite(args) -> int:
+    """Write the subject list for a session's invitees, and record the date it was sent."""
+    from peermap_xl.operations import write_invite
+
+    document = write_invite(args.book, args.session, args.date, args.out, args.anonymise)
+    print(f"Wrote the subject list: {document}")
+    print("Send it by secure email at least 7 days before the session. 'Subject list sent' is filled in.")
     return 0
 
 
@@ -242,6 +253,14 @@ def build_parser() -> argparse.ArgumentParser:
     minutes.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text, for sharing")
     minutes.add_argument("--write", action="store_true", help="also preview them on the workbook's Minutes sheet")
     minutes.set_defaults(run=cmd_minutes)
+
+    invite = commands.add_parser("invite", help=cmd_invite.__doc__, description=cmd_invite.__doc__)
+    invite.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    invite.add_argument("--session", metavar="ID", help="the session, e.g. M03 (default: the latest)")
+    invite.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the day it is sent (default: today)")
+    invite.add_argument("--out", metavar="FILE.docx", help="the document (default: beside the workbook)")
+    invite.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text")
+    invite.set_defaults(run=cmd_invite)
 
     review = commands.add_parser("review", help=cmd_review.__doc__, description=cmd_review.__doc__)
     review.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")

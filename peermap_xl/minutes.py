@@ -401,3 +401,50 @@ def to_rows(blocks: list) -> list[list]:
         elif isinstance(block, Picture):
             out.append([block.caption + " The picture is on the Map sheet."])
     return out
+
+
+# --- the pre-meeting pack ------------------------------------------------------
+
+INVITE_FOR = {"Internal mapping": "Internal", "Multi-agency mapping": "Multi-agency", "Review": "Review",
+              "Closure": "Review"}
+
+
+def invite_file_name(network: Network, session_date: dt.date, anonymise: bool) -> str:
+    return file_name(network, session_date, anonymise).replace("Peer Mapping Minutes", "Peer Mapping Subject List")
+
+
+def invite_content(network: Network, session_id: str | None = None, anonymise: bool = False) -> list:
+    """The subject list for invitees: who is invited, the subjects and places to research, questions per agency."""
+    session = pick_session(network, session_id)
+    w = _Writer(network, session, anonymise)
+    kind = INVITE_FOR.get(session["type"], "Review")
+    invited = [c for c in rows(network.contacts) if kind in c["invite_to"]]
+    blocks: list = [Heading(f"Peer mapping session on {w.day:%d/%m/%Y}: subjects to research", 0)]
+    blocks.append(Para(f"You are invited to the {_text(session['type']).lower() or 'mapping'} session on "
+                       f"{w.day:%d/%m/%Y}. Please research the people and places below in your agency's records, "
+                       "and bring what you know, and what you do not, to the session. Reply by secure email only."))
+    blocks.append(Heading("Who is invited"))
+    blocks.append(Table(["Role", "Agency"] if anonymise else ["Name", "Role", "Agency"],
+                        [([] if anonymise else [_text(c["name"])]) + [_text(c["role"]), _text(c["agency"])]
+                         for c in invited] or [["Nobody is marked to invite yet (Contacts: Invite to)."]
+                                               + [""] * (1 if anonymise else 2)]))
+    blocks.append(Heading("People to research"))
+    blocks.append(Table(["Who", "Type", "Borough"],
+                        [[w.label(r["id"]), _text(r["type"]), _text(r["borough"])]
+                         for r in rows(network.active_subjects)]))
+    blocks.append(Heading("Places to research"))
+    blocks.append(Table(["Where", "Type", "Area"],
+                        [[w.label(r["id"]), _text(r["type"]), w.free(r["address_or_area"])]
+                         for r in rows(network.active_contexts)]))
+    blocks.append(Heading("Questions for each agency"))
+    agencies = sorted({_text(c["agency"]) for c in invited if _text(c["agency"])})
+    open_gaps = [g for g in rows(network.gaps) if pd.isna(g["status"]) or g["status"] == "Open"]
+    for agency in agencies:
+        names = {_text(c["name"]).casefold() for c in invited if _text(c["agency"]) == agency}
+        held = [ref for c in invited if _text(c["agency"]) == agency for ref in c["for"]]
+        asks = [g for g in open_gaps if _text(g["agency"]) == agency or _text(g["assigned_to"]).casefold() in names]
+        blocks.append(Heading(agency, 2))
+        blocks.append(Para(f"You hold information on: {w.refs(held) or 'nobody recorded yet'}."))
+        blocks.append(Bullets([f"{g['id']}: " + (w.free(g["question"]) or f"about {w.refs(g['about'])}")
+                               for g in asks] or ["No open questions assigned to your agency yet."]))
+    return blocks

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from peermap_xl import schema
 from peermap_xl.book import safe
 from peermap_xl.book.file import read_network
 from peermap_xl.draw import ego, network_map
@@ -133,3 +134,25 @@ def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> d
         edit.set_setting(wb, network, "Closed on", day)
     edit.save(wb, book)
     return {"session": session_id, "changes": changes, "next_review": review}
+
+
+def write_invite(book: str | Path, session_id: str | None = None, day: dt.date | None = None,
+                 out: str | Path | None = None, anonymise: bool = False) -> Path:
+    """Write the subject list for a session's invitees beside the workbook, and record when it was sent."""
+    from peermap_xl import minutes
+    from peermap_xl.book import edit
+
+    book = Path(book)
+    day = day or dt.date.today()
+    safe.ensure_closed(book)
+    network = read_network(book)
+    session = minutes.pick_session(network, session_id)
+    target = Path(out) if out else book.with_name(minutes.invite_file_name(network, session["date"].date(), anonymise))
+    blocks = minutes.invite_content(network, session["id"], anonymise)
+    safe.write_atomically(target, lambda temp: minutes.to_docx(
+        blocks, temp, network.settings["protective_marking"], day, blocks[0].text), backup=False)
+    layout = network.layout[schema.SESSIONS.name]
+    wb = edit.open_for_edit(book)
+    edit.write_cell(wb[layout.sheet], int(session["row"]), layout.column("Subject list sent"), day)
+    edit.save(wb, book)
+    return target

@@ -57,7 +57,8 @@ def test_demo_again_keeps_the_previous_file_as_a_backup(tmp_path):
     assert hashlib.sha256(backup.read_bytes()).hexdigest() == first
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([
         book.name, backup.name, "Peer Map - City Road peer network - 2026-10-01.png",
-        "Peer Map (young person) - Male A - 2026-10-01.png"])
+        "Peer Map (young person) - Male A - 2026-10-01.png",
+        "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-09-16.docx"])
 
 
 def test_a_workbook_open_in_excel_is_not_replaced(tmp_path):

@@ -140,6 +140,7 @@ def secrets(net) -> set[str]:
     found |= {net.settings["network_name"], net.settings["key_contextual_risks"], net.settings["purpose"]}
     jobs = {v for column in ("role", "agency") for v in net.contacts[column] if isinstance(v, str)}
     vocabulary = {v for values in net.lists.values() for v in values}  # the drop-downs' words name nobody
+    vocabulary |= {v for frame in (net.subjects, net.contexts) for v in frame["borough"] if isinstance(v, str)}
     return {s for s in found if s} - jobs - vocabulary - {"Hackney", "Online", "Police", "School", "Youth hub"}
 
 
@@ -252,3 +253,28 @@ def test_closing_records_the_closure_and_writes_the_final_minutes(book):
     assert (book.parent / "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-12-01.docx").exists()
     checks = run_peermap("check", book, "--as-of", "2027-06-01", "--json").stdout
     assert "review-overdue" not in checks
+
+
+def test_the_subject_list_for_invitees(book):
+    result = run_peermap("invite", book, "--session", "M02", "--date", "2026-09-08")
+    assert result.returncode == 0, result.stderr
+    path = book.with_name("Peer Mapping Subject List Peer Network - County line to Plymouth - 2026-09-16.docx")
+    document = docx.Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Peer mapping session on 16/09/2026: subjects to research" in text
+    assert document.sections[0].header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+    invited = {row.cells[0].text for row in document.tables[0].rows[1:]}
+    assert invited == {c["Name"] for c in city_road.RECORDS["Contacts"] if "Multi-agency" in c["Invite to"]}
+    assert len(document.tables[1].rows) == 1 + 14 and len(document.tables[2].rows) == 1 + 6
+    assert "Devon and Cornwall Police" in text and "G03: What is the address in Plymouth" in text
+    sessions = read_network(book).sessions.set_index("id")
+    assert sessions.loc["M02", "subject_list_sent"].date() == D(2026, 9, 8)
+
+
+def test_the_anonymised_subject_list_names_nobody(book):
+    assert run_peermap("invite", book, "--anonymise", "--out", book.with_name("list.docx")).returncode == 0
+    with zipfile.ZipFile(book.with_name("list.docx")) as package:
+        xml = "\n".join(package.read(n).decode("utf-8", "replace") for n in package.namelist() if n.endswith(".xml"))
+    for secret in secrets(read_network(book)):
+        if len(secret) > 3:
+            assert secret not in xml, secret
