@@ -56,7 +56,8 @@ def records(subjects: int, links: int, seed: int = 1) -> dict[str, list[dict]]:
                      "First recorded": seen - dt.timedelta(days=rnd.randrange(200)), "Last seen": seen})
     gaps = [{"ID": f"G{i:02d}", "Question": f"Question {i}?", "About": f"S{rnd.randrange(subjects) + 1:02d}",
              "Due": start + dt.timedelta(days=rnd.randrange(640)), "Status": "Open"} for i in range(1, subjects // 10)]
-    return {"Subjects": people, "Contexts": contexts, "Links": rows, "Gaps": gaps}
+    sessions = [{"ID": "M01", "Date": dt.date(2026, 9, 1), "Type": "Internal mapping", "Chair": "Lead"}]
+    return {"Subjects": people, "Contexts": contexts, "Links": rows, "Gaps": gaps, "Sessions": sessions}
 
 
 def write(path: Path, subjects: int, links: int, seed: int = 1) -> Path:
