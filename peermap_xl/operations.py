@@ -53,7 +53,7 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
             safe.write_atomically(png, lambda temp: network_map.draw(network, temp, as_of, anonymise), backup=False)
         wb = edit.open_for_edit(book)
         edit.write_map(wb, png.read_bytes(), drawn, as_of)
-        safe.write_atomically(book, wb.save, backup=backup)
+        edit.save(wb, book, backup=backup)
     return target, drawn
 
 

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from pathlib import Path
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from peermap_xl import schema
+from peermap_xl import excel, schema
 from peermap_xl.schema import DATE, LONG_TEXT, WHOLE_NUMBER
 
 TEMPLATE_NAME = "workbook_template.xlsm"
 _BUILT_ON = dt.datetime(2026, 1, 1)  # fixed, so that every build is identical
-_XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-_XLSM_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 
 STALE_DAYS_NAME = "StaleAfterDays"
 
@@ -31,35 +28,20 @@ ANECDOTAL = {"bg_color": "#E4DFEC", "font_color": "#3F3151", "italic": True}
 HEADER_BLUE = "#1F4E78"
 
 
-def build(path: str | Path, vba_project: bytes | None = None) -> Path:
-    """Write the macro-enabled template to `path` and return it.
-
-    `vba_project` is a vbaProject.bin (the buttons' macros); without one the
-    file is still a valid macro-enabled workbook, with no macros in it.
-    """
+def build(path: str | Path) -> Path:
+    """Write the macro-enabled template to `path` and return it."""
     path = Path(path)
-    path.write_bytes(template_bytes(vba_project))
+    path.write_bytes(template_bytes())
     return path
 
 
-def template_bytes(vba_project: bytes | None = None) -> bytes:
+def template_bytes() -> bytes:
+    """The template: the workbook, its VBA module and buttons, and the Peer Map ribbon tab."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    _Builder(book).build(vba_project)
+    _Builder(book).build(excel.vba_project())
     book.close()
-    return _as_macro_enabled(buffer.getvalue())
-
-
-def _as_macro_enabled(xlsx: bytes) -> bytes:
-    """Give the package the .xlsm content type, which XlsxWriter sets only with VBA."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(_XLSX_MAIN, _XLSM_MAIN)
-            dst.writestr(info, data)
-    return out.getvalue()
+    return excel.add_ribbon(buffer.getvalue())
 
 
 class _Builder:
@@ -84,7 +66,7 @@ class _Builder:
         self.swatches = {name: fmt(style | {"border": 1}) for name, style in
                          (("amber", AMBER), ("red", RED), ("anecdotal", ANECDOTAL))}
 
-    def build(self, vba_project: bytes | None) -> None:
+    def build(self, vba_project: bytes) -> None:
         book = self.book
         book.set_properties({
             "title": "Peer group map",
@@ -97,8 +79,7 @@ class _Builder:
         })
         book.set_custom_property("Protective marking", self.marking)
         book.set_size(1400, 900)
-        if vba_project is not None:
-            book.add_vba_project(io.BytesIO(vba_project), is_stream=True)
+        book.add_vba_project(io.BytesIO(vba_project), is_stream=True)
         book.set_vba_name("ThisWorkbook")
 
         self.start_sheet()
@@ -113,7 +94,7 @@ class _Builder:
 
     def add_sheet(self, name: str):
         ws = self.book.add_worksheet(name)
-        ws.set_vba_name("sht" + "".join(c for c in name if c.isalnum()))
+        ws.set_vba_name(excel.code_name(name))
         ws.set_landscape()
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)
@@ -131,6 +112,9 @@ class _Builder:
         row = 0
         ws.write(row, 0, "Peer group map", self.title)
         ws.write(row + 1, 0, f"{self.marking} once filled in", self.marking_fmt)
+        ws.set_column("D:D", 3)
+        ws.write(0, 4, "Buttons (also on the Peer Map tab of the ribbon)", self.bold)
+        self.buttons(ws, schema.START_SHEET, 1, 4)
         row += 3
         for paragraph in _INTRO:
             ws.merge_range(row, 0, row, 2, paragraph, self.wrap)
@@ -229,12 +213,14 @@ class _Builder:
         ws.freeze_panes(1, 2 if cols[1].header == "Name" else 1)
         ws.repeat_rows(0)
         self.highlight(ws, sheet)
+        self.buttons(ws, sheet.name, 1, len(cols) + 1)
 
     def output_sheet(self, name: str, purpose: str) -> None:
         ws = self.add_sheet(name)
         ws.set_column("A:A", 100)
         ws.write(0, 0, name, self.title)
         ws.write(1, 0, purpose, self.note)
+        self.buttons(ws, name, 0, 2)
 
     def lists_sheet(self) -> None:
         ws = self.add_sheet(schema.LISTS_SHEET)
@@ -251,6 +237,12 @@ class _Builder:
                 schema.list_name(key),
                 f"=OFFSET({schema.LISTS_SHEET}!${col}$2,0,0,COUNTA({schema.LISTS_SHEET}!${col}:${col})-1,1)",
             )
+
+    def buttons(self, ws, sheet_name: str, row: int, col: int) -> None:
+        """The sheet's buttons, one under another, from (row, col)."""
+        for i, (macro, label, *_) in enumerate(a for a in excel.ACTIONS if sheet_name in a[4]):
+            ws.insert_button(row, col, {"macro": macro, "caption": label, "width": 190, "height": 30,
+                                        "y_offset": i * 36, "x_offset": 4})
 
     # --- cells ------------------------------------------------------------
 

@@ -5,6 +5,7 @@ import io
 import json
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import jsonschema
@@ -125,6 +126,19 @@ def test_write_records_the_findings_and_keeps_the_workbook_whole(book):
         assert after[sheet]["images"] == before[sheet]["images"], sheet
     assert after["Map"]["images"] == 1
     assert after["Gaps"]["tables"]["Gaps"] == "A1:J16"  # grew by the 8 suggestions
+    assert macros(book) == macros(backup) and "PeerMap.bas" in macros(book)
+    with zipfile.ZipFile(book) as package:
+        rels = package.read("_rels/.rels").decode()
+        assert "customUI/customUI14.xml" in rels and "customUI/customUI.xml" in rels
+
+
+def macros(path) -> dict:
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser(str(path))
+    found = {name: code for _, _, name, code in parser.extract_macros()}
+    parser.close()
+    return found
 
 
 def test_write_twice_changes_nothing_more(book):

@@ -268,3 +268,78 @@ def test_libreoffice_opens_the_template_with_its_sheets_tables_and_drop_downs(so
     for key in used_lists:
         assert any(f"cell-content-is-in-list({schema.list_name(key)})" in v for v in validations), key
     assert content.count("StaleAfterDays") >= 1  # the amber rule survived the import
+
+
+# --- the Excel door: VBA, buttons, ribbon -------------------------------------------
+
+
+def test_olevba_lists_every_macro_with_its_source():
+    from oletools.olevba import VBA_Parser
+
+    from peermap_xl import excel
+
+    parser = VBA_Parser(str(TEMPLATE))
+    modules = {name: code for _, _, name, code in parser.extract_macros()}
+    parser.close()
+    source = modules["PeerMap.bas"]
+    assert source.replace("\r\n", "\n").strip() == excel.module_source().replace("\r\n", "\n").strip()
+    for macro, _, function, _, _ in excel.ACTIONS:
+        assert f"Public Sub {macro}()" in source and f'RunPeerMap "{function}"' in source
+    assert 'Application.Run "xlwings.xlam!RunPython"' in source
+    assert "Public Sub OnRibbon(control As IRibbonControl)" in source
+    documents = {name[:-4] for name in modules if name.endswith(".cls")}
+    assert documents == {"ThisWorkbook"} | {excel.code_name(name) for name in excel.sheet_names()}
+
+
+def test_the_vba_project_compresses_and_decompresses_every_size():
+    from oletools.olevba import decompress_stream
+
+    from peermap_xl import vba
+
+    text = "Sub A()\r\n    MsgBox \"peermap\"\r\nEnd Sub\r\n"
+    for size in (0, 1, 7, 300, 3000, 4096, 4097, 9000, 20000):
+        data = (text * (size // len(text) + 1))[:size].encode()
+        assert decompress_stream(bytearray(vba.compress(data))) == data, size
+
+
+def test_the_ribbon_parts_are_well_formed_and_call_the_module():
+    from xml.etree import ElementTree
+
+    from peermap_xl import excel
+
+    with zipfile.ZipFile(TEMPLATE) as package:
+        rels = package.read("_rels/.rels").decode()
+        for part, namespace, rel_type in (excel.RIBBON_2010, excel.RIBBON_2007):
+            root = ElementTree.fromstring(package.read(part))
+            assert root.tag == f"{{{namespace}}}customUI"
+            buttons = root.findall(f".//{{{namespace}}}button")
+            assert [b.get("id") for b in buttons] == [a[0] for a in excel.ACTIONS]
+            assert {b.get("onAction") for b in buttons} == {"OnRibbon"}
+            assert f'Type="{rel_type}" Target="{part}"' in rels
+        assert "xl/vbaProject.bin" in package.namelist()
+
+
+def test_every_sheet_button_runs_its_macro():
+    from peermap_xl import excel
+
+    with zipfile.ZipFile(TEMPLATE) as package:
+        vml = " ".join(package.read(n).decode() for n in package.namelist() if n.endswith(".vml"))
+    bound = re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml)
+    expected = [macro for macro, *_, sheets in excel.ACTIONS for _ in sheets]
+    assert sorted(bound) == sorted(expected)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_imports_the_module_and_binds_each_button(soffice, tmp_path):
+    from peermap_xl import excel
+
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "ods", "--outdir", str(tmp_path), str(TEMPLATE)],
+                   capture_output=True, text=True, timeout=180)
+    with zipfile.ZipFile(tmp_path / "workbook_template.ods") as ods:
+        module = ods.read("Basic/VBAProject/PeerMap.xml").decode()
+        content = ods.read("content.xml").decode()
+    for macro, *_ in excel.ACTIONS:
+        assert f"Public Sub {macro}()" in module
+    bound = re.findall(r"vnd\.sun\.star\.script:VBAProject\.PeerMap\.(\w+)\?", content)
+    assert sorted(bound) == sorted(macro for macro, *_, sheets in excel.ACTIONS for _ in sheets)

@@ -23,9 +23,18 @@ def open_for_edit(path: str | Path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
 
 
-def save(wb: openpyxl.Workbook, path: str | Path) -> None:
-    """Save atomically, keeping the previous version as a backup."""
-    safe.write_atomically(Path(path), wb.save)
+def save(wb: openpyxl.Workbook, path: str | Path, backup: bool = True) -> None:
+    """Save atomically, keeping the previous version as a backup, and the Peer Map ribbon tab with it."""
+    from peermap_xl import excel
+
+    had_ribbon = wb.vba_archive is not None and excel.RIBBON_2010[0] in wb.vba_archive.namelist()
+
+    def write(temp: Path) -> None:
+        wb.save(temp)
+        if had_ribbon:  # openpyxl drops the 2010 ribbon's relationship: put it back
+            temp.write_bytes(excel.add_ribbon(temp.read_bytes()))
+
+    safe.write_atomically(Path(path), write, backup=backup)
 
 
 def table_of(wb: openpyxl.Workbook, sheet: schema.Sheet):
@@ -100,7 +109,7 @@ def record_checks(path: str | Path, as_of, *, backup: bool = True):
     record = plan(network, as_of)
     wb = open_for_edit(path)
     write_check_record(wb, network, record)
-    safe.write_atomically(path, wb.save, backup=backup)
+    save(wb, path, backup=backup)
     return record
 
 

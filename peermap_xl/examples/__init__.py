@@ -26,7 +26,7 @@ def write_example(path: str | Path, checked_as_of: dt.date | None = None) -> Pat
         edit.set_network_values(wb, city_road.NETWORK)
         for sheet in schema.DATA_SHEETS:
             edit.append_records(wb, sheet, city_road.RECORDS[sheet.name])
-        wb.save(temp)
+        edit.save(wb, temp, backup=False)
         if checked_as_of:
             from peermap_xl.operations import draw_map
 

@@ -1,0 +1,123 @@
+"""What the macro-enabled workbook carries for Excel: the VBA module, its buttons and the ribbon tab.
+
+Each button runs one macro of the PeerMap module, which asks the xlwings add-in
+to call the matching `run_...` function of peermap_xl.buttons. The ribbon tab
+offers the same actions through one callback.
+"""
+
+from __future__ import annotations
+
+from peermap_xl import schema, vba
+
+MODULE = "PeerMap"
+
+#: (macro, label, the buttons.py function it runs, ribbon icon, the sheets that show its button)
+ACTIONS = (
+    ("CheckData", "Check", "run_check", "AcceptTask", ("Start here", "Links", "Subjects")),
+    ("DrawMap", "Draw map", "run_draw_map", "SmartArtInsert", ("Start here", "Map")),
+    ("WriteMinutes", "Minutes", "run_minutes", "FileSave", ("Start here", "Sessions", "Minutes")),
+    ("StartReview", "Record session / Start review", "run_review", "ReviewNewComment", ("Start here", "Sessions")),
+    ("YoungPersonsMap", "Young person's map", "run_young_persons_map", "Chart3DPieChart",
+     ("Start here", "Direct work")),
+    ("AnonymisedPack", "Anonymised pack", "run_anonymised_pack", "FileDocumentEncrypt", ("Start here",)),
+)
+
+
+def code_name(sheet_name: str) -> str:
+    """The VBA code name of a sheet: "Direct work" -> "shtDirectwork"."""
+    return "sht" + "".join(c for c in sheet_name if c.isalnum())
+
+
+def module_source() -> str:
+    lines = [
+        f'Attribute VB_Name = "{MODULE}"',
+        "' peermap-xl: the buttons and the Peer Map ribbon tab call Python through the xlwings add-in.",
+        "' Set up: see the README (install Python and peermap-xl, then: xlwings addin install).",
+        "Option Explicit",
+        "",
+        "Private Sub RunPeerMap(ByVal action As String)",
+        "    On Error GoTo Failed",
+        '    Application.StatusBar = "peermap: working..."',
+        '    Application.Run "xlwings.xlam!RunPython", "import peermap_xl.buttons as b; b." & action & "()"',
+        "    Application.StatusBar = False",
+        "    Exit Sub",
+        "Failed:",
+        "    Application.StatusBar = False",
+        '    MsgBox "peermap could not start Python." & vbCrLf & vbCrLf & _',
+        '        "Check that Python and peermap-xl are installed, and that the xlwings add-in is installed " & _',
+        '        "(in a command prompt: xlwings addin install). Then close and reopen this workbook." & _',
+        '        vbCrLf & vbCrLf & "(" & Err.Description & ")", vbExclamation, "peermap"',
+        "End Sub",
+        "",
+    ]
+    for macro, label, function, _, _ in ACTIONS:
+        lines += [f"Public Sub {macro}()", f"    ' {label}", f'    RunPeerMap "{function}"', "End Sub", ""]
+    lines += ["' The ribbon's buttons all call this; each button's id is the macro it runs.",
+              "Public Sub OnRibbon(control As IRibbonControl)",
+              "    Select Case control.Id"]
+    for macro, *_ in ACTIONS:
+        lines += [f'        Case "{macro}": {macro}']
+    lines += ["    End Select", "End Sub", ""]
+    return "\r\n".join(lines)
+
+
+def sheet_names() -> list[str]:
+    """Every sheet of the template, in order (their document modules go into the VBA project)."""
+    return [schema.START_SHEET, schema.NETWORK, *(s.name for s in schema.DATA_SHEETS), *schema.OUTPUT_SHEETS,
+            schema.LISTS_SHEET]
+
+
+def vba_project() -> bytes:
+    documents = {"ThisWorkbook": vba.document_source("ThisWorkbook", workbook=True)}
+    documents |= {code_name(name): vba.document_source(code_name(name)) for name in sheet_names()}
+    return vba.project_bin({MODULE: module_source()}, documents)
+
+
+def _ribbon(namespace: str) -> str:
+    buttons = "\n".join(
+        f'        <button id="{macro}" label="{label}" imageMso="{icon}" size="large" onAction="OnRibbon" '
+        f'screentip="{label}"/>' for macro, label, _, icon, _ in ACTIONS)
+    return (f'<customUI xmlns="{namespace}">\n  <ribbon>\n    <tabs>\n'
+            '      <tab id="peermapTab" label="Peer Map">\n'
+            '        <group id="peermapGroup" label="Peer group mapping">\n'
+            f"{buttons}\n"
+            "        </group>\n      </tab>\n    </tabs>\n  </ribbon>\n</customUI>\n")
+
+
+RIBBON_2010 = ("customUI/customUI14.xml", "http://schemas.microsoft.com/office/2009/07/customui",
+               "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility")
+RIBBON_2007 = ("customUI/customUI.xml", "http://schemas.microsoft.com/office/2006/01/customui",
+               "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility")
+
+
+def ribbon_parts() -> list[tuple[str, str, str]]:
+    """(part name, XML, relationship type) for both versions of the ribbon."""
+    return [(part, _ribbon(namespace), rel_type) for part, namespace, rel_type in (RIBBON_2010, RIBBON_2007)]
+
+
+def add_ribbon(package: bytes) -> bytes:
+    """The .xlsm package with both ribbon parts and their root relationships (after any openpyxl save)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    parts = ribbon_parts()
+    names = {part for part, _, _ in parts}
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename in names:
+                continue
+            data = src.read(info)
+            if info.filename == "_rels/.rels":
+                text = data.decode("utf-8")
+                for i, (part, _, rel_type) in enumerate(parts, start=1):
+                    if f'Type="{rel_type}"' not in text:
+                        text = text.replace("</Relationships>", f'<Relationship Id="rIdPeerMap{i}" '
+                                            f'Type="{rel_type}" Target="{part}"/></Relationships>')
+                data = text.encode("utf-8")
+            dst.writestr(info, data)
+        for part, xml, _ in parts:
+            info = zipfile.ZipInfo(part, (1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, xml.encode("utf-8"))
+    return out.getvalue()
