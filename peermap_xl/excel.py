@@ -61,10 +61,21 @@ def module_source() -> str:
     return "\r\n".join(lines)
 
 
+#: The hidden sheet RunPython reads its settings from; blank values leave xlwings' defaults.
+CONF_SHEET = "xlwings.conf"
+CONF = (
+    ("Interpreter_Win", "", "the team's python.exe, e.g. C:\\Python311\\python.exe (blank: the default)"),
+    ("Interpreter_Mac", "", "the team's python on a Mac (blank: the default)"),
+    ("PYTHONPATH", "", "the folder holding udfs\\peermap_udfs.py, for the worksheet functions"),
+    ("UDF Modules", "peermap_udfs", "the worksheet functions PEERMAP_STALE, PEERMAP_GRADE, ..."),
+    ("Show Console", "False", "True shows a console window while Python runs (for support)"),
+)
+
+
 def sheet_names() -> list[str]:
     """Every sheet of the template, in order (their document modules go into the VBA project)."""
     return [schema.START_SHEET, schema.NETWORK, *(s.name for s in schema.DATA_SHEETS), *schema.OUTPUT_SHEETS,
-            schema.LISTS_SHEET]
+            schema.LISTS_SHEET, CONF_SHEET]
 
 
 def vba_project() -> bytes:

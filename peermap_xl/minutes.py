@@ -391,7 +391,7 @@ def to_rows(blocks: list) -> list[list]:
     out: list[list] = []
     for block in blocks:
         if isinstance(block, Heading):
-            out += [[], [block.text]]
+            out += ([[]] if out else []) + [[block.text]]
         elif isinstance(block, Para):
             out.append([block.text])
         elif isinstance(block, Bullets):

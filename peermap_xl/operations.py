@@ -78,9 +78,7 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
                   anonymise: bool = False, write: bool = False) -> Path:
     """Write the minutes of a session (the latest by default) beside the workbook; with `write`, preview them
     on its Minutes sheet."""
-    import tempfile
-
-    from peermap_xl import history, minutes
+    from peermap_xl import minutes
 
     book = Path(book)
     if write:
@@ -91,14 +89,7 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
     target = Path(out) if out else book.with_name(minutes.file_name(network, day, anonymise))
     if target.suffix.lower() != ".docx":
         raise PeermapError(f"{target.name}: the minutes' name must end in .docx.")
-    with tempfile.TemporaryDirectory() as folder:
-        picture = Path(folder) / "map.png"
-        network_map.draw(network, picture, day, anonymise)
-        changes = history.changes_for(network, session, anonymise)
-        blocks = minutes.content(network, session["id"], anonymise, picture, changes)
-        doc_title = minutes.title(network, anonymise)
-        safe.write_atomically(target, lambda temp: minutes.to_docx(
-            blocks, temp, network.settings["protective_marking"], day, doc_title), backup=False)
+    blocks = minutes_document(network, session, target, anonymise)
     if write:
         from peermap_xl.book import edit
 
@@ -108,16 +99,28 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
     return target
 
 
-def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> dict:
-    """Record a Review or Closure session: a row on Sessions, a snapshot on History, and for a closure
-    the network's Status. Returns the session's ID, what changed since the last snapshot, the next review."""
-    from peermap_xl import history, labels
-    from peermap_xl.book import edit
+def minutes_document(network, session: dict, target: Path, anonymise: bool = False) -> list:
+    """Write the minutes of `session` to `target` (.docx); return their content, for the Minutes sheet."""
+    import tempfile
 
-    book = Path(book)
-    day = day or dt.date.today()
-    safe.ensure_closed(book)
-    network = read_network(book)
+    from peermap_xl import history, minutes
+
+    day = session["date"].date()
+    with tempfile.TemporaryDirectory() as folder:
+        picture = Path(folder) / "map.png"
+        network_map.draw(network, picture, day, anonymise)
+        changes = history.changes_for(network, session, anonymise)
+        blocks = minutes.content(network, session["id"], anonymise, picture, changes)
+        doc_title = minutes.title(network, anonymise)
+        safe.write_atomically(target, lambda temp: minutes.to_docx(
+            blocks, temp, network.settings["protective_marking"], day, doc_title), backup=False)
+    return blocks
+
+
+def session_record(network, kind: str, day: dt.date) -> dict:
+    """What recording a session adds: its Sessions row, its History snapshot, and what changed."""
+    from peermap_xl import history, labels
+
     session_id = history.next_session_id(network)
     now = history.snapshot(network, session_id, day)
     before = history.latest_before(network, day, session_id)
@@ -126,14 +129,28 @@ def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> d
         changes = history.compare(before, history.as_frame(now), day, int(network.settings["stale_after_days"]),
                                   labels.labeller(network))
     review = None if kind == "Closure" else history.next_review(day, int(network.settings["review_every_months"]))
+    return {"session": session_id, "changes": changes, "next_review": review, "snapshot": now,
+            "row": {"ID": session_id, "Date": day, "Type": kind, "Next review": review}}
+
+
+def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> dict:
+    """Record a Review or Closure session: a row on Sessions, a snapshot on History, and for a closure
+    the network's Status. Returns the session's ID, what changed since the last snapshot, the next review."""
+    from peermap_xl.book import edit
+
+    book = Path(book)
+    day = day or dt.date.today()
+    safe.ensure_closed(book)
+    network = read_network(book)
+    recorded = session_record(network, kind, day)
     wb = edit.open_for_edit(book)
-    edit.add_session(wb, network, {"ID": session_id, "Date": day, "Type": kind, "Next review": review})
-    edit.append_history(wb, network, now)
+    edit.add_session(wb, network, recorded["row"])
+    edit.append_history(wb, network, recorded["snapshot"])
     if kind == "Closure":
         edit.set_setting(wb, network, "Status", "Closed")
         edit.set_setting(wb, network, "Closed on", day)
     edit.save(wb, book)
-    return {"session": session_id, "changes": changes, "next_review": review}
+    return recorded
 
 
 def write_invite(book: str | Path, session_id: str | None = None, day: dt.date | None = None,

@@ -89,6 +89,7 @@ class _Builder:
         for name, purpose in schema.OUTPUT_SHEETS.items():
             self.output_sheet(name, purpose)
         self.lists_sheet()
+        self.xlwings_sheet()
 
     # --- sheets -------------------------------------------------------------
 
@@ -243,6 +244,18 @@ class _Builder:
         for i, (macro, label, *_) in enumerate(a for a in excel.ACTIONS if sheet_name in a[4]):
             ws.insert_button(row, col, {"macro": macro, "caption": label, "width": 190, "height": 30,
                                         "y_offset": i * 36, "x_offset": 4})
+
+    def xlwings_sheet(self) -> None:
+        """The settings RunPython reads: column A the key, column B the value; column C says what it is."""
+        ws = self.add_sheet(excel.CONF_SHEET)
+        ws.hide()
+        ws.set_column("A:A", 18)
+        ws.set_column("B:B", 40)
+        ws.set_column("C:C", 70, self.note)
+        for r, (key, value, meaning) in enumerate(excel.CONF):
+            ws.write_string(r, 0, key)
+            ws.write_string(r, 1, value)
+            ws.write_string(r, 2, meaning)
 
     # --- cells ------------------------------------------------------------
 

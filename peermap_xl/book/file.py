@@ -13,6 +13,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from peermap_xl import schema
+from peermap_xl.book import raw
 from peermap_xl.book.raw import RawBook, RawTable
 from peermap_xl.errors import WorkbookError
 
@@ -20,7 +21,6 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
-_HEADER_SEARCH_ROWS = 30
 
 
 def read_network(path: str | Path):
@@ -47,13 +47,12 @@ def read_raw(path: str | Path) -> RawBook:
                             "Open it in Excel, save it as .xlsm, and try again.") from None
     try:
         sheets = {schema.normalise_header(name): name for name in wb.sheetnames}
-        raw = RawBook(source=path.name, epoch=wb.epoch)
-        for wanted in (schema.NETWORK, schema.LISTS_SHEET, schema.MAP_LAYOUT.name, schema.HISTORY.name,
-                       *(s.name for s in schema.DATA_SHEETS)):
+        book = RawBook(source=path.name, epoch=wb.epoch)
+        for wanted in raw.WANTED:
             table = _find_table(wb, sheets, tables, wanted)
             if table is not None:
-                raw.tables[wanted] = table
-        return raw
+                book.tables[wanted] = table
+        return book
     finally:
         wb.close()
 
@@ -153,46 +152,10 @@ def _find_table(wb, sheets: dict[str, str], tables, wanted: str) -> RawTable | N
     return _read_rows(ws, header_row, 1, None, table_end=None)
 
 
-def _known_headers(wanted: str) -> set[str]:
-    if wanted == schema.NETWORK:
-        return {"field", "value"}
-    if wanted == schema.LISTS_SHEET:
-        return {schema.normalise_header(k) for k in schema.LISTS}
-    internal = {schema.MAP_LAYOUT.name: schema.MAP_LAYOUT, schema.HISTORY.name: schema.HISTORY}
-    sheet = internal.get(wanted) or schema.sheet(wanted)
-    return {schema.normalise_header(c.header) for c in sheet.all_columns}
-
-
 def _find_header_row(ws, wanted: str) -> int | None:
-    """The row among the first few that holds most of the sheet's headers."""
-    known = _known_headers(wanted)
-    best_row, best_hits = None, 1
-    for number, values in enumerate(ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True), start=1):
-        hits = sum(1 for v in values if v is not None and schema.normalise_header(v) in known)
-        if hits > best_hits:
-            best_row, best_hits = number, hits
-    return best_row
+    return raw.find_header_row(ws.iter_rows(max_row=raw.HEADER_SEARCH_ROWS, values_only=True), wanted)
 
 
 def _read_rows(ws, header_row: int, first_col: int, last_col: int | None, table_end: int | None) -> RawTable:
-    """The header and the non-blank rows below it.
-
-    Rows typed just below a table that did not grow (as in LibreOffice) are
-    read too, up to the first blank row.
-    """
     rows = ws.iter_rows(min_row=header_row, min_col=first_col, max_col=last_col, values_only=True)
-    header_values = next(rows, ())
-    width = len(header_values)
-    while width and header_values[width - 1] in (None, ""):
-        width -= 1
-    headers = ["" if v is None else str(v) for v in header_values[:width]]
-    body = []
-    for number, values in enumerate(rows, start=header_row + 1):
-        values = list(values[:width]) + [None] * (width - len(values))
-        blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
-        if blank:
-            if table_end is not None and number > table_end:
-                break
-            continue
-        body.append((number, values))
-    return RawTable(sheet=ws.title, headers=headers, rows=body, header_row=header_row, first_col=first_col)
+    return raw.table_from_rows(ws.title, rows, header_row, first_col, table_end)

@@ -1,0 +1,207 @@
+"""What the workbook's buttons and its Peer Map ribbon tab run, through xlwings.
+
+Each button has a function taking the open workbook (`check(book)`), which
+reads it through book/live.py, calls the same functions as the CLI and writes
+back through xlwings; and a `run_...` entry that the VBA module's RunPython
+call uses, passing `xw.Book.caller()`. Problems reach the user as a short
+alert; a log beside the workbook (peermap.log, with no personal data) helps
+support.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from pathlib import Path
+
+import xlwings as xw
+
+from peermap_xl import schema
+from peermap_xl.book import live
+from peermap_xl.errors import PeermapError
+
+TITLE = "peermap"
+log = logging.getLogger("peermap.buttons")
+
+
+def folder_of(book) -> Path:
+    """Where files go: beside the workbook (the current folder when Excel gives no path)."""
+    full = Path(book.fullname)
+    return full.parent if full.is_absolute() else Path.cwd()
+
+
+def _alert(book, text: str) -> None:
+    book.app.alert(text, title=TITLE)
+
+
+def _logged(action):
+    """Run a button: one-line alerts for problems, a line in peermap.log either way (no personal data)."""
+
+    @functools.wraps(action)
+    def run(book):
+        handler = None
+        try:
+            handler = logging.FileHandler(folder_of(book) / "peermap.log", encoding="utf-8")
+            handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+            log.addHandler(handler)
+            log.setLevel(logging.INFO)
+        except OSError:
+            handler = None
+        try:
+            action(book)
+            log.info("%s: done", action.__name__)
+        except PeermapError as exc:
+            log.info("%s: stopped (%s)", action.__name__, type(exc).__name__)
+            _alert(book, str(exc))
+        except Exception as exc:  # a bug: say so without quoting any data
+            log.info("%s: failed (%s)", action.__name__, type(exc).__name__)
+            _alert(book, f"peermap itself failed ({type(exc).__name__}). Nothing was changed by the part that "
+                         "failed. Please tell whoever supports peermap, and send them peermap.log from the "
+                         "workbook's folder (it holds no personal data).")
+        finally:
+            if handler:
+                log.removeHandler(handler)
+                handler.close()
+
+    return run
+
+
+@_logged
+def check(book) -> None:
+    """Check: findings on the Checks sheet, the Links' Flags, suggested questions on Gaps."""
+    from peermap_xl.checks import counts
+    from peermap_xl.checks.record import plan
+
+    network = live.read_network(book)
+    record = plan(network, dt.date.today())
+    live.write_check_record(book, network, record)
+    n = counts(record.findings)
+    _alert(book, f"{n['error']} errors, {n['warning']} warnings, {n['info']} for information: see the Checks sheet."
+           + (f" {len(record.new_gaps)} questions suggested on Gaps." if record.new_gaps else ""))
+
+
+@_logged
+def draw_map(book) -> None:
+    """Draw map: the dated map on the Map sheet and beside the workbook; positions kept for next time."""
+    from peermap_xl.draw import network_map
+
+    network = live.read_network(book)
+    today = dt.date.today()
+    picture = folder_of(book) / network_map.file_name(network, today, anonymise=False)
+    drawn = network_map.draw(network, picture, today)
+    _put_map(book, picture, drawn, today)
+    _alert(book, f"Map drawn: {picture.name}, also on the Map sheet.")
+
+
+def _put_map(book, picture: Path, drawn: dict, today: dt.date) -> None:
+    sheets = [s.name for s in book.sheets]
+    sheet = book.sheets["Map"] if "Map" in sheets else book.sheets.add("Map")
+    sheet["A1"].value = f"Map dated {today:%d/%m/%Y}"
+    sheet.pictures.add(picture, name="PeerMap", update=True, anchor=sheet["A4"],
+                       width=1000, height=round(1000 * drawn["figure"]["height"] / drawn["figure"]["width"]))
+    rows = [[c.header for c in schema.MAP_LAYOUT.columns]]
+    rows += [[node, x, y, today] for node, (x, y) in drawn["positions"].items()]
+    kept = live.replace_sheet(book, schema.MAP_LAYOUT.name, rows)
+    kept.visible = False
+
+
+@_logged
+def minutes(book) -> None:
+    """Minutes: the latest session's minutes beside the workbook, previewed on the Minutes sheet."""
+    from peermap_xl import minutes as minutes_
+    from peermap_xl.operations import minutes_document
+
+    network = live.read_network(book)
+    session = minutes_.pick_session(network, None)
+    target = folder_of(book) / minutes_.file_name(network, session["date"].date(), anonymise=False)
+    blocks = minutes_document(network, session, target)
+    live.replace_sheet(book, "Minutes", minutes_.to_rows(blocks))
+    _alert(book, f"Minutes written: {target.name}. Upload them and the map to Mosaic within 14 days.")
+
+
+@_logged
+def review(book) -> None:
+    """Record session / Start review: a review session, a snapshot on History, what changed."""
+    from peermap_xl.operations import session_record
+
+    network = live.read_network(book)
+    recorded = session_record(network, "Review", dt.date.today())
+    sessions = network.layout[schema.SESSIONS.name]
+    row = max([sessions.header_row, *network.sessions["row"]]) + 1
+    sheet = book.sheets[sessions.sheet]
+    for header, value in recorded["row"].items():
+        if sessions.column(header):
+            sheet.range((row, sessions.column(header))).value = value
+    _append_history(book, network, recorded["snapshot"])
+    changes = recorded["changes"]
+    said = ("No earlier snapshot: this is the first." if changes is None else
+            "Nothing changed since the last snapshot." if not changes else
+            "Changed: " + "; ".join(changes[:8]) + (f"; and {len(changes) - 8} more" if len(changes) > 8 else ""))
+    _alert(book, f"Review {recorded['session']} recorded. {said} Next review: "
+                 f"{recorded['next_review']:%d/%m/%Y}.")
+
+
+def _append_history(book, network, records: list[dict]) -> None:
+    layout = network.layout.get(schema.HISTORY.name)
+    headers = [c.header for c in schema.HISTORY.columns]
+    sheets = [s.name for s in book.sheets]
+    sheet = book.sheets[schema.HISTORY.name] if schema.HISTORY.name in sheets else book.sheets.add("History")
+    if layout is None or not layout.columns:
+        sheet.range((4, 1)).value = [headers]
+        start, columns = 5, {h: i for i, h in enumerate(headers, start=1)}
+    else:
+        start = max([layout.header_row, *network.history["row"]]) + 1
+        columns = {h: layout.column(h) for h in headers}
+    for offset, record in enumerate(records):
+        for header, value in record.items():
+            if columns.get(header):
+                sheet.range((start + offset, columns[header])).value = value
+
+
+@_logged
+def young_persons_map(book) -> None:
+    """Young person's map: for the young person on the selected row of the Direct work sheet."""
+    from peermap_xl.draw import ego
+
+    network = live.read_network(book)
+    selection = book.selection
+    work = network.direct_work
+    row = work[work["row"] == selection.row] if selection is not None else work.iloc[0:0]
+    if selection is None or selection.sheet.name != network.layout[schema.DIRECT_WORK.name].sheet or not len(row):
+        raise PeermapError("Select a row of the young person on the Direct work sheet, then press the button again.")
+    person = row.iloc[0]["young_person_id"] or row.iloc[0]["young_person"]
+    today = dt.date.today()
+    subject, _ = ego.direct_work_for(network, person)
+    from peermap_xl import labels
+
+    name = labels.labeller(network)(subject) if subject else person
+    picture = folder_of(book) / ego.file_name(name, today, anonymise=False)
+    ego.draw(network, person, picture, today)
+    _alert(book, f"The young person's map is drawn: {picture.name}.")
+
+
+@_logged
+def anonymised_pack(book) -> None:
+    """Anonymised pack: the map and the minutes with codes and no free text, for wider sharing."""
+    from peermap_xl import minutes as minutes_
+    from peermap_xl.draw import network_map
+    from peermap_xl.operations import minutes_document
+
+    network = live.read_network(book)
+    today = dt.date.today()
+    folder = folder_of(book) / f"Anonymised pack - {today:%Y-%m-%d}"
+    folder.mkdir(exist_ok=True)
+    network_map.draw(network, folder / network_map.file_name(network, today, anonymise=True), today, anonymise=True)
+    session = minutes_.pick_session(network, None)
+    minutes_document(network, session, folder / minutes_.file_name(network, session["date"].date(), True), True)
+    _alert(book, f"Anonymised map and minutes written to the folder '{folder.name}' beside the workbook.")
+
+
+# One-line entries for RunPython (the VBA module calls these), each passing the calling workbook.
+def run_check(): check(xw.Book.caller())
+def run_draw_map(): draw_map(xw.Book.caller())
+def run_minutes(): minutes(xw.Book.caller())
+def run_review(): review(xw.Book.caller())
+def run_young_persons_map(): young_persons_map(xw.Book.caller())
+def run_anonymised_pack(): anonymised_pack(xw.Book.caller())
