@@ -153,6 +153,10 @@ def _append_history(book, network, records: list[dict]) -> None:
     else:
         start = max([layout.header_row, *network.history["row"]]) + 1
         columns = {h: layout.column(h) for h in headers}
+    places = [columns.get(h) for h in headers]
+    if all(places) and places == list(range(places[0], places[0] + len(places))):  # one block: one call to Excel
+        sheet.range((start, places[0])).value = [[record.get(h) for h in headers] for record in records]
+        return
     for offset, record in enumerate(records):
         for header, value in record.items():
             if columns.get(header):
