@@ -208,77 +208,64 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"peermap-xl {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
-    new = commands.add_parser("new", help=cmd_new.__doc__, description=cmd_new.__doc__)
-    new.add_argument("book", metavar="BOOK", help="the new workbook, e.g. 'City Road.xlsm'")
-    new.set_defaults(run=cmd_new)
+    def command(name: str, run, book: str | None = "the workbook (.xlsm or .xlsx)", **more):
+        """A subcommand running `run`, documented by its docstring, on a BOOK unless `book` is None."""
+        sub = commands.add_parser(name, help=run.__doc__, description=run.__doc__, **more)
+        if book:
+            sub.add_argument("book", metavar="BOOK", help=book)
+        sub.set_defaults(run=run)
+        return sub
 
-    demo = commands.add_parser("demo", help=cmd_demo.__doc__, description=cmd_demo.__doc__)
+    command("new", cmd_new, book="the new workbook, e.g. 'City Road.xlsm'")
+
+    demo = command("demo", cmd_demo, book=None)
     demo.add_argument("--out", metavar="DIR", default="peermap-demo",
                       help="the folder to write into (default: ./peermap-demo)")
-    demo.set_defaults(run=cmd_demo)
 
-    check = commands.add_parser("check", help=cmd_check.__doc__, description=cmd_check.__doc__,
-                                epilog="Exit code 0: no errors; 1: the data has errors; 2: unusable input.")
-    check.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    check = command("check", cmd_check, epilog="Exit code 0: no errors; 1: the data has errors; 2: unusable input.")
     check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="judge as of this date (default: today)")
     check.add_argument("--json", action="store_true", help="print the findings as JSON")
     check.add_argument("--write", action="store_true",
                        help="record the findings in the workbook: the Checks sheet, the Links' Flags, "
                             "suggested questions on Gaps (the previous file is kept as a backup)")
     check.add_argument("--anonymise", action="store_true", help="name people and places by code (YP1, LOC1)")
-    check.set_defaults(run=cmd_check)
 
-    draw = commands.add_parser("map", help=cmd_map.__doc__, description=cmd_map.__doc__)
-    draw.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    draw = command("map", cmd_map)
     draw.add_argument("--out", metavar="FILE", help="the picture: .png, .svg or .pdf (default: beside the workbook)")
     draw.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the map's date (default: today)")
     draw.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text, for sharing")
     draw.add_argument("--layout-json", metavar="FILE", help="also write what was drawn, for measuring readability")
     draw.add_argument("--write", action="store_true",
                       help="also put the picture on the workbook's Map sheet (the previous file is kept as a backup)")
-    draw.set_defaults(run=cmd_map)
 
-    ego = commands.add_parser("ego", help=cmd_ego.__doc__, description=cmd_ego.__doc__)
-    ego.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    ego = command("ego", cmd_ego)
     ego.add_argument("person", metavar="NAME", help="the young person, by ID or name (e.g. S01 or \"Male A\")")
     ego.add_argument("--out", metavar="FILE", help="the picture: .png, .svg or .pdf (default: beside the workbook)")
     ego.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the map's date (default: today)")
     ego.add_argument("--anonymise", action="store_true", help="no names and no notes, for sharing")
-    ego.set_defaults(run=cmd_ego)
 
-    minutes = commands.add_parser("minutes", help=cmd_minutes.__doc__, description=cmd_minutes.__doc__)
-    minutes.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    minutes = command("minutes", cmd_minutes)
     minutes.add_argument("--session", metavar="ID", help="the session, e.g. M02 (default: the latest)")
     minutes.add_argument("--out", metavar="FILE.docx", help="the document (default: beside the workbook)")
     minutes.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text, for sharing")
     minutes.add_argument("--write", action="store_true", help="also preview them on the workbook's Minutes sheet")
-    minutes.set_defaults(run=cmd_minutes)
 
-    invite = commands.add_parser("invite", help=cmd_invite.__doc__, description=cmd_invite.__doc__)
-    invite.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    invite = command("invite", cmd_invite)
     invite.add_argument("--session", metavar="ID", help="the session, e.g. M03 (default: the latest)")
     invite.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the day it is sent (default: today)")
     invite.add_argument("--out", metavar="FILE.docx", help="the document (default: beside the workbook)")
     invite.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text")
-    invite.set_defaults(run=cmd_invite)
 
-    review = commands.add_parser("review", help=cmd_review.__doc__, description=cmd_review.__doc__)
-    review.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    review = command("review", cmd_review)
     review.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the review's date (default: today)")
-    review.set_defaults(run=cmd_review)
 
-    close = commands.add_parser("close", help=cmd_close.__doc__, description=cmd_close.__doc__)
-    close.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
+    close = command("close", cmd_close)
     close.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the closure's date (default: today)")
-    close.set_defaults(run=cmd_close)
 
-    rules = commands.add_parser("rules", help=cmd_rules.__doc__, description=cmd_rules.__doc__)
+    rules = command("rules", cmd_rules, book=None)
     rules.add_argument("rule", nargs="?", metavar="RULE", help="one rule, by slug or code (e.g. stale-link)")
-    rules.set_defaults(run=cmd_rules)
 
-    summary = commands.add_parser("summary", help=cmd_summary.__doc__, description=cmd_summary.__doc__)
-    summary.add_argument("book", metavar="BOOK", help="the workbook (.xlsm or .xlsx)")
-    summary.set_defaults(run=cmd_summary)
+    command("summary", cmd_summary)
     return parser
 
 

@@ -46,6 +46,12 @@ def example_book(tmp_path_factory):
     return write_example(tmp_path_factory.mktemp("example") / city_road.FILE_NAME)
 
 
+@pytest.fixture
+def book(tmp_path, example_book):
+    """A copy of the worked example to change."""
+    return Path(shutil.copy(example_book, tmp_path / example_book.name))
+
+
 def run_peermap(*args, cwd=None):
     """Run the installed command as a user would, in a fresh process."""
     return subprocess.run([sys.executable, "-m", "peermap_xl.cli", *map(str, args)],

@@ -4,13 +4,11 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import zipfile
 from pathlib import Path
 
 import jsonschema
 import openpyxl
-import pytest
 from openpyxl.drawing.image import Image
 from PIL import Image as PILImage
 
@@ -20,11 +18,6 @@ from peermap_xl.examples import city_road
 
 AS_OF = city_road.AS_OF.isoformat()
 GOLDEN = Path(__file__).parent / "golden" / "city_road_check.txt"
-
-
-@pytest.fixture
-def book(tmp_path, example_book):
-    return Path(shutil.copy(example_book, tmp_path / example_book.name))
 
 
 def test_the_worked_example_gives_the_reviewed_findings(example_book):

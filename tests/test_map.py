@@ -3,7 +3,6 @@
 import datetime as dt
 import json
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,11 +18,6 @@ from peermap_xl.draw import ego, network_map
 from peermap_xl.examples import city_road
 
 AS_OF = city_road.AS_OF
-
-
-@pytest.fixture
-def book(tmp_path, example_book):
-    return Path(shutil.copy(example_book, tmp_path / example_book.name))
 
 
 @pytest.fixture(scope="module")

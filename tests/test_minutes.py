@@ -22,11 +22,6 @@ SECTIONS = ["Meeting details", "The network", "The map", "Young people (Figure 1
             "Decisions", "What changed since the last session", "Next review and upload", "Narrative"]
 
 
-@pytest.fixture
-def book(tmp_path, example_book):
-    return Path(shutil.copy(example_book, tmp_path / example_book.name))
-
-
 @pytest.fixture(scope="module")
 def minutes_doc(tmp_path_factory, example_book):
     folder = tmp_path_factory.mktemp("minutes")
