@@ -52,19 +52,13 @@ def read_raw(book) -> RawBook:
     return found
 
 
-def write_values(sheet, row: int, column: int, values: list[list]) -> None:
-    """Write a block of values with its top left at (row, column)."""
-    if values:
-        sheet.range((row, column)).value = values
-
-
-def replace_sheet(book, name: str, lines: list[list], title_row_colour: str | None = None):
+def replace_sheet(book, name: str, lines: list[list]):
     """Clear a sheet peermap writes (adding it if missing) and fill it with rows from A1."""
     sheet = book.sheets[name] if name in [s.name for s in book.sheets] else book.sheets.add(name, after=book.sheets[-1])
     sheet.clear_contents()
     width = max((len(line) for line in lines), default=1)
-    block = [list(line) + [None] * (width - len(line)) for line in lines]
-    write_values(sheet, 1, 1, block)
+    if lines:
+        sheet.range((1, 1)).value = [list(line) + [None] * (width - len(line)) for line in lines]
     return sheet
 
 

@@ -14,7 +14,7 @@ from peermap_xl import schema
 from peermap_xl.checks import decisions, integrity, links, people, tasks, timescales  # noqa: F401 (registers)
 from peermap_xl.checks.core import ERROR, INFO, RULES, SEVERITIES, WARNING, Context, Finding, Rule
 
-__all__ = ["ERROR", "INFO", "RULES", "WARNING", "Finding", "Rule", "run_checks", "rule_by_slug", "counts"]
+__all__ = ["ERROR", "INFO", "RULES", "WARNING", "Finding", "Rule", "run_checks", "counts", "text_report"]
 
 _SHEET_ORDER = [schema.NETWORK] + [s.name for s in schema.DATA_SHEETS]
 
@@ -37,13 +37,6 @@ def _int(value) -> int | None:
 def _reading_order(f: Finding):
     sheet = _SHEET_ORDER.index(f.sheet) if f.sheet in _SHEET_ORDER else len(_SHEET_ORDER)
     return sheet, SEVERITIES.index(f.severity), f.row or 0, f.code
-
-
-def rule_by_slug(slug: str) -> Rule:
-    for r in RULES:
-        if r.slug == slug:
-            return r
-    raise KeyError(slug)
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:
