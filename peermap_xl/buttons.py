@@ -17,7 +17,7 @@ from pathlib import Path
 
 import xlwings as xw
 
-from peermap_xl import schema
+from peermap_xl import progress, schema
 from peermap_xl.book import live
 from peermap_xl.errors import PeermapError
 
@@ -73,9 +73,14 @@ def check(book) -> None:
     from peermap_xl.checks import counts
     from peermap_xl.checks.record import plan
 
+    show = progress.status_bar(book)
+    show(0, 3, "reading the workbook")
     network = live.read_network(book)
+    show(1, 3, "checking the data")
     record = plan(network, dt.date.today())
+    show(2, 3, "recording the findings")
     live.write_check_record(book, network, record)
+    show(3, 3, "done")
     n = counts(record.findings)
     _alert(book, f"{n['error']} errors, {n['warning']} warnings, {n['info']} for information: see the Checks sheet."
            + (f" {len(record.new_gaps)} questions suggested on Gaps." if record.new_gaps else ""))
@@ -86,11 +91,15 @@ def draw_map(book) -> None:
     """Draw map: the dated map on the Map sheet and beside the workbook; positions kept for next time."""
     from peermap_xl.draw import network_map
 
+    show = progress.status_bar(book)
+    show(0, 2, "drawing the map")
     network = live.read_network(book)
     today = dt.date.today()
     picture = folder_of(book) / network_map.file_name(network, today, anonymise=False)
     drawn = network_map.draw(network, picture, today)
+    show(1, 2, "putting it on the Map sheet")
     _put_map(book, picture, drawn, today)
+    show(2, 2, "done")
     _alert(book, f"Map drawn: {picture.name}, also on the Map sheet.")
 
 
@@ -112,10 +121,13 @@ def minutes(book) -> None:
     from peermap_xl import minutes as minutes_
     from peermap_xl.operations import minutes_document
 
+    show = progress.status_bar(book)
+    show(0, 1, "writing the minutes")
     network = live.read_network(book)
     session = minutes_.pick_session(network, None)
     target = folder_of(book) / minutes_.file_name(network, session["date"].date(), anonymise=False)
     blocks = minutes_document(network, session, target)
+    show(1, 1, "done")
     live.replace_sheet(book, "Minutes", minutes_.to_rows(blocks))
     _alert(book, f"Minutes written: {target.name}. Upload them and the map to Mosaic within 14 days.")
 

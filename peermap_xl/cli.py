@@ -69,8 +69,9 @@ def cmd_check(args) -> int:
     if args.write:
         from peermap_xl.book import safe
         from peermap_xl.book.edit import record_checks
+        from peermap_xl.progress import terminal
 
-        record = record_checks(path, as_of)
+        record = record_checks(path, as_of, progress=terminal())
         findings = record.findings
         if args.anonymise:
             findings = checks.run_checks(read_network(path), as_of, anonymise=True)
@@ -93,8 +94,9 @@ def cmd_map(args) -> int:
     import json
 
     from peermap_xl.operations import draw_map
+    from peermap_xl.progress import terminal
 
-    picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write)
+    picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write, progress=terminal())
     if args.layout_json:
         Path(args.layout_json).write_text(json.dumps({k: drawn[k] for k in ("figure", "nodes", "edges")}, indent=1))
     print(f"Drew the map of {len(drawn['nodes'])} people and places and {len(drawn['edges'])} links: {picture}")
@@ -115,8 +117,9 @@ def cmd_ego(args) -> int:
 def cmd_minutes(args) -> int:
     """Write the minutes of a session (the latest by default) as a Word document."""
     from peermap_xl.operations import write_minutes
+    from peermap_xl.progress import terminal
 
-    document = write_minutes(args.book, args.session, args.out, args.anonymise, args.write)
+    document = write_minutes(args.book, args.session, args.out, args.anonymise, args.write, progress=terminal())
     print(f"Wrote the minutes: {document}")
     if args.write:
         print("Also previewed on the workbook's Minutes sheet; the previous file is kept as a backup.")

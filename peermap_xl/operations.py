@@ -13,6 +13,7 @@ from peermap_xl.book import safe
 from peermap_xl.book.file import read_network
 from peermap_xl.draw import ego, network_map
 from peermap_xl.errors import PeermapError
+from peermap_xl.progress import Progress, quiet
 
 FORMATS = (".png", ".svg", ".pdf")
 
@@ -31,13 +32,16 @@ def _target(book: Path, out: str | Path | None, default_name: str) -> Path:
 
 
 def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | None = None,
-             anonymise: bool = False, write: bool = False, backup: bool = True) -> tuple[Path, dict]:
+             anonymise: bool = False, write: bool = False, backup: bool = True,
+             progress: Progress = quiet) -> tuple[Path, dict]:
     """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, layout)."""
     book = Path(book)
     as_of = as_of or dt.date.today()
     if write:
         safe.ensure_closed(book)
+    progress(0, 3, "Reading the workbook")
     network = read_network(book)
+    progress(1, 3, "Laying out and drawing the map")
     target = _target(book, out, network_map.file_name(network, as_of, anonymise))
     drawn: dict = {}
 
@@ -51,9 +55,11 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
         png = target if target.suffix.lower() == ".png" else target.with_suffix(".png")
         if png != target:
             safe.write_atomically(png, lambda temp: network_map.draw(network, temp, as_of, anonymise), backup=False)
+        progress(2, 3, "Putting it on the Map sheet")
         wb = edit.open_for_edit(book)
         edit.write_map(wb, png.read_bytes(), drawn, as_of)
         edit.save(wb, book, backup=backup)
+    progress(3, 3, "Done")
     return target, drawn
 
 
@@ -75,7 +81,7 @@ def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of
 
 
 def write_minutes(book: str | Path, session_id: str | None = None, out: str | Path | None = None,
-                  anonymise: bool = False, write: bool = False) -> Path:
+                  anonymise: bool = False, write: bool = False, progress: Progress = quiet) -> Path:
     """Write the minutes of a session (the latest by default) beside the workbook; with `write`, preview them
     on its Minutes sheet."""
     from peermap_xl import minutes
@@ -83,19 +89,23 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
     book = Path(book)
     if write:
         safe.ensure_closed(book)
+    progress(0, 3, "Reading the workbook")
     network = read_network(book)
     session = minutes.pick_session(network, session_id)
     day = session["date"].date()
     target = Path(out) if out else book.with_name(minutes.file_name(network, day, anonymise))
     if target.suffix.lower() != ".docx":
         raise PeermapError(f"{target.name}: the minutes' name must end in .docx.")
+    progress(1, 3, "Drawing the map and writing the minutes")
     blocks = minutes_document(network, session, target, anonymise)
+    progress(2, 3, "Saving")
     if write:
         from peermap_xl.book import edit
 
         wb = edit.open_for_edit(book)
         edit.write_minutes_sheet(wb, minutes.to_rows(blocks))
         edit.save(wb, book)
+    progress(3, 3, "Done")
     return target
 
 

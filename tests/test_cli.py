@@ -1,6 +1,7 @@
 """The `peermap` command as a user runs it: new, demo, summary."""
 
 import hashlib
+import io
 import shutil
 import sys
 from pathlib import Path
@@ -81,3 +82,20 @@ def test_summary_reads_any_workbook(example_book):
 def test_the_console_script_is_installed():
     script = Path(sys.executable).with_name("peermap")
     assert script.exists() or shutil.which("peermap")
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_is_a_bar_in_a_terminal_and_silent_otherwise(tmp_path, book):
+    from peermap_xl import progress
+    from peermap_xl.book.edit import record_checks
+
+    screen = Terminal()
+    record_checks(book, city_road.AS_OF, progress=progress.terminal(screen))
+    shown = screen.getvalue()
+    assert "[" + "#" * 20 + "] 4/4 Done" in shown and "1/4 Checking the data" in shown
+    piped = io.StringIO()
+    assert progress.terminal(piped) is progress.quiet

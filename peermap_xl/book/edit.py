@@ -98,18 +98,25 @@ def set_network_values(wb: openpyxl.Workbook, values: dict[str, object]) -> None
         write_cell(ws, rows[schema.normalise_header(name)], 2, value)
 
 
-def record_checks(path: str | Path, as_of, *, backup: bool = True):
+def record_checks(path: str | Path, as_of, *, backup: bool = True, progress=None):
     """Check the workbook file and record the findings in it (atomically, keeping a backup)."""
+    from peermap_xl import progress as progress_
     from peermap_xl.book.file import read_network
     from peermap_xl.checks.record import plan
 
+    show = progress or progress_.quiet
     path = Path(path)
     safe.ensure_closed(path)
+    show(0, 4, "Reading the workbook")
     network = read_network(path)
+    show(1, 4, "Checking the data")
     record = plan(network, as_of)
+    show(2, 4, "Recording the findings")
     wb = open_for_edit(path)
     write_check_record(wb, network, record)
+    show(3, 4, "Saving the workbook")
     save(wb, path, backup=backup)
+    show(4, 4, "Done")
     return record
 
 
