@@ -114,7 +114,8 @@ class _Builder:
         ws.write(row, 0, "Peer group map", self.title)
         ws.write(row + 1, 0, f"{self.marking} once filled in", self.marking_fmt)
         ws.set_column("D:D", 3)
-        ws.write(0, 4, "Buttons (also on the Peer Map tab of the ribbon)", self.bold)
+        ws.set_column("E:E", 30)
+        ws.write(0, 4, "Buttons (also on the Peer Map tab)", self.heading)
         self.buttons(ws, schema.START_SHEET, 1, 4)
         row += 3
         for paragraph in _INTRO:
