@@ -53,8 +53,11 @@ class Footprint:
 
 def place(graph: nx.Graph, footprints: dict[str, Footprint], box: Box,
           pinned: dict[str, tuple[float, float]] | None = None,
-          previous: dict[str, tuple[float, float]] | None = None) -> dict[str, tuple[float, float]]:
-    """{node: (x, y) in pixels}. `pinned` and `previous` are in map units."""
+          previous: dict[str, tuple[float, float]] | None = None,
+          groups: list[set[str]] | None = None) -> dict[str, tuple[float, float]]:
+    """{node: (x, y) in pixels}. `pinned` and `previous` are in map units; members of one of `groups`
+    are drawn closer together, so that each group can be shaded as one area."""
+    graph = _grouped(graph, groups or [])
     pinned = {n: _clip(p) for n, p in (pinned or {}).items() if n in graph}
     previous = {n: p for n, p in (previous or {}).items() if n in graph}
     if previous:
@@ -68,6 +71,21 @@ def place(graph: nx.Graph, footprints: dict[str, Footprint], box: Box,
     return _separate(pixels, footprints, box, fixed=set(pinned))
 
 
+GROUP_PULL, GROUP_PUSH = 0.75, 1.35  # link distances inside a group and across groups
+
+
+def _grouped(graph: nx.Graph, groups: list[set[str]]) -> nx.Graph:
+    """The graph with each link's ideal length shorter inside a group and longer between groups."""
+    weighted = nx.Graph()
+    weighted.add_nodes_from(sorted(graph))
+    member = {n: i for i, group in enumerate(groups) for n in group}
+    for a, b in graph.edges():
+        same = a in member and member.get(a) == member.get(b)
+        apart = a in member and b in member and member[a] != member[b]
+        weighted.add_edge(a, b, length=GROUP_PULL if same else (GROUP_PUSH if apart else 1.0))
+    return weighted
+
+
 def _clip(point: tuple[float, float]) -> tuple[float, float]:
     return tuple(min(max(float(c), 0.0), UNITS) for c in point)
 
@@ -79,9 +97,24 @@ def _jitter(node: str) -> tuple[float, float]:
     return 4 * math.cos(angle), 4 * math.sin(angle)
 
 
+STRIP = 12.0  # map units along the bottom for people and places linked to one other or to nobody
+
+
 def _fresh(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """A new layout: each connected group laid out by stress (Kamada-Kawai), the groups packed in rows."""
+    """A new layout: each connected part laid out by stress and the parts packed in rows; the lone
+    people and pairs along the bottom, so that the network itself has the room."""
     components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
+    large = [c for c in components if len(c) > 2]
+    small = [n for c in components if len(c) <= 2 for n in c]
+    if not large or not small:
+        return _packed(graph, components)
+    placed = {n: (u, STRIP + v * (UNITS - STRIP) / UNITS) for n, (u, v) in _packed(graph, large).items()}
+    step = (UNITS - 12.0) / max(len(small) - 1, 1)
+    placed.update({n: (6.0 + i * step if len(small) > 1 else UNITS / 2, STRIP / 2) for i, n in enumerate(small)})
+    return placed
+
+
+def _packed(graph: nx.Graph, components: list[list[str]]) -> dict[str, tuple[float, float]]:
     cells = []
     for nodes in components:
         sub = graph.subgraph(nodes)
@@ -183,7 +216,7 @@ def stress(graph: nx.Graph, init: dict, fixed: set, length: float, rounds: int =
     index = {n: i for i, n in enumerate(nodes)}
     n = len(nodes)
     hops = np.full((n, n), np.inf)
-    for source, targets in nx.all_pairs_shortest_path_length(graph):
+    for source, targets in nx.all_pairs_dijkstra_path_length(graph, weight="length"):
         for target, d in targets.items():
             hops[index[source], index[target]] = d
     ideal = hops * length

@@ -103,9 +103,10 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
             box = texts[n].get_window_extent(renderer)
             footprints[n] = layout.Footprint(radius[n], box.width, box.height)
         pins = {n: p for n, p in network.pins.items() if n in g}
-        pos = layout.place(g, footprints, BOX, pinned=pins, previous=network.map_positions)
+        found = graphs.groups(g)
+        pos = layout.place(g, footprints, BOX, pinned=pins, previous=network.map_positions, groups=found)
 
-        used = _draw_groups(ax, g, pos, radius)
+        used = _draw_groups(ax, found, pos, radius)
         used |= _draw_edges(ax, edges, pos, radius)
         used |= _draw_nodes(ax, g, nodes, pos, radius, boroughs, home)
         for n in nodes:
@@ -132,8 +133,7 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
     return drawn
 
 
-def _draw_groups(ax, g, pos, radius) -> set[str]:
-    found = graphs.groups(g)
+def _draw_groups(ax, found, pos, radius) -> set[str]:
     for i, members in enumerate(found):
         points = []
         for n in members:
