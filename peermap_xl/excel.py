@@ -53,7 +53,8 @@ def module_source() -> str:
     for macro, label, function, _, _ in ACTIONS:
         lines += [f"Public Sub {macro}()", f"    ' {label}", f'    RunPeerMap "{function}"', "End Sub", ""]
     lines += ["' The ribbon's buttons all call this; each button's id is the macro it runs.",
-              "Public Sub OnRibbon(control As IRibbonControl)",
+              "' (control is an IRibbonControl; As Object needs no reference to the Office library.)",
+              "Public Sub OnRibbon(control As Object)",
               "    Select Case control.Id"]
     for macro, *_ in ACTIONS:
         lines += [f'        Case "{macro}": {macro}']
