@@ -109,9 +109,9 @@ def _put_map(book, picture: Path, drawn: dict, today: dt.date) -> None:
     sheet["A1"].value = f"Map dated {today:%d/%m/%Y}"
     sheet.pictures.add(picture, name="PeerMap", update=True, anchor=sheet["A4"],
                        width=1000, height=round(1000 * drawn["figure"]["height"] / drawn["figure"]["width"]))
-    rows = [[c.header for c in schema.MAP_LAYOUT.columns]]
-    rows += [[node, x, y, today] for node, (x, y) in drawn["positions"].items()]
-    kept = live.replace_sheet(book, schema.MAP_LAYOUT.name, rows)
+    from peermap_xl.draw.network_map import kept_positions
+
+    kept = live.replace_sheet(book, schema.MAP_LAYOUT.name, kept_positions(drawn, today))
     kept.visible = False
 
 
@@ -140,7 +140,7 @@ def review(book) -> None:
     network = live.read_network(book)
     recorded = session_record(network, "Review", dt.date.today())
     sessions = network.layout[schema.SESSIONS.name]
-    row = max([sessions.header_row, *network.sessions["row"]]) + 1
+    row = network.next_row(schema.SESSIONS.name)
     sheet = book.sheets[sessions.sheet]
     for header, value in recorded["row"].items():
         if sessions.column(header):
@@ -159,11 +159,11 @@ def _append_history(book, network, records: list[dict]) -> None:
     headers = [c.header for c in schema.HISTORY.columns]
     sheets = [s.name for s in book.sheets]
     sheet = book.sheets[schema.HISTORY.name] if schema.HISTORY.name in sheets else book.sheets.add("History")
+    start = network.next_row(schema.HISTORY.name)
     if layout is None or not layout.columns:
-        sheet.range((4, 1)).value = [headers]
-        start, columns = 5, {h: i for i, h in enumerate(headers, start=1)}
+        sheet.range((schema.FIRST_HEADER_ROW[schema.HISTORY.name], 1)).value = [headers]
+        columns = {h: i for i, h in enumerate(headers, start=1)}
     else:
-        start = max([layout.header_row, *network.history["row"]]) + 1
         columns = {h: layout.column(h) for h in headers}
     places = [columns.get(h) for h in headers]
     if all(places) and places == list(range(places[0], places[0] + len(places))):  # one block: one call to Excel

@@ -133,6 +133,13 @@ class Network:
         return links[~links["status"].isin(["Historic", "Removed"])
                      & ~links["from_id"].isin(self.removed_ids) & ~links["to_id"].isin(self.removed_ids)]
 
+    def next_row(self, sheet_name: str) -> int:
+        """The first worksheet row below a sheet's records (below its header when it has none)."""
+        layout = self.layout.get(sheet_name)
+        frame = self.frames[sheet_name] if sheet_name in self.frames else self.history
+        return max([layout.header_row if layout and layout.columns else schema.FIRST_HEADER_ROW.get(sheet_name, 1),
+                    *frame["row"]]) + 1
+
     def resolve(self, ref: object) -> list[str]:
         """The IDs of the subjects and contexts that `ref` (an ID or exact name) names."""
         return self._resolver(ref)

@@ -1,31 +1,33 @@
 """The operations on a workbook file behind the CLI (and the buttons): maps, minutes, sessions.
 
 Each reads the workbook, makes its pictures or documents beside it, and writes back
-atomically, keeping the previous version as a backup."""
+atomically, keeping the previous version as a backup. Drawing (matplotlib) is imported
+only by the operations that draw.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from peermap_xl import schema
+from peermap_xl import labels, schema
 from peermap_xl.book import safe
 from peermap_xl.book.file import read_network
-from peermap_xl.draw import ego, network_map
 from peermap_xl.errors import PeermapError
 from peermap_xl.progress import Progress, quiet
 
-FORMATS = (".png", ".svg", ".pdf")
+PICTURES = (".png", ".svg", ".pdf")
+DOCUMENTS = (".docx",)
 
 
-def _target(book: Path, out: str | Path | None, default_name: str) -> Path:
-    """The picture's path: `out`, or the usual name in `out` when it is a folder, or beside the workbook."""
+def _target(book: Path, out: str | Path | None, default_name: str, formats=PICTURES) -> Path:
+    """Where an output goes: `out`, or the usual name in `out` when it is a folder, or beside the workbook."""
     if out and Path(out).is_dir():
         target = Path(out) / default_name
     else:
         target = Path(out) if out else book.with_name(default_name)
-    if target.suffix.lower() not in FORMATS:
-        raise PeermapError(f"{target.name}: the picture's name must end in {', '.join(FORMATS)}.")
+    if target.suffix.lower() not in formats:
+        raise PeermapError(f"{target.name}: the name must end in {' or '.join(formats)}.")
     if not target.parent.is_dir():
         raise PeermapError(f"The folder {target.parent} does not exist. Create it first.")
     return target
@@ -39,6 +41,8 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     as_of = as_of or dt.date.today()
     if write:
         safe.ensure_closed(book)
+    from peermap_xl.draw import network_map  # matplotlib: only for the operations that draw
+
     progress(0, 3, "Reading the workbook")
     network = read_network(book)
     progress(1, 3, "Laying out and drawing the map")
@@ -46,18 +50,15 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     drawn: dict = {}
 
     def render(temp: Path) -> None:
-        drawn.update(network_map.draw(network, temp, as_of, anonymise))
+        drawn.update(network_map.draw(network, temp, as_of, anonymise, png_copy=write))
 
     safe.write_atomically(target, render, backup=False)
     if write:
         from peermap_xl.book import edit
 
-        png = target if target.suffix.lower() == ".png" else target.with_suffix(".png")
-        if png != target:
-            safe.write_atomically(png, lambda temp: network_map.draw(network, temp, as_of, anonymise), backup=False)
         progress(2, 3, "Putting it on the Map sheet")
         wb = edit.open_for_edit(book)
-        edit.write_map(wb, png.read_bytes(), drawn, as_of)
+        edit.write_map(wb, drawn.pop("png"), drawn, as_of)
         edit.save(wb, book, backup=backup)
     progress(3, 3, "Done")
     return target, drawn
@@ -66,12 +67,12 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
 def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False) -> tuple[Path, dict]:
     """Draw a young person's own map from the Direct work sheet, beside the workbook by default."""
+    from peermap_xl.draw import ego
+
     book = Path(book)
     as_of = as_of or dt.date.today()
     network = read_network(book)
     subject, _ = ego.direct_work_for(network, person)
-    from peermap_xl import labels
-
     name = labels.labeller(network, anonymise)(subject) if subject else person
     target = _target(book, out, ego.file_name(name, as_of, anonymise))
     drawn: dict = {}
@@ -93,9 +94,7 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
     network = read_network(book)
     session = minutes.pick_session(network, session_id)
     day = session["date"].date()
-    target = Path(out) if out else book.with_name(minutes.file_name(network, day, anonymise))
-    if target.suffix.lower() != ".docx":
-        raise PeermapError(f"{target.name}: the minutes' name must end in .docx.")
+    target = _target(book, out, minutes.file_name(network, day, anonymise), DOCUMENTS)
     progress(1, 3, "Drawing the map and writing the minutes")
     blocks = minutes_document(network, session, target, anonymise)
     progress(2, 3, "Saving")
@@ -114,6 +113,7 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
     import tempfile
 
     from peermap_xl import history, minutes
+    from peermap_xl.draw import network_map
 
     day = session["date"].date()
     with tempfile.TemporaryDirectory() as folder:
@@ -129,7 +129,7 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
 
 def session_record(network, kind: str, day: dt.date) -> dict:
     """What recording a session adds: its Sessions row, its History snapshot, and what changed."""
-    from peermap_xl import history, labels
+    from peermap_xl import history
 
     session_id = history.next_session_id(network)
     now = history.snapshot(network, session_id, day)
@@ -174,7 +174,7 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
     safe.ensure_closed(book)
     network = read_network(book)
     session = minutes.pick_session(network, session_id)
-    target = Path(out) if out else book.with_name(minutes.invite_file_name(network, session["date"].date(), anonymise))
+    target = _target(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise), DOCUMENTS)
     blocks = minutes.invite_content(network, session["id"], anonymise)
     safe.write_atomically(target, lambda temp: minutes.to_docx(
         blocks, temp, network.settings["protective_marking"], day, blocks[0].text), backup=False)

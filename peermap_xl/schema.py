@@ -376,6 +376,9 @@ HISTORY = Sheet(
     ),
 )
 
+#: Where peermap puts the header of a sheet it writes when the workbook has none yet.
+FIRST_HEADER_ROW = {"History": 4}
+
 #: Sheets the software writes; the template holds them empty.
 OUTPUT_SHEETS: dict[str, str] = {
     "Checks": "The findings of the last check, one row each, with a link to the cell.",

@@ -47,7 +47,7 @@ def table_of(wb: openpyxl.Workbook, sheet: schema.Sheet):
     raise KeyError(sheet.table)
 
 
-def append_records(wb: openpyxl.Workbook, sheet: schema.Sheet, records: list[dict]) -> list[int]:
+def append_records(wb: openpyxl.Workbook, sheet: schema.Sheet, records: list[dict]) -> None:
     """Write records ({header: value}) into the first empty rows of the sheet's table."""
     ws, table = table_of(wb, sheet)
     c0, r0, c1, r1 = range_boundaries(table.ref)
@@ -55,9 +55,7 @@ def append_records(wb: openpyxl.Workbook, sheet: schema.Sheet, records: list[dic
     while row > r0 and all(ws.cell(row, c).value in (None, "") for c in range(c0, c1 + 1)):
         row -= 1
     headers = {schema.normalise_header(ws.cell(r0, c).value): c for c in range(c0, c1 + 1)}
-    rows = [(row + i, record) for i, record in enumerate(records, start=1)]
-    put_records(ws, r0, headers, rows)
-    return [r for r, _ in rows]
+    put_records(ws, r0, headers, [(row + i, record) for i, record in enumerate(records, start=1)])
 
 
 def put_records(ws, header_row: int, columns: dict[str, int], rows: list[tuple[int, dict]]) -> None:
@@ -201,14 +199,16 @@ def write_map(wb: openpyxl.Workbook, picture: bytes, drawn: dict, as_of) -> None
     image.width, image.height = MAP_WIDTH_ON_SHEET, round(drawn["figure"]["height"] * scale)
     ws.add_image(image, "A4")
 
-    sheet = schema.MAP_LAYOUT
-    kept = wb[sheet.name] if sheet.name in wb.sheetnames else wb.create_sheet(sheet.name)
+    from peermap_xl.draw.network_map import kept_positions
+
+    name = schema.MAP_LAYOUT.name
+    kept = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
     kept.sheet_state = "hidden"
     kept.delete_rows(1, kept.max_row)
-    kept.append([c.header for c in sheet.columns])
-    for node, (x, y) in drawn["positions"].items():
-        kept.append([node, x, y, as_of])
-        kept.cell(kept.max_row, 4).number_format = DATE_FORMAT
+    for line in kept_positions(drawn, as_of):
+        kept.append(line)
+    for row in range(2, kept.max_row + 1):
+        kept.cell(row, 4).number_format = DATE_FORMAT
 
 
 def write_minutes_sheet(wb: openpyxl.Workbook, lines: list[list]) -> None:
@@ -230,17 +230,10 @@ def write_minutes_sheet(wb: openpyxl.Workbook, lines: list[list]) -> None:
         ws.column_dimensions[letter].width = 28
 
 
-def next_row(network, sheet_name: str) -> int:
-    """The first row below a sheet's records (below its header when it has none)."""
-    layout = network.layout.get(sheet_name)
-    frame = network.frames.get(sheet_name) if sheet_name in network.frames else network.history
-    return max([layout.header_row if layout else 1, *frame["row"]]) + 1
-
-
 def add_session(wb: openpyxl.Workbook, network, record: dict) -> int:
     """Add a row to the Sessions table; returns its worksheet row."""
     layout = network.layout[schema.SESSIONS.name]
-    row = next_row(network, schema.SESSIONS.name)
+    row = network.next_row(schema.SESSIONS.name)
     put_records(wb[layout.sheet], layout.header_row, layout.columns, [(row, record)])
     return row
 
@@ -264,12 +257,10 @@ def append_history(wb: openpyxl.Workbook, network, records: list[dict]) -> None:
     layout = network.layout.get(sheet.name)
     ws = wb[sheet.name] if sheet.name in wb.sheetnames else wb.create_sheet(sheet.name)
     if layout is None or not layout.columns:
-        header_row = 4
+        header_row = schema.FIRST_HEADER_ROW[sheet.name]
         for col, column in enumerate(sheet.columns, start=1):
             ws.cell(header_row, col, column.header).font = openpyxl.styles.Font(bold=True)
         columns = {schema.normalise_header(c.header): i for i, c in enumerate(sheet.columns, start=1)}
-        start = header_row + 1
     else:
         header_row, columns = layout.header_row, layout.columns
-        start = next_row(network, sheet.name)
-    put_records(ws, header_row, columns, list(enumerate(records, start=start)))
+    put_records(ws, header_row, columns, list(enumerate(records, start=network.next_row(sheet.name))))

@@ -70,8 +70,7 @@ def _suggested_gaps(network: Network, findings: list[Finding], as_of: dt.date) -
     asked = {_question_key(q) for q in gaps["question"] if isinstance(q, str)}
     used = [int(m.group(1)) for rid in gaps["id"] if isinstance(rid, str) and (m := re.fullmatch(r"G(\d+)", rid))]
     next_id = max(used, default=0) + 1
-    layout = network.layout.get(schema.GAPS.name)
-    next_row = max([layout.header_row if layout else 1, *gaps["row"]]) + 1
+    next_row = network.next_row(schema.GAPS.name)
     added = []
     for f in findings:
         if not f.gap or _question_key(f.gap[0]) in asked:

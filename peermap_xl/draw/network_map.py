@@ -8,6 +8,7 @@ with every coordinate in figure pixels, origin at the bottom left.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import textwrap
 from pathlib import Path
@@ -51,6 +52,14 @@ def file_name(network: Network, as_of: dt.date, anonymise: bool, suffix: str = "
     return f"Peer Map - {safe} - {as_of:%Y-%m-%d}{suffix}"
 
 
+def kept_positions(drawn: dict, day: dt.date) -> list[list]:
+    """The rows of the hidden Map layout sheet: where each node was drawn, in map units, and when."""
+    from peermap_xl import schema
+
+    return [[c.header for c in schema.MAP_LAYOUT.columns]] + [
+        [node, x, y, day] for node, (x, y) in drawn["positions"].items()]
+
+
 def _kind(graph, node) -> str:
     data = graph.nodes[node]
     if data["kind"] == graphs.PLACE:
@@ -71,8 +80,10 @@ def _edge_facts(network: Network, link: dict, stale_after: int, today: pd.Timest
     }
 
 
-def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = False) -> dict:
-    """Draw the map to `out` (.png, .svg or .pdf) and return the layout of what was drawn."""
+def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = False,
+         png_copy: bool = False) -> dict:
+    """Draw the map to `out` (.png, .svg or .pdf) and return the layout of what was drawn
+    (with `png_copy`, also the picture as PNG bytes under "png", for a sheet)."""
     g = graphs.build(network)
     label = labels.labeller(network, anonymise)
     today = pd.Timestamp(as_of)
@@ -129,6 +140,10 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
         out = Path(out)
         metadata = {"Creator": None} if out.suffix.lower() == ".svg" else {}
         fig.savefig(out, dpi=DPI, metadata=metadata or None)
+        if png_copy:
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=DPI)
+            drawn["png"] = buffer.getvalue()
         plt.close(fig)
     return drawn
 
