@@ -115,14 +115,14 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
             footprints[n] = layout.Footprint(radius[n], box.width, box.height)
         pins = {n: p for n, p in network.pins.items() if n in g}
         found = graphs.groups(g)
-        pos = layout.place(g, footprints, BOX, pinned=pins, previous=network.map_positions, groups=found)
+        pos, spots = layout.arrange(g, footprints, BOX, pinned=pins, previous=network.map_positions, groups=found)
 
         used = _draw_groups(ax, found, pos, radius)
         used |= _draw_edges(ax, edges, pos, radius)
         used |= _draw_nodes(ax, g, nodes, pos, radius, boroughs, home)
-        for n in nodes:
-            x, y = pos[n]
-            texts[n].set_position((x, y - radius[n] - footprints[n].gap))
+        for n in nodes:  # each label centred in the room layout found for it
+            texts[n].set_position(((spots[n][0] + spots[n][2]) / 2, (spots[n][1] + spots[n][3]) / 2))
+            texts[n].set_verticalalignment("center")
         _frame(fig, network, as_of, anonymise)
         _legend(fig, used, home, stale_after)
 
