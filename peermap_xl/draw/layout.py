@@ -5,7 +5,7 @@ right and bottom to top), the units of the optional `Map x` / `Map y` columns
 and of the positions kept from the last map. Pinned nodes stay exactly where
 they are pinned; nodes drawn last time stay where they were; new ones are
 placed near their links. A last pass pushes apart any two nodes whose circle
-and label would overlap, and each label then goes where the links leave room.
+and label would overlap.
 
 The costs grow gently: shortest paths in compiled code (scipy), stress majorization
 as array sums over its terms (every pair up to FULL_STRESS_NODES nodes, above that
@@ -75,18 +75,6 @@ def place(graph: nx.Graph, footprints: dict[str, Footprint], box: Box,
             units = _grow(graph, units, fixed=set(pinned), settle=True)
     pixels = {n: box.to_pixels(*units[n]) for n in sorted(graph)}
     return _separate(pixels, footprints, box, fixed=set(pinned)) if pixels else {}
-
-
-def arrange(graph: nx.Graph, footprints: dict[str, Footprint], box: Box,
-            pinned: dict[str, tuple[float, float]] | None = None,
-            previous: dict[str, tuple[float, float]] | None = None,
-            groups: list[set[str]] | None = None) -> tuple[dict, dict]:
-    """(positions, label rectangles), in pixels: `place`, then each label where the links leave room, and
-    a node nudged a little where that clears a label of links."""
-    pos = place(graph, footprints, box, pinned, previous, groups)
-    edges = [(a, b) for a, b in graph.edges() if a != b]
-    labels = place_labels(pos, footprints, edges, box)
-    return nudge(pos, labels, footprints, edges, box, fixed=set(pinned or {}))
 
 
 GROUP_PULL, GROUP_PUSH = 0.75, 1.35  # link distances inside a group and across groups
@@ -209,7 +197,7 @@ def _edge_length(graph: nx.Graph, pos) -> float:
     return lengths[len(lengths) // 2] if lengths else UNITS / math.sqrt(max(len(graph), 1))
 
 
-def _best_of_starts(graph: nx.Graph, starts: int = 4) -> dict[str, tuple[float, float]]:
+def _best_of_starts(graph: nx.Graph, starts: int = 16) -> dict[str, tuple[float, float]]:
     """Stress layouts from a few fixed starting points; the one with the fewest crossing links wins
     (up to 80 nodes: above that one start, and crossings are not counted because they decide nothing)."""
     nodes = sorted(graph)
@@ -435,32 +423,6 @@ def _orient(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     return (value > 1e-9).astype(np.int8) - (value < -1e-9).astype(np.int8)
 
 
-#: Where a label may go around its node, in order of preference: below first, as on a flipchart.
-SPOTS = ("below", "above", "right", "left", "below right", "below left", "above right", "above left",
-         "below, to the right", "below, to the left", "above, to the right", "above, to the left")
-#: Above this many nodes every label stays below its node (the search costs nodes x links).
-LABEL_SEARCH_NODES = 600
-
-
-def label_box(x: float, y: float, footprint: Footprint, spot: str = "below") -> tuple[float, float, float, float]:
-    """The rectangle (x0, y0, x1, y1) of a node's label at one of the SPOTS around it (pixels)."""
-    r, w, h, g = footprint.radius, footprint.label_width, footprint.label_height, footprint.gap
-    corner = r * 0.71 + g
-    left, right = {"below, to the right": (x - r / 2, x - r / 2 + w), "above, to the right": (x - r / 2, x - r / 2 + w),
-                   "below, to the left": (x + r / 2 - w, x + r / 2), "above, to the left": (x + r / 2 - w, x + r / 2),
-                   "right": (x + r + g, x + r + g + w), "left": (x - r - g - w, x - r - g),
-                   "below right": (x + corner, x + corner + w), "above right": (x + corner, x + corner + w),
-                   "below left": (x - corner - w, x - corner), "above left": (x - corner - w, x - corner)
-                   }.get(spot, (x - w / 2, x + w / 2))
-    bottom, top = {"below": (y - r - g - h, y - r - g), "above": (y + r + g, y + r + g + h),
-                   "right": (y - h / 2, y + h / 2), "left": (y - h / 2, y + h / 2),
-                   "below right": (y - corner - h, y - corner), "below left": (y - corner - h, y - corner),
-                   "below, to the right": (y - r - g - h, y - r - g), "below, to the left": (y - r - g - h, y - r - g),
-                   "above, to the right": (y + r + g, y + r + g + h), "above, to the left": (y + r + g, y + r + g + h),
-                   }.get(spot, (y + corner, y + corner + h))
-    return left, bottom, right, top
-
-
 def link_segments(pos: dict, radius: dict, edges: list[tuple[str, str]]) -> np.ndarray:
     """Each link as a straight segment (x0, y0, x1, y1): the part outside both end circles."""
     out = []
@@ -493,122 +455,6 @@ def segments_through(segments: np.ndarray, boxes) -> np.ndarray:
         leave = np.where(~flat & (p > 0), np.minimum(leave, ratio), leave)
     hit = ~outside & (enter < leave - 1e-9)
     return hit[:, 0] if one else hit
-
-
-def place_labels(pos: dict, footprints: dict[str, Footprint], edges: list[tuple[str, str]],
-                 box: Box) -> dict[str, tuple[float, float, float, float]]:
-    """{node: its label's rectangle}: each label where the fewest links pass through it, clear of every
-    node and every other label and inside the box. Below the node unless a link runs through it there;
-    the labels in the way of most links are placed first, and a label not yet placed keeps its room below
-    (which the push-apart pass left free), so there is always a spot."""
-    names = sorted(pos)
-    taken = np.array([label_box(*pos[n], footprints[n]) for n in names], dtype=float).reshape(-1, 4)
-    if len(names) > LABEL_SEARCH_NODES:
-        return {n: tuple(taken[k]) for k, n in enumerate(names)}
-    centres = np.array([pos[n] for n in names], dtype=float)
-    radii = np.array([footprints[n].radius for n in names])
-    segments = link_segments(pos, {n: footprints[n].radius for n in names}, edges)
-    hits = [int(segments_through(segments, taken[k]).sum()) for k in range(len(names))]
-    for _ in range(2):  # a second pass: labels moved in the first may have left room
-        for k in sorted(range(len(names)), key=lambda k: (-hits[k], names[k])):
-            if hits[k]:
-                hits[k], taken[k] = _best_spot(k, names[k], pos, footprints[names[k]], hits[k], taken, segments,
-                                               (centres, radii), box)
-    return {n: tuple(float(v) for v in taken[k]) for k, n in enumerate(names)}
-
-
-NUDGES = tuple((step * math.cos(a * math.pi / 4), step * math.sin(a * math.pi / 4))
-               for step in (8.0, 16.0, 24.0) for a in range(8))
-
-
-def nudge(pos: dict, labels: dict, footprints: dict[str, Footprint], edges: list[tuple[str, str]], box: Box,
-          fixed: set[str]) -> tuple[dict, dict]:
-    """Move a node a little (at most 24 pixels, pinned nodes never) where that lets fewer links pass through
-    labels, its own label placed again; no node or label comes to overlap another. Returns (pos, labels)."""
-    pos, labels = dict(pos), dict(labels)
-    if len(pos) > LABEL_SEARCH_NODES:
-        return pos, labels
-    names = sorted(pos)
-    radius = {n: footprints[n].radius for n in names}
-    for n in names:
-        mine = [e for e in edges if n in e]
-        if n in fixed or not mine:
-            continue
-        others = [e for e in edges if n not in e]
-        rest = link_segments(pos, radius, others)
-        now = _through_count(n, pos, labels, mine, rest, radius)
-        if not now[0]:
-            continue
-        best = now
-        for dx, dy in NUDGES:
-            trial = {**pos, n: (pos[n][0] + dx, pos[n][1] + dy)}
-            if _room_for(n, trial, labels, footprints, box):
-                best = min(best, _placed_again(n, trial, labels, footprints, mine, rest, box))
-        if best[0] < now[0]:
-            pos[n], labels[n] = best[2], best[3]
-    return pos, labels
-
-
-def _through_count(n: str, pos, labels, mine, rest, radius) -> tuple:
-    """(links through labels that moving n can change, -1, n's position, n's label)."""
-    own = link_segments(pos, radius, mine)
-    boxes = np.array([labels[m] for m in sorted(labels) if m != n], dtype=float).reshape(-1, 4)
-    count = int(segments_through(own, boxes).sum()) if len(own) and len(boxes) else 0
-    count += int(segments_through(np.vstack([own, rest]), labels[n]).sum()) if len(own) + len(rest) else 0
-    return count, -1, pos[n], labels[n]
-
-
-def _room_for(n: str, trial: dict, labels: dict, footprints: dict[str, Footprint], box: Box) -> bool:
-    """Whether node n's shape at its trial position is inside the box, clear of every other node and label."""
-    (x, y), r = trial[n], footprints[n].radius
-    if x - r < box.x0 or x + r > box.x1 or y - r < box.y0 or y + r > box.y1:
-        return False
-    for m, (u, v) in trial.items():
-        if m != n and math.hypot(u - x, v - y) < r + footprints[m].radius + 4.0:
-            return False
-        if m != n and math.hypot(min(max(x, labels[m][0]), labels[m][2]) - x,
-                                 min(max(y, labels[m][1]), labels[m][3]) - y) < r:
-            return False
-    return True
-
-
-def _placed_again(n: str, trial: dict, labels: dict, footprints, mine, rest, box: Box) -> tuple:
-    """The best (count, rank, position, label) for node n at its trial position."""
-    names = sorted(trial)
-    k = names.index(n)
-    radius = {m: footprints[m].radius for m in names}
-    taken = np.array([labels[m] for m in names], dtype=float)
-    centres = np.array([trial[m] for m in names], dtype=float)
-    radii = np.array([radius[m] for m in names])
-    options = [(_through_count(n, trial, {**labels, n: rect}, mine, rest, radius)[0], rank, trial[n], rect)
-               for rank, rect in enumerate(label_box(*trial[n], footprints[n], spot) for spot in SPOTS)
-               if _free(rect, k, taken, centres, radii, box)]
-    return min(options, default=(math.inf, 0, trial[n], labels[n]))
-
-
-def _best_spot(k: int, name: str, pos, footprint: Footprint, hits: int, taken, segments, nodes, box: Box):
-    """(links through it, rectangle) of the best free spot for node k's label; where it is now if none is better."""
-    choices = [(hits, -1, tuple(taken[k]))]
-    for rank, spot in enumerate(SPOTS):
-        rect = label_box(*pos[name], footprint, spot)
-        if _free(rect, k, taken, *nodes, box):
-            choices.append((int(segments_through(segments, rect).sum()), rank, rect))
-    best = min(choices)
-    return best[0], best[2]
-
-
-def _free(rect, k: int, taken: np.ndarray, centres: np.ndarray, radii: np.ndarray, box: Box) -> bool:
-    """Whether a label rectangle for node k stays in the box and clear of every node and other label."""
-    if rect[0] < box.x0 or rect[1] < box.y0 or rect[2] > box.x1 or rect[3] > box.y1:
-        return False
-    others = np.arange(len(taken)) != k
-    meets = (np.minimum(taken[:, 2], rect[2]) > np.maximum(taken[:, 0], rect[0])) & \
-        (np.minimum(taken[:, 3], rect[3]) > np.maximum(taken[:, 1], rect[1]))
-    if (meets & others).any():
-        return False
-    nearest_x = np.clip(centres[:, 0], rect[0], rect[2])
-    nearest_y = np.clip(centres[:, 1], rect[1], rect[3])
-    return not ((nearest_x - centres[:, 0]) ** 2 + (nearest_y - centres[:, 1]) ** 2 < radii ** 2).any()
 
 
 def readability(nodes: list[dict], edges: list[tuple[str, str]], width: float, height: float) -> dict:
