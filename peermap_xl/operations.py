@@ -41,7 +41,7 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     as_of = as_of or dt.date.today()
     if write:
         safe.ensure_closed(book)
-    from peermap_xl.draw import network_map  # matplotlib: only for the operations that draw
+    from peermap_xl.draw import network_map, overview  # matplotlib: only for the operations that draw
 
     progress(0, 3, "Reading the workbook")
     network = read_network(book)
@@ -50,7 +50,7 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     drawn: dict = {}
 
     def render(temp: Path) -> None:
-        drawn.update(network_map.draw(network, temp, as_of, anonymise, png_copy=write))
+        drawn.update(overview.draw(network, temp, as_of, anonymise, png_copy=write, named=target))
 
     safe.write_atomically(target, render, backup=False)
     if write:
@@ -113,14 +113,15 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
     import tempfile
 
     from peermap_xl import history, minutes
-    from peermap_xl.draw import network_map
+    from peermap_xl.draw import overview
 
     day = session["date"].date()
     with tempfile.TemporaryDirectory() as folder:
-        picture = Path(folder) / "map.png"
-        network_map.draw(network, picture, day, anonymise)
+        pictures = overview.minutes_pictures(network, Path(folder), day, anonymise)  # a large map: its groups too
         changes = history.changes_for(network, session, anonymise)
-        blocks = minutes.content(network, session["id"], anonymise, picture, changes)
+        blocks = minutes.content(network, session["id"], anonymise, pictures[0][0], changes)
+        at = next((i for i, b in enumerate(blocks) if isinstance(b, minutes.Picture)), len(blocks))
+        blocks[at + 1:at + 1] = [minutes.Picture(path, caption) for path, caption in pictures[1:]]
         doc_title = minutes.title(network, anonymise)
         safe.write_atomically(target, lambda temp: minutes.to_docx(
             blocks, temp, network.settings["protective_marking"], day, doc_title), backup=False)
