@@ -62,8 +62,9 @@ def run(args: list[str]) -> tuple[float, float, int]:
     return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
-def median_of(args: list[str], runs: int) -> dict:
-    run(args)  # a first run, not counted: it fills the disk cache and matplotlib's font cache
+def median_of(args: list[str], runs: int, warm: bool = True) -> dict:
+    if warm:  # a first run, not counted: it fills the disk cache and matplotlib's font cache
+        run(args)
     results = [run(args) for _ in range(runs)]
     return {"seconds": statistics.median(r[0] for r in results), "mb": max(r[1] for r in results),
             "failed": sum(r[2] not in (0, 1) for r in results), "runs": runs}
@@ -91,7 +92,8 @@ def measure(size: str, runs: int, floors: dict) -> list[dict]:
         folder = Path(name)
         book = workbook(size, folder)
         for command, args in commands(book, folder).items():
-            row = {"size": size, "command": command, **median_of(args, runs), "floor": floors[command]["seconds"]}
+            timing = median_of(args, runs, warm=size == "example")
+            row = {"size": size, "command": command, **timing, "floor": floors[command]["seconds"]}
             rows.append(row)
             print(line(row), flush=True)
     return rows

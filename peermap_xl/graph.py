@@ -125,32 +125,44 @@ def _communities(simple: nx.Graph) -> list[set]:
 
 
 def pages(graph: nx.MultiGraph, most: int) -> list[set[str]]:
-    """Every node in one group of at most `most` nodes (where the links allow): groups by modularity, a group
-    too large split again by its own groups, the lone and the small groups gathered together. Largest first."""
+    """Every node on one page of at most `most` nodes (where the links allow): the network's groups (Louvain);
+    a group too large is cut along the finer groups Louvain found on its way, packed into as few pages as
+    fit; lone people and pairs gathered. One run of Louvain, whatever the size. Largest first."""
     simple = nx.Graph(graph)
-    parts = [set(c) for c in (_communities(simple) if simple.number_of_edges() else [set(simple)])]
-    done = []
-    while parts:
-        part = parts.pop()
-        inner = simple.subgraph(part)
-        pieces = [set(c) for c in _communities(inner)] if len(part) > most and inner.number_of_edges() else [part]
-        if len(pieces) > 1:
-            parts.extend(pieces)
+    if simple.number_of_edges() == 0:
+        return _gathered([{n} for n in simple], most)
+    levels = list(nx.community.louvain_partitions(simple, seed=0))
+    finest = levels[0]
+    out, small = [], []
+    for group in levels[-1]:
+        if len(group) > most:
+            out += _gathered([part for piece in finest if piece <= group for part in _cut(simple, set(piece), most)],
+                             most)
+        elif len(group) < 3:
+            small.append(set(group))
         else:
-            done.append(part)
-    return _gathered(done, most)
+            out.append(set(group))
+    return sorted(out + _gathered(small, most), key=lambda c: (-len(c), min(c)))
+
+
+def _cut(simple: nx.Graph, piece: set[str], most: int) -> list[set[str]]:
+    """A piece too large for a page cut by its own groups (Louvain on it alone), as often as needed."""
+    if len(piece) <= most:
+        return [piece]
+    inner = simple.subgraph(piece)
+    parts = [set(c) for c in nx.community.louvain_communities(inner, seed=0)] if inner.number_of_edges() else []
+    if len(parts) < 2:
+        return [piece]
+    return [p for part in parts for p in _cut(simple, part, most)]
 
 
 def _gathered(parts: list[set[str]], most: int) -> list[set[str]]:
-    """The parts with the small ones (under 3) put together, up to `most` a group; largest first."""
-    small = sorted((p for p in parts if len(p) < 3), key=lambda p: min(p))
-    out = [p for p in parts if len(p) >= 3]
-    bundle: set[str] = set()
-    for part in small:
-        if len(bundle) + len(part) > most:
-            out.append(bundle)
-            bundle = set()
-        bundle |= part
-    if bundle:
-        out.append(bundle)
-    return sorted(out, key=lambda c: (-len(c), min(c)))
+    """The parts packed into as few pages of at most `most` nodes as first-fit, largest part first, finds."""
+    bins: list[set[str]] = []
+    for part in sorted(parts, key=lambda p: (-len(p), min(p))):
+        home = next((b for b in bins if len(b) + len(part) <= most), None)
+        if home is None:
+            bins.append(set(part))
+        else:
+            home |= part
+    return bins

@@ -52,10 +52,10 @@ def is_large(graph) -> bool:
 
 
 def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_copy: bool = False,
-         named: str | Path | None = None) -> dict:
+         named: str | Path | None = None, wanted=None) -> dict:
     """The network map: one picture up to OVERVIEW_ABOVE nodes; above, the overview at `out` and each
-    group's page beside the file `named` (`out` by default) as "<name> - group 01 of 12.png". Returns the
-    layout of what was drawn."""
+    group's page beside the file `named` (`out` by default) as "<name> - group 01 of 12.png" (with
+    `wanted`, only the pages whose set of members it accepts). Returns the layout of what was drawn."""
     graph = graphs.build(network)
     if not is_large(graph):
         return _as_dict(network_map.draw(network, out, as_of, anonymise, png_copy=png_copy))
@@ -64,9 +64,12 @@ def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_
     named = Path(named or out)
     drawn["pages"] = []
     for number, members in enumerate(parts, start=1):
+        if wanted is not None and not wanted(members):
+            continue
         target = page_file(named, number, len(parts))
         page = _draw_page(page_of(network, members, number, len(parts)), target, as_of, anonymise)
-        drawn["pages"].append({"page": number, "group": _group_id(number), "file": target.name, **page})
+        drawn["pages"].append({"page": number, "of": len(parts), "group": _group_id(number), "file": target.name,
+                               **page})
     drawn["positions"] = {n: p for page in drawn["pages"] for n, p in page.get("positions", {}).items()}
     return drawn
 
@@ -256,15 +259,12 @@ def minutes_pictures(network: Network, folder: Path, day, anonymise: bool = Fals
     """The map pictures the minutes carry, drawn into `folder`, as [(picture, caption)]: the map (for a
     large network its overview) first, then the page of each group with a young person at high risk."""
     picture = Path(folder) / "map.png"
-    drawn = draw(network, picture, day, anonymise)
-    out = [(picture, f"Map dated {day:%d/%m/%Y}. Key: see the legend on the map.")]
     subjects = network.active_subjects
     high = set(subjects["id"][(subjects["type"] == "Young person") & (subjects["risk_level"] == "High")])
-    pages = drawn.get("pages", [])
-    for page in pages:
-        members = {n["id"] for n in page["nodes"]}
-        if members & high:
-            at_risk = _count(len(members & high), "young person", "young people")
-            out.append((picture.with_name(page["file"]),
-                        f"Group {page['page']} of {len(pages)} in full: {at_risk} at high risk."))
+    drawn = draw(network, picture, day, anonymise, wanted=lambda members: bool(members & high))
+    out = [(picture, f"Map dated {day:%d/%m/%Y}. Key: see the legend on the map.")]
+    for page in drawn.get("pages", []):
+        at_risk = _count(len({n["id"] for n in page["nodes"]} & high), "young person", "young people")
+        out.append((picture.with_name(page["file"]),
+                    f"Group {page['page']} of {page['of']} in full: {at_risk} at high risk."))
     return out
