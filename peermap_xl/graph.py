@@ -6,7 +6,6 @@ import random
 
 import networkx as nx
 import numpy as np
-from scipy.sparse import csr_array
 
 from peermap_xl.model import Network, rows
 
@@ -56,8 +55,7 @@ def brokers(graph: nx.MultiGraph) -> dict[str, float]:
         return dict.fromkeys(nodes, 0.0)
     index = {v: i for i, v in enumerate(nodes)}
     pairs = np.array([(index[a], index[b]) for a, b in simple.edges() if a != b], dtype=np.int64).reshape(-1, 2)
-    ends = np.concatenate([pairs, pairs[:, ::-1]])
-    adjacency = csr_array((np.ones(len(ends)), (ends[:, 0], ends[:, 1])), shape=(n, n))
+    adjacency = _adjacency(n, np.concatenate([pairs, pairs[:, ::-1]]))
     sampled = n > EXACT_BETWEENNESS_NODES
     sources = [index[v] for v in random.Random(0).sample(nodes, SAMPLED_SOURCES)] if sampled else list(range(n))
     total = np.zeros(n)
@@ -68,6 +66,21 @@ def brokers(graph: nx.MultiGraph) -> dict[str, float]:
     k, scale = len(sources), np.full(n, 1 / (len(sources) * (n - 2)))
     scale[sources] = 1 / ((k - 1) * (n - 2))
     return dict(zip(nodes, (total * scale).tolist()))
+
+
+#: Up to this many nodes the adjacency matrix is a plain array: the check of a meeting-sized network
+#: does not pay for importing scipy.
+DENSE_NODES = 500
+
+
+def _adjacency(n: int, ends: np.ndarray):
+    if n <= DENSE_NODES:
+        matrix = np.zeros((n, n))
+        matrix[ends[:, 0], ends[:, 1]] = 1.0
+        return matrix
+    from scipy.sparse import csr_array
+
+    return csr_array((np.ones(len(ends)), (ends[:, 0], ends[:, 1])), shape=(n, n))
 
 
 def _dependencies(adjacency, sources: np.ndarray) -> np.ndarray:
