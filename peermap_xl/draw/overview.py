@@ -19,7 +19,6 @@ page under "pages".
 from __future__ import annotations
 
 import copy
-import dataclasses
 import math
 from pathlib import Path
 
@@ -47,18 +46,32 @@ WIDTH, HEIGHT, DPI = network_map.WIDTH, network_map.HEIGHT, network_map.DPI
 BOX = network_map.BOX
 
 
+class Drawn(dict):
+    """What the overview drew, read as a dict (drawn["pages"]) or as attributes (drawn.pages), like the
+    single map's result; `layout_json()` is what `peermap map --layout-json` writes."""
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def layout_json(self) -> dict:
+        return {k: self[k] for k in ("figure", "nodes", "edges", "pages") if k in self}
+
+
 def is_large(graph) -> bool:
     return len(graph) > OVERVIEW_ABOVE
 
 
 def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_copy: bool = False,
-         named: str | Path | None = None, wanted=None) -> dict:
+         named: str | Path | None = None, wanted=None):
     """The network map: one picture up to OVERVIEW_ABOVE nodes; above, the overview at `out` and each
     group's page beside the file `named` (`out` by default) as "<name> - group 01 of 12.png" (with
     `wanted`, only the pages whose set of members it accepts). Returns the layout of what was drawn."""
     graph = graphs.build(network)
     if not is_large(graph):
-        return _as_dict(network_map.draw(network, out, as_of, anonymise, png_copy=png_copy))
+        return network_map.draw(network, out, as_of, anonymise, png_copy=png_copy)
     parts = graphs.pages(graph, PAGE_MOST)
     drawn = draw_overview(network, graph, parts, out, as_of, anonymise, png_copy)
     named = Path(named or out)
@@ -91,9 +104,10 @@ def _group_id(number: int) -> str:
 
 
 def _as_dict(drawn) -> dict:
+    """A page's layout as a dict, whether the single map returns a dict or an object with layout_json()."""
     if isinstance(drawn, dict):
         return drawn
-    return {k: v for k, v in dataclasses.asdict(drawn).items() if k != "png"} | {"png": getattr(drawn, "png", None)}
+    return {**drawn.layout_json(), "positions": drawn.positions}
 
 
 def page_of(network: Network, members: set[str], number: int, pages: int) -> Network:
@@ -136,7 +150,7 @@ def summary(graph, parts: list[set[str]]) -> tuple[list[dict], dict[tuple[int, i
 
 
 def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, anonymise: bool,
-                  png_copy: bool) -> dict:
+                  png_copy: bool) -> Drawn:
     """Draw the overview to `out`; return its layout (bubbles as nodes, links between groups as edges)."""
     groups, between = summary(graph, parts)
     name = labels.labeller(network, anonymise)
@@ -166,8 +180,8 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
         _heading(fig, network, as_of, anonymise, len(graph), len(groups))
         _legend(fig)
         fig.canvas.draw()
-        drawn = {
-            "figure": {"width": WIDTH, "height": HEIGHT, "overview": True},
+        drawn = Drawn({
+            "figure": {"width": WIDTH, "height": HEIGHT, "overview": True}, "width": WIDTH, "height": HEIGHT,
             "nodes": [{"id": gid, "label": captions[k], "kind": "group", "x": round(pos[gid][0], 2),
                        "y": round(pos[gid][1], 2), "radius": round(radius[k], 2),
                        "label_box": [round(v, 2) for v in texts[k].get_window_extent(renderer).extents],
@@ -175,7 +189,7 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
                        "connectors": groups[k]["connectors"]} for k, gid in enumerate(ids)],
             "edges": [{"id": f"{ids[i]}-{ids[j]}", "source": ids[i], "target": ids[j], "links": count}
                       for (i, j), count in sorted(between.items())],
-        }
+        })
         drawn["png"] = _save(fig, Path(out), png_copy)
         plt.close(fig)
     return drawn
@@ -263,7 +277,7 @@ def minutes_pictures(network: Network, folder: Path, day, anonymise: bool = Fals
     high = set(subjects["id"][(subjects["type"] == "Young person") & (subjects["risk_level"] == "High")])
     drawn = draw(network, picture, day, anonymise, wanted=lambda members: bool(members & high))
     out = [(picture, f"Map dated {day:%d/%m/%Y}. Key: see the legend on the map.")]
-    for page in drawn.get("pages", []):
+    for page in drawn.get("pages", []) if isinstance(drawn, dict) else []:
         at_risk = _count(len({n["id"] for n in page["nodes"]} & high), "young person", "young people")
         out.append((picture.with_name(page["file"]),
                     f"Group {page['page']} of {page['of']} in full: {at_risk} at high risk."))
