@@ -375,9 +375,36 @@ def _separate(pixels: dict[str, tuple[float, float]], footprints: dict[str, Foot
         pairs = overlapping_pairs(_rects(pos, extent, padding))
         if not pairs:
             break
+        if len(pairs) > BULK_PAIRS:  # crowded: every pair pushed at once, as arrays
+            _push_all_apart(pos, extent, still, low, high, np.array(pairs), padding)
+            continue
         for a, b in pairs:
             _push_apart(pos, extent, still, low, high, a, b, padding)
     return {n: (float(pos[k, 0]), float(pos[k, 1])) for k, n in enumerate(names)}
+
+
+#: Above this many overlapping pairs in a round, the pairs are pushed apart all at once (arrays), not one by one.
+BULK_PAIRS = 50
+
+
+def _push_all_apart(pos, extent, still, low, high, pairs: np.ndarray, padding: float) -> None:
+    """One round of _push_apart for every overlapping pair at once, each node moved by the sum of its pushes."""
+    rects = _rects(pos, extent, padding)
+    a, b = pairs[:, 0], pairs[:, 1]
+    dx = np.minimum(rects[a, 2], rects[b, 2]) - np.maximum(rects[a, 0], rects[b, 0])
+    dy = np.minimum(rects[a, 3], rects[b, 3]) - np.maximum(rects[a, 1], rects[b, 1])
+    share_a = np.where(still[a], 0.0, np.where(still[b], 1.0, 0.5))
+    share_b = np.where(still[b], 0.0, 1.0 - share_a)
+    axis = np.where(dx < dy, 0, 1)
+    push = np.where(axis == 0, dx, dy)
+    ahead = pos[b, axis] - pos[a, axis]
+    sign = np.where((ahead > 0) | ((ahead == 0) & (b > a)), 1.0, -1.0)
+    move = np.zeros_like(pos)
+    np.add.at(move, (a, axis), -sign * (push * share_a + 0.5))
+    np.add.at(move, (b, axis), sign * (push * share_b + 0.5))
+    move[still] = 0.0
+    pos += move
+    pos[~still] = np.minimum(np.maximum(pos[~still], low[~still]), high[~still])
 
 
 def _push_apart(pos, extent, still, low, high, a: int, b: int, padding: float) -> None:
