@@ -1,10 +1,11 @@
 """The map of a large network: an overview of its groups, and one page per group at full detail.
 
 Up to OVERVIEW_ABOVE people and places, the map is one picture (network_map). Above that, one picture
-cannot be read: the drawing area (1,100 x 870 pixels, a landscape page) gives each node and its label
-less room than a label takes, and links cross by the thousand (measured in benchmarks/RESULTS.md: at
-150 nodes the map still has 0 overlaps and labels 3 px apart; past it the push-apart pass runs out of
-room). So the map becomes:
+cannot be read: in the drawing area (1,100 x 870 pixels, a landscape page) each node with its label
+takes about 85 x 50 pixels, so 100 of them fill 45% of it and 150 fill 65%; measured on synthetic
+maps (benchmarks/map_readability.py), at 100 nodes the push-apart pass clears every node and label,
+at 150 it cannot (24 to 36 labels left over another node, with links crossing 1,000 to 1,600 times).
+So the map becomes:
 
 - the overview: each group one bubble, its area by its members, its slices the risk mix (places apart);
   a line between two groups as thick as the links between them; under each bubble the people who
@@ -37,8 +38,8 @@ from peermap_xl.draw import layout, network_map, style  # noqa: E402
 from peermap_xl.model import Network  # noqa: E402
 
 #: Above this many people and places on the map, the map is an overview plus one page per group.
-OVERVIEW_ABOVE = 150
-PAGE_MOST = 150
+OVERVIEW_ABOVE = 100
+PAGE_MOST = 100
 CONNECTORS_NAMED = 3  # people named under each bubble: those with the most links to other groups
 RISKS = ("High", "Medium", "Low", "Not known")
 PLACES = "Places"
