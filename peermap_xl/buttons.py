@@ -103,12 +103,12 @@ def draw_map(book) -> None:
     _alert(book, f"Map drawn: {picture.name}, also on the Map sheet.")
 
 
-def _put_map(book, picture: Path, drawn: dict, today: dt.date) -> None:
+def _put_map(book, picture: Path, drawn, today: dt.date) -> None:
     sheets = [s.name for s in book.sheets]
     sheet = book.sheets["Map"] if "Map" in sheets else book.sheets.add("Map")
     sheet["A1"].value = f"Map dated {today:%d/%m/%Y}"
     sheet.pictures.add(picture, name="PeerMap", update=True, anchor=sheet["A4"],
-                       width=1000, height=round(1000 * drawn["figure"]["height"] / drawn["figure"]["width"]))
+                       width=1000, height=round(1000 * drawn.height / drawn.width))
     from peermap_xl.draw.network_map import kept_positions
 
     kept = live.replace_sheet(book, schema.MAP_LAYOUT.name, kept_positions(drawn, today))

@@ -35,7 +35,7 @@ def _target(book: Path, out: str | Path | None, default_name: str, formats=PICTU
 
 def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, write: bool = False, backup: bool = True,
-             progress: Progress = quiet) -> tuple[Path, dict]:
+             progress: Progress = quiet) -> tuple[Path, object]:
     """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, layout)."""
     book = Path(book)
     as_of = as_of or dt.date.today()
@@ -47,25 +47,23 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     network = read_network(book)
     progress(1, 3, "Laying out and drawing the map")
     target = _target(book, out, network_map.file_name(network, as_of, anonymise))
-    drawn: dict = {}
-
-    def render(temp: Path) -> None:
-        drawn.update(network_map.draw(network, temp, as_of, anonymise, png_copy=write))
-
-    safe.write_atomically(target, render, backup=False)
+    drawn = []
+    safe.write_atomically(target, lambda temp: drawn.append(
+        network_map.draw(network, temp, as_of, anonymise, png_copy=write)), backup=False)
+    drawn = drawn[0]
     if write:
         from peermap_xl.book import edit
 
         progress(2, 3, "Putting it on the Map sheet")
         wb = edit.open_for_edit(book)
-        edit.write_map(wb, drawn.pop("png"), drawn, as_of)
+        edit.write_map(wb, drawn.png, drawn, as_of)
         edit.save(wb, book, backup=backup)
     progress(3, 3, "Done")
     return target, drawn
 
 
 def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of: dt.date | None = None,
-             anonymise: bool = False) -> tuple[Path, dict]:
+             anonymise: bool = False) -> tuple[Path, object]:
     """Draw a young person's own map from the Direct work sheet, beside the workbook by default."""
     from peermap_xl.draw import ego
 
@@ -75,10 +73,10 @@ def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of
     subject, _ = ego.direct_work_for(network, person)
     name = labels.labeller(network, anonymise)(subject) if subject else person
     target = _target(book, out, ego.file_name(name, as_of, anonymise))
-    drawn: dict = {}
-    safe.write_atomically(target, lambda temp: drawn.update(ego.draw(network, person, temp, as_of, anonymise)),
+    drawn = []
+    safe.write_atomically(target, lambda temp: drawn.append(ego.draw(network, person, temp, as_of, anonymise)),
                           backup=False)
-    return target, drawn
+    return target, drawn[0]
 
 
 def write_minutes(book: str | Path, session_id: str | None = None, out: str | Path | None = None,

@@ -90,9 +90,9 @@ def test_the_same_workbook_gives_the_same_layout(tmp_path, example_book):
 def test_a_pinned_node_is_exactly_where_it_was_pinned(tmp_path, example_book):
     net = read_network(example_book)
     net.subjects.loc[net.subjects["id"] == "S05", ["map_x", "map_y"]] = [20.0, 80.0]
-    layout = network_map.draw(net, tmp_path / "pinned.png", AS_OF)
-    node = next(n for n in layout["nodes"] if n["id"] == "S05")
-    assert (node["x"], node["y"]) == pytest.approx(network_map.BOX.to_pixels(20.0, 80.0), abs=0.01)
+    drawn = network_map.draw(net, tmp_path / "pinned.png", AS_OF)
+    node = next(n for n in drawn.nodes if n.id == "S05")
+    assert (node.x, node.y) == pytest.approx(network_map.BOX.to_pixels(20.0, 80.0), abs=0.01)
 
 
 def test_people_stay_near_where_they_were_when_the_network_changes(book):
@@ -115,12 +115,12 @@ def test_people_stay_near_where_they_were_when_the_network_changes(book):
     assert "S15" in net.removed_ids and {"S16", "S17"} <= set(net.active_subjects["id"])
     after = network_map.draw(net, book.with_name("after.png"), AS_OF)
     moved = {}
-    for node in after["nodes"]:
-        if node["id"] in before:
-            x, y = network_map.BOX.to_pixels(*before[node["id"]])
-            moved[node["id"]] = ((node["x"] - x) ** 2 + (node["y"] - y) ** 2) ** 0.5
+    for node in after.nodes:
+        if node.id in before:
+            x, y = network_map.BOX.to_pixels(*before[node.id])
+            moved[node.id] = ((node.x - x) ** 2 + (node.y - y) ** 2) ** 0.5
     assert len(moved) == 19 and max(moved.values()) < 40, moved
-    assert {"S16", "S17"} <= {n["id"] for n in after["nodes"]}
+    assert {"S16", "S17"} <= {n.id for n in after.nodes}
 
 
 def test_write_puts_one_picture_on_the_map_sheet_and_keeps_positions(book):
@@ -197,13 +197,13 @@ def test_the_young_persons_map(tmp_path, example_book):
     texts = svg_texts(tmp_path / "ego.svg")
     assert "Male A's peer map" in texts and "Me" in texts and "Known since primary school." in texts
     drawn = ego.draw(read_network(example_book), "S01", tmp_path / "ego.png", AS_OF)
-    rings = {p["peer"]: p["closeness"] for p in drawn["peers"]}
+    rings = {p.peer: p.closeness for p in drawn.peers}
     assert rings == {"Male B": 1, "Female D (sister)": 1, "Female A": 2, "Male D": 3, "Male C": 4, "Cousin": 4,
                      "Male G": 5}
     centre = ego.CENTRE
-    distance = {p["peer"]: ((p["x"] - centre[0]) ** 2 + (p["y"] - centre[1]) ** 2) ** 0.5 for p in drawn["peers"]}
+    distance = {p.peer: ((p.x - centre[0]) ** 2 + (p.y - centre[1]) ** 2) ** 0.5 for p in drawn.peers}
     assert distance["Male B"] < distance["Female A"] < distance["Male D"] < distance["Male C"] < distance["Male G"]
-    assert {p["peer"]: p["influence"] for p in drawn["peers"]}["Male C"] == "Negative"
+    assert {p.peer: p.influence for p in drawn.peers}["Male C"] == "Negative"
 
 
 def test_the_anonymised_young_persons_map_has_no_names_or_notes(tmp_path, example_book):

@@ -183,7 +183,7 @@ MAP_SHEET = "Map"
 MAP_WIDTH_ON_SHEET = 1000  # pixels
 
 
-def write_map(wb: openpyxl.Workbook, picture: bytes, drawn: dict, as_of) -> None:
+def write_map(wb: openpyxl.Workbook, picture: bytes, drawn, as_of) -> None:
     """Put the map picture on the Map sheet (replacing the last one) and keep where everyone was drawn."""
     from openpyxl.drawing.image import Image
     from openpyxl.styles import Font
@@ -195,8 +195,8 @@ def write_map(wb: openpyxl.Workbook, picture: bytes, drawn: dict, as_of) -> None
     ws["A2"] = "Drawn by peermap map. Draw it again after changes: this picture is replaced each time."
     ws["A2"].font = Font(italic=True, color="595959")
     image = Image(io.BytesIO(picture))
-    scale = MAP_WIDTH_ON_SHEET / drawn["figure"]["width"]
-    image.width, image.height = MAP_WIDTH_ON_SHEET, round(drawn["figure"]["height"] * scale)
+    scale = MAP_WIDTH_ON_SHEET / drawn.width
+    image.width, image.height = MAP_WIDTH_ON_SHEET, round(drawn.height * scale)
     ws.add_image(image, "A4")
 
     from peermap_xl.draw.network_map import kept_positions
