@@ -30,7 +30,7 @@ from matplotlib.patches import Circle, Patch, Polygon, RegularPolygon  # noqa: E
 
 from peermap_xl import graph as graphs  # noqa: E402
 from peermap_xl import labels  # noqa: E402
-from peermap_xl.checks.links import weak_grounds  # noqa: E402
+from peermap_xl.domain import weak_grounds  # noqa: E402
 from peermap_xl.draw import frame, labelling, layout, style  # noqa: E402
 from peermap_xl.model import Network, rows  # noqa: E402
 
@@ -39,6 +39,7 @@ BOX = layout.Box(40, 60, WIDTH - 360, HEIGHT - 130)
 LABEL_POINTS = 9
 LABEL_WRAP = 18
 LINK_GAP = 2.0  # pixels between a node's outline and the end of its links
+MARK_WORDS = {"risky": " (filled diamond)", "protective": " (open ring)"}
 
 
 @dataclass(frozen=True)
@@ -124,14 +125,9 @@ def alt_text() -> str:
 
 
 def next_review(network: Network) -> dt.date | None:
-    """The latest session's Next review, or its date plus the review period."""
-    sessions = network.sessions.dropna(subset=["date"]).sort_values(["date", "row"])
-    if not len(sessions):
-        return None
-    last = sessions.iloc[-1]
-    if pd.notna(last["next_review"]):
-        return last["next_review"].date()
-    return (last["date"] + pd.DateOffset(months=int(network.settings["review_every_months"]))).date()
+    """The network's next review (Network.next_review), as a date."""
+    due = network.next_review()
+    return due.due if due else None
 
 
 def file_name(network: Network, as_of: dt.date, anonymise: bool, suffix: str = ".png") -> str:
@@ -171,8 +167,8 @@ def scene(network: Network, as_of: dt.date, anonymise: bool = False) -> Scene:
     nodes = sorted(g)
     degree = dict(g.degree())
     name = labels.labeller(network, anonymise)
-    stale_after = int(network.settings["stale_after_days"])
-    edges = [_edge(link, stale_after, pd.Timestamp(as_of)) for link in rows(network.live_links)]
+    stale_after = network.settings.stale_after_days
+    edges = [_edge(network, link, pd.Timestamp(as_of)) for link in rows(network.live_links)]
     what = Scene(graph=g, nodes=nodes, label={n: name(n) for n in nodes}, kind={n: _kind(g, n) for n in nodes},
                  radius={n: 12 + 2.2 * math.sqrt(degree[n]) for n in nodes}, fill={}, symbol={}, away=set(),
                  edges=edges, groups=graphs.groups(g), used=set(), title=_title(network, anonymise),
@@ -193,11 +189,10 @@ def _kind(graph, node) -> str:
     return {"Young person": "young person", "Adult": "adult"}.get(data["kind"], "unknown")
 
 
-def _edge(link: dict, stale_after: int, today: pd.Timestamp) -> DrawnEdge:
-    seen = link["last_seen"] if pd.notna(link["last_seen"]) else link["first_recorded"]
+def _edge(network: Network, link: dict, today: pd.Timestamp) -> DrawnEdge:
     nature = link["nature"].lower() if isinstance(link["nature"], str) else "not known"
     nature = nature if nature in style.LINK_COLOURS else "not known"
-    stale = bool(pd.notna(seen) and (today - seen).days > stale_after)
+    stale = bool(network.is_stale(link, today))
     strength = link["strength"] if isinstance(link["strength"], str) else None
     return DrawnEdge(
         id=link["id"], source=link["from_id"], target=link["to_id"],
@@ -454,7 +449,7 @@ def _link_items(what: Scene) -> list:
         face = colour if nature == "risky" else "#FFFFFF"
         items.append((Line2D([], [], color=colour, linewidth=2.4, marker=mark or "None", markersize=8,
                              markerfacecolor=face, markeredgecolor=colour, markeredgewidth=1.6),
-                      nature.capitalize() + {"risky": " (filled diamond)", "protective": " (open ring)"}.get(nature, "")))
+                      nature.capitalize() + MARK_WORDS.get(nature, "")))
     if "style:solid" in used:
         items.append((Line2D([], [], color=grey, linewidth=1.8), "Evidenced"))
     if "style:dashed" in used:
