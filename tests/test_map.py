@@ -219,3 +219,51 @@ def test_ego_for_someone_without_direct_work_says_what_to_do(example_book):
     result = run_peermap("ego", example_book, "Male B")
     assert result.returncode == 2 and "Fill in the Direct work sheet" in result.stderr
     assert "Male B" not in result.stderr
+
+
+def links_through_labels(layout) -> int:
+    """Link-label pairs where the part of a straight link outside both end circles crosses a label box."""
+    from peermap_xl.draw import labelling
+
+    nodes = {n["id"]: n for n in layout["nodes"]}
+    paths = []
+    for e in layout["edges"]:
+        a, b = nodes[e["source"]], nodes[e["target"]]
+        line = np.array([[a["x"], a["y"]], [b["x"], b["y"]]], dtype=float)
+        line = labelling.trim(line, np.array([a["x"], a["y"]]), a["radius"])
+        paths.append(labelling.trim(line[::-1], np.array([b["x"], b["y"]]), b["radius"])[::-1])
+    segs, owner = labelling.segments(paths)
+    return sum(labelling.crossed_by(n["label_box"], segs, owner) for n in layout["nodes"])
+
+
+def test_labels_sit_where_the_links_leave_room(drawn):
+    _, layout = drawn
+    assert links_through_labels(layout) <= 2
+    assert {n["label_at"] for n in layout["nodes"]} - {"below"}  # some labels moved off the default side
+
+
+def test_drawing_is_split_from_layout_and_saving(tmp_path, example_book):
+    """scene -> positions -> render onto a page -> save: links in one collection, arrowheads only where
+    influence is recorded, no arrow patches."""
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.patches import FancyArrowPatch
+
+    from peermap_xl.draw import frame
+
+    net = read_network(example_book)
+    what = network_map.scene(net, AS_OF)
+    with plt.rc_context(frame.RC):
+        fig, ax = frame.page(network_map.WIDTH, network_map.HEIGHT)
+        pos, sizes = network_map.positions(what, net, fig)
+        drawn = network_map.render(fig, ax, what, pos, sizes)
+        lines = [c for c in ax.collections if isinstance(c, LineCollection)]
+        heads = [c for c in ax.collections if isinstance(c, PolyCollection) and not isinstance(c, LineCollection)]
+        assert len(lines) == 1 and len(lines[0].get_segments()) == len(drawn.edges)
+        ends = sum({"none": 0, "forward": 1, "backward": 1, "both": 2}[e.arrow] for e in drawn.edges)
+        assert 0 < ends == len(heads[0].get_paths())
+        assert not [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+        assert not (tmp_path / "map.png").exists()
+        frame.save(fig, tmp_path / "map.png")
+    assert (tmp_path / "map.png").stat().st_size > 10_000
+    assert drawn == network_map.draw(net, tmp_path / "again.png", AS_OF)

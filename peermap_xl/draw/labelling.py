@@ -14,7 +14,9 @@ import numpy as np
 
 GAP = 3.0  # pixels between a node's outline and its label, as layout.Footprint has it
 PADDING = 1.0
-SIDES = ("below", "above", "right", "left", "below right", "below left", "above right", "above left")
+SIDES = ("below", "above", "right", "left", "below right", "below left", "above right", "above left") + tuple(
+    f"at {a} degrees{away}" for away in ("", " further") for a in range(15, 360, 15))  # tried last
+FURTHER = 10.0  # pixels: how much further out the "further" sides are
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,28 @@ def candidate(side: str, x: float, y: float, r: float, w: float, h: float) -> tu
         cx = x + r + GAP + w / 2
     elif side == "left":
         cx = x - r - GAP - w / 2
+    elif side.startswith("at "):
+        angle = np.radians(float(side.split()[1]))
+        c, s = np.cos(angle), np.sin(angle)
+        t = _clear(abs(c), abs(s), r + GAP, w, h) + (FURTHER if side.endswith("further") else 0.0)
+        cx, cy = x + c * t, y + s * t
     else:
         vertical, horizontal = side.split()
         cx = x + (corner + w / 2) * (1 if horizontal == "right" else -1)
         cy = y + (corner + h / 2) * (1 if vertical == "above" else -1)
     return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+
+
+def _clear(c: float, s: float, reach: float, w: float, h: float) -> float:
+    """How far along direction (c, s) (both >= 0) a w x h box's centre must be for the box to stay
+    `reach` away from the origin."""
+    def gap(t):
+        return np.hypot(max(0.0, t * c - w / 2), max(0.0, t * s - h / 2))
+
+    b, k = c * w + s * h, (w * w + h * h) / 4 - reach * reach
+    tries = [(reach + w / 2) / c if c > 1e-9 else np.inf, (reach + h / 2) / s if s > 1e-9 else np.inf,
+             (b + np.sqrt(max(b * b - 4 * k, 0.0))) / 2]
+    return float(min(t for t in tries if gap(t) >= reach - 1e-6))
 
 
 def segments(paths: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -119,13 +138,13 @@ def place(nodes: list[str], pos: dict, radius: dict, sizes: dict, paths: list[np
     centres = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2)
     radii = np.array([radius[n] for n in nodes], dtype=float)
     taken = np.array([boxes[n] for n in nodes], dtype=float).reshape(-1, 4)
-    for i, n in enumerate(nodes):
+    for i, n in list(enumerate(nodes)) * 2:  # twice: a label moved later may free room for an earlier one
         best = crossed_by(boxes[n], segs, owner)
         for side in SIDES[1:]:
             if best == 0:
                 break
             box = candidate(side, *pos[n], radius[n], *sizes[n])
-            if not area.holds(box) or _meets_node(box, centres, radii, i) or _meets_label(box, taken, i):
+            if not area.holds(box) or _meets_node(box, centres, radii) or _meets_label(box, taken, i):
                 continue
             count = crossed_by(box, segs, owner)
             if count < best:
@@ -134,12 +153,11 @@ def place(nodes: list[str], pos: dict, radius: dict, sizes: dict, paths: list[np
     return boxes, sides
 
 
-def _meets_node(box, centres: np.ndarray, radii: np.ndarray, own: int) -> bool:
+def _meets_node(box, centres: np.ndarray, radii: np.ndarray) -> bool:
+    """Whether the box touches any node, its own included."""
     x = np.clip(centres[:, 0], box[0], box[2])
     y = np.clip(centres[:, 1], box[1], box[3])
-    close = (x - centres[:, 0]) ** 2 + (y - centres[:, 1]) ** 2 < (radii + PADDING) ** 2
-    close[own] = False
-    return bool(close.any())
+    return bool(((x - centres[:, 0]) ** 2 + (y - centres[:, 1]) ** 2 < (radii + PADDING) ** 2).any())
 
 
 def _meets_label(box, taken: np.ndarray, own: int) -> bool:
