@@ -110,7 +110,7 @@ def _peer(ax, i: int, peer: dict, count: int, anonymise: bool) -> EgoPeer:
     x, y = cx + distance * math.cos(angle), cy + distance * math.sin(angle)
     view = peer["influence"] if peer["influence"] in style.VIEW_COLOURS else "Not known"
     colour, symbol = style.VIEW_COLOURS[view], style.VIEW_SYMBOLS[view]
-    ax.plot([cx, x], [cy, y], color=colour, linewidth=5.5 - closeness, alpha=0.6, zorder=1,
+    ax.plot([cx, x], [cy, y], color=colour, linewidth=max(5.5 - closeness, 1.6), alpha=0.7, zorder=1,
             linestyle="-" if view == "Positive" else (0, (4, 2)) if view == "Negative" else (0, (1, 2)))
     ax.add_patch(Circle((x, y), 24, facecolor=colour, edgecolor="white", linewidth=2.5, zorder=3))
     ax.text(x, y, symbol, ha="center", va="center_baseline", fontsize=17, fontweight="bold",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import matplotlib
@@ -39,6 +39,7 @@ BOX = layout.Box(40, 60, WIDTH - 360, HEIGHT - 130)
 LABEL_POINTS = 9
 LABEL_WRAP = 18
 LINK_GAP = 2.0  # pixels between a node's outline and the end of its links
+RING_GAP = 4.0  # pixels between a node's shape and its out-of-borough ring
 MARK_WORDS = {"risky": " (filled diamond)", "protective": " (open ring)"}
 
 
@@ -106,6 +107,7 @@ class Scene:
     label: dict[str, str]
     kind: dict[str, str]
     radius: dict[str, float]
+    reach: dict[str, float]  # how far the drawn shape (and its out-of-borough ring) reaches from the centre
     fill: dict[str, str]
     symbol: dict[str, str | None]
     away: set[str]
@@ -155,7 +157,7 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
         pos, sizes = positions(what, network, fig)
         drawn = render(fig, ax, what, pos, sizes)
         png = frame.save(fig, out, png_copy)
-    return DrawnMap(**{**drawn.__dict__, "png": png})
+    return replace(drawn, png=png)
 
 
 def scene(network: Network, as_of: dt.date, anonymise: bool = False) -> Scene:
@@ -170,11 +172,15 @@ def scene(network: Network, as_of: dt.date, anonymise: bool = False) -> Scene:
     stale_after = network.settings.stale_after_days
     edges = [_edge(network, link, pd.Timestamp(as_of)) for link in rows(network.live_links)]
     what = Scene(graph=g, nodes=nodes, label={n: name(n) for n in nodes}, kind={n: _kind(g, n) for n in nodes},
-                 radius={n: 12 + 2.2 * math.sqrt(degree[n]) for n in nodes}, fill={}, symbol={}, away=set(),
+                 radius={n: 12 + 2.2 * math.sqrt(degree[n]) for n in nodes}, reach={}, fill={}, symbol={}, away=set(),
                  edges=edges, groups=graphs.groups(g), used=set(), title=_title(network, anonymise),
                  dated=_dated(network, as_of, anonymise), marking=network.settings["protective_marking"],
                  home=network.settings["home_borough"], stale_after=stale_after)
     _node_marks(what, network)
+    for n in nodes:
+        sides = style.SHAPES[what.kind[n]][1]
+        shape = what.radius[n] * (1.25 if sides == 4 and what.kind[n] == "unknown" else 1.1 if sides else 1.0)
+        what.reach[n] = shape + RING_GAP if n in what.away else shape
     for e in edges:
         what.used |= {f"nature:{e.nature}", f"style:{e.style}", f"width:{e.width}"}
         what.used |= ({"stale"} if e.stale else set()) | ({"arrow"} if e.arrow != "none" else set())
@@ -247,7 +253,7 @@ def positions(what: Scene, network: Network, fig) -> tuple[dict[str, tuple[float
         box = text.get_window_extent(renderer)
         sizes[n] = (box.width, box.height)
         text.remove()
-    footprints = {n: layout.Footprint(what.radius[n], *sizes[n]) for n in what.nodes}
+    footprints = {n: layout.Footprint(what.reach[n], *sizes[n]) for n in what.nodes}
     pins = {n: p for n, p in network.pins.items() if n in what.graph}
     pos = layout.place(what.graph, footprints, BOX, pinned=pins, previous=network.map_positions,
                        groups=what.groups)
@@ -265,7 +271,7 @@ def render(fig, ax, what: Scene, pos: dict, sizes: dict) -> DrawnMap:
     _draw_groups(ax, what, pos)
     _draw_links(ax, what.edges, paths)
     _draw_nodes(ax, what, pos)
-    boxes, sides = labelling.place(what.nodes, pos, what.radius, sizes, list(paths.values()),
+    boxes, sides = labelling.place(what.nodes, pos, what.reach, sizes, list(paths.values()),
                                    labelling.Area(BOX.x0 - 30, 24, BOX.x1 + 20, BOX.y1 + 20))
     renderer = fig.canvas.get_renderer()
     drawn_nodes = []
@@ -326,8 +332,8 @@ def link_paths(what: Scene, pos) -> dict[str, np.ndarray]:
         for k, e in enumerate(parallel):
             bend = 0.18 * (k - (len(parallel) - 1) / 2)
             line = _curve(start, end, bend)
-            line = labelling.trim(line, start, what.radius[a] + LINK_GAP)
-            line = labelling.trim(line[::-1], end, what.radius[b] + LINK_GAP)[::-1]
+            line = labelling.trim(line, start, what.reach[a] + LINK_GAP)
+            line = labelling.trim(line[::-1], end, what.reach[b] + LINK_GAP)[::-1]
             paths[e.id] = line if e.source == a else line[::-1]
     return paths
 
@@ -395,10 +401,11 @@ def _draw_nodes(ax, what: Scene, pos) -> None:
         shape = (Circle((x, y), r) if sides == 0 else
                  RegularPolygon((x, y), numVertices=sides, radius=r * (1.25 if sides == 4 else 1.1),
                                 orientation=rotation))
-        away = n in what.away
-        shape.set(facecolor=what.fill[n], edgecolor=style.OUT_OF_BOROUGH if away else style.NODE_EDGE,
-                  linewidth=2.6 if away else 1.2, linestyle=(0, (3, 1.5)) if away else "-")
+        shape.set(facecolor=what.fill[n], edgecolor=style.NODE_EDGE, linewidth=1.2)
         shapes.append(shape)
+        if n in what.away:  # a dashed ring just outside the shape: seen on dark fills and in grey too
+            shapes.append(Circle((x, y), what.reach[n] - 1, facecolor="none", edgecolor=style.OUT_OF_BOROUGH,
+                                 linewidth=2.2, linestyle=(0, (3, 1.5))))
         if what.symbol[n]:
             ax.text(x, y, what.symbol[n], ha="center", va="center_baseline", fontsize=0.95 * r * 72 / DPI * 1.2,
                     fontweight="bold", color=style.text_on(what.fill[n]), zorder=5)
@@ -430,8 +437,9 @@ def _who_items(what: Scene) -> list:
     items = [(_node_handle(k, "#FFFFFF", None), style.KIND_NAMES[k]) for k in style.SHAPES
              if f"kind:{k}" in what.used]
     if "away" in what.used:
-        items.append((Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor="#FFFFFF",
-                             markeredgecolor=style.OUT_OF_BOROUGH, markeredgewidth=2.4), f"Outside {what.home}"))
+        ring = Line2D([], [], linestyle="none", marker="o", markersize=15, markerfacecolor="none",
+                      markeredgecolor=style.OUT_OF_BOROUGH, markeredgewidth=2.0)
+        items.append(((_node_handle("young person", "#FFFFFF", None), ring), f"Outside {what.home} (dashed ring)"))
     items.append((Line2D([], [], linestyle="none", marker="o", markersize=6, markerfacecolor="#FFFFFF",
                          markeredgecolor=style.NODE_EDGE), "Larger: more links"))
     if "group" in what.used:
