@@ -70,3 +70,33 @@ def test_no_command_turns_typed_text_into_a_formula(book, names):
 def test_the_open_workbook_gets_text_with_the_apostrophe_excel_hides():
     assert live.as_text("=1+1") == "'=1+1" and live.as_text("-2") == "'-2" and live.as_text("@x") == "'@x"
     assert live.as_text("12") == "'12" and live.as_text("Male A") == "Male A" and live.as_text(12) == 12
+
+
+def test_a_far_stray_cell_on_an_output_sheet_costs_nothing_and_the_sheet_keeps_its_place(book):
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    for name in ("Checks", "Minutes", "Map"):
+        wb[name]["XFD1048576"] = "stray"
+    places = {ws.title: (i, ws.sheet_properties.codeName) for i, ws in enumerate(wb.worksheets)}
+    wb.save(book)
+    for command in (["check", "--as-of", "2026-10-01", "--write"], ["minutes", "--write"],
+                    ["map", "--as-of", "2026-10-01", "--write"]):
+        result = run_peermap(command[0], book, *command[1:])  # run_peermap stops a command after 120 s
+        assert result.returncode in (0, 1), (command, result.stderr)
+    wb = openpyxl.load_workbook(book)
+    after = {ws.title: (i, ws.sheet_properties.codeName) for i, ws in enumerate(wb.worksheets)}
+    assert {name: after[name] for name in places} == places  # the map adds its hidden Map layout at the end
+    assert wb["Checks"].max_row < 1000 and wb["Minutes"].max_row < 1000
+
+
+def test_a_merged_cell_where_peermap_writes_is_refused_naming_the_cell(book):
+    network = read_network(book)
+    links = network.layout["Links"]
+    flags = openpyxl.utils.get_column_letter(links.column("Flags"))
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    wb[links.sheet].merge_cells(f"{flags}5:{flags}6")
+    wb.save(book)
+    before = book.read_bytes()
+    result = run_peermap("check", book, "--as-of", "2026-10-01", "--write")
+    assert result.returncode == 2
+    assert f"Cell {flags}6 on the 'Links' sheet is part of merged cells" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and book.read_bytes() == before
