@@ -19,6 +19,24 @@ class RawTable:
     rows: list[tuple[int, list]]  # (worksheet row number, cell values in header order)
     header_row: int = 1  # the worksheet row of the headers
     first_col: int = 1  # the worksheet column (1 = A) of the first header
+    columns: list[int] | None = None  # the worksheet column of each header, where not first_col onwards
+
+
+@dataclass(frozen=True)
+class RangeNote:
+    """Data found outside the range a file states for a sheet or table: read, and reported."""
+
+    sheet: str  # the worksheet's name as the workbook spells it
+    row: int  # the first worksheet row concerned
+    kind: str  # one of RANGE_KINDS
+    stated: str  # the range as the file states it ("A1", "A1:S10")
+    found: str  # the range of what was read ("A1:S31")
+    table: str = ""  # the Excel Table's name, for the table kinds
+
+
+#: Sheet size stated too small; rows below a table; a table's columns or header row not where its range says.
+DIMENSION, TABLE_ROWS, TABLE_COLUMNS, TABLE_HEADER = "dimension", "table rows", "table columns", "table header"
+RANGE_KINDS = (DIMENSION, TABLE_ROWS, TABLE_COLUMNS, TABLE_HEADER)
 
 
 @dataclass
@@ -26,6 +44,33 @@ class RawBook:
     source: str  # the file name, for messages
     epoch: dt.datetime = EXCEL_EPOCH  # day zero of the workbook's serial dates
     tables: dict[str, RawTable] = field(default_factory=dict)  # keyed by the contract's sheet name
+    ranges: list[RangeNote] = field(default_factory=list)  # where the file's stated ranges left data out
+
+
+def excel_date(serial: object, epoch: dt.datetime = EXCEL_EPOCH) -> dt.datetime | None:
+    """The date (and time) Excel shows for a serial number; None where Excel shows no date.
+
+    In the 1900 date system Excel counts a 29 February 1900 that never was
+    (serial 60, kept from Lotus 1-2-3): serials 1 to 59 fall a day later than a
+    count from 30/12/1899 gives, 60 is no real date, and Excel shows no date
+    (####, or "00/01/1900" for 0) for serials below 1. In the 1904 system day 0
+    is 01/01/1904 and there are no negative dates.
+    """
+    if isinstance(serial, bool) or not isinstance(serial, (int, float)) or serial != serial:
+        return None
+    if epoch == EXCEL_EPOCH:
+        if serial < 1 or 60 <= serial < 61:
+            return None
+        if serial < 60:
+            serial += 1
+    elif serial < 0:
+        return None
+    try:
+        day, fraction = divmod(serial, 1)
+        moment = epoch + dt.timedelta(days=int(day), seconds=round(fraction * 86400))
+    except OverflowError:
+        return None
+    return moment
 
 
 HEADER_SEARCH_ROWS = 30
