@@ -353,10 +353,10 @@ def _column_positions(raw: RawBook, sheet: schema.Sheet, table: RawTable) -> dic
 def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) -> pd.DataFrame:
     positions = _column_positions(raw, sheet, table)
     records = []
+    where = [(col, positions.get(schema.normalise_header(col.header))) for col in sheet.all_columns]
     for row_number, values in table.rows:
         record = {"row": row_number}
-        for col in sheet.all_columns:
-            i = positions.get(schema.normalise_header(col.header))
+        for col, i in where:
             value = values[i] if i is not None and i < len(values) else None
             record[col.key] = _typed(value, col, raw, lists, problems, table.sheet, row_number)
         records.append(record)

@@ -13,6 +13,7 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from peermap_xl import schema
 from peermap_xl.book import safe
 from peermap_xl.book.file import check_is_workbook
+from peermap_xl.errors import WorkbookError
 
 DATE_FORMAT = "dd/mm/yyyy"
 
@@ -20,7 +21,12 @@ DATE_FORMAT = "dd/mm/yyyy"
 def open_for_edit(path: str | Path) -> openpyxl.Workbook:
     path = Path(path)
     check_is_workbook(path)
-    return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+    try:
+        return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+    except ValueError:  # openpyxl cannot load a cell typed as a date holding no real date (2026-02-31)
+        raise WorkbookError(f"{path.name} has a cell typed as a date that holds no real date, so peermap cannot "
+                            "write to it. Run peermap check to find it (PM107), correct it in Excel, and try "
+                            "again.") from None
 
 
 def save(wb: openpyxl.Workbook, path: str | Path, backup: bool = True) -> None:

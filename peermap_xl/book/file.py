@@ -69,11 +69,22 @@ def _open_workbook(path: Path):
 
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except DefusedXmlException:
-        raise
+    except (DefusedXmlException, ParseError, zipfile.BadZipFile, zlib.error, EOFError):
+        raise  # unsafe, or damaged: said so by read_raw
     except Exception as exc:  # openpyxl raises many types for a damaged package
+        if _caused_by(exc, DefusedXmlException):  # openpyxl wraps what the safe parser refused
+            raise WorkbookError(f"{path.name} {_UNSAFE}") from None
         raise WorkbookError(f"{path.name} could not be read as a workbook ({type(exc).__name__}). "
                             "Open it in Excel, save it as .xlsm, and try again.") from None
+
+
+def _caused_by(exc: BaseException | None, kind) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, kind):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _read_tables(path: Path, package: zipfile.ZipFile, wb, sheets: list[pkg.SheetPart]) -> RawBook:
@@ -232,8 +243,9 @@ class _SheetReader:
         columns = _columns(header, wanted, table, self.sheet.name, header_row, notes)
         body, last_row, last_col = [], 0, 0
         for number, cells in self.rows():
-            if cells:
-                last_row, last_col = max(last_row, number), max(last_col, max(cells))
+            if not cells:  # a row with formatting only
+                continue
+            last_row, last_col = max(last_row, number), max(last_col, max(cells))
             if number <= header_row:
                 continue
             values = [cells.get(c) for c in columns]
@@ -335,9 +347,11 @@ def _make_row_parser():
     from defusedxml.ElementTree import iterparse
     from openpyxl.utils.cell import coordinate_to_tuple
     from openpyxl.worksheet._reader import DIMENSION_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
+    from openpyxl.worksheet._reader import INLINE_STRING as INLINE_TAG
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
     data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
+    text_tag, run_text = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}r/{{{SHEET_MAIN_NS}}}t"
 
     class RowParser(WorkSheetParser):
         """Rows as {column: value}, keeping nothing behind them; a cell it cannot type is kept as typed.
@@ -375,6 +389,12 @@ def _make_row_parser():
             return self.row_counter, [self.parse_cell(c) for c in row]
 
         def parse_cell(self, element):
+            if element.get("t") == "inlineStr":  # as openpyxl reads it, without building rich text
+                coordinate = element.get("r")
+                self.col_counter = coordinate_to_tuple(coordinate)[1] if coordinate else self.col_counter + 1
+                text = element.find(INLINE_TAG)
+                return {"column": self.col_counter, "value": None if text is None else "".join(
+                    t.text or "" for t in (*text.findall(text_tag), *text.findall(run_text)))}
             try:
                 cell = super().parse_cell(element)
             except ValueError:  # a date cell that is no date (2026-02-31), a number that is none
