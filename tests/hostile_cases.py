@@ -295,12 +295,21 @@ def styled_empty_rows(folder, count=1_000_000, name="a million styled empty rows
     return rewritten(folder, name, change)
 
 
-def some_styled_empty_rows(folder):
-    return styled_empty_rows(folder, 100_000, "100,000 styled empty rows.xlsm")
+def styled_rows_to_the_limit(folder):
+    """As many styled empty rows as the part limit lets in (just under 8 MB)."""
+    return styled_empty_rows(folder, 120_000, "120,000 styled empty rows.xlsm")
 
 
-def long_history(folder, rows=15_000):
-    """A History sheet of 15,000 snapshot rows, 16 columns each: years of sessions on a large network."""
+def shared_strings_to_the_limit(folder):
+    """A sharedStrings part of 170,000 short strings, just under the 4 MB limit, none of them used."""
+    def change(p):
+        strings = b"".join(b"<si><t>s%06d</t></si>" % n for n in range(170_000))
+        with_shared_strings(p, f'<sst xmlns="{MAIN_NS}">'.encode() + strings + b"</sst>")
+    return rewritten(folder, "sharedStrings of 170,000 strings.xlsm", change)
+
+
+def long_history(folder, rows=10_000):
+    """A History sheet of 10,000 snapshot rows, 16 columns each: years of sessions on a large network."""
     def cell(ref, text):
         return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
@@ -320,7 +329,7 @@ def long_history(folder, rows=15_000):
         part = sheet_part(p, "History")
         head = re.sub(rb"<sheetData>.*</sheetData>|<sheetData/>", b"<sheetData>@</sheetData>", p[part], flags=re.S)
         p[part] = head.replace(b"@", "".join(lines).encode())
-    return rewritten(folder, "History of 15,000 rows.xlsm", change)
+    return rewritten(folder, "History of 10,000 rows.xlsm", change)
 
 
 def ods(folder):
@@ -393,8 +402,9 @@ CASES = {
     "date serial 60 (29/02/1900)": Case(serial_60, 0, "30 links"),
     "date serial -5": Case(negative_serial, 0, "30 links"),
     "a million styled empty rows": Case(styled_empty_rows, 2, "far larger inside"),
-    "100,000 styled empty rows": Case(some_styled_empty_rows, 0, "14 people"),
-    "History of 15,000 rows (real, large)": Case(long_history, 0, "14 people"),
+    "120,000 styled empty rows (to the limit)": Case(styled_rows_to_the_limit, 0, "14 people"),
+    "170,000 shared strings (to the limit)": Case(shared_strings_to_the_limit, 0, "14 people"),
+    "History of 10,000 rows (real, large)": Case(long_history, 0, "14 people"),
     ".ods": Case(ods, 2, "is an OpenDocument spreadsheet (.ods"),
     ".xls": Case(xls, 2, "is an old .xls workbook"),
     ".csv": Case(csv, 2, "it is a CSV text file"),
@@ -433,7 +443,7 @@ def run_measured(args, cap_mb: int | None = None, timeout: float = 60, python: s
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.monotonic()
         proc = subprocess.Popen([python, "-m", "peermap_xl.cli", *map(str, args)], stdout=out, stderr=err,
-                                stdin=subprocess.DEVNULL, preexec_fn=limit, env=env)
+                                stdin=subprocess.DEVNULL, preexec_fn=limit, env=env, cwd=tempfile.gettempdir())
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         _, status, usage = os.wait4(proc.pid, 0)

@@ -159,6 +159,7 @@ def test_summary_is_counts_only(base):
 
 def test_the_readme_states_the_limits_the_code_holds():
     readme = (ROOT / "README.md").read_text()
-    for limit in (pkg.MAX_FILE_BYTES, pkg.MAX_PART_BYTES, pkg.MAX_XML_PART_BYTES, pkg.MAX_TOTAL_BYTES):
+    for limit in (pkg.MAX_FILE_BYTES, pkg.MAX_PART_BYTES, pkg.MAX_XML_PART_BYTES, pkg.MAX_SHARED_STRINGS_BYTES,
+                  pkg.MAX_XML_TOTAL_BYTES, pkg.MAX_TOTAL_BYTES):
         assert f"{limit // pkg.MB} MB" in readme
     assert f"{pkg.MAX_RATIO} times" in readme and f"{pkg.MAX_PARTS:,} parts" in readme

@@ -26,7 +26,9 @@ MB = 1024 * 1024
 MAX_FILE_BYTES = 100 * MB  # the file on disk
 MAX_PARTS = 1000  # parts in the package (a new workbook has 57)
 MAX_PART_BYTES = 50 * MB  # any one part, inflated (a map picture is the largest real part)
-MAX_XML_PART_BYTES = 16 * MB  # any one XML part, inflated: some 15,000 full rows (a long History)
+MAX_XML_PART_BYTES = 8 * MB  # any one XML part, inflated: some 12,000 full rows (years of History)
+MAX_SHARED_STRINGS_BYTES = 4 * MB  # the text of every cell, inflated (real: well under 1 MB), read whole by openpyxl
+MAX_XML_TOTAL_BYTES = 32 * MB  # all XML parts together, inflated: what reading costs in time
 MAX_TOTAL_BYTES = 200 * MB  # all parts together, inflated
 MAX_RATIO = 100  # inflated size / stored size, for parts over RATIO_FROM_BYTES (real parts: under 10)
 RATIO_FROM_BYTES = 1 * MB
@@ -54,17 +56,29 @@ def check_limits(package: zipfile.ZipFile, name: str) -> None:
     if len({i.filename for i in infos}) != len(infos):
         raise WorkbookError(f"{name} is damaged (two parts have the same name). "
                             "Use the backup beside it, or the last copy you saved.")
-    total = 0
     for info in infos:
-        limit = MAX_XML_PART_BYTES if info.filename.endswith((".xml", ".rels")) else MAX_PART_BYTES
+        limit = _part_limit(info.filename)
         if info.file_size > limit:
             raise too_big(name, f"one part inflates to {info.file_size // MB} MB; the limit is {limit // MB} MB")
         if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise too_big(name, f"one part inflates {info.file_size // max(info.compress_size, 1)} times; "
                                 f"the limit is {MAX_RATIO} times")
-        total += info.file_size
+    xml = sum(i.file_size for i in infos if _is_xml(i.filename))
+    if xml > MAX_XML_TOTAL_BYTES:
+        raise too_big(name, f"{xml // MB} MB of XML inflated; the limit is {MAX_XML_TOTAL_BYTES // MB} MB")
+    total = sum(i.file_size for i in infos)
     if total > MAX_TOTAL_BYTES:
         raise too_big(name, f"{total // MB} MB inflated; the limit is {MAX_TOTAL_BYTES // MB} MB")
+
+
+def _is_xml(part: str) -> bool:
+    return part.endswith((".xml", ".rels", ".vml"))
+
+
+def _part_limit(part: str) -> int:
+    if part.lower() == "xl/sharedstrings.xml":
+        return MAX_SHARED_STRINGS_BYTES
+    return MAX_XML_PART_BYTES if _is_xml(part) else MAX_PART_BYTES
 
 
 def check_parts_whole(package: zipfile.ZipFile) -> None:
