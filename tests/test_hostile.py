@@ -18,7 +18,7 @@ import pytest
 import hostile_cases as hostile
 from conftest import ROOT, run_peermap
 from peermap_xl import checks, model, schema
-from peermap_xl.book import package as pkg
+from peermap_xl.book import parts as pkg
 from peermap_xl.book.file import read_network, read_raw
 from peermap_xl.book.raw import EXCEL_EPOCH
 from peermap_xl.examples import city_road

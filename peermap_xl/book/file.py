@@ -20,15 +20,14 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from peermap_xl import schema
-from peermap_xl.book import package as pkg
+from peermap_xl.book import parts as pkg
 from peermap_xl.book import raw
-from peermap_xl.book.raw import RangeNote, RawBook, RawTable
+from peermap_xl.book.raw import RawBook
 from peermap_xl.errors import WorkbookError
 
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _OLE = b"\xd0\xcf\x11\xe0"
 _ODF = b"application/vnd.oasis.opendocument"
-_MAX_COLUMN = 16384  # Excel's last column, XFD
 _DAMAGED = ("is damaged or is not an Excel workbook. Use the backup beside it, or the last copy you saved.")
 _UNSAFE = ("holds XML that declares entities or reaches for other files, which no Excel workbook needs: "
            "peermap will not read it, as it may be made to harm the computer. Use the backup beside it, "
@@ -95,7 +94,8 @@ def _read_tables(path: Path, package: zipfile.ZipFile, wb, sheets: list[pkg.Shee
         if found is None:
             continue
         sheet, table = found
-        reader = _SheetReader(package, sheet, wb)
+        sheet_rows = _SheetReader(package, sheet, wb)
+        reader = raw.TableReader(sheet.name, sheet_rows.rows, lambda rows=sheet_rows: rows.dimension)
         book.tables[wanted] = reader.read(wanted, table, book.ranges)
     return book
 
@@ -220,7 +220,7 @@ def _refuse_other_packages(path: Path, package: zipfile.ZipFile) -> None:
 
 
 class _SheetReader:
-    """One worksheet of the package, streamed row by row as often as needed (each pass stops early if it can)."""
+    """One worksheet of the package, streamed row by row as often as raw.TableReader asks (passes stop early)."""
 
     def __init__(self, package: zipfile.ZipFile, sheet: pkg.SheetPart, wb):
         self.package, self.sheet, self.wb = package, sheet, wb
@@ -234,103 +234,6 @@ class _SheetReader:
         finally:
             parser.source.close()
             self.dimension = parser.dimension
-
-    def read(self, wanted: str, table: pkg.TablePart | None, notes: list[RangeNote]) -> RawTable:
-        """The table of the contract on this sheet: its header row, and every non-blank row below it."""
-        header_row, header = self._header(wanted, table, notes)
-        if header_row is None:
-            return RawTable(sheet=self.sheet.name, headers=[], rows=[])
-        columns = _columns(header, wanted, table, self.sheet.name, header_row, notes)
-        body, last_row, last_col = [], 0, 0
-        for number, cells in self.rows():
-            if not cells:  # a row with formatting only
-                continue
-            last_row, last_col = max(last_row, number), max(last_col, max(cells))
-            if number <= header_row:
-                continue
-            values = [cells.get(c) for c in columns]
-            if any(not (v is None or (isinstance(v, str) and not v.strip())) for v in values):
-                body.append((number, values))
-        self._note_overflow(table, body, columns, last_row, last_col, notes)
-        return RawTable(sheet=self.sheet.name, headers=[str(header[c]) if header.get(c) is not None else ""
-                                                        for c in columns],
-                        rows=body, header_row=header_row, first_col=columns[0] if columns else 1, columns=columns)
-
-    def _header(self, wanted: str, table: pkg.TablePart | None, notes: list[RangeNote]):
-        """(header row, {column: header}) as the table's range says, or else as the first rows show."""
-        from openpyxl.utils.cell import range_boundaries
-
-        stated = range_boundaries(table.ref)[1] if table else None
-        known = raw.known_headers(wanted)
-        early = {}
-        for number, cells in self.rows():
-            if number <= raw.HEADER_SEARCH_ROWS or number == stated:
-                early[number] = cells
-            if number >= max(raw.HEADER_SEARCH_ROWS, stated or 0):
-                break
-        if stated is not None and _hits(early.get(stated, {}), known) > 1:
-            return stated, early[stated]
-        width = max((max(c) for c in early.values() if c), default=0)
-        found = raw.find_header_row(([cells.get(c) for c in range(1, width + 1)]
-                                     for cells in (early.get(n, {}) for n in range(1, raw.HEADER_SEARCH_ROWS + 1))),
-                                    wanted)
-        if found is not None and table is not None:
-            notes.append(RangeNote(self.sheet.name, found, raw.TABLE_HEADER, table.stated_ref, f"row {found}",
-                                   table.name))
-        return found, early.get(found, {})
-
-    def _note_overflow(self, table, body, columns, last_row, last_col, notes) -> None:
-        """Notes where the sheet's stored size, or the table's range, leaves out rows that were read."""
-        from openpyxl.utils.cell import get_column_letter, range_boundaries
-
-        name = self.sheet.name
-        if self.dimension and (last_row or last_col):
-            try:
-                _, _, dim_col, dim_row = range_boundaries(self.dimension)
-            except (ValueError, TypeError):
-                dim_col = dim_row = 0
-            if last_row > (dim_row or 0) or last_col > (dim_col or 0):
-                first = next((n for n, _ in body if n > (dim_row or 0)), last_row)
-                notes.append(RangeNote(name, first, raw.DIMENSION, self.dimension,
-                                       f"A1:{get_column_letter(min(last_col, _MAX_COLUMN))}{last_row}"))
-        if table is not None and body:
-            c0, r0, c1, r1 = range_boundaries(table.ref)
-            beyond = [n for n, _ in body if n > r1]
-            if beyond:
-                found = f"{get_column_letter(min(columns[0], c0))}{r0}:{get_column_letter(max(columns[-1], c1))}"
-                notes.append(RangeNote(name, beyond[0], raw.TABLE_ROWS, table.stated_ref,
-                                       f"{found}{body[-1][0]}", table.name))
-
-
-def _hits(cells: dict, known: set[str]) -> int:
-    return sum(1 for v in cells.values() if v is not None and schema.normalise_header(v) in known)
-
-
-def _columns(header: dict, wanted: str, table, sheet: str, header_row: int, notes: list[RangeNote]) -> list[int]:
-    """The worksheet columns to read: the table's range, widened to take in any of the contract's headers.
-
-    A table whose range slipped a column is read by its headers (so IDs are never
-    renumbered for want of the ID column); the slip is noted.
-    """
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
-
-    known = raw.known_headers(wanted)
-    named = sorted({c for c, v in header.items() if v is not None and c <= _MAX_COLUMN
-                    and schema.normalise_header(v) in known})
-    present = [c for c, v in header.items() if v is not None and str(v).strip() and c <= _MAX_COLUMN]
-    if table is None:
-        return sorted(present)
-    c0, r0, c1, r1 = range_boundaries(table.ref)
-    inside = [c for c in present if c0 <= c <= c1]
-    outside = [c for c in named if not c0 <= c <= c1]
-    if outside:
-        columns = sorted(set(inside) | set(outside))
-        notes.append(RangeNote(sheet, header_row, raw.TABLE_COLUMNS, table.stated_ref,
-                               f"{get_column_letter(columns[0])}{header_row}:{get_column_letter(columns[-1])}{r1}",
-                               table.name))
-        return columns
-    return sorted(inside)
-
 
 def _row_parser():
     """openpyxl's worksheet parser, streaming and forgiving (made on first use: openpyxl loads late)."""

@@ -1,170 +1,75 @@
-"""The workbook file as a package (a zip of XML parts), checked before anything in it is parsed.
+"""Parts of an .xlsm package that openpyxl's save drops, carried over from the file as it was.
 
-A workbook is a zip file. A hostile or broken one can claim small and inflate
-to gigabytes (a "zip bomb"), or carry XML that expands itself (an "entity
-bomb") or reaches out to other files. So, before openpyxl or peermap parses
-a byte, every part's declared size and compression ratio is held to limits
-that no real peer-map workbook approaches (the worked example is 0.2 MB
-inflated, its largest part 36 KB at 7:1); the parts peermap parses whole
-(the workbook, its relationships and its tables) are small by their nature
-and parsed with defusedxml, which refuses entity declarations and external
-references. Worksheets are never parsed here: they are streamed, row by row,
-by book/file.py.
+openpyxl keeps the VBA project but not the ribbon (customUI parts, referenced from the
+package's root relationships). `carry_over` puts back, byte for byte, every root part of
+the original package that the saved one lost, with its relationship.
 """
 
 from __future__ import annotations
 
-import posixpath
+import io
+import re
 import zipfile
-from dataclasses import dataclass
-from pathlib import Path
 
-from peermap_xl.errors import WorkbookError
-
-MB = 1024 * 1024
-#: The limits, far above any real peer map (stated in README.md too).
-MAX_FILE_BYTES = 100 * MB  # the file on disk
-MAX_PARTS = 1000  # parts in the package (a new workbook has 57)
-MAX_PART_BYTES = 50 * MB  # any one part, inflated (a map picture is the largest real part)
-MAX_XML_PART_BYTES = 8 * MB  # any one XML part, inflated: some 12,000 full rows (years of History)
-MAX_SHARED_STRINGS_BYTES = 4 * MB  # the text of every cell, inflated (real: well under 1 MB), read whole by openpyxl
-MAX_XML_TOTAL_BYTES = 32 * MB  # all XML parts together, inflated: what reading costs in time
-MAX_TOTAL_BYTES = 200 * MB  # all parts together, inflated
-MAX_RATIO = 100  # inflated size / stored size, for parts over RATIO_FROM_BYTES (real parts: under 10)
-RATIO_FROM_BYTES = 1 * MB
-MAX_PARSED_PART_BYTES = 1 * MB  # the workbook, relationships and table parts, parsed whole (real: a few KB)
-
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_TABLE_TYPE = "/table"
-_CHUNK = 1 * MB
+ROOT_RELS = "_rels/.rels"
+#: Root relationship types openpyxl does not write back (the Office ribbon, 2007 and 2010 forms).
+CARRIED_TYPES = (
+    "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
+    "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
+)
+#: The ribbon's parts by their usual names (Office's own convention), with their relationship types.
+RIBBON_PARTS = {"customUI/customUI14.xml": CARRIED_TYPES[1], "customUI/customUI.xml": CARRIED_TYPES[0]}
+_RELATIONSHIP = re.compile(r"<Relationship\b[^>]*/>")
 
 
-def too_big(name: str, what: str) -> WorkbookError:
-    return WorkbookError(
-        f"{name} is far larger inside than any peer map ({what}), so peermap will not open it: it may be "
-        "damaged or made to harm the computer. Use the backup beside it or the last copy you saved; if the "
-        "file is yours, delete empty formatted rows below your data in Excel, save, and try again.")
+def _attribute(tag: str, name: str) -> str | None:
+    found = re.search(rf'\b{name}="([^"]*)"', tag)
+    return found.group(1) if found else None
 
 
-def check_limits(package: zipfile.ZipFile, name: str) -> None:
-    """Refuse a package whose declared sizes pass the limits, before any part is read."""
-    infos = package.infolist()
-    if len(infos) > MAX_PARTS:
-        raise too_big(name, f"{len(infos)} parts; the limit is {MAX_PARTS}")
-    if len({i.filename for i in infos}) != len(infos):
-        raise WorkbookError(f"{name} is damaged (two parts have the same name). "
-                            "Use the backup beside it, or the last copy you saved.")
-    for info in infos:
-        limit = _part_limit(info.filename)
-        if info.file_size > limit:
-            raise too_big(name, f"one part inflates to {info.file_size // MB} MB; the limit is {limit // MB} MB")
-        if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise too_big(name, f"one part inflates {info.file_size // max(info.compress_size, 1)} times; "
-                                f"the limit is {MAX_RATIO} times")
-    xml = sum(i.file_size for i in infos if _is_xml(i.filename))
-    if xml > MAX_XML_TOTAL_BYTES:
-        raise too_big(name, f"{xml // MB} MB of XML inflated; the limit is {MAX_XML_TOTAL_BYTES // MB} MB")
-    total = sum(i.file_size for i in infos)
-    if total > MAX_TOTAL_BYTES:
-        raise too_big(name, f"{total // MB} MB inflated; the limit is {MAX_TOTAL_BYTES // MB} MB")
+def carried_parts(original: bytes) -> list[tuple[str, str, bytes]]:
+    """(relationship tag, part name, bytes) of the original's root parts that a save would drop."""
+    with zipfile.ZipFile(io.BytesIO(original)) as package:
+        names = set(package.namelist())
+        if ROOT_RELS not in names:
+            return []
+        rels = package.read(ROOT_RELS).decode("utf-8")
+        out = []
+        for tag in _RELATIONSHIP.findall(rels):
+            target = (_attribute(tag, "Target") or "").lstrip("/")
+            if _attribute(tag, "Type") in CARRIED_TYPES and target in names:
+                out.append((tag, target, package.read(target)))
+        # A ribbon part whose relationship an earlier save by another tool dropped: relate it again.
+        for n, (part, rel_type) in enumerate(RIBBON_PARTS.items(), start=1):
+            if part in names and part not in {target for _, target, _ in out}:
+                tag = f'<Relationship Id="rIdRibbon{n}" Type="{rel_type}" Target="{part}"/>'
+                out.append((tag, part, package.read(part)))
+        return out
 
 
-def _is_xml(part: str) -> bool:
-    return part.endswith((".xml", ".rels", ".vml"))
-
-
-def _part_limit(part: str) -> int:
-    if part.lower() == "xl/sharedstrings.xml":
-        return MAX_SHARED_STRINGS_BYTES
-    return MAX_XML_PART_BYTES if _is_xml(part) else MAX_PART_BYTES
-
-
-def check_parts_whole(package: zipfile.ZipFile) -> None:
-    """Inflate every part in chunks, counting: the CRC and the declared size must hold (BadZipFile if not).
-
-    zipfile stops at the declared size, so a part that would inflate beyond it
-    costs no more than it declared, and fails its CRC here.
-    """
-    for info in package.infolist():
-        seen = 0
-        with package.open(info) as part:
-            while chunk := part.read(_CHUNK):
-                seen += len(chunk)
-        if seen != info.file_size:
-            raise zipfile.BadZipFile("a part is shorter than it declares")
-
-
-def parse_part(package: zipfile.ZipFile, part: str):
-    """A small part (the workbook, relationships, a table) parsed whole, with defusedxml."""
-    from defusedxml import ElementTree
-
-    if package.getinfo(part).file_size > MAX_PARSED_PART_BYTES:
-        raise too_big(Path(package.filename or "").name or "The workbook",
-                      f"{part} is {package.getinfo(part).file_size // 1024} KB; "
-                      f"the limit is {MAX_PARSED_PART_BYTES // 1024} KB")
-    return ElementTree.fromstring(package.read(part))
-
-
-def relationships(package: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
-    """{relationship id: (target part, type)} of a part, from its .rels part (internal targets only)."""
-    folder, name = posixpath.split(part)
-    rels_part = posixpath.join(folder, "_rels", name + ".rels")
-    if rels_part not in package.NameToInfo:
-        return {}
-    out = {}
-    for rel in parse_part(package, rels_part).iter(_PKG_REL + "Relationship"):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
-            continue
-        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        out[rel.get("Id")] = (full, rel.get("Type", ""))
-    return out
-
-
-@dataclass(frozen=True)
-class TablePart:
-    name: str  # the Excel Table's name
-    ref: str  # its range, without a totals row
-    stated_ref: str  # its range as stored
-
-
-@dataclass(frozen=True)
-class SheetPart:
-    name: str  # the worksheet's name as the workbook spells it
-    part: str  # its XML part in the package
-    tables: tuple[TablePart, ...]
-
-
-def sheets(package: zipfile.ZipFile) -> list[SheetPart]:
-    """The worksheets and their tables, found through relationships: no worksheet XML is parsed."""
-    book_rels = relationships(package, "xl/workbook.xml")
-    found = []
-    for sheet in parse_part(package, "xl/workbook.xml").iter(_MAIN + "sheet"):
-        part, _ = book_rels.get(sheet.get(_REL + "id"), ("", ""))
-        if part not in package.NameToInfo:
-            continue
-        tables = tuple(t for target, kind in relationships(package, part).values()
-                       if kind.endswith(_TABLE_TYPE) and target in package.NameToInfo
-                       and (t := _table(package, target)) is not None)
-        found.append(SheetPart(sheet.get("name") or "", part, tables))
-    return found
-
-
-def _table(package: zipfile.ZipFile, part: str) -> TablePart | None:
-    table = parse_part(package, part)
-    if table.get("headerRowCount") == "0":
-        return None  # a table without headers cannot be matched to the contract
-    ref = table.get("ref", "")
-    stated = ref
-    if table.get("totalsRowCount") not in (None, "0"):
-        ref = _drop_last_row(ref)
-    return TablePart(table.get("name") or "", ref, stated)
-
-
-def _drop_last_row(ref: str) -> str:
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
-
-    c0, r0, c1, r1 = range_boundaries(ref)
-    return f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{max(r0, r1 - 1)}"
+def carry_over(original: bytes, saved: bytes) -> bytes:
+    """`saved` with the parts of `original` that `carried_parts` lists, and their root relationships."""
+    parts = carried_parts(original)
+    if not parts:
+        return saved
+    names = {name for _, name, _ in parts}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(saved)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename in names:
+                continue
+            data = src.read(info)
+            if info.filename == ROOT_RELS:
+                text = data.decode("utf-8")
+                for n, (tag, name, _) in enumerate(parts, start=1):
+                    if f'Target="{name}"' not in text and f'Target="/{name}"' not in text:
+                        if f'Id="{_attribute(tag, "Id")}"' in text:  # the saved package uses that Id already
+                            tag = re.sub(r'\bId="[^"]*"', f'Id="rIdCarried{n}"', tag)
+                        text = text.replace("</Relationships>", tag + "</Relationships>")
+                data = text.encode("utf-8")
+            dst.writestr(info, data)
+        for _, name, data in parts:
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
+    return out.getvalue()
