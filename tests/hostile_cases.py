@@ -480,8 +480,8 @@ def _table(names, commands, python, env, cap_mb):
                 work.mkdir()
                 book = CASES[name].build(work)
                 args = [a.format(book=book, out=work) for a in COMMANDS[command]]
-                run = run_measured(args, cap_mb, timeout=30, python=python, env=env)
-                code = "killed at 30 s" if run.code is None else f"exit {run.code}"
+                run = run_measured(args, cap_mb, timeout=60, python=python, env=env)
+                code = "killed at 60 s" if run.code is None else f"exit {run.code}"
                 cells.append(f"{code}, {run.peak_mb:.0f} MB, {run.seconds:.1f} s ({run.cpu_seconds:.1f} s CPU)")
             print(f"| {name} | {' | '.join(cells)} |", flush=True)
 

@@ -117,7 +117,7 @@ def _find_table(sheets: list[pkg.SheetPart], by_name: dict, wanted: str):
 def check_is_workbook(path: Path) -> None:
     """Refuse, in words a person can act on, anything that is not an .xlsx/.xlsm file of a sane size."""
     path = Path(path)
-    size = _regular_file_size(path)
+    _check_regular_file(path)
     with path.open("rb") as f:
         head = f.read(4096)
     if head.startswith(_OLE):
@@ -131,10 +131,10 @@ def check_is_workbook(path: Path) -> None:
             pkg.check_parts_whole(package)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError):
         raise WorkbookError(f"{path.name} {_DAMAGED}") from None
-    del size
 
 
-def _regular_file_size(path: Path) -> int:
+def _check_regular_file(path: Path) -> None:
+    """A regular file of a sane size: not missing, a folder, a pipe or device, empty, or huge."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -153,7 +153,6 @@ def _regular_file_size(path: Path) -> int:
     if info.st_size > pkg.MAX_FILE_BYTES:
         raise pkg.too_big(path.name, f"{info.st_size // pkg.MB} MB on disk; the limit is "
                                      f"{pkg.MAX_FILE_BYTES // pkg.MB} MB")
-    return info.st_size
 
 
 def _refuse_ole(path: Path) -> None:

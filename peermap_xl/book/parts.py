@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,18 +84,41 @@ def _part_limit(part: str) -> int:
 
 
 def check_parts_whole(package: zipfile.ZipFile) -> None:
-    """Inflate every part in chunks, counting: the CRC and the declared size must hold (BadZipFile if not).
+    """Inflate every part in chunks: each must inflate to exactly its declared size, with its CRC.
 
-    zipfile stops at the declared size, so a part that would inflate beyond it
-    costs no more than it declared, and fails its CRC here.
+    zipfile itself stops at the declared size, so a part that would inflate
+    further passes its CRC there, yet a whole read of it (openpyxl's, keeping
+    the macros) would inflate all of it at once: here such a part is found
+    without inflating more than a chunk past what it declares.
     """
     for info in package.infolist():
-        seen = 0
-        with package.open(info) as part:
-            while chunk := part.read(_CHUNK):
-                seen += len(chunk)
-        if seen != info.file_size:
-            raise zipfile.BadZipFile("a part is shorter than it declares")
+        if info.compress_type == zipfile.ZIP_STORED:
+            ok = info.compress_size == info.file_size
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            ok = _inflates_as_declared(package, info)
+        else:
+            raise zipfile.BadZipFile("a part is compressed in a way Excel does not use")
+        if not ok:
+            raise zipfile.BadZipFile("a part does not inflate to its declared size")
+
+
+def _inflates_as_declared(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    with package.open(info) as part:  # checks the local header, and leaves the file at the part's data
+        stream = part._fileobj  # noqa: SLF001 (zipfile gives no public door to a part's stored bytes)
+        inflater, left, seen, crc = zlib.decompressobj(-15), info.compress_size, 0, 0
+        pending = b""
+        while not inflater.eof and seen <= info.file_size:
+            if not pending:
+                if left <= 0:
+                    break
+                pending = stream.read(min(_CHUNK, left))
+                left -= len(pending)
+                if not pending:
+                    break
+            out = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            seen, crc = seen + len(out), zlib.crc32(out, crc)
+    return inflater.eof and seen == info.file_size and crc == info.CRC
 
 
 def parse_part(package: zipfile.ZipFile, part: str):
