@@ -7,6 +7,7 @@ only by the operations that draw.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -39,27 +40,26 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, layout)."""
     book = Path(book)
     as_of = as_of or dt.date.today()
-    if write:
-        safe.ensure_closed(book)
-    from peermap_xl.draw import network_map  # matplotlib: only for the operations that draw
+    with safe.transaction(book) if write else contextlib.nullcontext():
+        from peermap_xl.draw import network_map  # matplotlib: only for the operations that draw
 
-    progress(0, 3, "Reading the workbook")
-    network = read_network(book)
-    progress(1, 3, "Laying out and drawing the map")
-    target = _target(book, out, network_map.file_name(network, as_of, anonymise))
-    drawn: dict = {}
+        progress(0, 3, "Reading the workbook")
+        network = read_network(book)
+        progress(1, 3, "Laying out and drawing the map")
+        target = _target(book, out, network_map.file_name(network, as_of, anonymise))
+        drawn: dict = {}
 
-    def render(temp: Path) -> None:
-        drawn.update(network_map.draw(network, temp, as_of, anonymise, png_copy=write))
+        def render(temp: Path) -> None:
+            drawn.update(network_map.draw(network, temp, as_of, anonymise, png_copy=write))
 
-    safe.write_atomically(target, render, backup=False)
-    if write:
-        from peermap_xl.book import edit
+        safe.write_atomically(target, render, backup=False)
+        if write:
+            from peermap_xl.book import edit
 
-        progress(2, 3, "Putting it on the Map sheet")
-        wb = edit.open_for_edit(book)
-        edit.write_map(wb, drawn.pop("png"), drawn, as_of)
-        edit.save(wb, book, backup=backup)
+            progress(2, 3, "Putting it on the Map sheet")
+            wb = edit.open_for_edit(book)
+            edit.write_map(wb, drawn.pop("png"), drawn, as_of)
+            edit.save(wb, book, backup=backup)
     progress(3, 3, "Done")
     return target, drawn
 
@@ -88,22 +88,21 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
     from peermap_xl import minutes
 
     book = Path(book)
-    if write:
-        safe.ensure_closed(book)
-    progress(0, 3, "Reading the workbook")
-    network = read_network(book)
-    session = minutes.pick_session(network, session_id)
-    day = session["date"].date()
-    target = _target(book, out, minutes.file_name(network, day, anonymise), DOCUMENTS)
-    progress(1, 3, "Drawing the map and writing the minutes")
-    blocks = minutes_document(network, session, target, anonymise)
-    progress(2, 3, "Saving")
-    if write:
-        from peermap_xl.book import edit
+    with safe.transaction(book) if write else contextlib.nullcontext():
+        progress(0, 3, "Reading the workbook")
+        network = read_network(book)
+        session = minutes.pick_session(network, session_id)
+        day = session["date"].date()
+        target = _target(book, out, minutes.file_name(network, day, anonymise), DOCUMENTS)
+        progress(1, 3, "Drawing the map and writing the minutes")
+        blocks = minutes_document(network, session, target, anonymise)
+        progress(2, 3, "Saving")
+        if write:
+            from peermap_xl.book import edit
 
-        wb = edit.open_for_edit(book)
-        edit.write_minutes_sheet(wb, minutes.to_rows(blocks))
-        edit.save(wb, book)
+            wb = edit.open_for_edit(book)
+            edit.write_minutes_sheet(wb, minutes.to_rows(blocks))
+            edit.save(wb, book)
     progress(3, 3, "Done")
     return target
 
@@ -150,16 +149,16 @@ def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> d
 
     book = Path(book)
     day = day or dt.date.today()
-    safe.ensure_closed(book)
-    network = read_network(book)
-    recorded = session_record(network, kind, day)
-    wb = edit.open_for_edit(book)
-    edit.add_session(wb, network, recorded["row"])
-    edit.append_history(wb, network, recorded["snapshot"])
-    if kind == "Closure":
-        edit.set_setting(wb, network, "Status", "Closed")
-        edit.set_setting(wb, network, "Closed on", day)
-    edit.save(wb, book)
+    with safe.transaction(book):
+        network = read_network(book)
+        recorded = session_record(network, kind, day)
+        wb = edit.open_for_edit(book)
+        edit.add_session(wb, network, recorded["row"])
+        edit.append_history(wb, network, recorded["snapshot"])
+        if kind == "Closure":
+            edit.set_setting(wb, network, "Status", "Closed")
+            edit.set_setting(wb, network, "Closed on", day)
+        edit.save(wb, book)
     return recorded
 
 
@@ -171,15 +170,15 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
 
     book = Path(book)
     day = day or dt.date.today()
-    safe.ensure_closed(book)
-    network = read_network(book)
-    session = minutes.pick_session(network, session_id)
-    target = _target(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise), DOCUMENTS)
-    blocks = minutes.invite_content(network, session["id"], anonymise)
-    safe.write_atomically(target, lambda temp: minutes.to_docx(
-        blocks, temp, network.settings["protective_marking"], day, blocks[0].text), backup=False)
-    layout = network.layout[schema.SESSIONS.name]
-    wb = edit.open_for_edit(book)
-    edit.write_cell(wb[layout.sheet], int(session["row"]), layout.column("Subject list sent"), day)
-    edit.save(wb, book)
+    with safe.transaction(book):
+        network = read_network(book)
+        session = minutes.pick_session(network, session_id)
+        target = _target(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise), DOCUMENTS)
+        blocks = minutes.invite_content(network, session["id"], anonymise)
+        safe.write_atomically(target, lambda temp: minutes.to_docx(
+            blocks, temp, network.settings["protective_marking"], day, blocks[0].text), backup=False)
+        layout = network.layout[schema.SESSIONS.name]
+        wb = edit.open_for_edit(book)
+        edit.write_cell(wb[layout.sheet], int(session["row"]), layout.column("Subject list sent"), day)
+        edit.save(wb, book)
     return target

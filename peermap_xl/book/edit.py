@@ -104,16 +104,16 @@ def record_checks(path: str | Path, as_of, *, backup: bool = True, progress=None
 
     show = progress or progress_.quiet
     path = Path(path)
-    safe.ensure_closed(path)
-    show(0, 4, "Reading the workbook")
-    network = read_network(path)
-    show(1, 4, "Checking the data")
-    record = plan(network, as_of)
-    show(2, 4, "Recording the findings")
-    wb = open_for_edit(path)
-    write_check_record(wb, network, record)
-    show(3, 4, "Saving the workbook")
-    save(wb, path, backup=backup)
+    with safe.transaction(path):
+        show(0, 4, "Reading the workbook")
+        network = read_network(path)
+        show(1, 4, "Checking the data")
+        record = plan(network, as_of)
+        show(2, 4, "Recording the findings")
+        wb = open_for_edit(path)
+        write_check_record(wb, network, record)
+        show(3, 4, "Saving the workbook")
+        save(wb, path, backup=backup)
     show(4, 4, "Done")
     return record
 
