@@ -19,8 +19,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import run_peermap
+from lxml import etree
 
+from conftest import run_peermap
+from peermap_xl.book import package as pkg
 from peermap_xl.book import safe
 from peermap_xl.book.file import check_is_workbook, read_network
 from peermap_xl.errors import WorkbookError
@@ -295,3 +297,226 @@ def test_review_and_check_write_at_once_keep_both(book):
         assert f"0{trial + 2}/10/2026" in checks_title(book)  # and so is the check's record
         assert history_rows(book) > history  # with its snapshot
         history = history_rows(book)
+
+
+# --- what a user added in Excel ------------------------------------------------------------------------
+X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+XM = "http://schemas.microsoft.com/office/excel/2006/main"
+CTRL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/ctrlProp"
+VML_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
+EXCEL_EXTRAS = f"""<extLst xmlns="{pkg.MAIN}">
+ <ext uri="{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}" xmlns:x14="{X14}">
+  <x14:dataValidations count="1" xmlns:xm="{XM}">
+   <x14:dataValidation type="list" allowBlank="1" showErrorMessage="1">
+    <x14:formula1><xm:f>Lists!$A$2:$A$9</xm:f></x14:formula1><xm:sqref>Z2:Z50</xm:sqref>
+   </x14:dataValidation></x14:dataValidations></ext>
+ <ext uri="{{78C0D931-6437-407d-A8EE-F0AAD7539E65}}" xmlns:x14="{X14}">
+  <x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="{XM}">
+   <x14:cfRule type="containsText" priority="99" operator="containsText" id="{{00000000-0000-0000-0000-0000000000AA}}">
+    <xm:f>NOT(ISERROR(SEARCH("x",Z2)))</xm:f><x14:dxf/></x14:cfRule><xm:sqref>Z2:Z50</xm:sqref>
+  </x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>"""
+XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+ANCHOR = "".join(f"<{end}><xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{row}</xdr:row>"
+                 f"<xdr:rowOff>0</xdr:rowOff></{end}>" for end, col, row in (("from", 25, 1), ("to", 26, 2)))
+CONTROLS = f"""<mc:AlternateContent xmlns:mc="{pkg.MC}" xmlns="{pkg.MAIN}" xmlns:r="{pkg.R}" xmlns:xdr="{XDR}">
+ <mc:Choice Requires="x14"><controls><mc:AlternateContent><mc:Choice Requires="x14">
+  <control shapeId="5121" r:id="rIdCtrl1" name="Check Box 1"><controlPr defaultSize="0" autoPict="0">
+   <anchor moveWithCells="1">{ANCHOR}</anchor>
+  </controlPr></control></mc:Choice><mc:Fallback><control shapeId="5121" r:id="rIdCtrl1" name="Check Box 1"/>
+  </mc:Fallback></mc:AlternateContent></controls></mc:Choice></mc:AlternateContent>"""
+CTRL_PROP = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<formControlPr ' \
+    b'xmlns="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" objectType="CheckBox"/>'
+VML10 = b'<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" ' \
+    b'xmlns:x="urn:schemas-microsoft-com:office:excel"><v:shape id="_x0000_s5121" type="#_x0000_t201" ' \
+    b'style="position:absolute;width:80pt;height:20pt"><x:ClientData ObjectType="Checkbox"><x:Anchor>25, 0, 1, 0,' \
+    b' 26, 0, 2, 0</x:Anchor></x:ClientData></v:shape></xml>'
+BEFORE_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
+                 "tableParts", "extLst", "AlternateContent")
+
+
+def _sheet_without_vml(package: pkg.Package) -> tuple[str, str]:
+    for name, part in package.sheets().items():
+        if b"legacyDrawing" not in package.parts[part] and name not in ("Lists", "Checks", "Minutes"):
+            return name, part
+    raise AssertionError("every sheet has a VML drawing")
+
+
+def _add_rel(package: pkg.Package, part: str, rel_id: str, rel_type: str, target: str) -> None:
+    name = pkg.rels_name(part)
+    root = package.xml(name)
+    if root is None:
+        root = etree.Element(f"{{{pkg.PKG_REL}}}Relationships", nsmap={None: pkg.PKG_REL})
+    etree.SubElement(root, f"{{{pkg.PKG_REL}}}Relationship", Id=rel_id, Type=rel_type, Target=target)
+    package.parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _insert_before(root, element, names) -> None:
+    at = [i for i, child in enumerate(root) if pkg.local(child.tag) in names]
+    root.insert(at[0] if at else len(root), element)
+
+
+def _add_type(package: pkg.Package, part: str, content_type: str) -> None:
+    types = package.xml("[Content_Types].xml")
+    etree.SubElement(types, f"{{{pkg.CT}}}Override", PartName="/" + part, ContentType=content_type)
+    package.parts["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8")
+
+
+def plant_excel_extras(path: Path) -> dict:
+    """What Excel adds that openpyxl does not keep: on Links, x14 drop-downs and formats and a check box
+    (controls + ctrlProp part); on another sheet a vmlDrawing10.vml. Returns where each went."""
+    package = pkg.Package(path.read_bytes())
+    links = package.sheets()["Links"]
+    root = package.xml(links)
+    _insert_before(root, etree.fromstring(CONTROLS), ("webPublishItems", "tableParts", "extLst"))
+    root.append(etree.fromstring(EXCEL_EXTRAS))
+    package.parts[links] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    package.parts["xl/ctrlProps/ctrlProp1.xml"] = CTRL_PROP
+    _add_rel(package, links, "rIdCtrl1", CTRL_TYPE, "../ctrlProps/ctrlProp1.xml")
+    _add_type(package, "xl/ctrlProps/ctrlProp1.xml", "application/vnd.ms-excel.controlproperties+xml")
+    other, part = _sheet_without_vml(package)
+    root = package.xml(part)
+    _insert_before(root, etree.Element(f"{{{pkg.MAIN}}}legacyDrawing", {f"{{{pkg.R}}}id": "rIdVml10"}),
+                   BEFORE_LEGACY)
+    package.parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    package.parts["xl/drawings/vmlDrawing10.vml"] = VML10
+    _add_rel(package, part, "rIdVml10", VML_TYPE, "../drawings/vmlDrawing10.vml")
+    path.write_bytes(package.bytes())
+    return {"links": "Links", "vml_sheet": other}
+
+
+def _sheet_xml(path: Path, sheet: str):
+    package = pkg.Package(path.read_bytes())
+    part = package.sheets()[sheet]
+    return package, part, package.xml(part)
+
+
+def _rel_target(package: pkg.Package, part: str, rel_id: str) -> str:
+    return pkg.target_of(part, package.rels(part)[rel_id])
+
+
+def assert_extras_kept(path: Path, where: dict) -> None:
+    package, part, root = _sheet_xml(path, where["links"])
+    uris = {ext.get("uri").upper() for ext in root.iter(f"{{{pkg.MAIN}}}ext")}
+    assert {"{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}", "{78C0D931-6437-407D-A8EE-F0AAD7539E65}"} <= uris
+    assert "Lists!$A$2:$A$9" in etree.tostring(root).decode()
+    controls = list(root.iter(f"{{{pkg.MAIN}}}control"))
+    assert controls and {c.get("name") for c in controls} == {"Check Box 1"}
+    for control in controls:
+        target = _rel_target(package, part, control.get(f"{{{pkg.R}}}id"))
+        assert target == "xl/ctrlProps/ctrlProp1.xml" and target in package.parts
+    assert b"/xl/ctrlProps/ctrlProp1.xml" in package.parts["[Content_Types].xml"]
+    package, part, root = _sheet_xml(path, where["vml_sheet"])
+    [legacy] = root.iter(f"{{{pkg.MAIN}}}legacyDrawing")
+    target = _rel_target(package, part, legacy.get(f"{{{pkg.R}}}id"))
+    assert package.parts[target] == VML10
+
+
+def test_what_was_added_in_excel_survives_every_write(book):
+    where = plant_excel_extras(book)
+    assert_extras_kept(book, where)
+    for command in (["check", "--write", "--as-of", AS_OF], ["review", "--date", AS_OF], ["map", "--write"]):
+        result = run_peermap(*command, book)
+        assert result.returncode in (0, 1), result.stderr
+        assert "Warning" not in result.stderr and "openpyxl" not in result.stderr
+        assert_extras_kept(book, where)
+    _readable(book)
+
+
+SLICERS = "{3A4CF648-6AED-40f4-86FF-DC5316D8AED3}"
+
+
+def test_what_cannot_be_kept_is_refused_naming_it(book):
+    package, part, root = _sheet_xml(book, "Links")
+    ext_list = etree.SubElement(root, f"{{{pkg.MAIN}}}extLst")
+    etree.SubElement(ext_list, f"{{{pkg.MAIN}}}ext", uri=SLICERS)
+    package.parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    book.write_bytes(package.bytes())
+    data = book.read_bytes()
+    line = refused(run_peermap("review", book, "--date", AS_OF))
+    assert "changed nothing" in line and "on Links" in line
+    assert book.read_bytes() == data and temps_in(book.parent) == []
+
+
+def test_a_macro_workbook_renamed_xlsx_keeps_its_macros_and_ribbon(book):
+    renamed = book.rename(book.with_suffix(".xlsx"))
+    assert run_peermap("review", renamed, "--date", AS_OF).returncode == 0
+    with zipfile.ZipFile(renamed) as z:
+        names = set(z.namelist())
+        types = z.read("[Content_Types].xml").decode()
+        root_rels = z.read("_rels/.rels").decode()
+    assert "xl/vbaProject.bin" in names and "macroEnabled.main+xml" in types
+    assert {"customUI/customUI14.xml", "customUI/customUI.xml"} <= names and "customUI14.xml" in root_rels
+
+
+def test_a_plain_xlsx_stays_a_plain_xlsx(book, tmp_path):
+    wb = openpyxl.load_workbook(book)
+    plain = tmp_path / "Plain.xlsx"
+    wb.save(plain)
+    assert run_peermap("review", plain, "--date", AS_OF).returncode == 0
+    with zipfile.ZipFile(plain) as z:
+        assert "xl/vbaProject.bin" not in z.namelist()
+        assert "macroEnabled" not in z.read("[Content_Types].xml").decode()
+    openpyxl.load_workbook(plain).close()
+
+
+def test_sheet_names_are_never_changed(book):
+    package = pkg.Package(book.read_bytes())
+    workbook = pkg.workbook_part(package)
+    package.parts[workbook] = package.parts[workbook].replace(b'name="Checks"', b'name="CHECKS"')
+    book.write_bytes(package.bytes())
+    assert run_peermap("check", "--write", "--as-of", AS_OF, book).returncode in (0, 1)
+    wb = openpyxl.load_workbook(book, read_only=True)
+    names = wb.sheetnames
+    assert "CHECKS" in names and not {"Checks", "CHECKS1", "Checks1"} & set(names)
+    assert "01/10/2026" in str(wb["CHECKS"]["A1"].value)
+    wb.close()
+
+
+def plant_formula_id(path: Path, cached: bool = True) -> tuple[str, str, str]:
+    """Make the first Subjects ID a formula giving the same ID; returns (sheet, cell, ID)."""
+    from openpyxl.utils.cell import get_column_letter
+
+    layout = read_network(path).layout["Subjects"]
+    package, part, root = _sheet_xml(path, layout.sheet)
+    ref = f"{get_column_letter(layout.column('ID'))}{layout.header_row + 1}"
+    [cell] = [c for c in root.iter(f"{{{pkg.MAIN}}}c") if c.get("r") == ref]
+    value = read_network(path).frames["Subjects"]["id"].iloc[0]
+    for child in list(cell):
+        cell.remove(child)
+    cell.set("t", "str")
+    etree.SubElement(cell, f"{{{pkg.MAIN}}}f").text = f'"{value[0]}"&"{value[1:]}"'
+    if cached:
+        etree.SubElement(cell, f"{{{pkg.MAIN}}}v").text = value
+    package.parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    path.write_bytes(package.bytes())
+    return layout.sheet, ref, value
+
+
+def test_formula_ids_keep_their_values_and_are_never_renumbered(book):
+    sheet, ref, value = plant_formula_id(book)
+    ids = list(read_network(book).frames["Subjects"]["id"])
+    for command in (["check", "--write", "--as-of", AS_OF], ["review", "--date", AS_OF]):
+        assert run_peermap(*command, book).returncode in (0, 1)
+        assert list(read_network(book).frames["Subjects"]["id"]) == ids
+        formulas = openpyxl.load_workbook(book)[sheet][ref].value
+        cached = openpyxl.load_workbook(book, data_only=True)[sheet][ref].value
+        assert formulas.startswith("=") and cached == value
+
+
+def test_a_formula_id_without_a_value_is_not_overwritten(book):
+    sheet, ref, _ = plant_formula_id(book, cached=False)
+    assert run_peermap("check", "--write", "--as-of", AS_OF, book).returncode in (0, 1)
+    assert str(openpyxl.load_workbook(book)[sheet][ref].value).startswith("=")
+
+
+def test_openpyxl_warnings_are_reworded_without_cell_values(capsys, monkeypatch):
+    import warnings
+
+    monkeypatch.setattr(pkg, "_said", set())
+    with pkg.openpyxl_notes():
+        for message in ("Cell B7 is marked as a date but the serial value 2958466.5 is outside the limits",
+                        "Print area cannot be set to Defined name: 'Male A'!$A$1.", "Something new about 'Jane Doe'"):
+            warnings.warn(message, UserWarning, stacklevel=1)
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 3 and all(line.startswith("peermap: note:") for line in err.splitlines())
+    assert not any(secret in err for secret in ("2958466", "Male A", "Jane Doe"))

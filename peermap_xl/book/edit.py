@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from copy import copy
 from pathlib import Path
 
@@ -18,21 +19,45 @@ DATE_FORMAT = "dd/mm/yyyy"
 
 
 def open_for_edit(path: str | Path) -> openpyxl.Workbook:
+    """The workbook to change; every part openpyxl would not read is kept aside for `save` to put back."""
+    from peermap_xl.book import package
+
     path = Path(path)
     check_is_workbook(path)
-    return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+    with package.openpyxl_notes():
+        return openpyxl.load_workbook(path, keep_vba=True, keep_links=True)
+
+
+def sheet_named(wb: openpyxl.Workbook, name: str):
+    """The sheet called `name` whatever its case (its name is never changed), or a new one with its code name."""
+    from peermap_xl import excel
+
+    for ws in wb.worksheets:
+        if ws.title.casefold() == name.casefold():
+            return ws
+    ws = wb.create_sheet(name)
+    ws.sheet_properties.codeName = excel.code_name(name)
+    return ws
 
 
 def save(wb: openpyxl.Workbook, path: str | Path, backup: bool = True) -> None:
-    """Save atomically, keeping the previous version as a backup, and the Peer Map ribbon tab with it."""
+    """Save atomically, keeping the previous version as a backup, and with it the Peer Map ribbon tab and
+    whatever was added in Excel that openpyxl does not keep (or refuse, naming what would be lost)."""
     from peermap_xl import excel
+    from peermap_xl.book import package
 
     had_ribbon = wb.vba_archive is not None and excel.RIBBON_2010[0] in wb.vba_archive.namelist()
 
     def write(temp: Path) -> None:
-        wb.save(temp)
+        with package.openpyxl_notes():
+            wb.save(temp)
+        data = temp.read_bytes()
         if had_ribbon:  # openpyxl drops the 2010 ribbon's relationship: put it back
-            temp.write_bytes(excel.add_ribbon(temp.read_bytes()))
+            data = excel.add_ribbon(data)
+        original = safe.real_path(Path(path))
+        if original.is_file() and zipfile.is_zipfile(original):
+            data = package.carry_through(original.read_bytes(), data)
+        temp.write_bytes(data)
 
     safe.write_atomically(Path(path), write, backup=backup)
 
@@ -124,7 +149,8 @@ def write_check_record(wb: openpyxl.Workbook, network, record) -> None:
 
     for sheet_name, row, record_id in record.filled_ids:
         layout = network.layout[sheet_name]
-        write_cell(wb[layout.sheet], row, layout.column("ID"), record_id)
+        if wb[layout.sheet].cell(row, layout.column("ID")).data_type != "f":  # a formula's ID is never replaced
+            write_cell(wb[layout.sheet], row, layout.column("ID"), record_id)
     links = network.layout.get(schema.LINKS.name)
     if links and links.column("Flags"):
         for row, text in record.flags.items():
@@ -144,7 +170,7 @@ def _write_checks_sheet(wb, name: str, title: str, headers, rows) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    ws = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
+    ws = sheet_named(wb, name)
     ws.delete_rows(1, ws.max_row)
     ws.auto_filter.ref = None
     ws["A1"] = title
@@ -188,7 +214,7 @@ def write_map(wb: openpyxl.Workbook, picture: bytes, drawn: dict, as_of) -> None
     from openpyxl.drawing.image import Image
     from openpyxl.styles import Font
 
-    ws = wb[MAP_SHEET] if MAP_SHEET in wb.sheetnames else wb.create_sheet(MAP_SHEET)
+    ws = sheet_named(wb, MAP_SHEET)
     ws._images = []
     ws["A1"] = f"Map dated {as_of:%d/%m/%Y}"
     ws["A1"].font = Font(bold=True, size=14, color="1F4E78")
@@ -202,7 +228,7 @@ def write_map(wb: openpyxl.Workbook, picture: bytes, drawn: dict, as_of) -> None
     from peermap_xl.draw.network_map import kept_positions
 
     name = schema.MAP_LAYOUT.name
-    kept = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
+    kept = sheet_named(wb, name)
     kept.sheet_state = "hidden"
     kept.delete_rows(1, kept.max_row)
     for line in kept_positions(drawn, as_of):
@@ -215,7 +241,7 @@ def write_minutes_sheet(wb: openpyxl.Workbook, lines: list[list]) -> None:
     """Replace the Minutes sheet's contents with the minutes, one line a row."""
     from openpyxl.styles import Alignment, Font
 
-    ws = wb["Minutes"] if "Minutes" in wb.sheetnames else wb.create_sheet("Minutes")
+    ws = sheet_named(wb, "Minutes")
     ws.delete_rows(1, ws.max_row)
     wrap = Alignment(wrap_text=True, vertical="top")
     for r, values in enumerate(lines, start=1):
@@ -255,7 +281,7 @@ def append_history(wb: openpyxl.Workbook, network, records: list[dict]) -> None:
     """Add a snapshot's rows below those already on the History sheet."""
     sheet = schema.HISTORY
     layout = network.layout.get(sheet.name)
-    ws = wb[sheet.name] if sheet.name in wb.sheetnames else wb.create_sheet(sheet.name)
+    ws = sheet_named(wb, sheet.name)
     if layout is None or not layout.columns:
         header_row = schema.FIRST_HEADER_ROW[sheet.name]
         for col, column in enumerate(sheet.columns, start=1):
