@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import stat
@@ -520,3 +521,61 @@ def test_openpyxl_warnings_are_reworded_without_cell_values(capsys, monkeypatch)
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 3 and all(line.startswith("peermap: note:") for line in err.splitlines())
     assert not any(secret in err for secret in ("2958466", "Male A", "Jane Doe"))
+
+
+# --- long names ------------------------------------------------------------------------------------------
+
+
+def _set_long_names(book: Path) -> None:
+    from peermap_xl.book import edit
+
+    network = read_network(book)
+    subjects = network.layout["Subjects"]
+    wb = edit.open_for_edit(book)
+    long_name = ("Very long network name " * 1500)[:32767]
+    edit.set_network_values(wb, {"Network name": long_name, "Key contextual risks": "County line / risk? " * 12})
+    person = ("Male A " * 5000)[:32767]
+    first = wb[subjects.sheet].cell(subjects.header_row + 1, subjects.column("Name"))
+    work = network.layout["Direct work"]
+    column = work.column("Young person")
+    for row in range(work.header_row + 1, wb[work.sheet].max_row + 1):
+        if wb[work.sheet].cell(row, column).value == first.value:
+            wb[work.sheet].cell(row, column).value = person
+    first.value = person
+    edit.save(wb, book, backup=False)
+
+
+def test_long_names_make_short_file_names_with_the_date_and_nothing_fails_after_recording(book):
+    _set_long_names(book)
+    before = sessions_count(book)
+    for command in (["map", "--as-of", AS_OF], ["invite"], ["ego", "{book}", "S01"],
+                    ["close", "--date", AS_OF]):
+        args = [str(book) if a == "{book}" else a for a in command] + ([] if "{book}" in command else [book])
+        result = run_peermap(*args)
+        assert result.returncode == 0, (command, result.stderr)
+    assert sessions_count(book) == before + 1
+    written = [p for p in book.parent.iterdir() if p.suffix in (".png", ".docx")]
+    assert len(written) >= 4
+    for path in written:
+        assert len(path.name.encode()) <= 160 and "\u2026" in path.name, path.name
+        assert re.search(r" - \d{4}-\d{2}-\d{2}\.(png|docx)$", path.name), path.name
+        assert not any(c in path.name for c in '<>:"/\\|?*')
+
+
+def test_document_titles_stay_within_words_limit(tmp_path):
+    import datetime as dt
+
+    import docx
+
+    from peermap_xl import minutes
+
+    target = tmp_path / "t.docx"
+    minutes.to_docx([minutes.Para("text")], target, "OFFICIAL-SENSITIVE", dt.date(2026, 10, 1), "T" * 5000)
+    assert len(docx.Document(target).core_properties.title) <= 255
+
+
+def test_name_part_is_safe_short_and_never_empty():
+    assert safe.name_part("a/b:c*?\n d") == "a b c d"
+    assert safe.name_part("???") == "network"
+    long = safe.name_part("word " * 100)
+    assert len(long) <= safe.NAME_PART and long.endswith("\u2026")

@@ -319,13 +319,12 @@ NAME_PART = 80
 _NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 
 
-def name_part(text: str, limit: int = NAME_PART) -> str:
-    """Text made safe for a file name: no characters Windows forbids, one line, at most `limit` characters.
-
-    A long text is cut at a word where it can be, and marked with an ellipsis.
+def name_part(text: str, limit: int = NAME_PART, empty: str = "network") -> str:
+    """Text made safe for a file name: no characters Windows forbids, one line, at most `limit` characters
+    (`empty` when nothing is left). A long text is cut at a word where it can be, and marked with an ellipsis.
     """
     clean = " ".join(_NOT_IN_NAMES.sub(" ", str(text)).split()).strip(" .")
-    return shorten(clean, limit).strip(" .")
+    return shorten(clean, limit).strip(" .") or empty
 
 
 def shorten(text: str, limit: int) -> str:
