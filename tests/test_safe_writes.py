@@ -12,6 +12,7 @@ import re
 import shutil
 import signal
 import stat
+import struct
 import subprocess
 import sys
 import time
@@ -22,7 +23,9 @@ import openpyxl
 import pytest
 from lxml import etree
 
+from conftest import TEMPLATE as ROOT_TEMPLATE
 from conftest import run_peermap
+from peermap_xl import schema
 from peermap_xl.book import package as pkg
 from peermap_xl.book import safe
 from peermap_xl.book.file import check_is_workbook, read_network
@@ -579,3 +582,69 @@ def test_name_part_is_safe_short_and_never_empty():
     assert safe.name_part("???") == "network"
     long = safe.name_part("word " * 100)
     assert len(long) <= safe.NAME_PART and long.endswith("\u2026")
+
+
+# --- the VBA project -------------------------------------------------------------------------------------
+
+
+def incompressible(size: int, seed: int = 14) -> bytes:
+    """Bytes in which no three in a row occur twice: nothing for the compressor to copy."""
+    rng = random.Random(seed)
+    out, seen = bytearray(rng.randbytes(2)), set()
+    while len(out) < size:
+        for byte in rng.sample(range(256), 256):
+            gram = bytes(out[-2:]) + bytes([byte])
+            if gram not in seen:
+                seen.add(gram)
+                out.append(byte)
+                break
+    return bytes(out[:size])
+
+
+def chunk_headers(container: bytes) -> list[tuple[int, int, bool]]:
+    """(size, signature, compressed) of each chunk of a CompressedContainer."""
+    headers, at = [], 1
+    while at < len(container):
+        (header,) = struct.unpack_from("<H", container, at)
+        size, signature, compressed = (header & 0x0FFF) + 3, (header >> 12) & 0b111, bool(header & 0x8000)
+        headers.append((size, signature, compressed))
+        at += size
+    return headers
+
+
+def test_incompressible_data_at_a_streams_end_makes_valid_chunks_at_every_size_from_3641_to_4095():
+    from oletools.olevba import decompress_stream
+
+    from peermap_xl import vba
+
+    text = b"Sub A()\r\n    MsgBox \"peermap\"\r\nEnd Sub\r\n" * 200
+    tail = incompressible(4096)
+    for size in [*range(3630, 4097), 1, 100]:
+        for before in (b"", text[:2 * vba.CHUNK]):
+            data = before + tail[:size]
+            container = vba.compress(data)
+            headers = chunk_headers(container)
+            assert all(signature == 0b011 for _, signature, _ in headers), size
+            assert all(compressed or chunk == vba.CHUNK + 2 for chunk, _, compressed in headers), size
+            out = bytes(decompress_stream(bytearray(container)))
+            assert out[:len(data)] == data and not out[len(data):].strip(b"\x00"), size
+            assert len(out) == len(data) or len(out) % vba.CHUNK == 0, size
+
+
+def test_the_vba_project_has_a_realistic_project_version():
+    from peermap_xl import excel, vba
+
+    assert vba.PROJECT_VERSION[0] > 10**9  # Office and LibreOffice write a timestamp-like major
+    with zipfile.ZipFile(ROOT_TEMPLATE) as package:
+        assert package.read("xl/vbaProject.bin") == excel.vba_project()
+    dir_stream = vba._dir_stream([("Module1", False)])
+    at = dir_stream.index(struct.pack("<HI", 0x0009, 4))
+    assert struct.unpack_from("<IH", dir_stream, at + 6) == vba.PROJECT_VERSION
+
+
+def test_sheets_peermap_creates_get_a_code_name(book):
+    assert run_peermap("map", "--write", "--as-of", AS_OF, book).returncode == 0
+    from peermap_xl import excel
+
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    assert wb[schema.MAP_LAYOUT.name].sheet_properties.codeName == excel.code_name(schema.MAP_LAYOUT.name)
