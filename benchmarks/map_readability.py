@@ -131,7 +131,7 @@ def main() -> None:
         for seed in range(10):
             net = synthetic_network(size, seed)
             start = time.perf_counter()
-            drawn = overview.draw(net, folder / f"{size}-{seed}.png", AS_OF)
+            drawn = overview.draw(net, folder / f"{size}-{seed}.png", AS_OF).layout_json()
             ms = (time.perf_counter() - start) * 1000
             ours = measured_pages(drawn)
             ours["ms"] = ms

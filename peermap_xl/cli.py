@@ -96,13 +96,13 @@ def cmd_map(args) -> int:
 
     picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write, progress=terminal())
     if args.layout_json:
-        kept = {k: drawn[k] for k in ("figure", "nodes", "edges", "pages") if k in drawn}
-        Path(args.layout_json).write_text(json.dumps(kept, indent=1))
-    if "pages" in drawn:  # a large network: an overview of its groups, and a page for each beside it
-        print(f"Drew the overview of {len(drawn['nodes'])} groups: {picture}, and each group on a page of its own "
-              f"beside it ({drawn['pages'][0]['file']} ...)")
+        Path(args.layout_json).write_text(json.dumps(drawn.layout_json(), indent=1))
+    pages = getattr(drawn, "pages", None)
+    if pages:  # a large network: an overview of its groups, and a page for each beside it
+        print(f"Drew the overview of {len(drawn.nodes)} groups: {picture}, and each group on a page of its own "
+              f"beside it ({pages[0]['file']} ...)")
     else:
-        print(f"Drew the map of {len(drawn['nodes'])} people and places and {len(drawn['edges'])} links: {picture}")
+        print(f"Drew the map of {len(drawn.nodes)} people and places and {len(drawn.edges)} links: {picture}")
     if args.write:
         print("Also put on the workbook's Map sheet; the previous file is kept as a backup.")
     return 0
@@ -113,7 +113,7 @@ def cmd_ego(args) -> int:
     from peermap_xl.operations import draw_ego
 
     picture, drawn = draw_ego(args.book, args.person, args.out, args.as_of, args.anonymise)
-    print(f"Drew the young person's map with {len(drawn['peers'])} peers: {picture}")
+    print(f"Drew the young person's map with {len(drawn.peers)} peers: {picture}")
     return 0
 
 

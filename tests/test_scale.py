@@ -86,10 +86,10 @@ def test_a_large_layout_is_repeatable_keeps_pins_and_has_no_overlaps():
 def test_below_the_threshold_one_map_above_it_an_overview_and_a_page_per_group(tmp_path, monkeypatch):
     monkeypatch.setattr(overview, "OVERVIEW_ABOVE", 30)
     monkeypatch.setattr(overview, "PAGE_MOST", 30)
-    small = overview.draw(network_of(25, 60), tmp_path / "small.png", AS_OF)
+    small = overview.draw(network_of(25, 60), tmp_path / "small.png", AS_OF).layout_json()
     assert "pages" not in small and len(small["nodes"]) > 25
     net = network_of(40, 120)
-    drawn = overview.draw(net, tmp_path / "large.png", AS_OF)
+    drawn = overview.draw(net, tmp_path / "large.png", AS_OF).layout_json()
     pages = drawn["pages"]
     assert drawn["figure"]["overview"] and len(drawn["nodes"]) == len(pages) > 1
     members = [n["id"] for page in pages for n in page["nodes"]]

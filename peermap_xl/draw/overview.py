@@ -228,7 +228,7 @@ def _bubble(ax, centre, radius: float, mix: dict) -> None:
         if not count:
             continue
         sweep = 360.0 * count / total
-        fill = style.RISK_FILLS[key] if key in style.RISK_FILLS else style.PLACE_FILLS["Risky"]
+        fill = style.RISK_FILLS[key] if key in style.RISK_FILLS else style.PLACE_FILLS["Mixed"]
         ax.add_patch(Wedge(centre, radius, start, start + sweep, facecolor=fill, edgecolor="white",
                            linewidth=0.8, zorder=3))
         start += sweep
@@ -250,7 +250,7 @@ def _heading(fig, network: Network, as_of, anonymise: bool, nodes: int, groups: 
 
 def _legend(fig) -> None:
     handles = [Patch(facecolor=style.RISK_FILLS[r], edgecolor=style.NODE_EDGE, label=f"{r} risk") for r in RISKS]
-    handles.append(Patch(facecolor=style.PLACE_FILLS["Risky"], edgecolor=style.NODE_EDGE, label="Places"))
+    handles.append(Patch(facecolor=style.PLACE_FILLS["Mixed"], edgecolor=style.NODE_EDGE, label="Places"))
     handles.append(Line2D([], [], color="#737373", linewidth=4, alpha=0.55,
                           label="Links between groups\n(thicker: more links)"))
     fig.legend(handles=handles, loc="upper left", frameon=True, fontsize=9.5, title="Each circle: one group",
