@@ -14,6 +14,7 @@ from pathlib import Path
 
 from peermap_xl import __version__
 from peermap_xl.errors import PeermapError
+from peermap_xl.gate import RecordHasErrors
 
 
 def cmd_new(args) -> int:
@@ -119,7 +120,8 @@ def cmd_minutes(args) -> int:
     from peermap_xl.operations import write_minutes
     from peermap_xl.progress import terminal
 
-    document = write_minutes(args.book, args.session, args.out, args.anonymise, args.write, progress=terminal())
+    document = write_minutes(args.book, args.session, args.out, args.anonymise, args.write, progress=terminal(),
+                             despite_errors=args.despite_errors)
     print(f"Wrote the minutes: {document}")
     if args.write:
         print("Also previewed on the workbook's Minutes sheet; the previous file is kept as a backup.")
@@ -131,7 +133,7 @@ def cmd_invite(args) -> int:
     """Write the subject list for a session's invitees, and record the date it was sent."""
     from peermap_xl.operations import write_invite
 
-    document = write_invite(args.book, args.session, args.date, args.out, args.anonymise)
+    document = write_invite(args.book, args.session, args.date, args.out, args.anonymise, args.despite_errors)
     print(f"Wrote the subject list: {document}")
     print("Send it by secure email at least 7 days before the session. 'Subject list sent' is filled in.")
     return 0
@@ -203,6 +205,10 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-01") from None
 
 
+DESPITE_ERRORS = ("write it even though the record has errors that could merge or leave out a person "
+                  "(duplicate IDs, links to nobody or to two people): everyone is shown, under a warning banner")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="peermap",
@@ -252,12 +258,14 @@ def build_parser() -> argparse.ArgumentParser:
     minutes.add_argument("--out", metavar="FILE.docx", help="the document (default: beside the workbook)")
     minutes.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text, for sharing")
     minutes.add_argument("--write", action="store_true", help="also preview them on the workbook's Minutes sheet")
+    minutes.add_argument("--despite-errors", action="store_true", help=DESPITE_ERRORS)
 
     invite = command("invite", cmd_invite)
     invite.add_argument("--session", metavar="ID", help="the session, e.g. M03 (default: the latest)")
     invite.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the day it is sent (default: today)")
     invite.add_argument("--out", metavar="FILE.docx", help="the document (default: beside the workbook)")
     invite.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text")
+    invite.add_argument("--despite-errors", action="store_true", help=DESPITE_ERRORS)
 
     review = command("review", cmd_review)
     review.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the review's date (default: today)")
@@ -276,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except RecordHasErrors as exc:
+        print(f"peermap: {exc}", file=sys.stderr)
+        return 1
     except PeermapError as exc:
         print(f"peermap: {exc}", file=sys.stderr)
         return 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from peermap_xl import labels, schema
+from peermap_xl import gate, labels, schema
 from peermap_xl.book import safe
 from peermap_xl.book.file import read_network
 from peermap_xl.errors import PeermapError
@@ -82,7 +82,8 @@ def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of
 
 
 def write_minutes(book: str | Path, session_id: str | None = None, out: str | Path | None = None,
-                  anonymise: bool = False, write: bool = False, progress: Progress = quiet) -> Path:
+                  anonymise: bool = False, write: bool = False, progress: Progress = quiet,
+                  despite_errors: bool = False) -> Path:
     """Write the minutes of a session (the latest by default) beside the workbook; with `write`, preview them
     on its Minutes sheet."""
     from peermap_xl import minutes
@@ -96,7 +97,7 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
     day = session["date"].date()
     target = _target(book, out, minutes.file_name(network, day, anonymise), DOCUMENTS)
     progress(1, 3, "Drawing the map and writing the minutes")
-    blocks = minutes_document(network, session, target, anonymise)
+    blocks = minutes_document(network, session, target, anonymise, despite_errors)
     progress(2, 3, "Saving")
     if write:
         from peermap_xl.book import edit
@@ -108,19 +109,24 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
     return target
 
 
-def minutes_document(network, session: dict, target: Path, anonymise: bool = False) -> list:
-    """Write the minutes of `session` to `target` (.docx); return their content, for the Minutes sheet."""
+def minutes_document(network, session: dict, target: Path, anonymise: bool = False,
+                     despite_errors: bool = False) -> list:
+    """Write the minutes of `session` to `target` (.docx); return their content, for the Minutes sheet.
+    The map is drawn from the network as it was at the session (its snapshot), as the text is. Refused
+    (gate.RecordHasErrors) when the record has errors that would merge or drop a person, unless
+    `despite_errors`: then everyone is shown under a banner."""
     import tempfile
 
-    from peermap_xl import history, minutes
+    from peermap_xl import minutes
     from peermap_xl.draw import network_map
 
     day = session["date"].date()
+    network, errors = gate.guarded(network, "minutes", day, anonymise, despite_errors)
     with tempfile.TemporaryDirectory() as folder:
         picture = Path(folder) / "map.png"
-        network_map.draw(network, picture, day, anonymise)
-        changes = history.changes_for(network, session, anonymise)
-        blocks = minutes.content(network, session["id"], anonymise, picture, changes)
+        meeting = minutes.Meeting(network, session["id"], anonymise, picture, errors)
+        network_map.draw(meeting.network, picture, day, anonymise)
+        blocks = minutes.render(meeting)
         doc_title = minutes.title(network, anonymise)
         safe.write_atomically(target, lambda temp: minutes.to_docx(
             blocks, temp, network.settings["protective_marking"], day, doc_title), backup=False)
@@ -164,7 +170,7 @@ def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> d
 
 
 def write_invite(book: str | Path, session_id: str | None = None, day: dt.date | None = None,
-                 out: str | Path | None = None, anonymise: bool = False) -> Path:
+                 out: str | Path | None = None, anonymise: bool = False, despite_errors: bool = False) -> Path:
     """Write the subject list for a session's invitees beside the workbook, and record when it was sent."""
     from peermap_xl import minutes
     from peermap_xl.book import edit
@@ -175,7 +181,8 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
     network = read_network(book)
     session = minutes.pick_session(network, session_id)
     target = _target(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise), DOCUMENTS)
-    blocks = minutes.invite_content(network, session["id"], anonymise)
+    checked, errors = gate.guarded(network, "subject list", day, anonymise, despite_errors)
+    blocks = minutes.invite_content(checked, session["id"], anonymise, errors)
     safe.write_atomically(target, lambda temp: minutes.to_docx(
         blocks, temp, network.settings["protective_marking"], day, blocks[0].text), backup=False)
     layout = network.layout[schema.SESSIONS.name]

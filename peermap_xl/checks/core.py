@@ -76,7 +76,8 @@ class Context:
         self.network = network
         self.as_of = as_of
         self.today = pd.Timestamp(as_of)
-        self.label = labels.labeller(network, anonymise)
+        self.view = labels.View(network, anonymise)  # what findings may show: labels, list values, boroughs
+        self.label = self.view.label
         self.stale_after = int(network.settings["stale_after_days"])
 
     # --- records ------------------------------------------------------

@@ -112,7 +112,7 @@ def duplicate_link(ctx):
         key = (frozenset((link["from_id"], link["to_id"])), link["relationship"])
         if key in first:
             yield Hit(LINKS, link["row"], link["id"], "Relationship",
-                      f"{ctx.link_label(link)} repeats {first[key]} ({link['relationship'] or 'same relationship'}): "
+                      f"{ctx.link_label(link)} repeats {first[key]} ({ctx.view.choice(link['relationship'], 'Relationship') or 'same relationship'}): "
                       "keep one row.")
         else:
             first[key] = link["id"]

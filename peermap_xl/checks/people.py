@@ -70,9 +70,9 @@ def out_of_borough(ctx):
             gap = None
             if isinstance(record["name"], str):
                 gap = (f"What do {borough} services know about {_refer(record['name'])}?", record["id"])
-            yield Hit(sheet, record["row"], record["id"], "Borough",
-                      f"{ctx.who(record)} is in {borough}, outside {home}: "
-                      f"what do {borough} services know?", gap=gap)
+            where = (f"is in {borough}, outside {home}: what do {borough} services know?" if not ctx.view.anonymise
+                     else "is outside the home borough: what do the services there know?")
+            yield Hit(sheet, record["row"], record["id"], "Borough", f"{ctx.who(record)} {where}", gap=gap)
 
 
 @rule("PM305", "unknown-risk", WARNING, "A young person has no risk level",
