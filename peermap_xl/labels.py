@@ -35,7 +35,7 @@ _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 _COMMON_WORDS = {"will", "may", "june", "april", "august", "mark", "rose", "grace", "hope", "faith", "joy",
                  "bill", "pat", "sue", "art", "jack", "dawn", "summer", "amber", "ruby", "jean", "bob",
                  "frank", "gene", "rich", "sunny", "chance", "miles", "rob", "don", "ken", "guy", "young",
-                 "king", "law", "long", "brown", "green", "white", "black", "little", "may"}
+                 "king", "law", "long", "brown", "green", "white", "black", "little"}
 
 
 def id_order(record_id: str) -> tuple:

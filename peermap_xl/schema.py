@@ -70,6 +70,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "Action status": ("Open", "In progress", "Done", "Cancelled"),
     "Session type": ("Internal mapping", "Multi-agency mapping", "Review", "Closure"),
     "Young person's view": ("Positive", "Negative", "Mixed", "Not known"),
+    "Yes or no": ("Yes", "No"),
 }
 
 #: Lists whose values start with a code a person may type alone ("3" for "3 Not reliable").
@@ -143,10 +144,12 @@ SUBJECTS = Sheet(
         Column("Name", required=True, width=22,
                help='A name or the pseudonym used in the meeting, e.g. "Male A" or "Unknown adult male".'),
         Column("Type", CHOICE, "Subject type", required=True, width=14),
+        Column("Known as", width=16, help="Nicknames or street names, separated by ; (for the subject list)."),
         Column("Gender", width=10),
         Column("Age", WHOLE_NUMBER, width=7, bounds=(0, 120)),
         Column("Date of birth", DATE, width=13),
         Column("Borough", width=14, help="Where they live. Different from the home borough = out of borough."),
+        Column("Address or area", width=22, help="For the subject list, so that agencies can find them."),
         Column("Known to services", width=18),
         Column("Allocated worker", width=20),
         Column("Concerns", LONG_TEXT, help="Vulnerabilities and themes; separate items with ;"),
@@ -354,6 +357,8 @@ NETWORK_FIELDS: tuple[Field, ...] = (
     Field("Names on outputs", CHOICE, "Names on outputs", default="Initials",
           help="How people appear on maps and minutes: Full names, Initials, or Codes (YP1, ADULT1, LOC1)."),
     Field("Recorder", help="Who keeps this workbook up to date."),
+    Field("Shade groups on the map", CHOICE, "Yes or no", default="Yes",
+          help="Shade the people drawn close together because many links join them. No: no shading."),
 )
 
 #: Where the last map put each person and place (hidden; written with the map), so that the

@@ -109,7 +109,8 @@ def key_individual(ctx):
     for person in sorted(people, key=lambda n: g.nodes[n]["row"]):
         parts = []
         if len(led.get(person, ())) >= 2:
-            parts.append(f"is recorded as leading {len(led[person])} people ({_names(ctx, _by_risk(ctx, led[person]))})")
+            followers = _names(ctx, _by_risk(ctx, led[person]))
+            parts.append(f"is recorded as leading {len(led[person])} people ({followers})")
         if person == top and share[person] >= BROKER_SHARE:
             parts.append("is on more of the recorded routes between others than anyone else")
         if parts:
@@ -153,5 +154,9 @@ def protective_relationship(ctx):
     for link in rows(ctx.network.live_links):
         if link["nature"] == "Protective" and not ctx.is_stale(link):
             yield Hit(LINKS, link["row"], link["id"], "Nature",
-                      f"{ctx.link_label(link)} is protective ({ctx.view.choice(link['relationship'], 'Relationship').lower() or 'link'}): "
+                      f"{ctx.link_label(link)} is protective ({_relationship(ctx, link)}): "
                       "build on it in the plan.")
+
+
+def _relationship(ctx, link) -> str:
+    return ctx.view.choice(link["relationship"], "Relationship").lower() or "link"

@@ -111,8 +111,8 @@ def duplicate_link(ctx):
     for link in rows(ctx.network.resolved_links):
         key = (frozenset((link["from_id"], link["to_id"])), link["relationship"])
         if key in first:
+            how = ctx.view.choice(link["relationship"], "Relationship") or "same relationship"
             yield Hit(LINKS, link["row"], link["id"], "Relationship",
-                      f"{ctx.link_label(link)} repeats {first[key]} ({ctx.view.choice(link['relationship'], 'Relationship') or 'same relationship'}): "
-                      "keep one row.")
+                      f"{ctx.link_label(link)} repeats {first[key]} ({how}): keep one row.")
         else:
             first[key] = link["id"]

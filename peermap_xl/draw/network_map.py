@@ -117,7 +117,7 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
         found = graphs.groups(g)
         pos = layout.place(g, footprints, BOX, pinned=pins, previous=network.map_positions, groups=found)
 
-        used = _draw_groups(ax, found, pos, radius)
+        used = _draw_groups(ax, found, pos, radius) if network.settings["shade_groups_on_the_map"] != "No" else set()
         used |= _draw_edges(ax, edges, pos, radius)
         used |= _draw_nodes(ax, g, nodes, pos, radius, boroughs, home)
         for n in nodes:
@@ -301,7 +301,8 @@ def _legend(fig, used: set[str], home, stale_after: int) -> None:
         handles.append(Line2D([], [], color="#555555", linewidth=1.5, marker=">", markevery=[-1],
                               markersize=7, label="Arrow: who leads whom"))
     if "group" in used:
-        handles.append(Patch(facecolor=style.GROUP_FILLS[0], alpha=0.25, label="Shaded: a group"))
+        handles.append(Patch(facecolor=style.GROUP_FILLS[0], alpha=0.25,
+                             label="Drawn close together:\nmany links between them"))
     legend = fig.legend(handles=handles, loc="upper left", frameon=True, fontsize=9.5, handlelength=2.6,
                         bbox_to_anchor=((WIDTH - 330) / WIDTH, (HEIGHT - 110) / HEIGHT), borderpad=0.9,
                         labelspacing=0.55)
