@@ -97,7 +97,8 @@ def cmd_map(args) -> int:
     from peermap_xl.operations import draw_map
     from peermap_xl.progress import terminal
 
-    picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write, progress=terminal())
+    picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write, progress=terminal(),
+                              despite_errors=args.despite_errors)
     if args.layout_json:
         Path(args.layout_json).write_text(json.dumps({k: drawn[k] for k in ("figure", "nodes", "edges")}, indent=1))
     print(f"Drew the map of {len(drawn['nodes'])} people and places and {len(drawn['edges'])} links: {picture}")
@@ -244,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     draw.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the map's date (default: today)")
     draw.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text, for sharing")
     draw.add_argument("--layout-json", metavar="FILE", help="also write what was drawn, for measuring readability")
+    draw.add_argument("--despite-errors", action="store_true", help=DESPITE_ERRORS)
     draw.add_argument("--write", action="store_true",
                       help="also put the picture on the workbook's Map sheet (the previous file is kept as a backup)")
 

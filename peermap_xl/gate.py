@@ -50,6 +50,14 @@ def guarded(network: model.Network, output: str, as_of: dt.date, anonymise: bool
     return (everyone_apart(network) if errors else network), errors
 
 
+def banner(errors: list, longest: int = 150) -> str | None:
+    """The one-line banner for a picture: "This record has errors (2): ..."; None when there are none."""
+    if not errors:
+        return None
+    text = f"This record has errors ({len(errors)}): " + " ".join(f.message for f in errors)
+    return text if len(text) <= longest else text[:longest - 25].rsplit(" ", 1)[0] + " ... (see peermap check)"
+
+
 def everyone_apart(network: model.Network) -> model.Network:
     """The network with rows that share an ID told apart ("S03", "S03 (row 9)"), links re-resolved:
     a link naming a shared ID then names nobody for certain, and is left off rather than guessed."""

@@ -103,10 +103,11 @@ class View:
     Decided once per output, from the Network's "Names on outputs" and whether the output is anonymised.
     """
 
-    def __init__(self, network, anonymise: bool = False):
+    def __init__(self, network, anonymise: bool = False, names: str | None = None):
+        """`names` overrides the Network's "Names on outputs" (the subject list names people in full)."""
         self.network = network
         self.anonymise = anonymise
-        chosen = network.settings.get("names_on_outputs") or INITIALS
+        chosen = names or network.settings.get("names_on_outputs") or INITIALS
         self.mode = CODES if anonymise else chosen
         self.home = network.settings.get("home_borough")
 

@@ -35,7 +35,7 @@ def _target(book: Path, out: str | Path | None, default_name: str, formats=PICTU
 
 def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, write: bool = False, backup: bool = True,
-             progress: Progress = quiet) -> tuple[Path, dict]:
+             progress: Progress = quiet, despite_errors: bool = False) -> tuple[Path, dict]:
     """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, layout)."""
     book = Path(book)
     as_of = as_of or dt.date.today()
@@ -44,13 +44,13 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     from peermap_xl.draw import network_map  # matplotlib: only for the operations that draw
 
     progress(0, 3, "Reading the workbook")
-    network = read_network(book)
+    network, errors = gate.guarded(read_network(book), "map", as_of, anonymise, despite_errors)
     progress(1, 3, "Laying out and drawing the map")
     target = _target(book, out, network_map.file_name(network, as_of, anonymise))
     drawn: dict = {}
 
     def render(temp: Path) -> None:
-        drawn.update(network_map.draw(network, temp, as_of, anonymise, png_copy=write))
+        drawn.update(network_map.draw(network, temp, as_of, anonymise, png_copy=write, banner=gate.banner(errors)))
 
     safe.write_atomically(target, render, backup=False)
     if write:
@@ -125,7 +125,7 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
     with tempfile.TemporaryDirectory() as folder:
         picture = Path(folder) / "map.png"
         meeting = minutes.Meeting(network, session["id"], anonymise, picture, errors)
-        network_map.draw(meeting.network, picture, day, anonymise)
+        network_map.draw(meeting.network, picture, day, anonymise, banner=gate.banner(errors))
         blocks = minutes.render(meeting)
         doc_title = minutes.title(network, anonymise)
         safe.write_atomically(target, lambda temp: minutes.to_docx(

@@ -374,12 +374,15 @@ def test_key_individual_leads_two_or_connects_the_network():
 
 def test_bridge():
     c = {"ID": "S03", "Name": "Male C", "Type": "Young person"}
-    chain = (GOOD_LINK, link(ID="L02", From="S02", To="S03"))
-    [f] = found(network(subjects=(A, B, c), links=chain), "bridge")
-    assert f.id == "S02" and "only recorded link between one part of the network (Male A) and another (Male C)" \
-        in f.message and "together" not in f.message
-    triangle = chain + (link(ID="L03", From="S03", To="S01"),)
-    assert found(network(subjects=(A, B, c), links=triangle), "bridge") == []
+    more = ({"ID": "S04", "Name": "Male D", "Type": "Young person"}, {"ID": "S05", "Name": "Male E", "Type": "Adult"})
+    chain = (GOOD_LINK, link(ID="L02", From="S02", To="S03"), link(ID="L03", From="S01", To="S04"),
+             link(ID="L04", From="S03", To="S05"))
+    [f] = found(network(subjects=(A, B, c, *more), links=chain), "bridge")
+    assert f.id == "S02" and ("only recorded link between one part of the network (Male A, Male D) and another "
+                              "(Male C, Male E)") in f.message and "together" not in f.message
+    assert found(network(subjects=(A, B, c), links=chain[:2]), "bridge") == []  # only a lone person hangs off
+    triangle = chain + (link(ID="L05", From="S03", To="S01"),)
+    assert found(network(subjects=(A, B, c, *more), links=triangle), "bridge") == []
 
 
 def test_protective_relationship_when_current():

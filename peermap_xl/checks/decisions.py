@@ -18,9 +18,17 @@ CONTEXT_GROUP_SIZE = 3
 CONCERNING_PLACES = {"Risky", "Mixed"}
 #: Report the person on the most routes when at least this share of routes between others pass through them.
 BROKER_SHARE = 0.2
+#: A bridge is reported when, without the person, at least two parts of this many records are left.
+BRIDGED_PART = 2
 #: Name at most this many people when saying who lies on each side of a person.
 NAMED_PER_SIDE = 4
 _CONCERN = {"High", "Medium"}
+
+
+def _row(ctx, subject_id: str) -> int:
+    """The first Subjects row with this ID (two rows sharing one is reported by duplicate-id)."""
+    subjects = ctx.network.subjects
+    return int(subjects.loc[subjects["id"] == subject_id, "row"].min())
 
 
 def _names(ctx, ids) -> str:
@@ -60,9 +68,8 @@ def consider_peer_assessment(ctx):
         high = [p for p in group if risk.get(p) == "High"]
         if len(group) >= PEER_GROUP_SIZE and high:
             members = _by_risk(ctx, group)
-            lead = ctx.young_people.set_index("id").loc[members[0]]
             evidence = {data["link"] for _, _, data in clear.subgraph(group).edges(data=True)}
-            yield Hit(SUBJECTS, lead["row"], members[0], "Risk level",
+            yield Hit(SUBJECTS, _row(ctx, members[0]), members[0], "Risk level",
                       f"Consider a peer assessment of {len(group)} young people ({_names(ctx, members)}): "
                       f"risky, evidenced, current links join them ({_links_text(evidence)}), and {len(high)} "
                       f"{'is' if len(high) == 1 else 'are'} at high risk.")
@@ -105,7 +112,6 @@ def key_individual(ctx):
     share = graph.brokers(g)
     people = [n for n in g if g.nodes[n]["kind"] != graph.PLACE]
     top = max(people, key=lambda n: (share[n], n), default=None)
-    subjects = ctx.network.subjects.set_index("id")
     for person in sorted(people, key=lambda n: g.nodes[n]["row"]):
         parts = []
         if len(led.get(person, ())) >= 2:
@@ -114,30 +120,33 @@ def key_individual(ctx):
         if person == top and share[person] >= BROKER_SHARE:
             parts.append("is on more of the recorded routes between others than anyone else")
         if parts:
-            yield Hit(SUBJECTS, subjects.loc[person, "row"], person, "Role in group",
+            yield Hit(SUBJECTS, _row(ctx, person), person, "Role in group",
                       f"{person} {ctx.label(person)} {' and '.join(parts)}.")
 
 
 @rule("PM604", "bridge", INFO, "A person who is the only recorded link between parts of the network",
-      """A person who is the only recorded connection between parts of the network is where a
+      f"""A person who is the only recorded connection between parts of the network is where a
       safeguarding intervention, or a disruption, changes most. Check that the links through them
-      are current and evidenced. The wording says what the links show, not who the person is.""")
+      are current and evidenced. peermap reports it when at least two of the parts hold
+      {BRIDGED_PART} or more people or places, and words it as what the links show, never as a
+      judgement of the person (a victim may be the only link between two groups).""")
 def bridge(ctx):
     import networkx as nx
 
     from peermap_xl import graph
 
     g = nx.Graph(ctx.graph)
-    subjects = ctx.network.subjects.set_index("id")
     for person in sorted(nx.articulation_points(g), key=lambda n: g.nodes[n]["row"]):
         if g.nodes[person]["kind"] == graph.PLACE:
             continue
         rest = g.subgraph(nx.node_connected_component(g, person) - {person})
         sides = sorted(nx.connected_components(rest), key=lambda c: (-len(c), min(c)))
+        if sum(len(side) >= BRIDGED_PART for side in sides) < 2:
+            continue  # only a lone person or place hangs off them: nothing the network needs told
         named = [f"({_side(ctx, side)})" for side in sides]
         said = (f"one part of the network {named[0]} and another {named[1]}" if len(named) == 2 else
                 f"{len(named)} parts of the network: {', '.join(named[:-1])} and {named[-1]}")
-        yield Hit(SUBJECTS, subjects.loc[person, "row"], person, "Name",
+        yield Hit(SUBJECTS, _row(ctx, person), person, "Name",
                   f"{person} {ctx.label(person)} is the only recorded link between {said}.")
 
 

@@ -81,7 +81,7 @@ def _edge_facts(network: Network, link: dict, stale_after: int, today: pd.Timest
 
 
 def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = False,
-         png_copy: bool = False) -> dict:
+         png_copy: bool = False, banner: str | None = None) -> dict:
     """Draw the map to `out` (.png, .svg or .pdf) and return the layout of what was drawn
     (with `png_copy`, also the picture as PNG bytes under "png", for a sheet)."""
     g = graphs.build(network)
@@ -124,6 +124,9 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
             x, y = pos[n]
             texts[n].set_position((x, y - radius[n] - footprints[n].gap))
         _frame(fig, network, as_of, anonymise)
+        if banner:  # "This record has errors: ...", above the bottom marking
+            fig.text(0.5, 40 / HEIGHT, banner, ha="center", va="center", fontsize=11, fontweight="bold",
+                     color=style.MARKING_COLOUR, bbox={"facecolor": "#FFC7CE", "edgecolor": style.MARKING_COLOUR})
         _legend(fig, used, home, stale_after)
 
         fig.canvas.draw()
@@ -235,14 +238,15 @@ def _frame(fig, network: Network, as_of: dt.date, anonymise: bool) -> None:
     for y in (HEIGHT - 16, 14):
         fig.text(0.5, y / HEIGHT, marking, ha="center", va="center", fontsize=11, fontweight="bold",
                  color=style.MARKING_COLOUR)
-    title = "Peer network map (anonymised)" if anonymise else (network.settings["network_name"] or "Peer network map")
+    said = labels.View(network, anonymise).names_replaced  # names typed in these fields become labels
+    title = "Peer network map (anonymised)" if anonymise else said(network.settings["network_name"] or "Peer map")
     fig.text(40 / WIDTH, (HEIGHT - 52) / HEIGHT, title, fontsize=18, fontweight="bold", color=style.TITLE_COLOUR)
     review = next_review(network)
     dated = f"Map dated {as_of:%d/%m/%Y}    Next review: {review:%d/%m/%Y}" if review else \
         f"Map dated {as_of:%d/%m/%Y}    Next review: not set"
     risks = network.settings["key_contextual_risks"]
     if risks and not anonymise:
-        dated += f"    Key contextual risks: {risks}"
+        dated += f"    Key contextual risks: {said(risks)}"
     fig.text(40 / WIDTH, (HEIGHT - 84) / HEIGHT, dated, fontsize=11, color="#333333")
 
 

@@ -38,7 +38,7 @@ def invite_content(network: Network, session_id: str | None = None, anonymise: b
                    errors: list | None = None) -> list:
     """The subject list: marking and handling, who is invited, then per agency whom to research and what to ask."""
     session = pick_session(network, session_id)
-    view = labels.View(network, anonymise)
+    view = labels.View(network, anonymise, names=labels.FULL_NAMES)  # for researching: names in full
     day = session["date"].date()
     invited = [c for c in rows(network.contacts) if INVITE_FOR.get(session["type"], "Review") in c["invite_to"]]
     blocks: list = [Heading(f"Peer mapping session on {day:%d/%m/%Y}: subjects to research", 0)]
@@ -94,7 +94,8 @@ def _people(network: Network, view: labels.View, ids: set[str]):
     if view.anonymise:
         return Table(_PEOPLE_CODED, [[view.label(r["id"]), _text(r["type"]), view.text(r["gender"]),
                                       _age(r), view.borough(r["borough"])] for r in people])
-    return Table(_PEOPLE, [[_text(r["name"]), view.label(r["id"]), _text(r.get("known_as")), _born(r),
+    shown = labels.View(network).label  # the key to the map and minutes, which may use initials
+    return Table(_PEOPLE, [[_text(r["name"]), shown(r["id"]), _text(r.get("known_as")), _born(r),
                             _text(r["gender"]), _where(r), _text(r["type"])] for r in people],
                  widths=(3.0, 2.3, 2.3, 2.6, 1.6, 3.4, 1.8))
 
