@@ -239,7 +239,8 @@ def _frame(fig, network: Network, as_of: dt.date, anonymise: bool) -> None:
         fig.text(0.5, y / HEIGHT, marking, ha="center", va="center", fontsize=11, fontweight="bold",
                  color=style.MARKING_COLOUR)
     said = labels.View(network, anonymise).names_replaced  # names typed in these fields become labels
-    title = "Peer network map (anonymised)" if anonymise else said(network.settings["network_name"] or "Peer map")
+    title = ("Peer network map (anonymised)" if anonymise
+             else said(network.settings["network_name"] or "Peer network map"))
     fig.text(40 / WIDTH, (HEIGHT - 52) / HEIGHT, title, fontsize=18, fontweight="bold", color=style.TITLE_COLOUR)
     review = next_review(network)
     dated = f"Map dated {as_of:%d/%m/%Y}    Next review: {review:%d/%m/%Y}" if review else \
