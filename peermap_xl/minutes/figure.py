@@ -50,8 +50,7 @@ def _link_line(view: labels.View, link: dict, person_id: str, network: Network, 
     marks = [link["nature"].lower() if isinstance(link["nature"], str) else "nature not known"]
     if link["evidence"] == "Anecdotal":
         marks.append("anecdotal")
-    seen = link["last_seen"] if pd.notna(link["last_seen"]) else link["first_recorded"]
-    if pd.notna(seen) and (today - seen).days > int(network.settings["stale_after_days"]):
+    if network.is_stale(link, today):
         marks.append("stale")
     return f"{view.label(_other(link, person_id))} \u2013 {how} ({'; '.join(marks)})"
 
@@ -81,9 +80,7 @@ def _contacts(network: Network, view: labels.View, person: dict, linked_places: 
 def _questions(network: Network, view: labels.View, about_ids: set[str], link_ids: set[str]) -> list[str]:
     """Open questions about the young person, a place they are linked to, or a link they are part of."""
     out = []
-    for gap in rows(network.gaps):
-        if not (pd.isna(gap["status"]) or gap["status"] == "Open") or not isinstance(gap["question"], str):
-            continue
+    for gap in rows(network.open_questions):
         about = {rid for ref in gap["about"] for rid in network.resolve(ref)}
         about |= {model.normalise_id(ref) for ref in gap["about"]} & link_ids
         if about & (about_ids | link_ids):

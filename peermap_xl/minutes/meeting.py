@@ -90,7 +90,7 @@ class Meeting:
             return None
         after = self.snapshot if self.snapshot is not None else history.as_frame(
             history.snapshot(self.network, self.session["id"], self.day))
-        return history.compare(before, after, self.day, int(self.network.settings["stale_after_days"]),
+        return history.compare(before, after, self.day, self.network.settings.stale_after_days,
                                self.label)
 
     def refs(self, references) -> str:

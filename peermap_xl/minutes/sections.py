@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from peermap_xl import labels, model
+from peermap_xl import domain, labels, model
 from peermap_xl.minutes.blocks import Banner, Bullets, Heading, Para, Picture, Table
 from peermap_xl.minutes.figure import figure_one
 from peermap_xl.minutes.meeting import Meeting, date_text, title
@@ -94,7 +94,7 @@ def young_people(m: Meeting) -> list:
 
 def information_gaps(m: Meeting) -> list:
     v = m.view
-    gaps = m.network.gaps[m.network.gaps["status"].isna() | (m.network.gaps["status"] == "Open")]
+    gaps = m.network.open_questions
     lines, flagged = [], set()
     for i, gap in enumerate(rows(gaps)):
         overdue = pd.notna(gap["due"]) and gap["due"] < m.today
@@ -112,7 +112,7 @@ def actions(m: Meeting) -> list:
     v = m.view
     lines, flagged = [], set()
     for i, action in enumerate(rows(m.network.actions)):
-        open_ = action["status"] not in ("Done", "Cancelled")
+        open_ = domain.action_is_open(action["status"])
         overdue = open_ and pd.notna(action["due"]) and action["due"] < m.today
         if overdue:
             flagged.add(i)
@@ -163,11 +163,11 @@ def next_review(m: Meeting) -> list:
 
 
 def _next_review(network: Network, session: dict):
+    """The network's next review as this session left it (none after a closure)."""
     if session["type"] == "Closure":
         return None
-    if pd.notna(session["next_review"]):
-        return session["next_review"]
-    return pd.Timestamp(session["date"]) + pd.DateOffset(months=int(network.settings["review_every_months"]))
+    review = network.next_review(as_of_session=session["id"])
+    return review.due if review else None
 
 
 def narrative(m: Meeting) -> list:

@@ -45,7 +45,7 @@ def invite_content(network: Network, session_id: str | None = None, anonymise: b
     if errors:
         blocks.append(Banner("This record has errors: " + " ".join(f.message for f in errors)
                              + " Everyone recorded is listed; the list will be corrected and sent again."))
-    blocks += [Para(network.settings["protective_marking"], bold=True), Para(HANDLING),
+    blocks += [Para(network.settings.protective_marking, bold=True), Para(HANDLING),
                Para(f"You are invited to the {_text(session['type']).lower() or 'mapping'} session on "
                     f"{day:%d/%m/%Y}. Please research the people and places below in your agency's records, and "
                     "bring what you know, and what you do not, to the session.")]
@@ -78,8 +78,8 @@ def _by_agency(network: Network, invited: list[dict]) -> dict[str, set[str]]:
 def _agency(network: Network, view: labels.View, agency: str, held: set[str], invited: list[dict]) -> list:
     name = f"Agency {sorted(_by_agency(network, invited)).index(agency) + 1}" if view.anonymise else agency
     names = {_text(c["name"]).casefold() for c in invited if (_text(c["agency"]) or "Agency not recorded") == agency}
-    asks = [g for g in rows(network.gaps) if (pd.isna(g["status"]) or g["status"] == "Open")
-            and (_text(g["agency"]) == agency or _text(g["assigned_to"]).casefold() in names)]
+    asks = [g for g in rows(network.open_questions)
+            if _text(g["agency"]) == agency or _text(g["assigned_to"]).casefold() in names]
     questions = [[g["id"], view.text(g["question"])] for g in asks]
     return [Heading(name, 1), _people(network, view, held), _places(network, view, held),
             Para("Questions for your agency", bold=True),
