@@ -12,14 +12,15 @@ import openpyxl
 import pytest
 
 from conftest import need_tool, run_peermap
-from peermap_xl import history, labels, model
+from peermap_xl import history, labels, minutes, model
 from peermap_xl.book.file import read_network
 from peermap_xl.examples import city_road
 from peermap_xl.operations import record_session, write_minutes
 
 D = dt.date
 SECTIONS = ["Meeting details", "The network", "The map", "Young people (Figure 1)", "Information gaps", "Actions",
-            "Decisions", "What changed since the last session", "Next review and upload", "Narrative"]
+            "Decisions", minutes.CONSIDER, "What changed since the last session", "Next review and upload",
+            "Narrative"]
 
 
 @pytest.fixture(scope="module")
@@ -80,20 +81,27 @@ def expected_figure_one():
             continue
         other = b if a == "S01" else a
         seen = link["Last seen"] or link["First recorded"]
-        nature = link["Nature"].lower() + ("; stale" if seen < stale_on else "")
+        nature = (link["Nature"].lower() + ("; anecdotal" if link["Evidence"] == "Anecdotal" else "")
+                  + ("; stale" if seen < stale_on else ""))
         entry = f"{names[other]} \u2013 {link['Relationship'].lower()} ({nature})"
         (places if other.startswith("C") else peers).append(entry)
         linked.add(other)
         link_ids.add(link["ID"])
-    contacts = []
+    worker = subjects["S01"]["Allocated worker"]
+    contacts = [f"{worker} (allocated worker)"]  # once: not again as a key contact
+    places_linked = {i for i in linked if i.startswith("C")}
     for contact in records["Contacts"]:
         held = set(contact["For"].split("; "))
-        if "S01" in held or held & {i for i in linked if i.startswith("C")}:
+        if ("S01" in held or held & places_linked) and contact["Name"] != worker:
             contacts.append(f"{contact['Name']} ({contact['Role']}, {contact['Agency']})")
-    questions = [g["Question"] for g in records["Gaps"]
-                 if g["Status"] == "Open" and set(g["About"].split("; ")) & (linked | link_ids)]
+    # about Male A, a place he is linked to, or a link he is part of: not his peers' own questions
+    questions = [f"{g['ID']}: {g['Question']}" for g in records["Gaps"]
+                 if g["Status"] == "Open" and set(g["About"].split("; ")) & ({"S01"} | places_linked | link_ids)]
     concerns = [c.strip() for c in subjects["S01"]["Concerns"].split(";")]
-    return [concerns, places, peers, contacts, questions]
+    own = [r for r in records["Direct work"] if r["Young person"] == "Male A"]
+    view = ["Would help if in trouble: " + ", ".join(r["Peer"] for r in own if r["Would help if in trouble"] == "Yes")]
+    view += [f"Strategy: {r['Strategy']}" for r in own if r["Strategy"]]
+    return [concerns, places, peers, contacts, questions, view]
 
 
 def test_male_a_has_the_figure_1_matrix_of_the_guidance(minutes_doc):
@@ -101,7 +109,8 @@ def test_male_a_has_the_figure_1_matrix_of_the_guidance(minutes_doc):
     table = figure_one_table(document, "Male A")
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert [r[0] for r in rows] == ["Current concerns - vulnerabilities", "Current linked contexts",
-                                    "Linked peers / peer group", "Key contacts", "Key questions"]
+                                    "Linked peers / peer group", "Key contacts", "Key questions",
+                                    "The young person's own view"]
     assert [r[1].split("\n") for r in rows] == expected_figure_one()
 
 
@@ -111,7 +120,7 @@ def test_overdue_questions_and_actions_are_marked(minutes_doc, book):
     record_session(book, "Review", D(2026, 10, 1))
     document = docx.Document(str(write_minutes(book)))
     rows = {row.cells[0].text: [c.text for c in row.cells] for t in document.tables for row in t.rows}
-    assert rows["G01"][-1] == "OVERDUE" and rows["A07"][-1] == "OVERDUE: Open" and rows["A04"][-1] == "Open"
+    assert rows["G01"][-1] == "OVERDUE" and rows["A07"][-1] == "OVERDUE\nOpen" and rows["A04"][-1] == "Open"
     shaded = [row for t in document.tables for row in t.rows if "FFC7CE" in row._tr.xml]
     assert {row.cells[0].text for row in shaded} == {"G01", "G03", "A01", "A07"}
 
@@ -180,9 +189,18 @@ def test_write_previews_the_minutes_on_the_minutes_sheet(book):
 
 
 def edit(path, changes):
+    """Set cells given as (sheet, worksheet row, column header, value); tables grow to the rows set."""
     wb = openpyxl.load_workbook(path, keep_vba=True)
-    for sheet, cell, value in changes:
-        wb[sheet][cell] = value
+    for sheet, row, header, value in changes:
+        ws = wb[sheet]
+        column = next(c.column for c in ws[1] if c.value == header)
+        ws.cell(row, column, value)
+        table = ws.tables[sheet] if sheet in ws.tables else None
+        if table is not None:
+            first, last = table.ref.split(":")
+            end_row = int("".join(ch for ch in last if ch.isdigit()))
+            if row > end_row:
+                table.ref = f"{first}:{''.join(ch for ch in last if ch.isalpha())}{row}"
     wb.save(path)
 
 
@@ -191,18 +209,15 @@ def test_a_review_reports_exactly_the_changes_made(book):
     assert first["session"] == "M03" and first["changes"] is None
     assert first["next_review"] == D(2027, 1, 1)
     edit(book, [
-        ("Subjects", "O16", "Removed"),  # S15, the unknown female, leaves
-        ("Subjects", "A17", "S16"), ("Subjects", "B17", "Male J"), ("Subjects", "C17", "Young person"),
-        ("Links", "A32", "L31"), ("Links", "B32", "S16"), ("Links", "C32", "S01"), ("Links", "D32", "Friend"),
-        ("Links", "S10", "Historic"),  # L09: Male A no longer attends the youth hub
-        ("Links", "F8", "Strong"),  # L07 Male A - Female A: moderate to strong
-        ("Links", "F22", "Weak"),  # L21 Male D - Male E: strong to weak
-        ("Actions", "I8", "Done"),  # A07
+        ("Subjects", 16, "Status", "Removed"),  # S15, the unknown female, leaves
+        ("Subjects", 17, "ID", "S16"), ("Subjects", 17, "Name", "Male J"), ("Subjects", 17, "Type", "Young person"),
+        ("Links", 32, "ID", "L31"), ("Links", 32, "From", "S16"), ("Links", 32, "To", "S01"),
+        ("Links", 32, "Relationship", "Friend"),
+        ("Links", 10, "Status", "Historic"),  # L09: Male A no longer attends the youth hub
+        ("Links", 8, "Strength", "Strong"),  # L07 Male A - Female A: moderate to strong
+        ("Links", 22, "Strength", "Weak"),  # L21 Male D - Male E: strong to weak
+        ("Actions", 8, "Status", "Done"),  # A07
     ])
-    wb = openpyxl.load_workbook(book, keep_vba=True)
-    wb["Subjects"].tables["Subjects"].ref = "A1:R17"
-    wb["Links"].tables["Links"].ref = "A1:S32"
-    wb.save(book)
     second = record_session(book, "Review", D(2026, 10, 1))
     assert second["changes"] == [
         "Added: Male J (person)",
@@ -232,7 +247,7 @@ def test_history_survives_an_openpyxl_save_and_feeds_the_minutes(book):
     assert set(net.history["session"]) == {"M03"}
     assert len(net.history) == 15 + 6 + 30 + 7
     assert net.sessions["id"].tolist()[-1] == "M03"
-    edit(book, [("Actions", "I8", "Done")])
+    edit(book, [("Actions", 8, "Status", "Done")])
     net = read_network(book)
     session = net.sessions[net.sessions["id"] == "M03"].to_dict("records")[0]
     session["date"] = session["date"] + dt.timedelta(days=1)
@@ -260,8 +275,12 @@ def test_the_subject_list_for_invitees(book):
     assert document.sections[0].header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
     invited = {row.cells[0].text for row in document.tables[0].rows[1:]}
     assert invited == {c["Name"] for c in city_road.RECORDS["Contacts"] if "Multi-agency" in c["Invite to"]}
-    assert len(document.tables[1].rows) == 1 + 14 and len(document.tables[2].rows) == 1 + 6
-    assert "Devon and Cornwall Police" in text and "G03: What is the address in Plymouth" in text
+    listed = {row.cells[0].text for t in document.tables[1:] for row in t.rows[1:]}
+    active = {r["Name"] for r in city_road.RECORDS["Subjects"] if r["Status"] != "Removed"}
+    assert active | {r["Name"] for r in city_road.RECORDS["Contexts"]} <= listed and "Male H" not in listed
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert "Devon and Cornwall Police" in text and "What is the address in Plymouth and have any other arrests " \
+        "been made?" in cells
     sessions = read_network(book).sessions.set_index("id")
     assert sessions.loc["M02", "subject_list_sent"].date() == D(2026, 9, 8)
 
