@@ -121,7 +121,7 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
         if banner:  # "This record has errors: ...", above the bottom marking
             fig.text(0.5, 40 / HEIGHT, banner, ha="center", va="center", fontsize=11, fontweight="bold",
                      color=style.MARKING_COLOUR, bbox={"facecolor": "#FFC7CE", "edgecolor": style.MARKING_COLOUR})
-        _legend(fig, used, home, stale_after)
+        _legend(fig, used, "the home borough" if anonymise else home, stale_after)
 
         fig.canvas.draw()
         drawn = {
