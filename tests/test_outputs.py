@@ -176,6 +176,8 @@ def test_the_map_is_on_its_own_landscape_page_with_labels_of_8_points_in_print(c
     page = next(s for s in document.sections if s.page_width > s.page_height)
     printed_inches = picture.width.inches
     assert printed_inches <= docx.shared.Length(page.page_width - page.left_margin - page.right_margin).inches
+    room = page.page_height - page.top_margin - page.bottom_margin - docx.shared.Cm(minutes.word.MAP_PAGE_TEXT_CM)
+    assert picture.height <= room  # its heading and caption on the same page
     drawn_inches = network_map.WIDTH / network_map.DPI
     assert network_map.LABEL_POINTS * printed_inches / drawn_inches >= 8
     assert document.sections[-1].page_width < document.sections[-1].page_height  # portrait again after it

@@ -47,6 +47,7 @@ class Picture:
     path: Path
     caption: str
     landscape: bool = False  # on a page of its own, turned, so that its labels print large enough
+    title: str | None = None  # a heading that goes with it (onto its own page)
 
 
 def to_rows(blocks: list) -> list[list]:
@@ -62,5 +63,5 @@ def to_rows(blocks: list) -> list[list]:
         elif isinstance(block, Table):
             out += ([block.header] if block.header else []) + [list(r) for r in block.rows]
         elif isinstance(block, Picture):
-            out.append([block.caption + " The picture is on the Map sheet."])
+            out += ([[], [block.title]] if block.title else []) + [[block.caption + " The picture is on the Map sheet."]]
     return out

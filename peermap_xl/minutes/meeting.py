@@ -101,13 +101,17 @@ class Meeting:
             if len(ids) == 1:
                 out.append(self.label(ids[0]))
             else:
-                out.append(model.normalise_id(ref) if _is_link_id(self.network, ref) else
-                           self.view.text(ref, withheld="?"))
+                out.append(self._link(ref) or self.view.text(ref, withheld="?"))
         return ", ".join(out)
 
-
-def _is_link_id(network: Network, ref) -> bool:
-    return model.normalise_id(model.clean_text(ref)) in set(network.links["id"])
+    def _link(self, ref) -> str | None:
+        """ "L13 (MR – KO)" for a link's ID; None when `ref` is not one."""
+        links = self.network.links
+        found = rows(links[links["id"] == model.normalise_id(model.clean_text(ref))])
+        if not found:
+            return None
+        ends = [self.label(found[0][k]) if isinstance(found[0][k], str) else "?" for k in ("from_id", "to_id")]
+        return f"{found[0]['id']} ({ends[0]} \u2013 {ends[1]})"
 
 
 def _snapshot_of(network: Network, session: dict) -> pd.DataFrame | None:

@@ -21,7 +21,7 @@ _LIST_WIDTHS = (1.2, 4.4, 2.4, 2.4, 2.2, 2.0, 2.4)  # cm, on a 17 cm wide page; 
 NONE_RECORDED = "None recorded."
 CONSIDER = "For the meeting to consider (suggested by peermap from the recorded links)"
 #: The rules whose findings are prompts for the meeting, not findings about the record.
-PROMPTS = ("consider-peer-assessment", "consider-context-assessment", "key-individual", "bridge")
+PROMPTS = ("consider-peer-assessment", "consider-context-assessment", "key-individual", "bridge")  # in this order
 
 
 def _text(value) -> str:
@@ -78,7 +78,7 @@ def the_map(m: Meeting) -> list:
     if not m.map_picture:
         return []
     caption = f"Map dated {m.day:%d/%m/%Y}. Key: see the legend on the map."
-    return [Heading("The map"), Picture(m.map_picture, caption, landscape=True)]
+    return [Picture(m.map_picture, caption, landscape=True, title="The map")]
 
 
 def young_people(m: Meeting) -> list:
@@ -132,7 +132,8 @@ def decisions(m: Meeting) -> list:
 
 def for_consideration(m: Meeting) -> list:
     """peermap's own prompts, apart from the decisions, each with the recorded links behind it."""
-    prompts = [f.message for f in m.findings if f.rule in PROMPTS]
+    found = sorted((f for f in m.findings if f.rule in PROMPTS), key=lambda f: PROMPTS.index(f.rule))
+    prompts = [f.message for f in found]  # assessments first, then what the links show about people
     return [Heading(CONSIDER), Para("These are not decisions: peermap suggests them from the links recorded. "
                                     "The meeting decides."),
             Bullets(prompts or ["Nothing: the recorded links do not meet peermap's thresholds "

@@ -45,7 +45,7 @@ def invite_content(network: Network, session_id: str | None = None, anonymise: b
     if errors:
         blocks.append(Banner("This record has errors: " + " ".join(f.message for f in errors)
                              + " Everyone recorded is listed; the list will be corrected and sent again."))
-    blocks += [Para(network.settings.protective_marking, bold=True), Para(HANDLING),
+    blocks += [Para(f"{network.settings.protective_marking}. {HANDLING}", bold=True),
                Para(f"You are invited to the {_text(session['type']).lower() or 'mapping'} session on "
                     f"{day:%d/%m/%Y}. Please research the people and places below in your agency's records, and "
                     "bring what you know, and what you do not, to the session.")]
@@ -97,7 +97,7 @@ def _people(network: Network, view: labels.View, ids: set[str]):
     shown = labels.View(network).label  # the key to the map and minutes, which may use initials
     return Table(_PEOPLE, [[_text(r["name"]), shown(r["id"]), _text(r.get("known_as")), _born(r),
                             _text(r["gender"]), _where(r), _text(r["type"])] for r in people],
-                 widths=(3.0, 2.3, 2.3, 2.6, 1.6, 3.4, 1.8))
+                 widths=(3.0, 2.1, 2.0, 2.4, 1.5, 3.6, 2.4))
 
 
 def _places(network: Network, view: labels.View, ids: set[str]):
@@ -130,4 +130,8 @@ def _age(record: dict) -> str:
 
 
 def _where(record: dict) -> str:
-    return ", ".join(p for p in (_text(record.get("address_or_area")), _text(record.get("borough"))) if p)
+    """ "Clarence Road, Hackney": the address or area, then the borough unless it already says it."""
+    address, borough = _text(record.get("address_or_area")), _text(record.get("borough"))
+    if borough and borough.casefold() in address.casefold():
+        return address
+    return ", ".join(p for p in (address, borough) if p)

@@ -15,7 +15,9 @@ _RED = "C00000"
 _BLUE = "1F4E78"
 #: The map's page: A3 landscape, so that labels drawn at 9 pt on a 15-inch figure print at 8 pt or more.
 MAP_PAGE_CM = (42.0, 29.7)
-MAP_MARGIN_CM = 1.5
+MAP_MARGIN_CM = 1.2
+#: Room on the map's page for the header, the heading and the caption.
+MAP_PAGE_TEXT_CM = 4.0
 PORTRAIT_CM = (21.0, 29.7)
 
 
@@ -104,20 +106,32 @@ def _banner(doc, text: str) -> None:
 
 
 def _picture(doc, block: Picture) -> None:
-    """The map on a landscape page of its own; the pages after it portrait again."""
+    """The map on a landscape page of its own, under its heading; the pages after it portrait again."""
     from docx.enum.section import WD_SECTION
     from docx.shared import Cm
 
     width = PORTRAIT_CM[0] - 4.0
     if block.landscape:
         _page(doc.add_section(WD_SECTION.NEW_PAGE), MAP_PAGE_CM, MAP_MARGIN_CM)
-        width = MAP_PAGE_CM[0] - 2 * MAP_MARGIN_CM
+        width = map_width_cm(block.path)
+    if block.title:
+        _add(doc, Heading(block.title))
     doc.add_picture(str(block.path), width=Cm(width))
     doc.inline_shapes[-1]._inline.docPr.set("name", "Peer network map")
     doc.inline_shapes[-1]._inline.docPr.set("descr", block.caption)
     doc.add_paragraph(block.caption).runs[0].italic = True
     if block.landscape:
         _page(doc.add_section(WD_SECTION.NEW_PAGE), PORTRAIT_CM, 2.0)
+
+
+def map_width_cm(picture: Path) -> float:
+    """As wide as the map's page allows, and no taller than it leaves room for."""
+    from docx.image.image import Image
+
+    image = Image.from_file(str(picture))
+    across = MAP_PAGE_CM[0] - 2 * MAP_MARGIN_CM
+    down = MAP_PAGE_CM[1] - 2 * MAP_MARGIN_CM - MAP_PAGE_TEXT_CM
+    return min(across, down * image.px_width / image.px_height)
 
 
 def _properties(doc, doc_title: str, marking: str, when: dt.date) -> None:
@@ -183,6 +197,7 @@ def _cell(cell, text: str, width, bold: bool, flagged: bool) -> None:
     cell.text = text
     cell.width = width
     for paragraph in cell.paragraphs:
+        paragraph.paragraph_format.space_before, paragraph.paragraph_format.space_after = Pt(1), Pt(2)
         for r in paragraph.runs:
             r.bold = bold
             r.font.size = Pt(9)
