@@ -63,5 +63,6 @@ def to_rows(blocks: list) -> list[list]:
         elif isinstance(block, Table):
             out += ([block.header] if block.header else []) + [list(r) for r in block.rows]
         elif isinstance(block, Picture):
-            out += ([[], [block.title]] if block.title else []) + [[block.caption + " The picture is on the Map sheet."]]
+            heading = [[], [block.title]] if block.title else []
+            out += heading + [[block.caption + " The picture is on the Map sheet."]]
     return out
