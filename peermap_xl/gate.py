@@ -35,10 +35,11 @@ def identity_errors(network: model.Network, as_of: dt.date, anonymise: bool = Fa
     from peermap_xl import checks
 
     wanted = [r for r in checks.RULES if r.slug in IDENTITY_RULES]
-    ctx = checks.Context(network, as_of, anonymise)
-    return [checks.Finding(r.slug, r.code, r.severity, hit.sheet, None if hit.row is None else int(hit.row),
-                           hit.id, hit.column, hit.message) for r in wanted for hit in r.check(ctx)
-            if hit.sheet in _PEOPLE_SHEETS]
+    ctx = checks.Context(network, as_of)
+    found = [checks.Finding(r.slug, r.code, r.severity, hit.sheet, None if hit.row is None else int(hit.row),
+                            hit.id, hit.column, hit.message) for r in wanted for hit in r.check(ctx)
+             if hit.sheet in _PEOPLE_SHEETS]
+    return checks.render(found, network, anonymise)
 
 
 def guarded(network: model.Network, output: str, as_of: dt.date, anonymise: bool,

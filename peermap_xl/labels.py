@@ -31,11 +31,26 @@ _PRIVATE_PLACES = {"Home", "Address"}  # an address is personal data: never show
 _PSEUDONYM_WORDS = {"male", "female", "unknown", "adult", "young", "person", "boy", "girl", "man", "woman",
                     "child", "yp", "peer", "friend", "sibling", "brother", "sister", "cousin"}
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
+_CHOICE = "\u241e"  # SYMBOL FOR RECORD SEPARATOR: starts and splits a `choose` key; never typed in a cell
 #: Names that are also common words: replaced in free text only when capitalised.
 _COMMON_WORDS = {"will", "may", "june", "april", "august", "mark", "rose", "grace", "hope", "faith", "joy",
                  "bill", "pat", "sue", "art", "jack", "dawn", "summer", "amber", "ruby", "jean", "bob",
                  "frank", "gene", "rich", "sunny", "chance", "miles", "rob", "don", "ken", "guy", "young",
                  "king", "law", "long", "brown", "green", "white", "black", "little"}
+
+
+def choose(plain: str, anonymised: str) -> str:
+    """A key for `View.label` that words itself as `plain`, or as `anonymised` in the anonymised version:
+    for rules that run once and are worded later ("is in Enfield, outside Hackney" / "is outside the home
+    borough")."""
+    return f"{_CHOICE}{plain}{_CHOICE}{anonymised}"
+
+
+def choice_text(value, list_key: str) -> str:
+    """A drop-down value as the anonymised version may show it: kept when on peermap's own list."""
+    if not isinstance(value, str) or not value:
+        return ""
+    return value if value in schema.LISTS.get(list_key, ()) else WITHHELD
 
 
 def id_order(record_id: str) -> tuple:
@@ -142,6 +157,10 @@ class View:
         return letters.get(rid, name)
 
     def label(self, record_id: str) -> str:
+        """The label of a subject or context ID; for a `choose` key, the wording this view may show."""
+        if record_id.startswith(_CHOICE):
+            plain, anonymised = record_id[1:].split(_CHOICE, 1)
+            return anonymised if self.anonymise else plain
         return self.labels.get(record_id, record_id)
 
     def key(self) -> list[tuple[str, str]]:
@@ -191,9 +210,7 @@ class View:
         """A drop-down value: kept when it is on peermap's own list; typed text is withheld when anonymised."""
         if not isinstance(value, str) or not value:
             return ""
-        if value in schema.LISTS.get(list_key, ()) or not self.anonymise:
-            return value
-        return withheld
+        return withheld if self.anonymise and choice_text(value, list_key) == WITHHELD else value
 
     def borough(self, value) -> str:
         """A borough: as typed, or in the anonymised version only whether it is the home borough."""

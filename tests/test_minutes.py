@@ -206,8 +206,8 @@ def edit(path, changes):
 
 def test_a_review_reports_exactly_the_changes_made(book):
     first = record_session(book, "Review", D(2026, 10, 1))
-    assert first["session"] == "M03" and first["changes"] is None
-    assert first["next_review"] == D(2027, 1, 1)
+    assert first.session == "M03" and first.changes is None
+    assert first.next_review == D(2027, 1, 1)
     edit(book, [
         ("Subjects", 16, "Status", "Removed"),  # S15, the unknown female, leaves
         ("Subjects", 17, "ID", "S16"), ("Subjects", 17, "Name", "Male J"), ("Subjects", 17, "Type", "Young person"),
@@ -219,7 +219,7 @@ def test_a_review_reports_exactly_the_changes_made(book):
         ("Actions", 8, "Status", "Done"),  # A07
     ])
     second = record_session(book, "Review", D(2026, 10, 1))
-    assert second["changes"] == [
+    assert second.changes == [
         "Added: Male J (person)",
         "Removed: Unknown female (person)",
         "Strengthened: L07 (Male A \u2013 Female A), moderate to strong",
@@ -233,10 +233,10 @@ def test_a_review_reports_exactly_the_changes_made(book):
 
 def test_a_review_of_an_unchanged_workbook_reports_nothing(book):
     record_session(book, "Review", D(2026, 10, 1))
-    assert record_session(book, "Review", D(2026, 10, 1))["changes"] == []
+    assert record_session(book, "Review", D(2026, 10, 1)).changes == []
     result = run_peermap("review", book, "--date", "2026-10-01")
     assert result.returncode == 0 and "Nothing changed since the last snapshot." in result.stdout
-    assert "Next review proposed: 01/01/2027" in result.stdout
+    assert "Next review: 01/01/2027" in result.stdout
 
 
 def test_history_survives_an_openpyxl_save_and_feeds_the_minutes(book):

@@ -168,4 +168,5 @@ def protective_relationship(ctx):
 
 
 def _relationship(ctx, link) -> str:
-    return ctx.view.choice(link["relationship"], "Relationship").lower() or "link"
+    plain = (link["relationship"] or "link").lower()
+    return ctx.label(labels.choose(plain, labels.choice_text(link["relationship"], "Relationship").lower() or "link"))

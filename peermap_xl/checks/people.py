@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from peermap_xl import schema
+from peermap_xl import labels, schema
 from peermap_xl.checks.core import INFO, WARNING, Hit, blank, rows, rule
 
 SUBJECTS, CONTEXTS = schema.SUBJECTS.name, schema.CONTEXTS.name
@@ -44,7 +44,7 @@ def no_key_contact(ctx):
 
 @rule("PM303", "unidentified-person", WARNING, "A person is not identified yet",
       """Unknown people are information gaps: "Who is the adult living at 123 City Road?" is the
-      guidance's own first key question. peermap suggests the question on Gaps.""")
+      guidance's own first key question. peermap suggests the question on Gaps.""", suggests=True)
 def unidentified_person(ctx):
     for person in rows(ctx.network.active_subjects):
         name = person["name"]
@@ -57,7 +57,7 @@ def unidentified_person(ctx):
 @rule("PM304", "out-of-borough", INFO, "A person or place is outside the home borough",
       """"If there are young people/locations outside of Hackney - what isn't known about these
       people or areas?" The services of that area may hold what the map lacks; peermap suggests
-      the question on Gaps.""")
+      the question on Gaps.""", suggests=True)
 def out_of_borough(ctx):
     home = ctx.network.settings["home_borough"]
     if blank(home):
@@ -70,8 +70,8 @@ def out_of_borough(ctx):
             gap = None
             if isinstance(record["name"], str):
                 gap = (f"What do {borough} services know about {_refer(record['name'])}?", record["id"])
-            where = (f"is in {borough}, outside {home}: what do {borough} services know?" if not ctx.view.anonymise
-                     else "is outside the home borough: what do the services there know?")
+            where = ctx.label(labels.choose(f"is in {borough}, outside {home}: what do {borough} services know?",
+                                            "is outside the home borough: what do the services there know?"))
             yield Hit(sheet, record["row"], record["id"], "Borough", f"{ctx.who(record)} {where}", gap=gap)
 
 

@@ -115,10 +115,9 @@ def review_overdue(ctx):
     if due is None or pd.Timestamp(due.due) >= ctx.today:
         return
     last = ctx.network.sessions_held().iloc[-1]
-    months = ctx.network.settings.review_every_months
     if due.agreed:
         said = f"the next review was agreed for {due.due:%d/%m/%Y} at session {due.session_id}"
     else:
-        said = f"with reviews every {months} months, a review was due by {due.due:%d/%m/%Y}"
+        said = f"with reviews every {due.months} months, a review was due by {due.due:%d/%m/%Y}"
     yield Hit(SESSIONS, last["row"], last["id"], "Next review",
               f"The last session was on {date_text(last['date'])}; {said}.")
