@@ -15,9 +15,10 @@ _RED = "C00000"
 _BLUE = "1F4E78"
 #: The map's page: A3 landscape, so that labels drawn at 9 pt on a 15-inch figure print at 8 pt or more.
 MAP_PAGE_CM = (42.0, 29.7)
-MAP_MARGIN_CM = 1.2
-#: Room on the map's page for the header, the heading and the caption.
-MAP_PAGE_TEXT_CM = 4.0
+MAP_MARGIN_CM = 1.5  # top and bottom (room for the marking); 1 cm at the sides
+MAP_SIDE_MARGIN_CM = 1.0
+#: Room on the map's page for its heading (the map's own frame carries its date and legend: no caption).
+MAP_PAGE_TEXT_CM = 2.6
 PORTRAIT_CM = (21.0, 29.7)
 
 
@@ -112,14 +113,17 @@ def _picture(doc, block: Picture) -> None:
 
     width = PORTRAIT_CM[0] - 4.0
     if block.landscape:
-        _page(doc.add_section(WD_SECTION.NEW_PAGE), MAP_PAGE_CM, MAP_MARGIN_CM)
+        section = doc.add_section(WD_SECTION.NEW_PAGE)
+        _page(section, MAP_PAGE_CM, MAP_MARGIN_CM)
+        section.left_margin = section.right_margin = Cm(MAP_SIDE_MARGIN_CM)
         width = map_width_cm(block.path)
     if block.title:
         _add(doc, Heading(block.title))
     doc.add_picture(str(block.path), width=Cm(width))
     doc.inline_shapes[-1]._inline.docPr.set("name", "Peer network map")
     doc.inline_shapes[-1]._inline.docPr.set("descr", block.caption)
-    doc.add_paragraph(block.caption).runs[0].italic = True
+    if not block.landscape:  # the map's own page frame already says its date and has its legend
+        doc.add_paragraph(block.caption).runs[0].italic = True
     if block.landscape:
         _page(doc.add_section(WD_SECTION.NEW_PAGE), PORTRAIT_CM, 2.0)
 
@@ -129,7 +133,7 @@ def map_width_cm(picture: Path) -> float:
     from docx.image.image import Image
 
     image = Image.from_file(str(picture))
-    across = MAP_PAGE_CM[0] - 2 * MAP_MARGIN_CM
+    across = MAP_PAGE_CM[0] - 2 * MAP_SIDE_MARGIN_CM
     down = MAP_PAGE_CM[1] - 2 * MAP_MARGIN_CM - MAP_PAGE_TEXT_CM
     return min(across, down * image.px_width / image.px_height)
 
