@@ -166,10 +166,11 @@ def cmd_review(args) -> int:
 
 def cmd_close(args) -> int:
     """Close the network: Status Closed, a closure session, and the final minutes."""
-    from peermap_xl.operations import record_session, write_minutes
+    from peermap_xl.operations import close_network, open_text, write_minutes
 
-    recorded = record_session(args.book, "Closure", args.date)
-    print(f"Closed the network: closure session {recorded.session}, Status Closed.")
+    recorded, left = close_network(args.book, args.reason, args.date, args.force)
+    print(f"Closed the network: closure session {recorded.session}, Status Closed, the Checks sheet brought "
+          f"up to date. Left open: {open_text(left)}.")
     _print_session(recorded)
     print(f"Wrote the final minutes: {write_minutes(args.book, recorded.session)}")
     return 0
@@ -275,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     close = command("close", cmd_close)
     close.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the closure's date (default: today)")
+    close.add_argument("--reason", metavar="TEXT", help='why: "risk reduced", "young people moved", or your words')
+    close.add_argument("--force", action="store_true", help="close even though actions or questions are open")
 
     rules = command("rules", cmd_rules, book=None)
     rules.add_argument("rule", nargs="?", metavar="RULE", help="one rule, by slug or code (e.g. stale-link)")

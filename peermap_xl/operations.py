@@ -241,7 +241,7 @@ class SessionRecord:
     plan: Plan = field(repr=False, default_factory=Plan)
 
 
-def session_plan(network, kind: str, day: dt.date) -> SessionRecord:
+def session_plan(network, kind: str, day: dt.date, decisions: str | None = None) -> SessionRecord:
     """Recording a Review or Closure session: its Sessions row, its History snapshot, and for a closure the
     network's Status; what changed since the last snapshot; the next review."""
     from peermap_xl import history
@@ -257,7 +257,8 @@ def session_plan(network, kind: str, day: dt.date) -> SessionRecord:
     plan = Plan()
     sessions = network.layout[schema.SESSIONS.name]
     plan.add(AddRows(sessions.sheet, sessions.header_row, sessions.columns, (
-        (network.next_row(schema.SESSIONS.name), {"ID": session_id, "Date": day, "Type": kind, "Next review": review}),
+        (network.next_row(schema.SESSIONS.name), {"ID": session_id, "Date": day, "Type": kind, "Next review": review,
+                                                  "Decisions": decisions}),
     )))
     plan.add(history_rows(network, now))
     if kind == "Closure":
@@ -308,6 +309,46 @@ def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> S
     edit.apply(wb, recorded.plan)
     edit.save(wb, book)
     return recorded
+
+
+def still_open(network, day: dt.date) -> dict[str, list[str]]:
+    """What a closure would leave open, by ID: open actions (overdue marked), open questions, young people
+    at high risk."""
+    import pandas as pd
+
+    actions = network.open_actions
+    overdue = set(actions.loc[actions["due"] < pd.Timestamp(day), "id"])  # a blank Due is never overdue
+    young = network.active_subjects[network.active_subjects["type"] == "Young person"]
+    return {"actions": [f"{a} (overdue)" if a in overdue else a for a in actions["id"]],
+            "questions": list(network.open_questions["id"]),
+            "young people at high risk": list(young.loc[young["risk_level"] == "High", "id"])}
+
+
+def close_network(book: str | Path, reason: str, day: dt.date | None = None, force: bool = False):
+    """Close the network: check it (the Checks sheet up to date), record the closure session with its reason,
+    set Status Closed. Refused while actions or questions are open, unless `force`. Returns (record, open)."""
+    from peermap_xl.book import edit
+
+    book, day = Path(book), day or dt.date.today()
+    if not (reason or "").strip():
+        raise PeermapError("Say why the network is closing: --reason \"risk reduced\", \"young people moved\" "
+                           "or your own words.")
+    safe.ensure_closed(book)
+    wb, network = edit.open_book(book)
+    left = still_open(network, day)
+    if (left["actions"] or left["questions"]) and not force:
+        raise PeermapError(f"The network was not closed: {open_text(left)} are still open. Close or cancel "
+                           "them (and record why), or add --force to close with them open.")
+    checked, _ = check_plan(network, day)
+    recorded = session_plan(network, "Closure", day, decisions=f"Close the network: {reason.strip()}.")
+    edit.apply(wb, checked)
+    edit.apply(wb, recorded.plan)
+    edit.save(wb, book)
+    return recorded, left
+
+
+def open_text(left: dict[str, list[str]]) -> str:
+    return "; ".join(f"{what} {', '.join(ids)}" for what, ids in left.items() if ids) or "nothing"
 
 
 # --- the subject list --------------------------------------------------------------------------

@@ -257,7 +257,7 @@ def test_history_survives_an_openpyxl_save_and_feeds_the_minutes(book):
 
 
 def test_closing_records_the_closure_and_writes_the_final_minutes(book):
-    result = run_peermap("close", book, "--date", "2026-12-01")
+    result = run_peermap("close", book, "--date", "2026-12-01", "--reason", "risk reduced", "--force")
     assert result.returncode == 0, result.stderr
     net = read_network(book)
     assert net.settings["status"] == "Closed" and net.settings["closed_on"] == D(2026, 12, 1)

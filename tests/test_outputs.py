@@ -210,6 +210,39 @@ def test_word_opens_the_minutes_and_subject_list_without_repair(case_book, tmp_p
         assert "stylesWithEffects" not in every_part(path)
 
 
+# --- 6. closing with safeguards -------------------------------------------------------------------------
+
+
+def test_close_refuses_while_actions_or_questions_are_open(case_book):
+    before = case_book.read_bytes()
+    unexplained = run_peermap("close", case_book, "--date", "2026-10-01")
+    assert unexplained.returncode == 2 and "--reason" in unexplained.stderr
+    refused = run_peermap("close", case_book, "--date", "2026-10-01", "--reason", "risk reduced")
+    assert refused.returncode == 2, refused.stderr
+    assert "actions A01 (overdue), A02; questions G01, G02, G03; young people at high risk S01, S02, S03, S08" \
+        in refused.stderr and "--force" in refused.stderr
+    assert names_in(refused.stderr, NAMES) == []  # IDs only in messages
+    assert case_book.read_bytes() == before
+
+
+def test_a_forced_close_checks_records_the_reason_and_what_was_left_open(case_book):
+    import openpyxl
+
+    result = run_peermap("close", case_book, "--date", "2026-10-01", "--reason", "young people moved", "--force")
+    assert result.returncode == 0, result.stderr
+    assert "Left open: actions A01 (overdue), A02; questions G01, G02, G03" in result.stdout
+    assert openpyxl.load_workbook(case_book)["Checks"]["A1"].value.startswith("Checks as of 01/10/2026")
+    final = case_book.with_name("Peer Mapping Minutes Peer Network - Criminal exploitation around Mare Street park "
+                                "- 2026-10-01.docx")
+    text = text_of(docx.Document(str(final)))
+    closing = section(text, "Closure", "What changed since the last session")
+    assert "Reason for closing: Close the network: young people moved." in closing
+    assert "Action A01: Refer JMo to the National Referral Mechanism (overdue)" in closing
+    assert "Question G02: Is MR controlling KO?" in closing and "KO: young person at high risk" in closing
+    assert "Chair | not recorded (add it on the Sessions sheet)" in text
+    assert "No next review: the network is closed." in text
+
+
 # --- 7. a record error never merges or drops a person --------------------------------------------------
 
 

@@ -140,6 +140,22 @@ def for_consideration(m: Meeting) -> list:
                                 "(see `peermap rules consider-peer-assessment`)."])]
 
 
+def closure(m: Meeting) -> list:
+    """For the closure: why, and what the network left open (actions, questions, young people at high risk)."""
+    if m.session["type"] != "Closure":
+        return []
+    v, net = m.view, m.network
+    left = [f"Action {a['id']}: {v.text(a['action'])}" + (" (overdue)" if pd.notna(a["due"]) and a["due"] < m.today
+                                                          else "") for a in rows(net.open_actions)]
+    left += [f"Question {g['id']}: {v.text(g['question'])}" for g in rows(net.open_questions)]
+    young = net.active_subjects
+    left += [f"{m.label(r['id'])}: young person at high risk" for r in rows(young[young["type"] == "Young person"])
+             if r["risk_level"] == "High"]
+    return [Heading("Closure"), Para(f"Reason for closing: {v.text(m.session['decisions']) or 'not recorded'}"),
+            Para("Left open at closure", bold=True),
+            Bullets(left or ["Nothing: every action and question was closed, and nobody was at high risk."])]
+
+
 def what_changed(m: Meeting) -> list:
     heading = Heading("What changed since the last session")
     if m.changes:
@@ -183,7 +199,7 @@ def narrative(m: Meeting) -> list:
 
 
 SECTIONS = [record_errors, meeting_details, the_network, the_map, young_people, information_gaps, actions,
-            decisions, for_consideration, what_changed, next_review, narrative]
+            decisions, for_consideration, closure, what_changed, next_review, narrative]
 
 
 def content(network: Network, session_id: str | None = None, anonymise: bool = False,
