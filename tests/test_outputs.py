@@ -162,6 +162,46 @@ def test_figure_one_is_about_the_young_person(case_book):
     assert "The young person's own view" not in kayla
 
 
+def set_cells(book, sheet, record_id, values):
+    """Set cells of the row with this ID, found by header."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    ws = wb[sheet]
+    headers = {c.value: c.column for c in ws[1]}
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, headers["ID"]).value == record_id)
+    for header, value in values.items():
+        ws.cell(row, headers[header], value)
+    wb.save(book)
+
+
+def test_an_earlier_sessions_minutes_describe_the_network_as_it_was(case_book, tmp_path):
+    from peermap_xl.operations import record_session
+
+    record_session(case_book, "Review", D(2026, 10, 1))  # M03, with its snapshot
+    set_cells(case_book, "Subjects", "S06", {"Status": "Removed"})  # Tariq leaves after M03
+    set_cells(case_book, "Subjects", "S09", {"Risk level": "High"})
+    record_session(case_book, "Review", D(2026, 11, 1))  # M04
+    then = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "m3.docx"))))
+    now = text_of(docx.Document(str(write_minutes(case_book, "M04", out=tmp_path / "m4.docx"))))
+    assert "\nTB\n" in then and "\nTB\n" not in now
+    assert "DC (young person, high risk)" in now and "DC (young person, high risk)" not in then
+    assert "No snapshot was kept before this session" in then  # M01 and M02 were held before snapshots
+    assert "Removed: TB (person)" in now
+    first = text_of(docx.Document(str(write_minutes(case_book, "M01", out=tmp_path / "m1.docx"))))
+    assert "This is the first session recorded" in first
+
+
+def test_one_next_review_date_in_the_minutes_and_on_the_map(tmp_path):
+    sessions = [dict(s) for s in RECORDS["Sessions"]]
+    sessions[-1]["Next review"] = D(2027, 1, 20)  # agreed at the meeting, not three months on
+    book = case_in(tmp_path, records={**RECORDS, "Sessions": sessions})
+    text = text_of(docx.Document(str(write_minutes(book, out=tmp_path / "m.docx"))))
+    assert "Next review: 20/01/2027" in text
+    assert run_peermap("map", book, "--as-of", "2026-09-15", "--out", tmp_path / "map.svg").returncode == 0
+    assert "Next review: 20/01/2027" in (tmp_path / "map.svg").read_text(encoding="utf-8")
+
+
 def test_anonymised_minutes_say_withheld_where_they_withhold(case_book, tmp_path):
     text = text_of(docx.Document(str(write_minutes(case_book, out=tmp_path / "m.docx", anonymise=True))))
     assert "Current concerns - vulnerabilities | withheld" in text
