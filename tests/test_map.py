@@ -101,15 +101,17 @@ def test_people_stay_near_where_they_were_when_the_network_changes(book):
     assert len(before) == 20
     wb = openpyxl.load_workbook(book, keep_vba=True)
     subjects, links = wb["Subjects"], wb["Links"]
-    subjects["O16"] = "Removed"  # the unknown female (S15, row 16) leaves the network
+    column = {ws.title: {c.value: c.column for c in ws[1]} for ws in (subjects, links)}
+    subjects.cell(16, column["Subjects"]["Status"], "Removed")  # the unknown female (S15, row 16) leaves
     for row, values in ((17, ["S16", "Male J", "Young person"]), (18, ["S17", "Female E", "Young person"])):
-        for col, value in enumerate(values, start=1):
-            subjects.cell(row, col, value)
+        for header, value in zip(("ID", "Name", "Type"), values):
+            subjects.cell(row, column["Subjects"][header], value)
     for row, values in ((32, ["L31", "S16", "S01", "Friend"]), (33, ["L32", "S17", "S16", "Friend"])):
-        for col, value in enumerate(values, start=1):
-            links.cell(row, col, value)
-    subjects.tables["Subjects"].ref = "A1:R18"
-    links.tables["Links"].ref = "A1:S33"
+        for header, value in zip(("ID", "From", "To", "Relationship"), values):
+            links.cell(row, column["Links"][header], value)
+    for ws, last_row in ((subjects, 18), (links, 33)):
+        first, last = ws.tables[ws.title].ref.split(":")
+        ws.tables[ws.title].ref = f"{first}:{last.rstrip('0123456789')}{last_row}"
     wb.save(book)
     net = read_network(book)
     assert "S15" in net.removed_ids and {"S16", "S17"} <= set(net.active_subjects["id"])
