@@ -11,7 +11,7 @@ import docx
 import openpyxl
 import pytest
 
-from conftest import need_tool, run_peermap
+from conftest import change, need_tool, run_peermap
 from peermap_xl import history, labels, minutes, model
 from peermap_xl.book.file import read_network
 from peermap_xl.examples import city_road
@@ -190,35 +190,19 @@ def test_write_previews_the_minutes_on_the_minutes_sheet(book):
 # --- the meeting cycle ------------------------------------------------------------
 
 
-def edit(path, changes):
-    """Set cells given as (sheet, worksheet row, column header, value); tables grow to the rows set."""
-    wb = openpyxl.load_workbook(path, keep_vba=True)
-    for sheet, row, header, value in changes:
-        ws = wb[sheet]
-        column = next(c.column for c in ws[1] if c.value == header)
-        ws.cell(row, column, value)
-        table = ws.tables[sheet] if sheet in ws.tables else None
-        if table is not None:
-            first, last = table.ref.split(":")
-            end_row = int("".join(ch for ch in last if ch.isdigit()))
-            if row > end_row:
-                table.ref = f"{first}:{''.join(ch for ch in last if ch.isalpha())}{row}"
-    wb.save(path)
-
-
 def test_a_review_reports_exactly_the_changes_made(book):
     first = record_session(book, "Review", D(2026, 10, 1))
     assert first.session == "M03" and first.changes is None
     assert first.next_review == D(2027, 1, 1)
-    edit(book, [
-        ("Subjects", 16, "Status", "Removed"),  # S15, the unknown female, leaves
-        ("Subjects", 17, "ID", "S16"), ("Subjects", 17, "Name", "Male J"), ("Subjects", 17, "Type", "Young person"),
-        ("Links", 32, "ID", "L31"), ("Links", 32, "From", "S16"), ("Links", 32, "To", "S01"),
-        ("Links", 32, "Relationship", "Friend"),
-        ("Links", 10, "Status", "Historic"),  # L09: Male A no longer attends the youth hub
-        ("Links", 8, "Strength", "Strong"),  # L07 Male A - Female A: moderate to strong
-        ("Links", 22, "Strength", "Weak"),  # L21 Male D - Male E: strong to weak
-        ("Actions", 8, "Status", "Done"),  # A07
+    change(book, [
+        ("Subjects", "S15", "Status", "Removed"),  # the unknown female leaves
+        ("Subjects", 1, "ID", "S16"), ("Subjects", 1, "Name", "Male J"), ("Subjects", 1, "Type", "Young person"),
+        ("Links", 1, "ID", "L31"), ("Links", 1, "From", "S16"), ("Links", 1, "To", "S01"),
+        ("Links", 1, "Relationship", "Friend"),
+        ("Links", "L09", "Status", "Historic"),  # Male A no longer attends the youth hub
+        ("Links", "L07", "Strength", "Strong"),  # Male A - Female A: moderate to strong
+        ("Links", "L21", "Strength", "Weak"),  # Male D - Male E: strong to weak
+        ("Actions", "A07", "Status", "Done"),
     ])
     second = record_session(book, "Review", D(2026, 10, 1))
     assert second.changes == [
@@ -249,7 +233,7 @@ def test_history_survives_an_openpyxl_save_and_feeds_the_minutes(book):
     assert set(net.history["session"]) == {"M03"}
     assert len(net.history) == 15 + 6 + 30 + 7
     assert net.sessions["id"].tolist()[-1] == "M03"
-    edit(book, [("Actions", 8, "Status", "Done")])
+    change(book, [("Actions", "A07", "Status", "Done")])
     net = read_network(book)
     session = net.sessions[net.sessions["id"] == "M03"].to_dict("records")[0]
     session["date"] = session["date"] + dt.timedelta(days=1)

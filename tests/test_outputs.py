@@ -7,7 +7,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import run_peermap
+from conftest import change, run_peermap
 from nine_young_people import AS_OF, FULL_NAMES, RECORDS, write_case
 from outputs_scan import every_part, names_in
 from peermap_xl import checks, labels, minutes
@@ -162,25 +162,12 @@ def test_figure_one_is_about_the_young_person(case_book):
     assert "The young person's own view" not in kayla
 
 
-def set_cells(book, sheet, record_id, values):
-    """Set cells of the row with this ID, found by header."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(book, keep_vba=True)
-    ws = wb[sheet]
-    headers = {c.value: c.column for c in ws[1]}
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, headers["ID"]).value == record_id)
-    for header, value in values.items():
-        ws.cell(row, headers[header], value)
-    wb.save(book)
-
-
 def test_an_earlier_sessions_minutes_describe_the_network_as_it_was(case_book, tmp_path):
     from peermap_xl.operations import record_session
 
     record_session(case_book, "Review", D(2026, 10, 1))  # M03, with its snapshot
-    set_cells(case_book, "Subjects", "S06", {"Status": "Removed"})  # Tariq leaves after M03
-    set_cells(case_book, "Subjects", "S09", {"Risk level": "High"})
+    change(case_book, [("Subjects", "S06", "Status", "Removed"),  # Tariq leaves after M03
+                       ("Subjects", "S09", "Risk level", "High")])
     record_session(case_book, "Review", D(2026, 11, 1))  # M04
     then = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "m3.docx"))))
     now = text_of(docx.Document(str(write_minutes(case_book, "M04", out=tmp_path / "m4.docx"))))

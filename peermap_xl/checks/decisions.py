@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from peermap_xl import labels, schema
-from peermap_xl.checks.core import INFO, Hit, rows, rule
+from peermap_xl.checks.core import INFO, Context, Hit, rows, rule
 from peermap_xl.domain import weak_grounds
 
 SUBJECTS, CONTEXTS, LINKS = schema.SUBJECTS.name, schema.CONTEXTS.name, schema.LINKS.name
@@ -53,7 +55,7 @@ def _links_text(ids) -> str:
       graded and current (not stale), and suggests a peer assessment when such links join at least
       {PEER_GROUP_SIZE} young people of whom at least one is at high risk. It names only the young
       people those links join.""")
-def consider_peer_assessment(ctx):
+def consider_peer_assessment(ctx: Context) -> Iterator[Hit]:
     import networkx as nx  # here, so that listing the rules stays quick
 
     young = set(ctx.young_people["id"])
@@ -81,7 +83,7 @@ def consider_peer_assessment(ctx):
       should also be undertaken." peermap suggests one for a place or online space marked Risky or
       Mixed with risky links to at least {CONTEXT_GROUP_SIZE} young people at high or medium risk.
       Protective and neutral links (a young person who attends a school) are not counted.""")
-def consider_context_assessment(ctx):
+def consider_context_assessment(ctx: Context) -> Iterator[Hit]:
     concern = {pid for pid, r in zip(ctx.young_people["id"], ctx.young_people["risk_level"]) if r in _CONCERN}
     linked: dict[str, dict[str, str]] = {}
     for link in rows(ctx.network.live_links):
@@ -104,7 +106,7 @@ def consider_context_assessment(ctx):
       and control individuals have within a network". peermap names people recorded as leading at
       least two others (from the links' Influence), and the person through whom the recorded links
       between others run most often, saying only what the links show.""")
-def key_individual(ctx):
+def key_individual(ctx: Context) -> Iterator[Hit]:
     from peermap_xl import graph
 
     g = ctx.graph
@@ -130,7 +132,7 @@ def key_individual(ctx):
       are current and evidenced. peermap reports it when at least two of the parts hold
       {BRIDGED_PART} or more people or places, and words it as what the links show, never as a
       judgement of the person (a victim may be the only link between two groups).""")
-def bridge(ctx):
+def bridge(ctx: Context) -> Iterator[Hit]:
     import networkx as nx
 
     from peermap_xl import graph
@@ -159,7 +161,7 @@ def _side(ctx, side: set[str]) -> str:
       """"Are there protective features about the group or are they solely negative/risky?" Mapping
       "can also identify positive elements in the group that can be strengthened/used during
       intervention": each current protective link is one.""")
-def protective_relationship(ctx):
+def protective_relationship(ctx: Context) -> Iterator[Hit]:
     for link in rows(ctx.network.live_links):
         if link["nature"] == "Protective" and not ctx.is_stale(link):
             yield Hit(LINKS, link["row"], link["id"], "Nature",
