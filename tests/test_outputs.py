@@ -60,11 +60,13 @@ def test_names_typed_in_free_text_are_replaced_by_labels(case_book):
 
 @pytest.mark.parametrize("mode", ["Initials", "Codes"])
 def test_no_name_in_any_part_of_an_initials_or_codes_output(tmp_path, mode):
-    book = case_in(tmp_path, mode)
-    outputs = [write_minutes(book, out=tmp_path / "minutes.docx")]
-    for ending in (".svg", ".png"):
-        assert run_peermap("map", book, "--as-of", AS_OF, "--out", tmp_path / f"map{ending}").returncode == 0
-        outputs.append(tmp_path / f"map{ending}")
+    book = write_case(tmp_path / "Mare Street.xlsm", network={"Names on outputs": mode,
+                                                               "Network name": "Jordan Morris and friends"})
+    outputs = [write_minutes(book, out=tmp_path)]
+    assert run_peermap("map", book, "--as-of", AS_OF, "--out", tmp_path / "map.svg").returncode == 0
+    assert run_peermap("map", book, "--as-of", AS_OF, "--out", tmp_path).returncode == 0  # named as DESIGN.md says
+    outputs += [tmp_path / "map.svg", *tmp_path.glob("Peer Map - *.png")]
+    assert len(outputs) == 3
     report = run_peermap("check", book, "--as-of", AS_OF)
     found = {str(p.name): names_in(every_part(p) + p.name, NAMES) for p in outputs}
     found["check"] = names_in(report.stdout, NAMES)

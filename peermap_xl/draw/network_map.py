@@ -42,7 +42,8 @@ def next_review(network: Network) -> dt.date | None:
 
 def file_name(network: Network, as_of: dt.date, anonymise: bool, suffix: str = ".png") -> str:
     """ "Peer Map - City Road peer network - 2026-10-01.png", as DESIGN.md names it."""
-    name = "anonymised" if anonymise else (network.settings["network_name"] or "network")
+    said = labels.View(network).names_replaced  # a name typed in the network's name becomes its label
+    name = "anonymised" if anonymise else said(network.settings["network_name"] or "network")
     safe = "".join(c for c in str(name) if c not in '<>:"/\\|?*').strip()
     return f"Peer Map - {safe} - {as_of:%Y-%m-%d}{suffix}"
 
