@@ -56,25 +56,23 @@ def _link_line(view: labels.View, link: dict, person_id: str, network: Network, 
 
 
 def _contacts(network: Network, view: labels.View, person: dict, linked_places: set[str]) -> list[str]:
-    """The allocated worker once, then each contact who knows the young person or their places."""
-    out: list[str] = []
-    seen: set[str] = set()
-    worker = person["allocated_worker"]
-    if isinstance(worker, str) and worker.strip():
-        out.append(f"{view.text(worker)} (allocated worker)")
-        seen.add(" ".join(worker.split()).casefold())
+    """The allocated worker once, then each contact who knows the young person or their places
+    (in the anonymised version, only how many)."""
+    worker = person["allocated_worker"] if isinstance(person["allocated_worker"], str) else ""
+    seen = {" ".join(worker.split()).casefold()} if worker.strip() else set()
+    others = []
     for contact in rows(network.contacts):
         held = {rid for ref in contact["for"] for rid in network.resolve(ref)}
         name = " ".join(str(contact["name"] or "").split()).casefold()
-        if not (person["id"] in held or held & linked_places) or name in seen:
-            continue
-        seen.add(name)
-        role = ", ".join(p for p in (view.text(contact["role"]), view.text(contact["agency"])) if p)
-        if view.anonymise:
-            out.append("Key contact (name, role and agency withheld)")
-        else:
-            out.append(f"{view.text(contact['name'])} ({role})" if role else view.text(contact["name"]))
-    return out
+        if (person["id"] in held or held & linked_places) and name not in seen:
+            seen.add(name)
+            role = ", ".join(p for p in (view.text(contact["role"]), view.text(contact["agency"])) if p)
+            others.append(f"{view.text(contact['name'])} ({role})" if role else view.text(contact["name"]))
+    if view.anonymise:
+        counted = [f"{len(others)} key contact{'s' if len(others) > 1 else ''} (names, roles and agencies "
+                   f"{labels.WITHHELD})"] if others else []
+        return (["Allocated worker (name withheld)"] if seen and worker.strip() else []) + counted
+    return ([f"{view.text(worker)} (allocated worker)"] if worker.strip() else []) + others
 
 
 def _questions(network: Network, view: labels.View, about_ids: set[str], link_ids: set[str]) -> list[str]:

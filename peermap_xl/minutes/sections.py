@@ -117,7 +117,9 @@ def actions(m: Meeting) -> list:
         if overdue:
             flagged.add(i)
         status = _text(action["status"]) or "Open"
-        lines.append([action["id"], v.text(action["action"]) or v.choice(action["type"], "Action type"),
+        kind = v.choice(action["type"], "Action type")
+        what = f"{kind} (details {labels.WITHHELD})" if v.anonymise and kind else v.text(action["action"]) or kind
+        lines.append([action["id"], what,
                       m.refs(action["about"]), v.text(action["owner"]) or "NO OWNER", v.text(action["agency"]),
                       date_text(action["due"]) or "NO DATE", f"OVERDUE\n{status}" if overdue else status])
     return [Heading("Actions"),
@@ -189,6 +191,8 @@ def _next_review(network: Network, session: dict):
 
 def narrative(m: Meeting) -> list:
     net, v = m.network, m.view
+    if v.anonymise:
+        return [Heading("Narrative"), Para(f"{labels.WITHHELD.capitalize()} in the anonymised version.")]
     notes = [_about(m, r, None, r["notes"]) for frame in (net.active_subjects, net.active_contexts)
              for r in rows(frame) if isinstance(r["notes"], str)]
     notes += [f"{r['id']} ({m.label(r['from_id'])} \u2013 {m.label(r['to_id'])}): {v.text(r['notes'])}"
