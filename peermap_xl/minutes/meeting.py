@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from peermap_xl import labels, model
+from peermap_xl.book.safe import name_part
 from peermap_xl.errors import PeermapError
 from peermap_xl.model import Network, rows
 
@@ -38,7 +39,7 @@ def file_name(network: Network, session_date: dt.date, anonymise: bool) -> str:
     """ "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-09-16.docx" (DESIGN.md)."""
     view = labels.View(network, anonymise)
     risks = view.text(network.settings["key_contextual_risks"], withheld="anonymised") or "network"
-    safe = "".join(c for c in str(risks) if c not in '<>:"/\\|?*').strip()
+    safe = name_part(risks)  # no characters Windows forbids, and short enough for any folder
     return f"Peer Mapping Minutes Peer Network - {safe} - {session_date:%Y-%m-%d}.docx"
 
 

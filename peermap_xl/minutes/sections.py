@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from peermap_xl import domain, labels, model
+from peermap_xl.draw import style as map_style
 from peermap_xl.minutes.blocks import Banner, Bullets, Heading, Para, Picture, Table
 from peermap_xl.minutes.figure import figure_one
 from peermap_xl.minutes.meeting import Meeting, date_text, title
@@ -77,7 +78,7 @@ def _about(m: Meeting, record: dict, what: str | None, text) -> str:
 def the_map(m: Meeting) -> list:
     if not m.map_picture:
         return []
-    caption = f"Map dated {m.day:%d/%m/%Y}. Key: see the legend on the map."
+    caption = f"Map dated {m.day:%d/%m/%Y}. {map_style.LINK_WORDS} Key: see the legend."
     return [Picture(m.map_picture, caption, landscape=True, title="The map")]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from peermap_xl.book.safe import shorten
 from peermap_xl.minutes.blocks import Banner, Bullets, Heading, Para, Picture, Table
 
 _RED = "C00000"
@@ -140,7 +141,7 @@ def map_width_cm(picture: Path) -> float:
 
 def _properties(doc, doc_title: str, marking: str, when: dt.date) -> None:
     props = doc.core_properties
-    props.title, props.subject = doc_title, "Peer mapping minutes"
+    props.title, props.subject = shorten(doc_title, 255), "Peer mapping minutes"  # Word's limit
     props.author, props.last_modified_by, props.comments, props.category = "", "", "", ""
     props.keywords = marking
     moment = dt.datetime.combine(when, dt.time())
