@@ -454,7 +454,7 @@ def _who_items(what: Scene) -> list:
                          markeredgecolor=style.NODE_EDGE), "Larger: more links"))
     if "group" in what.used:
         items.append((Patch(facecolor=style.GROUP_FILLS[0], alpha=0.25),
-                      "Drawn close together: many links between them"))
+                      "Drawn close together:\nmany links between them"))
     return items
 
 
