@@ -132,6 +132,8 @@ def normalise_header(text: object) -> str:
 _STATUS_HELP = "Active, or Removed when they have left the network (they stay here, off the map)."
 _DATE_HELP = "Type the date as dd/mm/yyyy."
 _NOTES = Column("Notes", LONG_TEXT)
+_ALREADY_MAPPED = Column("Already mapped elsewhere", width=16,
+                         help="Other peer maps this one is also on. Filled by 'Already mapped?' (peermap find).")
 
 SUBJECTS = Sheet(
     "Subjects",
@@ -154,7 +156,7 @@ SUBJECTS = Sheet(
         Column("Risk level", CHOICE, "Risk level", width=12),
         Column("Role in group", CHOICE, "Role in group", width=14,
                help="Who leads and who follows: Leader, Follower, Peripheral."),
-        Column("Already mapped elsewhere", width=16),
+        _ALREADY_MAPPED,
         Column("Status", CHOICE, "Status", width=10, help=_STATUS_HELP),
         Column("Status date", DATE, width=13),
         Column("Status reason", LONG_TEXT, width=24),
@@ -181,6 +183,7 @@ CONTEXTS = Sheet(
                help="Risky, Protective, Mixed: places can keep young people safe too."),
         Column("Concerns", LONG_TEXT),
         Column("Strengths", LONG_TEXT, width=30),
+        _ALREADY_MAPPED,
         Column("Status", CHOICE, "Status", width=10, help=_STATUS_HELP),
         Column("Status date", DATE, width=13),
         _NOTES,
@@ -354,6 +357,8 @@ NETWORK_FIELDS: tuple[Field, ...] = (
     Field("Names on outputs", CHOICE, "Names on outputs", default="Initials",
           help="How people appear on maps and minutes: Full names, Initials, or Codes (YP1, ADULT1, LOC1)."),
     Field("Recorder", help="Who keeps this workbook up to date."),
+    Field("Register folder", help="The folder holding the team's peer maps, searched by 'Already mapped?'. "
+                                  "Blank: this workbook's folder."),
 )
 
 #: Where the last map put each person and place (hidden; written with the map), so that the

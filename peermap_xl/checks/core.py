@@ -75,6 +75,7 @@ class Context:
     def __init__(self, network: Network, as_of: dt.date, anonymise: bool = False):
         self.network = network
         self.as_of = as_of
+        self.anonymise = anonymise
         self.today = pd.Timestamp(as_of)
         self.label = labels.labeller(network, anonymise)
         self.stale_after = int(network.settings["stale_after_days"])
