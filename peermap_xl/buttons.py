@@ -247,7 +247,8 @@ def _already_mapped_message(found, lacking: list[str]) -> str:
     said = (f"{people} of this network's people and {places} of its places are already on other peer maps: see "
             f"the 'Already mapped elsewhere' column and the Checks sheet." if people or places else
             "No one and no place of this network was found on another peer map.")
-    said += f" Read {len(found.scan.networks)} peer maps in '{found.scan.folder.name}'."
+    n = len(found.scan.networks)
+    said += f" Read {n} other peer map{'' if n == 1 else 's'} in '{found.scan.folder.name}'."
     if found.scan.skipped:
         said += " " + register.skipped_summary(found.scan)
     for sheet in lacking:
