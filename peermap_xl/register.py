@@ -52,20 +52,111 @@ SKIP_ADVICE = {
 
 @dataclass
 class Mapped:
-    """One network read from the folder."""
+    """What the register needs of one network read from the folder (small, so that it crosses processes)."""
 
     path: Path
     relative: str  # the file's path under the folder, for messages
-    network: object  # peermap_xl.model.Network
+    name: str  # the Network name, or the file's name when it has none
+    marking: str
+    people: list  # [Person]
+    places: list  # [Place]
+    labels: dict[str, str]  # record ID -> its name on outputs, as the network's "Names on outputs" says
+    codes: dict[str, str]  # record ID -> its code (YP1, LOC1), for anonymised outputs
+    incidents: set[str] | None = None  # the places an Incidents sheet names; None: no Incidents sheet
     code: str = ""  # N1, N2...: the network on anonymised outputs
 
-    @property
-    def name(self) -> str:
-        return self.network.settings.get("network_name") or self.path.stem
 
-    @property
-    def marking(self) -> str:
-        return self.network.settings.get("protective_marking") or schema.DEFAULT_MARKING
+def summarise(path: Path, relative: str, network) -> Mapped:
+    """The register's summary of a loaded network (the --book workbook); its records are numbered 0 until placed
+    in a list."""
+    from peermap_xl.model import rows
+
+    live = list(zip(network.live_links["from_id"], network.live_links["to_id"]))
+    incidents = None
+    if INCIDENTS in network.frames:
+        incidents = incident_places(rows(network.frames[INCIDENTS]), network.resolve, set(network.contexts["id"]))
+    return _summary(path, relative, network.settings, rows(network.subjects), rows(network.contexts), live,
+                    network, incidents)
+
+
+def summarise_raw(path: Path, relative: str, raw) -> Mapped:
+    """The same summary straight from a workbook's cell values, typed by the model's own cell reader but
+    without building its frames (three times quicker, for a folder of hundreds)."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from peermap_xl import model
+
+    settings, _ = model._settings(raw, model._lists(None), [])
+    subjects, contexts, links = (_records(raw, sheet) for sheet in (schema.SUBJECTS, schema.CONTEXTS, schema.LINKS))
+    resolve = model._resolver(*({"id": [r["id"] for r in records], "name": [r["name"] for r in records]}
+                                for records in (subjects, contexts)))
+    removed = {r["id"] for r in subjects + contexts if r["status"] == "Removed"}
+    live = []
+    for link in links:
+        ends = [resolve(link[k]) for k in ("from", "to")]
+        if all(len(e) == 1 for e in ends) and ends[0] != ends[1] and not {ends[0][0], ends[1][0]} & removed \
+                and link["status"] not in ("Historic", "Removed"):
+            live.append((ends[0][0], ends[1][0]))
+    incidents = None
+    sheet = next((s for s in schema.DATA_SHEETS if s.name == INCIDENTS), None)
+    if sheet is not None and INCIDENTS in raw.tables:
+        incidents = incident_places(_records(raw, sheet), resolve, {r["id"] for r in contexts})
+    named = SimpleNamespace(settings=settings, **{  # what labels.py reads of a network
+        sheet.name.lower(): pd.DataFrame.from_records(records, columns=["row", *(c.key for c in sheet.all_columns)])
+        for sheet, records in ((schema.SUBJECTS, subjects), (schema.CONTEXTS, contexts))})
+    return _summary(path, relative, settings, subjects, contexts, live, named, incidents)
+
+
+def _records(raw, sheet: schema.Sheet) -> list[dict]:
+    """A sheet's rows as {column key: typed value}, as model.build types them; blank IDs numbered as it does.
+    A sheet lacking a required column is refused as the model refuses it (WorkbookError)."""
+    from peermap_xl import model
+
+    table = raw.tables.get(sheet.name)
+    if table is None:
+        if sheet.required:
+            raise WorkbookError(f"{raw.source} has no '{sheet.name}' sheet.")
+        return []
+    positions = model._column_positions(raw, sheet, table)
+    lists, columns = model._lists(None), [(c, positions.get(schema.normalise_header(c.header)))
+                                          for c in sheet.all_columns]
+    out = []
+    for row, values in table.rows:
+        record = {"row": row}
+        for col, i in columns:
+            value = values[i] if i is not None and i < len(values) else None
+            record[col.key] = model._typed(value, col, raw, lists, [], table.sheet, row)
+        out.append(record)
+    if sheet.id_prefix:
+        used = [int(m.group(2)) for r in out if r["id"] and (m := model._ID.match(r["id"]))
+                and m.group(1).upper() == sheet.id_prefix]
+        number = max(used, default=0)
+        for r in out:
+            if r["id"] is None:
+                number += 1
+                r["id"] = f"{sheet.id_prefix}{number:02d}"
+    return out
+
+
+def _summary(path, relative, settings, subjects, contexts, live, named, incidents) -> Mapped:
+    active = [[r for r in records if r["status"] != "Removed"] for records in (subjects, contexts)]
+    young = {r["id"] for r in active[0] if r["type"] == "Young person"}
+    linked = {b for a, b in live if a in young} | {a for a, b in live if b in young}
+    label = labels.labeller(named)
+    return Mapped(path, relative, settings.get("network_name") or path.stem,
+                  settings.get("protective_marking") or schema.DEFAULT_MARKING,
+                  people_of(active[0]), places_of(active[1], linked),
+                  {r["id"]: label(r["id"]) for r in subjects + contexts}, labels.codes(named), incidents)
+
+
+def _numbered_records(mapped: Mapped, index: int) -> Mapped:
+    from dataclasses import replace
+
+    mapped.people = [replace(p, network=index) for p in mapped.people]
+    mapped.places = [replace(p, network=index) for p in mapped.places]
+    return mapped
 
 
 @dataclass(frozen=True)
@@ -105,6 +196,13 @@ def _is_candidate(path: Path) -> bool:
     return path.suffix.lower() in WORKBOOK_SUFFIXES or skip_reason_by_name(path) == LOCK
 
 
+#: The tables the register reads: the rest of a workbook is not needed to recognise people and places.
+TABLES = (schema.NETWORK, schema.SUBJECTS.name, schema.CONTEXTS.name, schema.LINKS.name,
+          *(s.name for s in schema.DATA_SHEETS if s.name == "Incidents"))
+#: From this many workbooks on, two processes read them (the ordinary laptop has at least two cores).
+POOL_FROM = 24
+
+
 def scan(folder: str | Path, exclude: Path | None = None, progress=None) -> Scan:
     """Read every peer-map workbook under `folder` (recursively); `exclude` is left out, with its lock file."""
     folder = Path(folder)
@@ -112,43 +210,62 @@ def scan(folder: str | Path, exclude: Path | None = None, progress=None) -> Scan
         raise PeermapError(f"The folder {folder} was not found. Give the folder that holds the team's peer maps.")
     excluded = {exclude.resolve(), safe.lock_file(exclude).resolve()} if exclude else set()
     files = sorted(p for p in folder.rglob("*") if p.is_file() and _is_candidate(p) and p.resolve() not in excluded)
+    jobs = [(path, path.relative_to(folder).as_posix()) for path in files]
+    results = _read_all([job for job in jobs if skip_reason_by_name(job[0]) is None], progress)
     networks, skipped = [], []
-    for i, path in enumerate(files):
-        if progress:
-            progress(i, len(files), "Reading the peer maps")
-        relative = path.relative_to(folder).as_posix()
-        reason = skip_reason_by_name(path)
-        network = None
-        if reason is None:
-            network, reason = _read(path)
-        if reason:
-            skipped.append(Skipped(relative, reason))
+    for path, relative in jobs:
+        got = skip_reason_by_name(path) or results[relative]
+        if isinstance(got, str):
+            skipped.append(Skipped(relative, got))
         else:
-            networks.append(Mapped(path, relative, network))
-    if progress and files:
-        progress(len(files), len(files), "Read the peer maps")
+            networks.append(_numbered_records(got, len(networks)))
     for n, mapped in enumerate(networks, start=1):
         mapped.code = f"N{n}"
     return Scan(folder, networks, skipped)
 
 
-def _read(path: Path):
-    """(network, None), or (None, why it was skipped). Never raises: one bad file must not stop the scan."""
-    from peermap_xl import model
+def _read_all(jobs: list[tuple[Path, str]], progress=None) -> dict[str, Mapped | str]:
+    """{relative path: its summary, or why it was skipped}; in two processes for a large folder."""
+    import os
+
+    results: dict[str, Mapped | str] = {}
+    workers = min(2, os.cpu_count() or 1)
+    if len(jobs) >= POOL_FROM and workers > 1:
+        try:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(workers) as pool:
+                for n, (job, got) in enumerate(zip(jobs, pool.map(_read_one, jobs, chunksize=8))):
+                    results[job[1]] = got
+                    if progress and n % 10 == 0:
+                        progress(n, len(jobs), "Reading the peer maps")
+        except (OSError, RuntimeError, ImportError):  # no processes here (a locked-down machine): one by one
+            results = {}
+    for n, job in enumerate(jobs):
+        if job[1] not in results:
+            results[job[1]] = _read_one(job)
+            if progress:
+                progress(n, len(jobs), "Reading the peer maps")
+    if progress and jobs:
+        progress(len(jobs), len(jobs), "Read the peer maps")
+    return results
+
+
+def _read_one(job: tuple[Path, str]) -> Mapped | str:
+    """A workbook's summary, or why it was skipped. Never raises: one bad file must not stop the scan."""
     from peermap_xl.book.file import read_raw
 
+    path, relative = job
     try:
-        raw = read_raw(path)
-    except WorkbookError:
-        return None, UNREADABLE
-    except Exception:  # a file hostile enough to break the reader is skipped like a damaged one
-        return None, UNREADABLE
+        raw = read_raw(path, TABLES)
+    except Exception:  # refused by the reader (damaged, encrypted, not a workbook) or too hostile to read
+        return UNREADABLE
     if schema.SUBJECTS.name not in raw.tables:
-        return None, NOT_PEER_MAP
+        return NOT_PEER_MAP
     try:
-        return model.build(raw), None
+        return summarise_raw(path, relative, raw)
     except Exception:
-        return None, UNREADABLE
+        return UNREADABLE
 
 
 # --- words: names, pseudonyms, places ---------------------------------------------
@@ -293,36 +410,32 @@ def _value(value):
     return None if value is None or (not isinstance(value, (str, tuple)) and pd.isna(value)) else value
 
 
-def people_of(index: int, network) -> list[Person]:
-    from peermap_xl.model import rows
+def _day(value) -> dt.date | None:
+    value = _value(value)
+    return value.date() if isinstance(value, dt.datetime) else value
 
+
+def people_of(records: list[dict]) -> list[Person]:
+    """The people to compare, from a network's active Subjects rows."""
     out = []
-    for r in rows(network.active_subjects):
+    for r in records:
         name = _value(r["name"])
         tokens = name_tokens(name)
-        dob = _value(r["date_of_birth"])
         age = _value(r["age"])
-        out.append(Person(index, r["id"], int(r["row"]), name, tokens,
+        out.append(Person(0, r["id"], int(r["row"]), name, tokens,
                           bool(tokens) and _is_initials(tokens, name or ""), is_pseudonym(name, r["type"]),
-                          dob.date() if dob is not None else None, int(age) if age is not None else None,
+                          _day(r["date_of_birth"]), int(age) if age is not None else None,
                           gender_of(_value(r["gender"]))))
     return out
 
 
-def places_of(index: int, network) -> list[Place]:
-    from peermap_xl.model import rows
-
-    subjects = network.active_subjects
-    young = set(subjects.loc[subjects["type"] == "Young person", "id"])
-    linked = {b for a, b in zip(network.live_links["from_id"], network.live_links["to_id"]) if a in young}
-    linked |= {a for a, b in zip(network.live_links["from_id"], network.live_links["to_id"]) if b in young}
+def places_of(records: list[dict], linked: set[str]) -> list[Place]:
+    """The places to compare, from a network's active Contexts rows; `linked`: those linked to a young person."""
     out = []
-    for r in rows(network.active_contexts):
-        address = _value(r["address_or_area"])
+    for r in records:
+        address, name, borough = (_value(r[k]) for k in ("address_or_area", "name", "borough"))
         numbers, street = address_words(address)
-        name = _value(r["name"])
-        borough = _value(r["borough"])
-        out.append(Place(index, r["id"], int(r["row"]), name, _value(r["type"]), name_tokens(name),
+        out.append(Place(0, r["id"], int(r["row"]), name, _value(r["type"]), name_tokens(name),
                          postcode_of(address) or postcode_of(name), numbers, street,
                          fold(borough) if borough else None, r["id"] in linked))
     return out
@@ -542,20 +655,37 @@ def place_score(a: Place, b: Place) -> tuple[int, list[str]] | None:
 
 
 def person_keys(p: Person) -> set[str]:
-    """Blocking keys: two people are compared only when they share one (no pair of thousands is missed by much)."""
+    """Blocking keys: two people are compared only when they share one. A name gives its first initial with
+    the start of its surname, both ways round and for each recorded nickname; a date of birth gives itself
+    (so initials, a single name or a surname spelt differently from its third letter are found by it)."""
     if p.pseudonym or not p.tokens:
         return set()
-    keys = {"i:" + "".join(sorted(p.initials[:1] + p.initials[-1:]))}
-    keys |= {"t:" + t[:3] for t in p.tokens if len(t) > 1}
+    keys = {f"d:{p.dob.isoformat()}"} if p.dob else set()
+    if p.initials_only or len(p.tokens) == 1:
+        return keys
+    first, last = p.tokens[0], p.tokens[-1]
+    firsts = {first[0]} | {name[0] for name in _nickname_family(first)}
+    keys |= {f"n:{letter}{last[:3]}" for letter in firsts}
+    keys.add(f"n:{last[0]}{first[:3]}")  # first and last names swapped
     return keys
+
+
+def _nickname_family(first: str) -> set[str]:
+    namer = _nicknamer()
+    if namer is None or len(first) < 2:
+        return set()
+    return namer.nicknames_of(first) | namer.canonicals_of(first)
 
 
 _STREET_WORDS = frozenset(_ABBREVIATIONS.values()) | {"street", "road"}
 
 
 def place_keys(p: Place) -> set[str]:
+    """Blocking keys: the postcode; each word of the street with the house number; each word of a public place's
+    name."""
     keys = {"p:" + p.postcode} if p.postcode else set()
-    keys |= {"s:" + w for w in p.street if len(w) > 2 and w not in _STREET_WORDS}
+    number = p.numbers[-1] if p.numbers else ""
+    keys |= {f"s:{number}:{w[:4]}" for w in p.street if len(w) > 2 and w not in _STREET_WORDS}
     if p.kind not in _PRIVATE_PLACES:
         keys |= {"n:" + w[:4] for w in p.tokens if len(w) > 2 and w not in _GENERIC_PLACE_WORDS}
     return keys
@@ -658,19 +788,19 @@ def _numbered(groups: list[Group]) -> list[Group]:
     return groups
 
 
-def incident_places(network) -> set[str] | None:
-    """The IDs of the places an Incidents sheet names; None when the workbook version has no Incidents sheet."""
-    sheet = next((s for s in schema.DATA_SHEETS if s.name == "Incidents"), None)
-    if sheet is None or sheet.name not in network.frames:
-        return None
-    places = set(network.contexts["id"])
+INCIDENTS = "Incidents"  # the sheet the review cycle adds; older workbooks have none
+
+
+def incident_places(records: list[dict], resolve, places: set[str]) -> set[str]:
+    """The IDs of the places the Incidents rows name (in any of its subject-or-place columns)."""
+    sheet = schema.sheet(INCIDENTS)
     found: set[str] = set()
     for col in sheet.all_columns:
-        if col.kind not in (schema.REF, schema.REFS) or col.key not in network.frames[sheet.name]:
-            continue
-        for value in network.frames[sheet.name][col.key]:
-            for ref in value if isinstance(value, tuple) else (value,):
-                found |= {rid for rid in network.resolve(ref) if rid in places}
+        if col.kind in (schema.REF, schema.REFS):
+            for record in records:
+                value = record.get(col.key)
+                for ref in value if isinstance(value, tuple) else (value,):
+                    found |= {rid for rid in resolve(ref) if rid in places}
     return found
 
 
@@ -686,6 +816,7 @@ class Register:
     book: Mapped | None = None
     context_candidates: list[tuple[Group, int]] = field(default_factory=list)  # (places, networks with YP links)
     incident_places: list[tuple[Group, int]] | None = None  # None: no workbook records incidents
+    book_network: object = None  # the `book`, loaded in full (peermap_xl.model.Network), for writing to it
 
     @property
     def marking(self) -> str:
@@ -704,19 +835,24 @@ def find(folder: str | Path, book: str | Path | None = None, min_score: int = DE
     if not 0 <= min_score <= 100:
         raise PeermapError(f"--min-score must be between 0 and 100 (got {min_score}).")
     today = today or dt.date.today()
-    mine = None
+    mine = book_network = None
     if book is not None:
         book = Path(book)
-        mine = Mapped(book, book.name, network if network is not None else read_network(book), "This network")
+        book_network = network if network is not None else read_network(book)
+        mine = _numbered_records(summarise(book, book.name, book_network), 0)
+        mine.code = "This network"
     scanned = scan(folder, exclude=book, progress=progress)
     networks = ([mine] if mine else []) + scanned.networks
-    people = [p for i, m in enumerate(networks) for p in people_of(i, m.network)]
-    places = [p for i, m in enumerate(networks) for p in places_of(i, m.network)]
+    for index, mapped in enumerate(networks):
+        _numbered_records(mapped, index)
+    people = [p for m in networks for p in m.people]
+    places = [p for m in networks for p in m.places]
     focus = 0 if mine else None
     person_pairs = match(people, person_keys, lambda a, b: person_score(a, b, today), min_score, focus)
     place_pairs = match(places, place_keys, place_score, min_score, focus)
     group = focused if mine else clusters
-    found = Register(scanned, networks, min_score, group(PERSON, person_pairs), group(PLACE, place_pairs), mine)
+    found = Register(scanned, networks, min_score, group(PERSON, person_pairs), group(PLACE, place_pairs), mine,
+                     book_network=book_network)
     if not mine:
         _assessments(found)
     return found
@@ -728,7 +864,7 @@ def _assessments(found: Register) -> None:
         with_young = len({m.network for m in g.members if m.with_young_people})
         if with_young >= 3:
             found.context_candidates.append((g, with_young))
-    recorded = [incident_places(m.network) for m in found.networks]
+    recorded = [m.incidents for m in found.networks]
     if all(r is None for r in recorded):
         return
     found.incident_places = []
@@ -746,7 +882,6 @@ class Namer:
 
     def __init__(self, found: Register, anonymise: bool):
         self.found, self.anonymise = found, anonymise
-        self._labels: dict[int, object] = {}
 
     def network(self, index: int) -> str:
         mapped = self.found.networks[index]
@@ -756,14 +891,8 @@ class Namer:
         return None if self.anonymise else self.found.networks[index].relative
 
     def record(self, record) -> str:
-        if record.network not in self._labels:
-            network = self.found.networks[record.network].network
-            if self.anonymise:
-                coded = labels.codes(network)
-                self._labels[record.network] = lambda rid: coded.get(rid, rid)
-            else:
-                self._labels[record.network] = labels.labeller(network)
-        return self._labels[record.network](record.id)
+        mapped = self.found.networks[record.network]
+        return (mapped.codes if self.anonymise else mapped.labels).get(record.id, record.id)
 
     def ref(self, record) -> str:
         """ "N3 YP2" or '"Hackney Wick network" S07 JS'."""
@@ -926,7 +1055,7 @@ def merged(existing: object, names: Iterable[str]) -> str:
 
 def elsewhere_values(found: Register) -> dict[tuple[str, int], str]:
     """{(sheet, worksheet row): new text of its Already mapped elsewhere cell} for the book's matched records."""
-    network = found.book.network
+    network = found.book_network
     out = {}
     for g in found.people + found.places:
         own = g.members[0]
@@ -965,7 +1094,7 @@ def write_matches(book: str | Path, found: Register, today: dt.date | None = Non
 
     book = Path(book)
     safe.ensure_closed(book)
-    network = found.book.network
+    network = found.book_network
     values = elsewhere_values(found)
     lacking = missing_columns(network, values)
     values = {k: v for k, v in values.items() if k[0] not in lacking}

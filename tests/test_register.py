@@ -319,3 +319,16 @@ def test_the_already_mapped_button_searches_the_register_folder_and_writes_the_c
     [said] = [a["args"][0] for a in sent if a["func"] == "alert"]
     assert said.startswith("5 of this network's people and 2 of its places are already on other peer maps")
     assert "Read 1 other peer map in 'East'" in said
+
+
+def test_the_quick_folder_reader_agrees_with_the_model(example_book, folder):
+    """Workbooks of the folder are typed cell by cell without frames: the same people, places and labels."""
+    from peermap_xl.book.file import read_raw
+
+    for path in (example_book, folder / "City Road.xlsm"):
+        full = register.summarise(path, path.name, read_network(path))
+        quick = register.summarise_raw(path, path.name, read_raw(path, register.TABLES))
+        assert (quick.name, quick.marking, quick.labels, quick.codes) == (full.name, full.marking, full.labels,
+                                                                          full.codes)
+        assert quick.people == full.people and quick.places == full.places
+        assert any(p.with_young_people for p in quick.places) or path != example_book

@@ -30,8 +30,8 @@ def read_network(path: str | Path):
     return model.build(read_raw(path))
 
 
-def read_raw(path: str | Path) -> RawBook:
-    """The cell values of every table of the contract found in the workbook."""
+def read_raw(path: str | Path, wanted: tuple[str, ...] = raw.WANTED) -> RawBook:
+    """The cell values of every table of the contract found in the workbook (or of the `wanted` ones)."""
     path = Path(path)
     check_is_workbook(path)
     import openpyxl  # imported here: `peermap new` and `peermap rules` do not need it
@@ -48,10 +48,10 @@ def read_raw(path: str | Path) -> RawBook:
     try:
         sheets = {schema.normalise_header(name): name for name in wb.sheetnames}
         book = RawBook(source=path.name, epoch=wb.epoch)
-        for wanted in raw.WANTED:
-            table = _find_table(wb, sheets, tables, wanted)
+        for name in wanted:
+            table = _find_table(wb, sheets, tables, name)
             if table is not None:
-                book.tables[wanted] = table
+                book.tables[name] = table
         return book
     finally:
         wb.close()
