@@ -180,7 +180,7 @@ def already_mapped(book) -> None:
     """Already mapped?: this workbook's people and places found in the team's other peer maps, recorded in the
     Already mapped elsewhere column and on the Checks sheet."""
     from peermap_xl import register
-    from peermap_xl.checks.record import plan
+    from peermap_xl.operations import already_mapped_plan
 
     show = progress.status_bar(book)
     show(0, 3, "reading the workbook")
@@ -188,15 +188,9 @@ def already_mapped(book) -> None:
     folder = register.folder_for(network, folder_of(book))
     show(1, 3, "reading the other peer maps")
     found = register.find(folder, Path(book.fullname), network=network)
-    values = register.elsewhere_values(found)
-    lacking = register.missing_columns(network, values)
-    values = {k: v for k, v in values.items() if k[0] not in lacking}
-    for (sheet, row), text in values.items():
-        layout = network.layout[sheet]
-        book.sheets[layout.sheet].range((row, layout.column(register.COLUMN))).value = text
-    register.apply_values(network, values)
+    plan, _, lacking, _ = already_mapped_plan(found, dt.date.today())
     show(2, 3, "recording the findings")
-    live.write_check_record(book, network, plan(network, dt.date.today()))
+    live.apply(book, plan)
     show(3, 3, "done")
     _alert(book, _already_mapped_message(found, lacking))
 

@@ -207,11 +207,13 @@ def cmd_find(args) -> int:
 
     if args.write and not args.book:
         raise PeermapError("--write records matches in one workbook: name it with --book BOOK.")
+    progress = None if args.json else terminal()
     if args.write:
-        safe.ensure_closed(Path(args.book))
-    found = register.find(args.folder, args.book, args.min_score, progress=None if args.json else terminal())
-    if args.write:
-        values, lacking, _ = register.write_matches(args.book, found)
+        from peermap_xl.operations import find_book
+
+        found, values, lacking = find_book(args.book, args.folder, args.min_score, progress=progress)
+    else:
+        found = register.find(args.folder, args.book, args.min_score, progress=progress)
     if args.out:
         register.write_report(found, args.out, args.anonymise)
     if args.json:

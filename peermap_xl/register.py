@@ -1085,30 +1085,6 @@ def missing_columns(network, values: dict[tuple[str, int], str]) -> list[str]:
     return [s for s in sheets if not (network.layout.get(s) and network.layout[s].column(COLUMN))]
 
 
-def write_matches(book: str | Path, found: Register, today: dt.date | None = None, progress=None):
-    """Record the matches in the workbook file: the Already mapped elsewhere cells, then the check (as
-    `check --write` records it, with a finding already-mapped for each network named). Atomic, with a backup.
-    Returns (cells changed, sheets lacking the column, the check record)."""
-    from peermap_xl.book import edit
-    from peermap_xl.checks.record import plan
-
-    book = Path(book)
-    safe.ensure_closed(book)
-    network = found.book_network
-    values = elsewhere_values(found)
-    lacking = missing_columns(network, values)
-    values = {k: v for k, v in values.items() if k[0] not in lacking}
-    wb = edit.open_for_edit(book)
-    for (sheet, row), text in values.items():
-        layout = network.layout[sheet]
-        edit.write_cell(wb[layout.sheet], row, layout.column(COLUMN), text)
-    apply_values(network, values)
-    record = plan(network, today or dt.date.today())
-    edit.write_check_record(wb, network, record)
-    edit.save(wb, book)
-    return values, lacking, record
-
-
 # --- the .xlsx report -------------------------------------------------------------------
 
 REPORT_COLUMNS = (("Group", "group", 8), ("Network", "network", 28), ("File", "file", 30), ("Sheet", "sheet", 10),

@@ -249,14 +249,20 @@ def test_book_report_lists_only_that_workbooks_matches(folder):
     assert all(r["score"] >= 80 and r["reasons"] for r in data["people"] if r["matched_with"])
 
 
-def test_the_already_mapped_rule_names_no_network_when_anonymised(folder):
+def test_the_already_mapped_rule_gives_one_finding_per_network_named_and_quotes_no_cell(folder):
+    from peermap_xl.operations import find_book
+
     book = folder / "City Road.xlsm"
-    register.write_matches(book, register.find(folder, book))
+    make_book(folder / "Third.xlsx", "Kingsland", subjects=[person("Amira Khan", Age=15)])
+    find_book(book, folder, register.DEFAULT_MIN_SCORE)
     network = read_network(book)
     plain = [f for f in run_checks(network) if f.rule == "already-mapped"]
     coded = [f for f in run_checks(network, anonymise=True) if f.rule == "already-mapped"]
-    assert len(plain) == len(coded) == 7
-    assert all("Hackney Wick" in f.message for f in plain) and not any("Hackney" in f.message for f in coded)
+    assert len(plain) == len(coded) == 8
+    assert not any(name in f.message for f in plain + coded for name in ("Hackney", "Kingsland"))
+    khan = [f.message for f in plain if f.id == "S02"]  # AMIRA KHAN, on two other maps
+    assert [m.split("(")[1].split(" in ")[0] for m in khan] == ["network 1 of 2", "network 2 of 2"]
+    assert all(f.message.startswith(f"{f.id} YP") for f in coded if f.sheet == "Subjects")
 
 
 SECRETS = ("José", "Álvarez", "Khan", "Okafor", "Jordan", "O'Brien", "OBrien", "Mare", "E8 1HY", "London Fields",
@@ -312,7 +318,8 @@ def test_the_already_mapped_button_searches_the_register_folder_and_writes_the_c
     column = header.index("Already mapped elsewhere") + 1
     cells = [a for a in sent if a["func"] == "setValues" and a["sheet_position"] == names.index("Subjects")
              and a["start_column"] == column - 1]
-    assert len(cells) == 5 and {a["values"][0][0] for a in cells} == {"Hackney Wick"}
+    written = {a["start_row"] + 1 + i: row[0] for a in cells for i, row in enumerate(a["values"])}
+    assert written == {row: "Hackney Wick" for row in (2, 3, 4, 5, 6)}  # the five people matched, by row
     checks = next(a for a in sent if a["func"] == "setValues" and a["sheet_position"] == names.index("Checks"))
     rules = [row[6] for row in checks["values"][4:]]
     assert rules.count("already-mapped") == 7

@@ -100,7 +100,6 @@ class Context:
     def __init__(self, network: Network, as_of: dt.date):
         self.network = network
         self.as_of = as_of
-        self.anonymise = anonymise
         self.today = pd.Timestamp(as_of)
         self.label = token
         self.stale_after = network.settings.stale_after_days

@@ -93,8 +93,9 @@ def unknown_risk(ctx):
 def already_mapped(ctx):
     for sheet, frame in ((SUBJECTS, ctx.network.active_subjects), (CONTEXTS, ctx.network.active_contexts)):
         for record in rows(frame):
-            for elsewhere in model.split_list(record.get("already_mapped_elsewhere")):
-                where = "another network" if ctx.anonymise else elsewhere
+            named = model.split_list(record.get("already_mapped_elsewhere"))
+            for n, _ in enumerate(named, start=1):  # the cell's text is not quoted: it may be anything typed
                 yield Hit(sheet, record["row"], record["id"], "Already mapped elsewhere",
-                          f"{ctx.who(record)} is already mapped in {where}: ask its lead practitioner what they "
-                          "know, and whether the two maps should be joined up.")
+                          f"{ctx.who(record)} is already on another peer map (network {n} of {len(named)} in "
+                          "Already mapped elsewhere): ask its lead practitioner what they know, and whether the "
+                          "two maps should be joined up.")
