@@ -196,9 +196,12 @@ def _is_candidate(path: Path) -> bool:
     return path.suffix.lower() in WORKBOOK_SUFFIXES or skip_reason_by_name(path) == LOCK
 
 
-#: The tables the register reads: the rest of a workbook is not needed to recognise people and places.
-TABLES = (schema.NETWORK, schema.SUBJECTS.name, schema.CONTEXTS.name, schema.LINKS.name,
-          *(s.name for s in schema.DATA_SHEETS if s.name == "Incidents"))
+def tables() -> tuple[str, ...]:
+    """The tables the register reads: the rest of a workbook is not needed to recognise people and places."""
+    return (schema.NETWORK, schema.SUBJECTS.name, schema.CONTEXTS.name, schema.LINKS.name,
+            *(s.name for s in schema.DATA_SHEETS if s.name == INCIDENTS))
+
+
 #: From this many workbooks on, two processes read them (the ordinary laptop has at least two cores).
 POOL_FROM = 24
 
@@ -257,7 +260,7 @@ def _read_one(job: tuple[Path, str]) -> Mapped | str:
 
     path, relative = job
     try:
-        raw = read_raw(path, TABLES)
+        raw = read_raw(path, tables())
     except Exception:  # refused by the reader (damaged, encrypted, not a workbook) or too hostile to read
         return UNREADABLE
     if schema.SUBJECTS.name not in raw.tables:
