@@ -1066,10 +1066,16 @@ def elsewhere_values(found: Register) -> dict[tuple[str, int], str]:
         key = schema.Column(COLUMN).key
         current = frame.loc[frame["row"] == own.row, key].iloc[0] if key in frame else None
         current = _value(current)
-        text = merged(current, [found.networks[m.network].name for m in g.members[1:]])
+        text = merged(current, [_other_name(found, m.network) for m in g.members[1:]])
         if text != (current or ""):
             out[(own.sheet, own.row)] = text
     return out
+
+
+def _other_name(found: Register, index: int) -> str:
+    """Another network's name; with its file when it has the book's own name (a copy of the workbook?)."""
+    other = found.networks[index]
+    return f"{other.name} ({other.relative})" if fold(other.name) == fold(found.book.name) else other.name
 
 
 def apply_values(network, values: dict[tuple[str, int], str]) -> None:

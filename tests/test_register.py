@@ -359,3 +359,15 @@ def test_places_with_incidents_in_two_networks_once_workbooks_record_incidents(t
     found = register.find(tmp_path)
     assert [(g.code, n) for g, n in found.incident_places] == [("L1", 2)]
     assert "  L1: incidents in 2 networks" in "\n".join(register.as_text(found))
+
+
+def test_a_copy_of_the_workbook_is_named_by_its_file(folder):
+    import shutil
+
+    from peermap_xl.operations import find_book
+
+    book = folder / "City Road.xlsm"
+    (folder / "Old").mkdir()
+    shutil.copy(book, folder / "Old" / "City Road copy.xlsm")
+    find_book(book, folder, register.DEFAULT_MIN_SCORE)
+    assert _column(book, "Subjects")["José Álvarez"] == "Hackney Wick; City Road (Old/City Road copy.xlsm)"
