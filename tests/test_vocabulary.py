@@ -12,26 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, run_peermap
+from conftest import ROOT, change, run_peermap
 from peermap_xl import checks, domain, formulas, minutes, operations
 from peermap_xl.book.file import read_network
 
 D = dt.date
-
-
-def set_cells(book: Path, changes: list[tuple[str, str, str, object]]) -> None:
-    """Change cells found by sheet, the record's ID (or a Network field) and the column's header."""
-    network = read_network(book)
-    wb = openpyxl.load_workbook(book, keep_vba=True)
-    for sheet, record, header, value in changes:
-        layout = network.layout[sheet]
-        if sheet == "Network":
-            row = network.setting_rows[record]
-        else:
-            frame = network.frames[sheet]
-            row = int(frame.loc[frame["id"] == record, "row"].iloc[0])
-        wb[layout.sheet].cell(row, layout.column(header)).value = value
-    wb.save(book)
 
 
 def docx_text(path: Path) -> str:
@@ -43,7 +28,7 @@ def docx_text(path: Path) -> str:
 
 
 def test_the_next_review_is_the_same_everywhere(book, tmp_path):
-    set_cells(book, [("Sessions", "M02", "Next review", dt.datetime(2027, 1, 15))])
+    change(book, [("Sessions", "M02", "Next review", dt.datetime(2027, 1, 15))])
     as_of = D(2027, 2, 1)
     network = read_network(book)
     assert network.next_review().due == D(2027, 1, 15) and network.next_review().agreed
@@ -61,7 +46,7 @@ def test_the_next_review_is_the_same_everywhere(book, tmp_path):
 
 
 def test_a_review_agreed_later_than_the_period_is_not_overdue(book):
-    set_cells(book, [("Sessions", "M02", "Next review", dt.datetime(2027, 3, 1))])
+    change(book, [("Sessions", "M02", "Next review", dt.datetime(2027, 3, 1))])
     network = read_network(book)
     assert not [f for f in checks.run_checks(network, D(2027, 1, 1)) if f.code == "PM505"]
     assert [f for f in checks.run_checks(network, D(2027, 3, 2)) if f.code == "PM505"]
@@ -70,7 +55,7 @@ def test_a_review_agreed_later_than_the_period_is_not_overdue(book):
 def test_stale_means_the_same_everywhere(book, tmp_path):
     as_of = D(2026, 10, 1)
     stale_day, fresh_day = as_of - dt.timedelta(days=61), as_of - dt.timedelta(days=60)
-    set_cells(book, [("Network", "stale_after_days", "Value", 60),
+    change(book, [("Network", "stale_after_days", "Value", 60),
                      ("Links", "L05", "Last seen", dt.datetime.combine(stale_day, dt.time())),
                      ("Links", "L06", "Last seen", dt.datetime.combine(fresh_day, dt.time()))])
     network = read_network(book)
