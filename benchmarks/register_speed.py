@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -118,12 +121,22 @@ def write_folder(folder: Path, books: int, subjects: int, seed: int = 16) -> lis
     return paths
 
 
-def command(*args) -> tuple[float, str]:
+def command(*args) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the process and its workers, what it printed)."""
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "peermap_xl.cli", *map(str, args)], capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(done.stderr)
-    return time.perf_counter() - start, done.stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (time.perf_counter() - start, after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime,
+            done.stdout)
+
+
+def report(what: str, runs: list) -> None:
+    walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
+    print(f"{what}: median {statistics.median(walls):.1f} s ({', '.join(f'{t:.1f}' for t in walls)}), "
+          f"CPU {statistics.median(cpus):.1f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 def main(books: int = 300, subjects: int = 30) -> None:
@@ -133,15 +146,11 @@ def main(books: int = 300, subjects: int = 30) -> None:
         paths = write_folder(folder, books, subjects)
         print(f"Wrote {books} workbooks of {subjects} subjects in {time.perf_counter() - start:.0f} s")
         runs = [command("find", folder, "--json") for _ in range(3)]
-        import json
-
-        report = json.loads(runs[0][1])
-        groups = len({r["group"] for r in report["people"]}), len({r["group"] for r in report["places"]})
-        print(f"peermap find FOLDER (the register): median {statistics.median(t for t, _ in runs):.1f} s "
-              f"({', '.join(f'{t:.1f}' for t, _ in runs)}); {groups[0]} people and {groups[1]} places "
-              "in more than one network")
-        runs = [command("find", folder, "--book", paths[0]) for _ in range(3)]
-        print(f"peermap find FOLDER --book BOOK: median {statistics.median(t for t, _ in runs):.1f} s")
+        report("peermap find FOLDER (the register)", runs)
+        data = json.loads(runs[0][2])
+        print(f"  {len({r['group'] for r in data['people']})} people and {len({r['group'] for r in data['places']})} "
+              "places in more than one network")
+        report("peermap find FOLDER --book BOOK", [command("find", folder, "--book", paths[0]) for _ in range(3)])
 
 
 if __name__ == "__main__":
