@@ -30,6 +30,7 @@ from matplotlib.patches import Circle, Patch, Polygon, RegularPolygon  # noqa: E
 
 from peermap_xl import graph as graphs  # noqa: E402
 from peermap_xl import labels  # noqa: E402
+from peermap_xl.book.safe import name_part  # noqa: E402
 from peermap_xl.domain import weak_grounds  # noqa: E402
 from peermap_xl.draw import frame, labelling, layout, style  # noqa: E402
 from peermap_xl.model import Network, rows  # noqa: E402
@@ -135,7 +136,7 @@ def next_review(network: Network) -> dt.date | None:
 def file_name(network: Network, as_of: dt.date, anonymise: bool, suffix: str = ".png") -> str:
     """ "Peer Map - City Road peer network - 2026-10-01.png", as DESIGN.md names it."""
     name = "anonymised" if anonymise else (network.settings["network_name"] or "network")
-    safe = "".join(c for c in str(name) if c not in '<>:"/\\|?*').strip()
+    safe = name_part(name)  # no characters Windows forbids, and short enough for any folder
     return f"Peer Map - {safe} - {as_of:%Y-%m-%d}{suffix}"
 
 
