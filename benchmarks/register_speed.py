@@ -2,6 +2,7 @@
 
     python benchmarks/register_speed.py            # 300 workbooks of about 30 subjects (budget: under a minute)
     python benchmarks/register_speed.py 50 30      # 50 workbooks of 30 subjects
+    python benchmarks/register_speed.py 300 30 DIR # keep the workbooks in DIR (and use them again next time)
 
 Writes the workbooks (from the template, as a team's would be) into a temporary
 folder, then times, as a user runs them (a fresh process each, imports included,
@@ -139,12 +140,15 @@ def report(what: str, runs: list) -> None:
           f"CPU {statistics.median(cpus):.1f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
-def main(books: int = 300, subjects: int = 30) -> None:
+def main(books: int = 300, subjects: int = 30, keep: str | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        start = time.perf_counter()
-        paths = write_folder(folder, books, subjects)
-        print(f"Wrote {books} workbooks of {subjects} subjects in {time.perf_counter() - start:.0f} s")
+        folder = Path(keep or tmp)
+        paths = sorted(folder.rglob("*.xlsm"))
+        if len(paths) != books:
+            start = time.perf_counter()
+            folder.mkdir(parents=True, exist_ok=True)
+            paths = write_folder(folder, books, subjects)
+            print(f"Wrote {books} workbooks of {subjects} subjects in {time.perf_counter() - start:.0f} s")
         runs = [command("find", folder, "--json") for _ in range(3)]
         report("peermap find FOLDER (the register)", runs)
         data = json.loads(runs[0][2])
@@ -154,4 +158,4 @@ def main(books: int = 300, subjects: int = 30) -> None:
 
 
 if __name__ == "__main__":
-    main(*map(int, sys.argv[1:3]))
+    main(*map(int, sys.argv[1:3]), *sys.argv[3:4])
