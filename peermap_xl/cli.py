@@ -201,6 +201,51 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_find(args) -> int:
+    """Across networks: is this young person or place already mapped elsewhere? Reads every peer map in a folder."""
+    import json
+
+    from peermap_xl import register
+    from peermap_xl.book import safe
+    from peermap_xl.progress import terminal
+
+    if args.write and not args.book:
+        raise PeermapError("--write records matches in one workbook: name it with --book BOOK.")
+    progress = None if args.json else terminal()
+    if args.write:
+        from peermap_xl.operations import find_book
+
+        found, values, lacking = find_book(args.book, args.folder, args.min_score, progress=progress)
+    else:
+        found = register.find(args.folder, args.book, args.min_score, progress=progress)
+    if args.out:
+        register.write_report(found, args.out, args.anonymise)
+    if args.json:
+        print(json.dumps(register.as_json(found, args.anonymise), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(register.as_text(found, args.anonymise)))
+        if args.out:
+            print(f"Wrote the report: {args.out}")
+        if args.write:
+            print(f"Recorded in {Path(args.book).name}: {len(values)} 'Already mapped elsewhere' cell(s) filled, "
+                  f"the findings on the Checks sheet. The previous file is kept as "
+                  f"{safe.backup_path(Path(args.book)).name}.")
+            for sheet in lacking:
+                print(f"The {sheet} sheet has no 'Already mapped elsewhere' column: add it to the header row "
+                      "to record its matches.")
+    return 0
+
+
+def _score(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a score from 0 to 100")
+    return value
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -283,6 +328,22 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("rule", nargs="?", metavar="RULE", help="one rule, by slug or code (e.g. stale-link)")
 
     command("summary", cmd_summary)
+
+    find = command("find", cmd_find, book=None,
+                   epilog="Nothing is kept between runs: every run reads the folder afresh.")
+    find.add_argument("folder", metavar="FOLDER", help="the folder holding the team's peer maps (searched with "
+                                                       "its subfolders)")
+    find.add_argument("--book", metavar="BOOK", help="only the matches for this workbook's people and places")
+    find.add_argument("--json", action="store_true", help="print the report as JSON")
+    from peermap_xl.register import DEFAULT_MIN_SCORE
+
+    find.add_argument("--min-score", type=_score, default=DEFAULT_MIN_SCORE, metavar="N",
+                      help=f"report matches scoring at least N of 100 (default: {DEFAULT_MIN_SCORE})")
+    find.add_argument("--write", action="store_true",
+                      help="with --book: fill its 'Already mapped elsewhere' column and record the check "
+                           "(a finding already-mapped for each match); the previous file is kept as a backup")
+    find.add_argument("--out", metavar="FILE.xlsx", help="also write the report as an Excel workbook")
+    find.add_argument("--anonymise", action="store_true", help="counts and codes only (N1 YP2), for sharing")
     return parser
 
 

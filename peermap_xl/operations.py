@@ -97,6 +97,44 @@ def check_book(book: str | Path, as_of: dt.date, *, backup: bool = True, progres
     return record, network
 
 
+# --- already mapped elsewhere (peermap find) ---------------------------------------------------
+
+
+def already_mapped_plan(found, as_of: dt.date):
+    """(plan, cells filled, sheets lacking the column, check record) for a `register.find` on one book: its
+    Already mapped elsewhere cells, then the check, with a finding already-mapped for each network named."""
+    from peermap_xl import register
+
+    network = found.book_network
+    values = register.elsewhere_values(found)
+    lacking = register.missing_columns(network, values)
+    values = {key: text for key, text in values.items() if key[0] not in lacking}
+    edits = Plan()
+    for (sheet_name, row), text in sorted(values.items()):
+        layout = network.layout[sheet_name]
+        edits.add(SetCell(layout.sheet, row, layout.column(register.COLUMN), text))
+    register.apply_values(network, values)
+    checks, record = check_plan(network, as_of)
+    return edits.extend(checks), values, lacking, record
+
+
+def find_book(book: str | Path, folder: str | Path, min_score: int, as_of: dt.date | None = None,
+              progress: Progress = quiet):
+    """Find the workbook's people and places in the folder's other peer maps and record them in it
+    (atomically, keeping a backup). Returns (what was found, cells filled, sheets lacking the column)."""
+    from peermap_xl import register
+    from peermap_xl.book import edit
+
+    book = Path(book)
+    safe.ensure_closed(book)
+    wb, network = edit.open_book(book)
+    found = register.find(folder, book, min_score, progress=progress, network=network)
+    plan, values, lacking, _ = already_mapped_plan(found, as_of or dt.date.today())
+    edit.apply(wb, plan)
+    edit.save(wb, book)
+    return found, values, lacking
+
+
 # --- the map -----------------------------------------------------------------------------------
 
 

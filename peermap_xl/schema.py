@@ -133,6 +133,8 @@ def normalise_header(text: object) -> str:
 _STATUS_HELP = "Active, or Removed when they have left the network (they stay here, off the map)."
 _DATE_HELP = "Type the date as dd/mm/yyyy."
 _NOTES = Column("Notes", LONG_TEXT)
+_ALREADY_MAPPED = Column("Already mapped elsewhere", width=16,
+                         help="Other peer maps this one is also on. Filled by 'Already mapped?' (peermap find).")
 
 SUBJECTS = Sheet(
     "Subjects",
@@ -157,7 +159,7 @@ SUBJECTS = Sheet(
         Column("Risk level", CHOICE, "Risk level", width=12),
         Column("Role in group", CHOICE, "Role in group", width=14,
                help="Who leads and who follows: Leader, Follower, Peripheral."),
-        Column("Already mapped elsewhere", width=16),
+        _ALREADY_MAPPED,
         Column("Status", CHOICE, "Status", width=10, help=_STATUS_HELP),
         Column("Status date", DATE, width=13),
         Column("Status reason", LONG_TEXT, width=24),
@@ -184,6 +186,7 @@ CONTEXTS = Sheet(
                help="Risky, Protective, Mixed: places can keep young people safe too."),
         Column("Concerns", LONG_TEXT),
         Column("Strengths", LONG_TEXT, width=30),
+        _ALREADY_MAPPED,
         Column("Status", CHOICE, "Status", width=10, help=_STATUS_HELP),
         Column("Status date", DATE, width=13),
         _NOTES,
@@ -359,6 +362,8 @@ NETWORK_FIELDS: tuple[Field, ...] = (
     Field("Recorder", help="Who keeps this workbook up to date."),
     Field("Shade groups on the map", CHOICE, "Yes or no", default="Yes",
           help="Shade the people drawn close together because many links join them. No: no shading."),
+    Field("Register folder", help="The folder holding the team's peer maps, searched by 'Already mapped?'. "
+                                  "Blank: this workbook's folder."),
 )
 
 #: Where the last map put each person and place (hidden; written with the map), so that the
