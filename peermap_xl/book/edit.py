@@ -8,6 +8,7 @@ the package parts openpyxl drops (the ribbon). Text is always stored as text.
 from __future__ import annotations
 
 import io
+import zipfile
 from copy import copy
 from pathlib import Path
 
@@ -25,10 +26,13 @@ DATE_FORMAT = "dd/mm/yyyy"
 
 
 def open_for_edit(path: str | Path) -> openpyxl.Workbook:
+    """The workbook to change; the parts openpyxl would not read are kept aside for `save` to put back
+    (the VBA project whatever the file's extension)."""
     path = Path(path)
     check_is_workbook(path)
     try:
-        return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+        with package.openpyxl_notes():
+            return openpyxl.load_workbook(path, keep_vba=True, keep_links=True)
     except Exception as exc:  # openpyxl raises many types for a damaged package
         raise WorkbookError(f"{path.name} could not be read as a workbook ({type(exc).__name__}). "
                             "Open it in Excel, save it as .xlsm, and try again.") from None
@@ -90,19 +94,30 @@ def _has_formula(table: raw.RawTable) -> bool:
     return any(isinstance(v, str) and v.startswith("=") for _, values in table.rows for v in values)
 
 
+def sheet_named(wb: openpyxl.Workbook, name: str):
+    """The sheet called `name` whatever its case (its name is never changed), or a new one with its code name."""
+    for ws in wb.worksheets:
+        if ws.title.casefold() == name.casefold():
+            return ws
+    ws = wb.create_sheet(name)
+    ws.sheet_properties.codeName = schema.code_name(name)
+    return ws
+
+
 def save(wb: openpyxl.Workbook, path: str | Path, backup: bool = True, original: bytes | None = None) -> None:
     """Save atomically, keeping the previous version as a backup and the parts openpyxl drops.
 
     `original`: the package the workbook was loaded from (default: the file at `path`).
     """
     path = Path(path)
-    if original is None and path.exists():
+    if original is None and path.is_file() and zipfile.is_zipfile(path):
         original = path.read_bytes()
 
     def write(temp: Path) -> None:
-        wb.save(temp)
-        if original is not None:
-            temp.write_bytes(package.carry_over(original, temp.read_bytes()))
+        with package.openpyxl_notes():
+            wb.save(temp)
+        if original is not None:  # what openpyxl drops put back, or the save refused naming it
+            temp.write_bytes(package.carry_through(original, package.carry_over(original, temp.read_bytes())))
 
     safe.write_atomically(path, write, backup=backup)
 
@@ -114,7 +129,8 @@ def apply(wb: openpyxl.Workbook, plan: Plan) -> None:
     """Carry out every edit of `plan` on the loaded workbook."""
     for step in plan.edits:
         if isinstance(step, SetCell):
-            write_cell(wb[step.sheet], step.row, step.column, step.value)
+            if wb[step.sheet].cell(step.row, step.column).data_type != "f":  # a formula is never overwritten
+                write_cell(wb[step.sheet], step.row, step.column, step.value)
         elif isinstance(step, AddRows):
             _add_rows(wb, step)
         elif isinstance(step, ReplaceSheet):
@@ -142,7 +158,7 @@ def write_cell(ws, row: int, col: int, value) -> None:
 
 
 def _add_rows(wb: openpyxl.Workbook, step: AddRows) -> None:
-    ws = wb[step.sheet] if step.sheet in wb.sheetnames else wb.create_sheet(step.sheet)
+    ws = sheet_named(wb, step.sheet)
     if step.headers and all(ws.cell(step.header_row, c).value in (None, "") for c in step.columns.values()):
         for header in step.headers:
             col = step.columns.get(schema.normalise_header(header))
@@ -171,7 +187,7 @@ def put_records(ws, header_row: int, columns: dict[str, int], rows: list[tuple[i
 def _place_picture(wb: openpyxl.Workbook, step: PlacePicture) -> None:
     from openpyxl.drawing.image import Image
 
-    ws = wb[step.sheet] if step.sheet in wb.sheetnames else wb.create_sheet(step.sheet)
+    ws = sheet_named(wb, step.sheet)
     ws._images = []  # a sheet peermap owns: one picture, the latest
     image = Image(io.BytesIO(step.png))
     image.width, image.height = step.width, step.height
@@ -183,7 +199,7 @@ def _replace_sheet(wb: openpyxl.Workbook, step: ReplaceSheet) -> None:
     its place among the sheets and its code name, then write the lines."""
     from openpyxl.worksheet.cell_range import MultiCellRange
 
-    ws = wb[step.name] if step.name in wb.sheetnames else wb.create_sheet(step.name)
+    ws = sheet_named(wb, step.name)
     ws._cells.clear()
     ws._hyperlinks = []
     ws._images = []

@@ -37,8 +37,11 @@ _UNSAFE = ("holds XML that declares entities or reaches for other files, which n
 def read_network(path: str | Path):
     """The workbook at `path` as a peermap_xl.model.Network."""
     from peermap_xl import model
+    from peermap_xl.book.package import openpyxl_notes
 
-    return model.build(read_raw(path))
+    with openpyxl_notes():  # openpyxl's warnings may quote cell values: reworded
+        raw_book = read_raw(path)
+    return model.build(raw_book)
 
 
 def read_raw(path: str | Path) -> RawBook:
