@@ -128,11 +128,15 @@ def check_is_workbook(path: Path) -> None:
         _refuse_ole(path)
     if not head.startswith(b"PK"):
         raise WorkbookError(_not_a_zip(path, head))
+    from defusedxml import DefusedXmlException
+
     try:
         with zipfile.ZipFile(path) as package:
             pkg.check_limits(package, path.name)
             _refuse_other_packages(path, package)
             pkg.check_parts_whole(package)
+    except DefusedXmlException:
+        raise WorkbookError(f"{path.name} {_UNSAFE}") from None
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError):
         raise WorkbookError(f"{path.name} {_DAMAGED}") from None
 
