@@ -61,11 +61,12 @@ def read_raw(wb: openpyxl.Workbook, source: str) -> raw.RawBook | None:
     tables = {}
     for ws in wb.worksheets:
         for table in ws.tables.values():
-            tables.setdefault(schema.normalise_header(table.name).replace(" ", ""), (ws, table.ref))
+            tables.setdefault(schema.normalise_header(table.name).replace(" ", ""),
+                              (ws, raw.table_range(table.name, table.ref, table.totalsRowCount)))
     sheets = {schema.normalise_header(ws.title): ws for ws in wb.worksheets}
     book = raw.RawBook(source=source, epoch=wb.epoch)
     for wanted in raw.WANTED:
-        found = _read_table(tables, sheets, wanted)
+        found = _read_table(tables, sheets, wanted, book.ranges)
         if found is not None:
             if _has_formula(found):
                 return None
@@ -73,20 +74,20 @@ def read_raw(wb: openpyxl.Workbook, source: str) -> raw.RawBook | None:
     return book
 
 
-def _read_table(tables, sheets, wanted: str) -> raw.RawTable | None:
-    hit = tables.get(schema.normalise_header(wanted).replace(" ", ""))
-    if hit:
-        ws, ref = hit
-        c0, r0, c1, r1 = range_boundaries(ref)
-        rows = ws.iter_rows(min_row=r0, min_col=c0, max_col=c1, values_only=True)
-        return raw.table_from_rows(ws.title, rows, r0, c0, r1)
-    ws = sheets.get(schema.normalise_header(wanted))
+def _read_table(tables, sheets, wanted: str, notes: list[raw.RangeNote]) -> raw.RawTable | None:
+    """As book/file.py reads it (raw.TableReader): by its headers, every row present, slips noted."""
+    ws, table = tables.get(schema.normalise_header(wanted).replace(" ", ""), (None, None))
+    ws = ws or sheets.get(schema.normalise_header(wanted))
     if ws is None:
         return None
-    header = raw.find_header_row(ws.iter_rows(max_row=raw.HEADER_SEARCH_ROWS, values_only=True), wanted)
-    if header is None:
-        return raw.RawTable(sheet=ws.title, headers=[], rows=[])
-    return raw.table_from_rows(ws.title, ws.iter_rows(min_row=header, values_only=True), header, 1, None)
+    return raw.TableReader(ws.title, lambda: _present(ws)).read(wanted, table, notes)
+
+
+def _present(ws):
+    """(row, {column: value}) for each row of a loaded worksheet, blank cells left out."""
+    for row in ws.iter_rows():
+        if row:
+            yield row[0].row, {cell.column: cell.value for cell in row if cell.value is not None}
 
 
 def _has_formula(table: raw.RawTable) -> bool:
