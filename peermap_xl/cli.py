@@ -99,7 +99,12 @@ def cmd_map(args) -> int:
                               despite_errors=args.despite_errors)
     if args.layout_json:
         Path(args.layout_json).write_text(json.dumps(drawn.layout_json(), indent=1))
-    print(f"Drew the map of {len(drawn.nodes)} people and places and {len(drawn.edges)} links: {picture}")
+    pages = getattr(drawn, "pages", None)
+    if pages:  # a large network: an overview of its groups, and a page for each beside it
+        print(f"Drew the overview of {len(drawn.nodes)} groups: {picture}, and each group on a page of its own "
+              f"beside it ({pages[0]['file']} ...)")
+    else:
+        print(f"Drew the map of {len(drawn.nodes)} people and places and {len(drawn.edges)} links: {picture}")
     if args.write:
         print("Also put on the workbook's Map sheet; the previous file is kept as a backup.")
     return 0

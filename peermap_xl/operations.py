@@ -158,7 +158,7 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, DrawnMap)."""
     from peermap_xl.book import edit
     from peermap_xl.book.file import read_network
-    from peermap_xl.draw import network_map  # matplotlib: only for the operations that draw
+    from peermap_xl.draw import network_map, overview  # matplotlib: only for the operations that draw
 
     book = Path(book)
     as_of = as_of or dt.date.today()
@@ -168,10 +168,10 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
         network, errors = gate.guarded(network, "map", as_of, anonymise, despite_errors)
         progress(1, 3, "Laying out and drawing the map")
         target = target_path(book, out, network_map.file_name(network, as_of, anonymise))
-        drawn = []
+        drawn = []  # a large network: an overview, and a page per group beside it
         safe.write_atomically(target, lambda temp: drawn.append(
-            network_map.draw(network, temp, as_of, anonymise, png_copy=write, banner=gate.banner(errors))),
-            backup=False)
+            overview.draw(network, temp, as_of, anonymise, png_copy=write, named=target,
+                          banner=gate.banner(errors))), backup=False)
         drawn = drawn[0]
         if write:
             progress(2, 3, "Putting it on the Map sheet")
@@ -223,15 +223,18 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
     import tempfile
 
     from peermap_xl import minutes
-    from peermap_xl.draw import network_map
+    from peermap_xl.draw import overview
 
     day = session["date"].date()
     network, errors = gate.guarded(network, "minutes", day, anonymise, despite_errors)
     with tempfile.TemporaryDirectory() as folder:
         picture = Path(folder) / "map.png"
         meeting = minutes.Meeting(network, session["id"], anonymise, picture, errors)
-        network_map.draw(meeting.network, picture, day, anonymise, banner=gate.banner(errors))
+        pictures = overview.minutes_pictures(meeting.network, Path(folder), day, anonymise,  # large: groups too
+                                             banner=gate.banner(errors))
         blocks = minutes.render(meeting)
+        at = next((i for i, b in enumerate(blocks) if isinstance(b, minutes.Picture)), len(blocks))
+        blocks[at + 1:at + 1] = [minutes.Picture(path, caption) for path, caption in pictures[1:]]
         doc_title = minutes.title(network, anonymise)
         safe.write_atomically(target, lambda temp: minutes.to_docx(
             blocks, temp, network.settings.protective_marking, day, doc_title), backup=False)
