@@ -103,6 +103,10 @@ class Network:
         return self.frames[schema.SESSIONS.name]
 
     @property
+    def incidents(self) -> pd.DataFrame:
+        return self.frames[schema.INCIDENTS.name]
+
+    @property
     def direct_work(self) -> pd.DataFrame:
         return self.frames[schema.DIRECT_WORK.name]
 
@@ -426,7 +430,8 @@ def _resolver(subjects: pd.DataFrame, contexts: pd.DataFrame):
 
 
 def _resolve_endpoints(frames: dict[str, pd.DataFrame]) -> None:
-    """Add from_id/to_id to Links, young_person_id to Direct work: the one record named, or None."""
+    """Add from_id/to_id to Links, where_id to Incidents, young_person_id to Direct work: the one record
+    named, or None."""
     resolve = _resolver(frames[schema.SUBJECTS.name], frames[schema.CONTEXTS.name])
 
     def single(ref):
@@ -436,6 +441,8 @@ def _resolve_endpoints(frames: dict[str, pd.DataFrame]) -> None:
     links = frames[schema.LINKS.name]
     links["from_id"] = [single(ref) for ref in links["from"]]
     links["to_id"] = [single(ref) for ref in links["to"]]
+    incidents = frames[schema.INCIDENTS.name]
+    incidents["where_id"] = [single(ref) for ref in incidents["where"]]
     direct = frames[schema.DIRECT_WORK.name]
     direct["young_person_id"] = [single(ref) for ref in direct["young_person"]]
 

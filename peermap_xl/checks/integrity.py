@@ -5,7 +5,8 @@ from __future__ import annotations
 from peermap_xl import schema
 from peermap_xl.checks.core import ERROR, Hit, blank, date_text, rows, rule
 
-_ABOUT_COLUMNS = ((schema.CONTACTS, "For"), (schema.GAPS, "About"), (schema.ACTIONS, "About"))
+_ABOUT_COLUMNS = ((schema.CONTACTS, "For"), (schema.GAPS, "About"), (schema.ACTIONS, "About"),
+                  (schema.INCIDENTS, "Who"))
 
 
 @rule("PM101", "missing-required", ERROR, "A required cell is empty",
@@ -27,7 +28,7 @@ def missing_required(ctx):
 def duplicate_id(ctx):
     seen: dict[str, tuple[str, int]] = {}
     groups = ((schema.SUBJECTS, schema.CONTEXTS), (schema.LINKS,), (schema.CONTACTS,), (schema.GAPS,),
-              (schema.ACTIONS,), (schema.SESSIONS,))
+              (schema.ACTIONS,), (schema.SESSIONS,), (schema.INCIDENTS,))
     for group in groups:
         seen.clear()
         for sheet in group:
@@ -49,10 +50,12 @@ def _endpoint_cells(ctx):
             yield schema.LINKS.name, link, column, link[column.lower()], False
     for record in rows(ctx.network.direct_work):
         yield schema.DIRECT_WORK.name, record, "Young person", record["young_person"], False
+    for record in rows(ctx.network.incidents):
+        yield schema.INCIDENTS.name, record, "Where", record["where"], False
     for sheet, column in _ABOUT_COLUMNS:
         for record in rows(ctx.network.frames[sheet.name]):
             for ref in record[column.lower()]:
-                yield sheet.name, record, column, ref, sheet is not schema.CONTACTS
+                yield sheet.name, record, column, ref, sheet in (schema.GAPS, schema.ACTIONS)
 
 
 @rule("PM103", "unknown-endpoint", ERROR, "A reference names no subject or context",
@@ -142,12 +145,12 @@ def invalid_date(ctx):
 
 
 _PAST_DATES = ((schema.LINKS, ("Last seen", "First recorded")), (schema.GAPS, ("Raised on",)),
-               (schema.ACTIONS, ("Set on",)))
+               (schema.ACTIONS, ("Set on",)), (schema.INCIDENTS, ("Date",)))
 
 
 @rule("PM108", "future-date", ERROR, "A date that must be in the past is in the future",
-      """Last seen, First recorded, Raised on and Set on record what has happened, so they cannot
-      be later than today. A day and month swapped (US order) is the usual cause.""")
+      """Last seen, First recorded, Raised on, Set on and an incident's Date record what has happened,
+      so they cannot be later than today. A day and month swapped (US order) is the usual cause.""")
 def future_date(ctx):
     for sheet, headers in _PAST_DATES:
         frame = ctx.network.frames[sheet.name]
