@@ -16,6 +16,8 @@ from peermap_xl.checks.core import ERROR, INFO, RULES, SEVERITIES, WARNING, Cont
 
 __all__ = ["ERROR", "INFO", "RULES", "WARNING", "Finding", "Rule", "run_checks", "counts", "text_report"]
 
+from peermap_xl.checks import cycle, incidents  # noqa: E402, F401 (registers, after the families above)
+
 _SHEET_ORDER = [schema.NETWORK] + [s.name for s in schema.DATA_SHEETS]
 
 
