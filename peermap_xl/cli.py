@@ -171,6 +171,15 @@ def cmd_close(args) -> int:
     return 0
 
 
+def cmd_due(args) -> int:
+    """What is due next: sessions, subject lists, minutes, reviews, actions and questions, overdue first."""
+    from peermap_xl import due
+    from peermap_xl.book.file import read_network
+
+    print("\n".join(due.report(read_network(args.book), args.as_of or dt.date.today())))
+    return 0
+
+
 def cmd_rules(args) -> int:
     """List the checks: each rule's code, name, severity and why it matters."""
     import textwrap
@@ -264,6 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     close = command("close", cmd_close)
     close.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the closure's date (default: today)")
+
+    due = command("due", cmd_due)
+    due.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="what is due as of this date (default: today)")
 
     rules = command("rules", cmd_rules, book=None)
     rules.add_argument("rule", nargs="?", metavar="RULE", help="one rule, by slug or code (e.g. stale-link)")

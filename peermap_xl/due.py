@@ -58,13 +58,11 @@ def _text(value) -> str | None:
 
 
 def _lead(network: Network) -> str:
-    name = _text(network.settings.get("lead_practitioner"))
-    return f"{name} (lead practitioner)" if name else "the lead practitioner"
+    return _text(network.settings.get("lead_practitioner")) or "the lead practitioner (Network sheet)"
 
 
 def _recorder(network: Network) -> str:
-    name = _text(network.settings.get("recorder"))
-    return f"{name} (recorder)" if name else "the recorder"
+    return _text(network.settings.get("recorder")) or "the recorder (Network sheet)"
 
 
 def blank_date(value) -> bool:
@@ -131,6 +129,20 @@ def _minutes(network: Network, today: dt.date) -> list[Deadline]:
             for s in held_sessions(network, today) if blank_date(s["minutes_uploaded"])]
 
 
+def _incident_reviews(network: Network, today: dt.date) -> list[Deadline]:
+    """A review after each significant incident since the last session, while none is booked."""
+    held = held_sessions(network, today)
+    if not held or upcoming_sessions(network, today + dt.timedelta(days=1)):
+        return []
+    last = held[-1]["date"]
+    incidents = network.incidents.dropna(subset=["date"])
+    since = incidents[(incidents["significant"] == "Yes") & (incidents["date"] > last)
+                      & (incidents["date"] <= pd.Timestamp(today))]
+    return [Deadline(_date(i["date"]), f"Review the map after significant incident {i['id']} on "
+                     f"{_date(i['date']):%d/%m/%Y} (book a review on Sessions)", _lead(network),
+                     schema.INCIDENTS.name, i["row"], i["id"]) for i in rows(since)]
+
+
 def _actions(network: Network) -> list[Deadline]:
     actions = network.actions
     open_ = actions[~actions["status"].isin(["Done", "Cancelled"]) & actions["due"].notna()]
@@ -152,6 +164,7 @@ def deadlines(network: Network, today: dt.date) -> list[Deadline]:
     found = _minutes(network, today)
     if network.settings.get("status") != "Closed":
         found += _booked(network, today) + _subject_lists(network, today) + _first_sessions(network, today)
+        found += _incident_reviews(network, today)
         found += _actions(network) + _questions(network)
     return sorted(found, key=lambda d: (d.due >= today, d.due, d.sheet, d.row or 0))
 
