@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from peermap_xl import schema
+from peermap_xl import domain, schema
 from peermap_xl.model import Network, rows
 
 FIRST_SESSION_DAYS = 14
@@ -23,6 +23,10 @@ MULTI_AGENCY_DAYS = 14
 LIST_NOTICE_DAYS = 7
 MINUTES_DAYS = 14
 HEADERS = ("Due", "Days left", "What", "Who")
+#: Where Check writes the Due next block on Start here: (row, column), 1-based, beside the text, below
+#: the buttons; the block is cleared and rewritten over this many rows each time.
+SHEET_CELL = (14, 5)
+SHEET_ROWS = 60
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,6 @@ def _lead(network: Network) -> str:
 
 def _recorder(network: Network) -> str:
     return _text(network.settings.get("recorder")) or "the recorder (Network sheet)"
-
-
-def blank_date(value) -> bool:
-    return value is None or pd.isna(value)
 
 
 def subject_list_due(session_date) -> dt.date:
@@ -119,14 +119,14 @@ def _subject_lists(network: Network, today: dt.date) -> list[Deadline]:
     return [Deadline(subject_list_due(s["date"]), f"Send the subject list for {_session_name(s)} on "
                      f"{_date(s['date']):%d/%m/%Y} (peermap invite)", _lead(network), schema.SESSIONS.name,
                      s["row"], s["id"])
-            for s in upcoming_sessions(network, today) if blank_date(s["subject_list_sent"])]
+            for s in upcoming_sessions(network, today) if domain.blank(s["subject_list_sent"])]
 
 
 def _minutes(network: Network, today: dt.date) -> list[Deadline]:
     return [Deadline(_date(s["date"]) + dt.timedelta(days=MINUTES_DAYS),
                      f"Upload the minutes of {_session_name(s)} on {_date(s['date']):%d/%m/%Y} to the case system",
                      _recorder(network), schema.SESSIONS.name, s["row"], s["id"])
-            for s in held_sessions(network, today) if blank_date(s["minutes_uploaded"])]
+            for s in held_sessions(network, today) if domain.blank(s["minutes_uploaded"])]
 
 
 def _incident_reviews(network: Network, today: dt.date) -> list[Deadline]:
@@ -143,17 +143,29 @@ def _incident_reviews(network: Network, today: dt.date) -> list[Deadline]:
                      schema.INCIDENTS.name, i["row"], i["id"]) for i in rows(since)]
 
 
+def _next_review(network: Network, today: dt.date) -> list[Deadline]:
+    """The next review (agreed at the last session, or counted from it), unless a later session is booked."""
+    review = network.next_review()
+    if review is None or upcoming_sessions(network, today + dt.timedelta(days=1)):
+        return []
+    sessions = network.sessions.set_index("id")
+    row = sessions.loc[review.session_id, "row"] if review.session_id in sessions.index else None
+    why = review.reason(network.settings.review_every_months)
+    return [Deadline(review.due, f"Hold the next review ({why})", _lead(network), schema.SESSIONS.name,
+                     row, review.session_id)]
+
+
 def _actions(network: Network) -> list[Deadline]:
-    actions = network.actions
-    open_ = actions[~actions["status"].isin(["Done", "Cancelled"]) & actions["due"].notna()]
+    actions = network.open_actions
+    open_ = actions[actions["due"].notna()]
     return [Deadline(_date(a["due"]), f"Action {a['id']}: {_text(a['action']) or _text(a['type']) or 'an action'}",
                      _text(a["owner"]) or "NO OWNER", schema.ACTIONS.name, a["row"], a["id"])
             for a in rows(open_)]
 
 
 def _questions(network: Network) -> list[Deadline]:
-    gaps = network.gaps
-    open_ = gaps[(gaps["status"].isna() | (gaps["status"] == "Open")) & gaps["due"].notna()]
+    gaps = network.open_questions
+    open_ = gaps[gaps["due"].notna()]
     return [Deadline(_date(g["due"]), f"Question {g['id']}: {_text(g['question']) or 'a question'}",
                      _text(g["assigned_to"]) or "NOBODY ASSIGNED", schema.GAPS.name, g["row"], g["id"])
             for g in rows(open_)]
@@ -162,9 +174,9 @@ def _questions(network: Network) -> list[Deadline]:
 def deadlines(network: Network, today: dt.date) -> list[Deadline]:
     """Every deadline of the cycle as of `today`: overdue first (oldest first), then the soonest."""
     found = _minutes(network, today)
-    if network.settings.get("status") != "Closed":
+    if not network.settings.closed:
         found += _booked(network, today) + _subject_lists(network, today) + _first_sessions(network, today)
-        found += _incident_reviews(network, today)
+        found += _incident_reviews(network, today) + _next_review(network, today)
         found += _actions(network) + _questions(network)
     return sorted(found, key=lambda d: (d.due >= today, d.due, d.sheet, d.row or 0))
 
@@ -184,10 +196,14 @@ def report(network: Network, today: dt.date) -> list[str]:
 
 
 def sheet_rows(network: Network, today: dt.date) -> list[list]:
-    """The Due next block for Start here: a title, the headers, one row per deadline."""
+    """The Due next block for Start here: a title, the headers, one row per deadline, padded with blank
+    rows to SHEET_ROWS so that writing it replaces the last one."""
     found = deadlines(network, today)
-    out: list[list] = [[f"Due next (as of {today:%d/%m/%Y}, written by Check)"], list(HEADERS)]
-    out += [[d.due, d.when(today), d.what, d.owner] for d in found]
+    room = SHEET_ROWS - 3
+    out: list[list] = [[f"Due next as of {today:%d/%m/%Y} (written by Check)", None, None, None], list(HEADERS)]
+    out += [[d.due, d.when(today), d.what, d.owner] for d in found[:room]]
+    if len(found) > room:
+        out.append([None, None, f"... and {len(found) - room} more: run peermap due for them all.", None])
     if not found:
-        out.append(["", "", "Nothing is due.", ""])
-    return out
+        out.append([None, None, "Nothing is due.", None])
+    return out + [[None] * len(HEADERS)] * (SHEET_ROWS - len(out))

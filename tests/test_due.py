@@ -73,3 +73,50 @@ def test_peermap_due_prints_the_example_overdue_first(example_book):
     assert overdue == list(range(len(overdue))) and overdue
     assert any("significant incident I04" in line for line in lines)
     assert result.stdout.rstrip().endswith(f"{len(lines)} deadlines, {len(overdue)} overdue.")
+
+
+def test_the_next_review_is_the_one_the_meeting_agreed_else_counted_from_the_last_session():
+    agreed = {**HELD, "Next review": D(2026, 11, 20)}
+    [review] = [d for d in deadlines(sessions=(agreed,)) if "next review" in d.what]
+    assert review.due == D(2026, 11, 20) and "agreed at session M01" in review.what
+    [counted] = [d for d in deadlines(sessions=(HELD,)) if "next review" in d.what]
+    assert counted.due == D(2026, 12, 3) and "3 months after" in counted.what
+    assert not [d for d in deadlines(sessions=(HELD, NEXT)) if "next review" in d.what]  # a session is booked
+
+
+def start_here_block(path):
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)["Start here"]
+    row, col = due.SHEET_CELL
+    return [[ws.cell(r, c).value for c in range(col, col + 4)] for r in range(row, row + due.SHEET_ROWS)]
+
+
+def test_check_write_puts_due_next_on_start_here_and_replaces_it(book):
+    from peermap_xl.book.edit import record_checks
+
+    record_checks(book, city_road.AS_OF)
+    block = start_here_block(book)
+    assert block[0][0] == "Due next as of 01/10/2026 (written by Check)" and block[1] == list(due.HEADERS)
+    listed = [r for r in block[2:] if r[2]]
+    assert listed[0][1].startswith("OVERDUE") and any("next review" in r[2] for r in listed)
+    record_checks(book, D(2027, 1, 5))  # everything overdue by then; the earlier block is replaced, not added to
+    again = [r for r in start_here_block(book)[2:] if r[2]]
+    assert len(again) == len(listed) and all(r[1].startswith("OVERDUE") for r in again)
+
+
+def test_the_check_button_writes_due_next_on_start_here(tmp_path, monkeypatch, example_book):
+    import xlwings as xw
+    from xlwings_payload import payload
+
+    from peermap_xl import buttons
+
+    monkeypatch.chdir(tmp_path)
+    book = xw.Book(json=payload(example_book))
+    buttons.check(book)
+    names = [s["name"] for s in book.api["sheets"]]
+    writes = [a for a in book.json()["actions"] if a["func"] == "setValues"
+              and a["sheet_position"] == names.index("Start here")]
+    [block] = writes
+    assert (block["start_row"] + 1, block["start_column"] + 1) == due.SHEET_CELL
+    assert block["values"][0][0].startswith("Due next as of ") and len(block["values"]) == due.SHEET_ROWS

@@ -133,6 +133,23 @@ def write_check_record(wb: openpyxl.Workbook, network, record) -> None:
         gaps = network.layout[schema.GAPS.name]
         put_records(wb[gaps.sheet], gaps.header_row, gaps.columns, record.new_gaps)
     _write_checks_sheet(wb, CHECKS_SHEET, record.title, CHECKS_HEADERS, checks_rows(network, record))
+    if record.due_next and schema.START_SHEET in wb.sheetnames:
+        write_due_next(wb[schema.START_SHEET], record.due_next)
+
+
+def write_due_next(ws, lines: list[list]) -> None:
+    """The Due next block on Start here (due.SHEET_CELL onwards), replacing the last one."""
+    from openpyxl.styles import Font
+
+    from peermap_xl.due import SHEET_CELL
+
+    row0, col0 = SHEET_CELL
+    for r, values in enumerate(lines, start=row0):
+        for c, value in enumerate(values, start=col0):
+            write_cell(ws, r, c, value)
+    ws.cell(row0, col0).font = Font(bold=True, size=13, color="1F4E78")
+    for c in range(col0, col0 + len(lines[1])):
+        ws.cell(row0 + 1, c).font = Font(bold=True)
 
 
 _SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFE699", "info": "DDEBF7"}

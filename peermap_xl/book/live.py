@@ -88,6 +88,10 @@ def write_check_record(book, network, record) -> None:
             if table.range.row == gaps.header_row and table.range.last_cell.row < last:
                 table.resize(sheet.range((table.range.row, table.range.column),
                                          (last, table.range.last_cell.column)))
+    if record.due_next and schema.START_SHEET in [s.name for s in book.sheets]:
+        from peermap_xl.due import SHEET_CELL
+
+        book.sheets[schema.START_SHEET].range(SHEET_CELL).value = record.due_next
     rows = checks_rows(network, record)
     lines = [[record.title], ["Written by peermap. Click a Go to cell to jump to the row. Check again after "
                               "changes: this sheet is replaced each time."], [], list(CHECKS_HEADERS)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peermap_xl import due, schema
+from peermap_xl import domain, due, schema
 from peermap_xl.checks.core import INFO, WARNING, Hit, date_text, days_text, rule
 
 SESSIONS, SUBJECTS = schema.SESSIONS.name, schema.SUBJECTS.name
@@ -18,7 +18,7 @@ _CONCERN = ("High", "Medium")
       time rather than being found late afterwards.""")
 def subject_list_due(ctx):
     for session in due.upcoming_sessions(ctx.network, ctx.as_of):
-        if not due.blank_date(session["subject_list_sent"]):
+        if not domain.blank(session["subject_list_sent"]):
             continue
         by = due.subject_list_due(session["date"])
         days = (by - ctx.as_of).days

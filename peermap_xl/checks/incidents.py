@@ -44,7 +44,7 @@ def _sessions(ctx) -> pd.DataFrame:
       incident". An incident marked Significant after the last session calls for a review: record one on
       Sessions (a session booked after today quiets this).""")
 def review_after_incident(ctx):
-    if ctx.network.settings["status"] == "Closed":
+    if ctx.network.settings.closed:
         return
     sessions = _sessions(ctx)
     held = sessions[sessions["date"] <= ctx.today]

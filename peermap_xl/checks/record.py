@@ -30,6 +30,7 @@ class CheckRecord:
     flags: dict[int, str | None]  # Links worksheet row -> the Flags text (None: no flags)
     new_gaps: list[tuple[int, dict]]  # (worksheet row, {header: value}) to add to Gaps
     filled_ids: list[tuple[str, int, str]]  # (sheet, worksheet row, ID) for IDs left blank
+    due_next: list[list] | None = None  # the Due next block for Start here (due.sheet_rows)
 
     @property
     def title(self) -> str:
@@ -57,8 +58,10 @@ def plan(network: Network, as_of: dt.date) -> CheckRecord:
         word = _FLAGS.get(f.rule)
         if f.sheet == schema.LINKS.name and word and f.row in flags and word not in flags[f.row]:
             flags[f.row].append(word)
+    from peermap_xl import due
+
     return CheckRecord(as_of, findings, {row: "; ".join(words) or None for row, words in flags.items()},
-                       new_gaps, filled)
+                       new_gaps, filled, due.sheet_rows(network, as_of))
 
 
 def _question_key(text) -> str:
