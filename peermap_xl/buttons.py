@@ -129,6 +129,11 @@ def minutes(book) -> None:
     blocks = minutes_document(network, session, target)
     show(1, 1, "done")
     live.replace_sheet(book, "Minutes", minutes_.to_rows(blocks))
+    from peermap_xl import history
+
+    taken = history.for_minutes(network, session, dt.date.today())
+    if taken:  # recording the minutes of the latest session keeps a snapshot of it
+        _append_history(book, network, taken)
     _alert(book, f"Minutes written: {target.name}. Upload them and the map to Mosaic within 14 days.")
 
 

@@ -17,6 +17,8 @@ from peermap_xl import domain, labels, schema
 from peermap_xl.model import Network, rows
 
 STRENGTH = {"Weak": 1, "Moderate": 2, "Strong": 3}
+#: A History row that is not part of a snapshot: a person's earlier name, kept when they are renamed.
+KNOWN_AS = "Known as"
 
 
 def snapshot(network: Network, session_id: str, taken_on: dt.date) -> list[dict]:
@@ -57,9 +59,35 @@ def _as_headers(history: pd.DataFrame) -> pd.DataFrame:
     return history.rename(columns=keys)[list(keys.values())]
 
 
+def _snapshots(network: Network) -> pd.DataFrame | None:
+    """The History rows that belong to snapshots (not the known-as names)."""
+    history = network.history
+    if history is None or not len(history):
+        return None
+    return history[history["record"] != KNOWN_AS]
+
+
+def of_session(network: Network, session_id: str) -> pd.DataFrame | None:
+    """The snapshot taken at a session, if one was."""
+    history = _snapshots(network)
+    if history is None or not (history["session"] == session_id).any():
+        return None
+    return _as_headers(history[history["session"] == session_id])
+
+
+def for_minutes(network: Network, session: dict, today: dt.date) -> list[dict] | None:
+    """The snapshot that recording a session's minutes takes: for the latest session held by `today` when it
+    has none yet. None otherwise (an older session's record has moved on since: a snapshot now would be wrong)."""
+    held = network.sessions.dropna(subset=["date"])
+    held = held[held["date"] <= pd.Timestamp(today)].sort_values(["date", "row"])
+    if not len(held) or held.iloc[-1]["id"] != session["id"] or of_session(network, session["id"]) is not None:
+        return None
+    return snapshot(network, session["id"], session["date"].date())
+
+
 def latest_before(network: Network, day: dt.date, session_id: str | None = None) -> pd.DataFrame | None:
     """The most recent snapshot taken before `day` (or, on that day, for another session)."""
-    history = network.history
+    history = _snapshots(network)
     if history is None or not len(history):
         return None
     taken = history.dropna(subset=["taken_on"])
@@ -133,12 +161,15 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, as_of: dt.date, stale_aft
 
 
 def changes_for(network: Network, session: dict, anonymise: bool = False) -> list[str] | None:
-    """What changed between the snapshot before `session` and the network as it is; None if no snapshot."""
+    """What changed between the snapshot before `session` and the session's own snapshot (or the network as
+    it is, when the session has none); None if there is no earlier snapshot."""
     day = session["date"].date()
     before = latest_before(network, day, session["id"])
     if before is None:
         return None
-    after = as_frame(snapshot(network, session["id"], day))
+    after = of_session(network, session["id"])
+    if after is None:
+        after = as_frame(snapshot(network, session["id"], day))
     return compare(before, after, day, network.settings.stale_after_days,
                    labels.labeller(network, anonymise))
 

@@ -99,10 +99,14 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
     blocks = minutes_document(network, session, target, anonymise)
     progress(2, 3, "Saving")
     if write:
+        from peermap_xl import history
         from peermap_xl.book import edit
 
         wb = edit.open_for_edit(book)
         edit.write_minutes_sheet(wb, minutes.to_rows(blocks))
+        taken = history.for_minutes(network, session, dt.date.today())
+        if taken:  # recording the minutes of the latest session keeps a snapshot of it
+            edit.append_history(wb, network, taken)
         edit.save(wb, book)
     progress(3, 3, "Done")
     return target
