@@ -80,6 +80,8 @@ def check(book) -> None:
     record = plan(network, dt.date.today())
     show(2, 3, "recording the findings")
     live.write_check_record(book, network, record)
+    if record.known_as:  # the earlier names of people renamed since the last snapshot
+        _append_history(book, network, record.known_as)
     show(3, 3, "done")
     n = counts(record.findings)
     _alert(book, f"{n['error']} errors, {n['warning']} warnings, {n['info']} for information: see the Checks sheet."

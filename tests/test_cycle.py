@@ -78,3 +78,59 @@ def test_the_minutes_button_keeps_the_snapshot_of_the_latest_session(tmp_path, m
               and a["sheet_position"] == names.index("History")]
     sessions = {row[0] for a in writes for row in a["values"] if row and row[0] not in ("Session", None, "")}
     assert sessions == {"M02"}
+
+
+# --- identity changes that keep the record -------------------------------------------------------------
+
+
+def set_cells(path, sheet: str, key: str, changes: dict) -> None:
+    """Change cells of the row whose first column is `key`, by header."""
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = wb[sheet]
+    headers = {c.value: c.column for c in ws[1]}
+    [row] = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == key]
+    for header, value in changes.items():
+        ws.cell(row, headers[header], value)
+    wb.save(path)
+
+
+def renamed_unknown(book, tmp_path):
+    """The unknown adult male's links typed by name, a session's snapshot, then he is identified."""
+    for link in ("L02", "L03", "L16"):
+        set_cells(book, "Links", link, {"From": "Unknown adult male"})
+    write_minutes(book, out=tmp_path, write=True)  # the snapshot of M02 keeps his name then
+    set_cells(book, "Subjects", "S02", {"Name": "Adult T", "Type": "Adult"})
+    return book
+
+
+def test_links_typed_by_an_unknowns_street_name_keep_pointing_at_him_once_identified(book, tmp_path):
+    from peermap_xl.checks import run_checks
+
+    net = read_network(renamed_unknown(book, tmp_path))
+    links = net.links.set_index("id")
+    assert list(links.loc[["L02", "L03", "L16"], "from_id"]) == ["S02", "S02", "S02"]
+    assert not [f for f in run_checks(net, D(2026, 10, 1)) if f.severity == "error"]
+
+
+def test_check_write_fills_the_id_and_keeps_the_earlier_name_on_history(book, tmp_path):
+    from peermap_xl.book.edit import record_checks
+
+    record_checks(renamed_unknown(book, tmp_path), D(2026, 10, 1))
+    wb = openpyxl.load_workbook(book)
+    links = wb["Links"]
+    column = [c.value for c in links[1]].index("From") + 1
+    typed = {links.cell(r, 1).value: links.cell(r, column).value for r in range(2, links.max_row + 1)}
+    assert (typed["L02"], typed["L03"], typed["L16"]) == ("S02", "S02", "S02")
+    assert typed["L05"] == "S01"  # untouched
+    net = read_network(book)
+    kept = net.history[net.history["record"] == history.KNOWN_AS]
+    assert list(zip(kept["id"], kept["name"])) == [("S02", "Unknown adult male")]
+    record_checks(book, D(2026, 10, 1))
+    again = read_network(book).history
+    assert len(again[again["record"] == history.KNOWN_AS]) == 1
+
+
+def test_the_next_review_does_not_report_an_identified_persons_links_as_new(book, tmp_path):
+    recorded = record_session(renamed_unknown(book, tmp_path), "Review", D(2026, 10, 1))
+    assert recorded["changes"] is not None
+    assert not [line for line in recorded["changes"] if "L02" in line or "L03" in line or "L16" in line]

@@ -133,6 +133,11 @@ def write_check_record(wb: openpyxl.Workbook, network, record) -> None:
         gaps = network.layout[schema.GAPS.name]
         put_records(wb[gaps.sheet], gaps.header_row, gaps.columns, record.new_gaps)
     _write_checks_sheet(wb, CHECKS_SHEET, record.title, CHECKS_HEADERS, checks_rows(network, record))
+    for sheet_name, row, header, record_id in record.earlier_names or ():
+        layout = network.layout[sheet_name]
+        write_cell(wb[layout.sheet], row, layout.column(header), record_id)
+    if record.known_as:
+        append_history(wb, network, record.known_as)
     if record.due_next and schema.START_SHEET in wb.sheetnames:
         write_due_next(wb[schema.START_SHEET], record.due_next)
 

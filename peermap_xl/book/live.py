@@ -88,6 +88,9 @@ def write_check_record(book, network, record) -> None:
             if table.range.row == gaps.header_row and table.range.last_cell.row < last:
                 table.resize(sheet.range((table.range.row, table.range.column),
                                          (last, table.range.last_cell.column)))
+    for sheet_name, row, header, record_id in record.earlier_names or ():
+        layout = network.layout[sheet_name]
+        book.sheets[layout.sheet].range((row, layout.column(header))).value = record_id
     if record.due_next and schema.START_SHEET in [s.name for s in book.sheets]:
         from peermap_xl.due import SHEET_CELL
 
