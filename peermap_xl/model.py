@@ -92,6 +92,7 @@ class Network:
     layout: dict[str, Layout] = field(default_factory=dict)  # by the contract's sheet name
     map_positions: dict[str, tuple[float, float]] = field(default_factory=dict)  # from the last map
     history: pd.DataFrame | None = None  # the snapshots on the History sheet
+    sheet_names: tuple[str, ...] = ()  # every worksheet, as the workbook spells it
 
     @property
     def pins(self) -> dict[str, tuple[float, float]]:
@@ -372,7 +373,8 @@ def build(raw: RawBook) -> Network:
         positions = {rid: (float(x), float(y)) for rid, x, y in zip(kept["id"], kept["x"], kept["y"])
                      if isinstance(rid, str) and pd.notna(x) and pd.notna(y)}
     return Network(source=raw.source, settings=settings, setting_rows=setting_rows, frames=frames,
-                   lists=lists, problems=problems, layout=layout, map_positions=positions, history=history)
+                   lists=lists, problems=problems, layout=layout, map_positions=positions, history=history,
+                   sheet_names=raw.sheet_names)
 
 
 def _layout(table: RawTable) -> Layout:

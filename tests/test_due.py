@@ -93,7 +93,7 @@ def start_here_block(path):
 
 
 def test_check_write_puts_due_next_on_start_here_and_replaces_it(book):
-    from peermap_xl.book.edit import record_checks
+    from peermap_xl.operations import check_book as record_checks
 
     record_checks(book, city_road.AS_OF)
     block = start_here_block(book)
@@ -117,6 +117,7 @@ def test_the_check_button_writes_due_next_on_start_here(tmp_path, monkeypatch, e
     names = [s["name"] for s in book.api["sheets"]]
     writes = [a for a in book.json()["actions"] if a["func"] == "setValues"
               and a["sheet_position"] == names.index("Start here")]
-    [block] = writes
-    assert (block["start_row"] + 1, block["start_column"] + 1) == due.SHEET_CELL
-    assert block["values"][0][0].startswith("Due next as of ") and len(block["values"]) == due.SHEET_ROWS
+    row, col = due.SHEET_CELL
+    assert sorted((w["start_row"] + 1, w["start_column"] + 1) for w in writes) == [(row, col + i) for i in range(4)]
+    [dates] = [w for w in writes if w["start_column"] + 1 == col]  # one call to Excel per column
+    assert dates["values"][0][0].startswith("Due next as of ") and len(dates["values"]) == due.SHEET_ROWS

@@ -47,7 +47,7 @@ def read_raw(path: str | Path) -> RawBook:
                             "Open it in Excel, save it as .xlsm, and try again.") from None
     try:
         sheets = {schema.normalise_header(name): name for name in wb.sheetnames}
-        book = RawBook(source=path.name, epoch=wb.epoch)
+        book = RawBook(source=path.name, epoch=wb.epoch, sheet_names=tuple(wb.sheetnames))
         for wanted in raw.WANTED:
             table = _find_table(wb, sheets, tables, wanted)
             if table is not None:

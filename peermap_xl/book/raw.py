@@ -26,6 +26,7 @@ class RawBook:
     source: str  # the file name, for messages
     epoch: dt.datetime = EXCEL_EPOCH  # day zero of the workbook's serial dates
     tables: dict[str, RawTable] = field(default_factory=dict)  # keyed by the contract's sheet name
+    sheet_names: tuple[str, ...] = ()  # every worksheet, as the workbook spells it
 
 
 HEADER_SEARCH_ROWS = 30

@@ -104,7 +104,7 @@ def incidents_at_place(ctx):
 @rule("PM703", "incident-out-of-borough", INFO, "An incident happened at a place outside the home borough",
       """"If there are young people/locations outside of Hackney - what isn't known about these people or
       areas?" The services where an incident happened hold what the map lacks (the police log, the
-      school's account); peermap suggests the question on Gaps.""")
+      school's account); peermap suggests the question on Gaps.""", suggests=True)
 def incident_out_of_borough(ctx):
     home = ctx.network.settings["home_borough"]
     if blank(home):
