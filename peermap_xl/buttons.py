@@ -148,10 +148,10 @@ def young_persons_map(book) -> None:
     if selection is None or selection.sheet.name != network.layout[schema.DIRECT_WORK.name].sheet or not len(row):
         raise PeermapError("Select a row of the young person on the Direct work sheet, then press the button again.")
     person = row.iloc[0]["young_person_id"] or row.iloc[0]["young_person"]
-    today = dt.date.today()
     subject, _ = ego.direct_work_for(network, person)
-    from peermap_xl import labels
+    from peermap_xl import labels, voice
 
+    today = voice.direct_work_date(network, subject) or dt.date.today()  # dated by the direct work
     name = labels.labeller(network)(subject) if subject else person
     picture = folder_of(book) / ego.file_name(name, today, anonymise=False)
     ego.draw(network, person, picture, today)

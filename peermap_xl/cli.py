@@ -48,7 +48,7 @@ def cmd_demo(args) -> int:
     from peermap_xl.draw import network_map
     from peermap_xl.operations import draw_ego, write_minutes
 
-    young, _ = draw_ego(path, "Male A", as_of=city_road.AS_OF)
+    young, _ = draw_ego(path, "Male A")  # dated by the direct work
     picture = folder / network_map.file_name(network, city_road.AS_OF, anonymise=False)
     print(f"\nDrew the network map (also on its Map sheet): {picture}")
     print(f"Drew Male A's own map (Appendix B): {young}")

@@ -201,12 +201,17 @@ def content(network: Network, session_id: str | None = None, anonymise: bool = F
         blocks.append(Heading("The map"))
         blocks.append(Picture(map_picture, f"Map dated {w.day:%d/%m/%Y}. Key: see the legend on the map."))
 
+    from peermap_xl import incidents, voice  # what happened; the young person's own map (Appendix B)
+
     blocks.append(Heading("Young people (Figure 1)"))
     for person in rows(young[young["type"] == "Young person"]):
         blocks.append(Heading(w.label(person["id"]), 2))
         matrix = figure_one(network, person["id"], anonymise, w.day)
+        matrix["Recent incidents"] = incidents.per_record(network, person["id"], w.day, anonymise)
         blocks.append(Table(None, [[k, "\n".join(v) if v else "None recorded."] for k, v in matrix.items()],
                             key_column=True))
+    blocks += voice.sections(network, anonymise)
+    blocks += incidents.section(network, w.day, anonymise)
 
     blocks.append(Heading("Information gaps"))
     gaps = network.open_questions
@@ -239,7 +244,8 @@ def content(network: Network, session_id: str | None = None, anonymise: bool = F
     if w.free(session["decisions"]):
         blocks.append(Para(session["decisions"]))
     found = checks.run_checks(network, w.day, anonymise)
-    advice = [f.message for f in found if f.rule in ("consider-peer-assessment", "consider-context-assessment")]
+    advice = [f.message for f in found if f.rule in ("consider-peer-assessment", "consider-context-assessment",
+                                                      "incidents-at-place")]
     blocks.append(Bullets(advice or ["The map does not meet peermap's thresholds for a peer or context assessment "
                                      "(see `peermap rules consider-peer-assessment`)."]))
 

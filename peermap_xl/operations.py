@@ -169,13 +169,14 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
 def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, network=None) -> tuple[Path, dict]:
     """Draw a young person's own map from the Direct work sheet, beside the workbook by default."""
+    from peermap_xl import voice
     from peermap_xl.book.file import read_network
     from peermap_xl.draw import ego
 
     book = Path(book)
-    as_of = as_of or dt.date.today()
     network = network if network is not None else read_network(book)
     subject, _ = ego.direct_work_for(network, person)
+    as_of = as_of or voice.direct_work_date(network, subject) or dt.date.today()  # dated by the direct work
     name = labels.labeller(network, anonymise)(subject) if subject else person
     target = target_path(book, out, ego.file_name(name, as_of, anonymise))
     drawn: dict = {}

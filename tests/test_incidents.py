@@ -148,3 +148,21 @@ def test_a_young_person_at_high_risk_without_direct_work_is_noted_and_one_with_i
     assert (f.sheet, f.id, f.column) == ("Subjects", "S01", "Risk level") and "high risk" in f.message
     low = network(subjects=({**A, "Risk level": "Low"}, B))
     assert found(low, "no-direct-work") == []
+
+
+# --- incidents in the minutes ---------------------------------------------------------------------------
+
+
+def test_the_minutes_list_incidents_newest_first_and_per_young_person():
+    from peermap_xl import incidents, minutes
+
+    net = park_network(incidents=(STABBING, FIGHT))
+    heading, table = incidents.section(net, D(2026, 9, 30))
+    assert heading.text == "Incidents" and isinstance(table, minutes.Table)
+    assert [r[0] for r in table.rows] == ["I01", "I02"]
+    assert table.rows[0][1:5] == ["26/09/2026", "Weapon", "Estate park", "Male A, Male B"]
+    assert table.rows[0][5:] == ["Stabbing at the park", "Yes"]
+    assert incidents.per_record(net, "S01", D(2026, 9, 20)) == ["I02 05/09/2026, violence, at Estate park: Fight"]
+    assert incidents.per_record(net, "C01", D(2026, 9, 30)) == []  # the youth hub: nothing happened there
+    [_, anonymised] = incidents.section(net, D(2026, 9, 30), anonymise=True)
+    assert anonymised.rows[0][3:6] == ["LOC2", "YP1, YP2", ""]

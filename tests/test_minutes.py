@@ -18,7 +18,8 @@ from peermap_xl.examples import city_road
 from peermap_xl.operations import record_session, write_minutes
 
 D = dt.date
-SECTIONS = ["Meeting details", "The network", "The map", "Young people (Figure 1)", "Information gaps", "Actions",
+SECTIONS = ["Meeting details", "The network", "The map", "Young people (Figure 1)", "The young person's view",
+            "Incidents", "Information gaps", "Actions",
             "Decisions", "What changed since the last session", "Next review and upload", "Narrative"]
 
 
@@ -101,8 +102,13 @@ def test_male_a_has_the_figure_1_matrix_of_the_guidance(minutes_doc):
     table = figure_one_table(document, "Male A")
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert [r[0] for r in rows] == ["Current concerns - vulnerabilities", "Current linked contexts",
-                                    "Linked peers / peer group", "Key contacts", "Key questions"]
-    assert [r[1].split("\n") for r in rows] == expected_figure_one()
+                                    "Linked peers / peer group", "Key contacts", "Key questions", "Recent incidents"]
+    assert [r[1].split("\n") for r in rows[:5]] == expected_figure_one()
+    assert rows[5][1].split("\n") == [  # up to the session (16/09/2026), newest first; I03 and I04 are not his
+        "I02 30/08/2026, missing episode, at 123 City Road: Male A missing overnight; found at 123 City Road the "
+        "next morning",
+        "I01 22/08/2026, arrest, at Plymouth house (significant): Male A and Male C arrested at the Plymouth house "
+        "for possession with intent to supply"]
 
 
 def test_overdue_questions_and_actions_are_marked(minutes_doc, book):
