@@ -152,6 +152,9 @@ def cmd_review(args) -> int:
 
     recorded = record_session(args.book, "Review", args.date)
     print(f"Recorded review session {recorded.session} on the Sessions sheet, with a snapshot on History.")
+    if recorded.was_due:
+        due = recorded.was_due
+        print(f"This review was due on {due.due:%d/%m/%Y} ({due.reason()}).")
     _print_session(recorded)
     print(f"Next review: {recorded.next_review:%d/%m/%Y} (to agree another date, change Next review on session "
           f"{recorded.session}'s row). Update every outstanding action, and reassess each subject and context.")

@@ -150,7 +150,7 @@ def _next_review(network: Network, today: dt.date) -> list[Deadline]:
         return []
     sessions = network.sessions.set_index("id")
     row = sessions.loc[review.session_id, "row"] if review.session_id in sessions.index else None
-    why = review.reason(network.settings.review_every_months)
+    why = review.reason()
     return [Deadline(review.due, f"Hold the next review ({why})", _lead(network), schema.SESSIONS.name,
                      row, review.session_id)]
 

@@ -268,6 +268,7 @@ class SessionRecord:
     day: dt.date
     changes: list[str] | None  # None: no earlier snapshot to compare with
     next_review: dt.date | None  # None for a closure
+    was_due: domain.NextReview | None = None  # the review that was due before this session
     snapshot: list[dict] = field(repr=False, default_factory=list)
     plan: Plan = field(repr=False, default_factory=Plan)
 
@@ -293,7 +294,7 @@ def session_plan(network, kind: str, day: dt.date) -> SessionRecord:
     plan.add(history_rows(network, now))
     if kind == "Closure":
         plan.extend(setting_plan(network, {"Status": domain.NETWORK_CLOSED, "Closed on": day}))
-    return SessionRecord(session_id, kind, day, changes, review, now, plan)
+    return SessionRecord(session_id, kind, day, changes, review, network.next_review(), now, plan)
 
 
 def history_rows(network, records: list[dict]) -> AddRows:

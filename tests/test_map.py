@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from conftest import run_peermap
+from conftest import change, run_peermap
 from peermap_xl import labels
 from peermap_xl.book.file import read_network
 from peermap_xl.draw import ego, network_map
@@ -99,18 +99,15 @@ def test_people_stay_near_where_they_were_when_the_network_changes(book):
     assert run_peermap("map", book, "--as-of", AS_OF, "--write", "--out", book.with_name("before.png")).returncode == 0
     before = read_network(book).map_positions
     assert len(before) == 20
-    wb = openpyxl.load_workbook(book, keep_vba=True)
-    subjects, links = wb["Subjects"], wb["Links"]
-    subjects["O16"] = "Removed"  # the unknown female (S15, row 16) leaves the network
-    for row, values in ((17, ["S16", "Male J", "Young person"]), (18, ["S17", "Female E", "Young person"])):
-        for col, value in enumerate(values, start=1):
-            subjects.cell(row, col, value)
-    for row, values in ((32, ["L31", "S16", "S01", "Friend"]), (33, ["L32", "S17", "S16", "Friend"])):
-        for col, value in enumerate(values, start=1):
-            links.cell(row, col, value)
-    subjects.tables["Subjects"].ref = "A1:R18"
-    links.tables["Links"].ref = "A1:S33"
-    wb.save(book)
+    change(book, [
+        ("Subjects", "S15", "Status", "Removed"),  # the unknown female leaves the network
+        ("Subjects", 1, "ID", "S16"), ("Subjects", 1, "Name", "Male J"), ("Subjects", 1, "Type", "Young person"),
+        ("Subjects", 2, "ID", "S17"), ("Subjects", 2, "Name", "Female E"), ("Subjects", 2, "Type", "Young person"),
+        ("Links", 1, "ID", "L31"), ("Links", 1, "From", "S16"), ("Links", 1, "To", "S01"),
+        ("Links", 1, "Relationship", "Friend"),
+        ("Links", 2, "ID", "L32"), ("Links", 2, "From", "S17"), ("Links", 2, "To", "S16"),
+        ("Links", 2, "Relationship", "Friend"),
+    ])
     net = read_network(book)
     assert "S15" in net.removed_ids and {"S16", "S17"} <= set(net.active_subjects["id"])
     after = network_map.draw(net, book.with_name("after.png"), AS_OF)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from peermap_xl import domain, due, schema
-from peermap_xl.checks.core import INFO, WARNING, Hit, date_text, days_text, rule
+from peermap_xl.checks.core import INFO, WARNING, Context, Hit, date_text, days_text, rule
 
 SESSIONS, SUBJECTS = schema.SESSIONS.name, schema.SUBJECTS.name
 #: Warn this many days before the subject list must go out.
@@ -16,7 +18,7 @@ _CONCERN = ("High", "Medium")
       them. peermap warns from {WARN_AHEAD_DAYS} days before the list is due (so {due.LIST_NOTICE_DAYS +
       WARN_AHEAD_DAYS} days before the session) while 'Subject list sent' is empty, so that it goes out in
       time rather than being found late afterwards.""")
-def subject_list_due(ctx):
+def subject_list_due(ctx: Context) -> Iterator[Hit]:
     for session in due.upcoming_sessions(ctx.network, ctx.as_of):
         if not domain.blank(session["subject_list_sent"]):
             continue
@@ -35,7 +37,7 @@ def subject_list_due(ctx):
       """"Where possible, peer mapping should be completed in collaboration with young people" (Appendix B:
       the young person's own map, done by the worker who knows them best). A young person at high or medium
       risk with no row on Direct work has not been heard in the map yet.""")
-def no_direct_work(ctx):
+def no_direct_work(ctx: Context) -> Iterator[Hit]:
     heard = set(ctx.network.direct_work["young_person_id"].dropna())
     for person in ctx.young_people.to_dict("records"):
         if person["risk_level"] in _CONCERN and person["id"] not in heard:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pandas as pd
 
 from peermap_xl import schema
-from peermap_xl.checks.core import INFO, WARNING, Hit, blank, date_text, rows, rule
+from peermap_xl.checks.core import INFO, WARNING, Context, Hit, blank, date_text, rows, rule
 from peermap_xl.checks.people import _refer
 
 INCIDENTS, CONTEXTS = schema.INCIDENTS.name, schema.CONTEXTS.name
@@ -43,7 +45,7 @@ def _sessions(ctx) -> pd.DataFrame:
       """Reviews take place "every 3 months but also when there has been a significant development or
       incident". An incident marked Significant after the last session calls for a review: record one on
       Sessions (a session booked after today quiets this).""")
-def review_after_incident(ctx):
+def review_after_incident(ctx: Context) -> Iterator[Hit]:
     if ctx.network.settings.closed:
         return
     sessions = _sessions(ctx)
@@ -83,7 +85,7 @@ def _assessed(ctx) -> set[str]:
       incidents (e.g. previous incidents at the same school)". peermap suggests a context assessment of
       a place with at least {RECURRING} incidents, or one significant incident and risky links, unless a
       context assessment of it is already on Actions.""")
-def incidents_at_place(ctx):
+def incidents_at_place(ctx: Context) -> Iterator[Hit]:
     risky = ctx.network.live_links[ctx.network.live_links["nature"] == "Risky"]
     risky_ends = set(risky["from_id"]) | set(risky["to_id"])
     assessed = _assessed(ctx)
@@ -105,7 +107,7 @@ def incidents_at_place(ctx):
       """"If there are young people/locations outside of Hackney - what isn't known about these people or
       areas?" The services where an incident happened hold what the map lacks (the police log, the
       school's account); peermap suggests the question on Gaps.""", suggests=True)
-def incident_out_of_borough(ctx):
+def incident_out_of_borough(ctx: Context) -> Iterator[Hit]:
     home = ctx.network.settings["home_borough"]
     if blank(home):
         return
