@@ -212,6 +212,10 @@ def content(network: Network, session_id: str | None = None, anonymise: bool = F
                             key_column=True))
     blocks += voice.sections(network, anonymise)
     blocks += incidents.section(network, w.day, anonymise)
+    if session["type"] == "Review":  # the team walked through each young person and place
+        from peermap_xl import agenda
+
+        blocks += agenda.blocks(network, session, anonymise)
 
     blocks.append(Heading("Information gaps"))
     gaps = network.open_questions
