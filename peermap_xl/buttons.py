@@ -99,7 +99,7 @@ def draw_map(book) -> None:
     picture = folder_of(book) / network_map.file_name(network, today, anonymise=False)
     drawn = network_map.draw(network, picture, today, png_copy=True)
     show(1, 2, "putting it on the Map sheet")
-    live.apply(book, map_plan(drawn, drawn.pop("png"), today))
+    live.apply(book, map_plan(drawn, drawn.png, today))
     show(2, 2, "done")
     _alert(book, f"Map drawn: {picture.name}, also on the Map sheet.")
 

@@ -23,9 +23,7 @@ ACTIONS = (
 )
 
 
-def code_name(sheet_name: str) -> str:
-    """The VBA code name of a sheet: "Direct work" -> "shtDirectwork"."""
-    return "sht" + "".join(c for c in sheet_name if c.isalnum())
+code_name = schema.code_name  # the VBA code name of a sheet (defined with the sheets, for book/ too)
 
 
 def module_source() -> str:

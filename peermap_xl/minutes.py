@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from peermap_xl import domain, labels, model
+from peermap_xl.book.safe import name_part, shorten
+from peermap_xl.draw import style as map_style
 from peermap_xl.errors import PeermapError
 from peermap_xl.model import Network, rows
 
@@ -66,7 +68,7 @@ def title(network: Network, anonymise: bool) -> str:
 def file_name(network: Network, session_date: dt.date, anonymise: bool) -> str:
     """ "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-09-16.docx" (DESIGN.md)."""
     risks = "anonymised" if anonymise else (network.settings["key_contextual_risks"] or "network")
-    safe = "".join(c for c in str(risks) if c not in '<>:"/\\|?*').strip()
+    safe = name_part(risks)  # no characters Windows forbids, and short enough for any folder
     return f"Peer Mapping Minutes Peer Network - {safe} - {session_date:%Y-%m-%d}.docx"
 
 
@@ -199,7 +201,7 @@ def content(network: Network, session_id: str | None = None, anonymise: bool = F
 
     if map_picture:
         blocks.append(Heading("The map"))
-        blocks.append(Picture(map_picture, f"Map dated {w.day:%d/%m/%Y}. Key: see the legend on the map."))
+        blocks.append(Picture(map_picture, f"Map dated {w.day:%d/%m/%Y}. {map_style.LINK_WORDS} Key: see the legend."))
 
     from peermap_xl import incidents, voice  # what happened; the young person's own map (Appendix B)
 
@@ -331,7 +333,7 @@ def to_docx(blocks: list, path: Path, marking: str, when: dt.date, doc_title: st
             caption.runs[0].italic = True
 
     props = doc.core_properties
-    props.title, props.subject = doc_title, "Peer mapping minutes"
+    props.title, props.subject = shorten(doc_title, 255), "Peer mapping minutes"  # Word's limit
     props.author, props.last_modified_by, props.comments, props.category = "", "", "", ""
     props.keywords = marking
     moment = dt.datetime.combine(when, dt.time())

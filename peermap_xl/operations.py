@@ -11,6 +11,7 @@ need them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,15 +110,15 @@ def check_book(book: str | Path, as_of: dt.date, *, backup: bool = True, progres
     from peermap_xl.book import edit
 
     book = Path(book)
-    safe.ensure_closed(book)
-    progress(0, 4, "Reading the workbook")
-    wb, network = edit.open_book(book)
-    progress(1, 4, "Checking the data")
-    plan, record = check_plan(network, as_of)
-    progress(2, 4, "Recording the findings")
-    edit.apply(wb, plan)
-    progress(3, 4, "Saving the workbook")
-    edit.save(wb, book, backup=backup)
+    with safe.transaction(book):  # held from reading to saving: a second writer waits, then re-reads
+        progress(0, 4, "Reading the workbook")
+        wb, network = edit.open_book(book)
+        progress(1, 4, "Checking the data")
+        plan, record = check_plan(network, as_of)
+        progress(2, 4, "Recording the findings")
+        edit.apply(wb, plan)
+        progress(3, 4, "Saving the workbook")
+        edit.save(wb, book, backup=backup)
     progress(4, 4, "Done")
     return record, network
 
@@ -125,11 +126,11 @@ def check_book(book: str | Path, as_of: dt.date, *, backup: bool = True, progres
 # --- the map -----------------------------------------------------------------------------------
 
 
-def map_plan(drawn: dict, png: bytes, as_of: dt.date) -> Plan:
+def map_plan(drawn, png: bytes, as_of: dt.date) -> Plan:
     """Put the map on the Map sheet (replacing the last one) and keep where everyone was drawn."""
     from peermap_xl.draw.network_map import kept_positions
 
-    height = round(MAP_WIDTH_ON_SHEET * drawn["figure"]["height"] / drawn["figure"]["width"])
+    height = round(MAP_WIDTH_ON_SHEET * drawn.height / drawn.width)
     sheet = ReplaceSheet(MAP_SHEET, (
         Line((f"Map dated {as_of:%d/%m/%Y}",), "title"),
         Line(("Drawn by peermap map. Draw it again after changes: this picture is replaced each time.",), "note")),
@@ -141,33 +142,33 @@ def map_plan(drawn: dict, png: bytes, as_of: dt.date) -> Plan:
 
 def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, write: bool = False, backup: bool = True,
-             progress: Progress = quiet) -> tuple[Path, dict]:
-    """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, layout)."""
+             progress: Progress = quiet) -> tuple[Path, object]:
+    """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, DrawnMap)."""
     from peermap_xl.book import edit
     from peermap_xl.book.file import read_network
     from peermap_xl.draw import network_map  # matplotlib: only for the operations that draw
 
     book = Path(book)
     as_of = as_of or dt.date.today()
-    if write:
-        safe.ensure_closed(book)
-    progress(0, 3, "Reading the workbook")
-    wb, network = edit.open_book(book) if write else (None, read_network(book))
-    progress(1, 3, "Laying out and drawing the map")
-    target = target_path(book, out, network_map.file_name(network, as_of, anonymise))
-    drawn: dict = {}
-    safe.write_atomically(target, lambda temp: drawn.update(
-        network_map.draw(network, temp, as_of, anonymise, png_copy=write)), backup=False)
-    if write:
-        progress(2, 3, "Putting it on the Map sheet")
-        edit.apply(wb, map_plan(drawn, drawn.pop("png"), as_of))
-        edit.save(wb, book, backup=backup)
+    with safe.transaction(book) if write else contextlib.nullcontext():
+        progress(0, 3, "Reading the workbook")
+        wb, network = edit.open_book(book) if write else (None, read_network(book))
+        progress(1, 3, "Laying out and drawing the map")
+        target = target_path(book, out, network_map.file_name(network, as_of, anonymise))
+        drawn = []
+        safe.write_atomically(target, lambda temp: drawn.append(
+            network_map.draw(network, temp, as_of, anonymise, png_copy=write)), backup=False)
+        drawn = drawn[0]
+        if write:
+            progress(2, 3, "Putting it on the Map sheet")
+            edit.apply(wb, map_plan(drawn, drawn.png, as_of))
+            edit.save(wb, book, backup=backup)
     progress(3, 3, "Done")
     return target, drawn
 
 
 def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of: dt.date | None = None,
-             anonymise: bool = False, network=None) -> tuple[Path, dict]:
+             anonymise: bool = False, network=None) -> tuple[Path, object]:
     """Draw a young person's own map from the Direct work sheet, beside the workbook by default."""
     from peermap_xl import voice
     from peermap_xl.book.file import read_network
@@ -179,10 +180,10 @@ def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of
     as_of = as_of or voice.direct_work_date(network, subject) or dt.date.today()  # dated by the direct work
     name = labels.labeller(network, anonymise)(subject) if subject else person
     target = target_path(book, out, ego.file_name(name, as_of, anonymise))
-    drawn: dict = {}
-    safe.write_atomically(target, lambda temp: drawn.update(ego.draw(network, person, temp, as_of, anonymise)),
+    drawn = []
+    safe.write_atomically(target, lambda temp: drawn.append(ego.draw(network, person, temp, as_of, anonymise)),
                           backup=False)
-    return target, drawn
+    return target, drawn[0]
 
 
 # --- minutes -----------------------------------------------------------------------------------
@@ -240,18 +241,17 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
     from peermap_xl.book.file import read_network
 
     book = Path(book)
-    if write:
-        safe.ensure_closed(book)
-    progress(0, 3, "Reading the workbook")
-    wb, network = edit.open_book(book) if write else (None, read_network(book))
-    session = minutes.pick_session(network, session_id)
-    target = target_path(book, out, minutes.file_name(network, session["date"].date(), anonymise), DOCUMENTS)
-    progress(1, 3, "Drawing the map and writing the minutes")
-    blocks = minutes_document(network, session, target, anonymise)
-    progress(2, 3, "Saving")
-    if write:
-        edit.apply(wb, minutes_record_plan(network, session, blocks, dt.date.today()))
-        edit.save(wb, book)
+    with safe.transaction(book) if write else contextlib.nullcontext():
+        progress(0, 3, "Reading the workbook")
+        wb, network = edit.open_book(book) if write else (None, read_network(book))
+        session = minutes.pick_session(network, session_id)
+        target = target_path(book, out, minutes.file_name(network, session["date"].date(), anonymise), DOCUMENTS)
+        progress(1, 3, "Drawing the map and writing the minutes")
+        blocks = minutes_document(network, session, target, anonymise)
+        progress(2, 3, "Saving")
+        if write:
+            edit.apply(wb, minutes_record_plan(network, session, blocks, dt.date.today()))
+            edit.save(wb, book)
     progress(3, 3, "Done")
     return target
 
@@ -334,11 +334,11 @@ def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> S
 
     book = Path(book)
     day = day or dt.date.today()
-    safe.ensure_closed(book)
-    wb, network = edit.open_book(book)
-    recorded = session_plan(network, kind, day)
-    edit.apply(wb, recorded.plan)
-    edit.save(wb, book)
+    with safe.transaction(book):
+        wb, network = edit.open_book(book)
+        recorded = session_plan(network, kind, day)
+        edit.apply(wb, recorded.plan)
+        edit.save(wb, book)
     return recorded
 
 
@@ -359,14 +359,14 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
 
     book = Path(book)
     day = day or dt.date.today()
-    safe.ensure_closed(book)
-    wb, network = edit.open_book(book)
-    session = minutes.pick_session(network, session_id)
-    target = target_path(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise),
-                         DOCUMENTS)
-    blocks = minutes.invite_content(network, session["id"], anonymise)
-    safe.write_atomically(target, lambda temp: minutes.to_docx(
-        blocks, temp, network.settings.protective_marking, day, blocks[0].text), backup=False)
-    edit.apply(wb, invite_plan(network, session, day))
-    edit.save(wb, book)
+    with safe.transaction(book):
+        wb, network = edit.open_book(book)
+        session = minutes.pick_session(network, session_id)
+        target = target_path(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise),
+                             DOCUMENTS)
+        blocks = minutes.invite_content(network, session["id"], anonymise)
+        safe.write_atomically(target, lambda temp: minutes.to_docx(
+            blocks, temp, network.settings.protective_marking, day, blocks[0].text), backup=False)
+        edit.apply(wb, invite_plan(network, session, day))
+        edit.save(wb, book)
     return target

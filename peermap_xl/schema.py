@@ -416,6 +416,11 @@ LISTS_SHEET = "Lists"
 START_SHEET = "Start here"
 
 
+def code_name(sheet_name: str) -> str:
+    """The VBA code name of a sheet: "Direct work" -> "shtDirectwork"."""
+    return "sht" + "".join(c for c in sheet_name if c.isalnum())
+
+
 def list_name(list_key: str) -> str:
     """The defined name of a drop-down list: "Source grade" -> "List_Source_grade"."""
     return "List_" + "".join(c if c.isalnum() else "_" for c in list_key)
