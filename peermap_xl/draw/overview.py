@@ -66,13 +66,13 @@ def is_large(graph) -> bool:
 
 
 def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_copy: bool = False,
-         named: str | Path | None = None, wanted=None):
+         named: str | Path | None = None, wanted=None, banner: str | None = None):
     """The network map: one picture up to OVERVIEW_ABOVE nodes; above, the overview at `out` and each
     group's page beside the file `named` (`out` by default) as "<name> - group 01 of 12.png" (with
     `wanted`, only the pages whose set of members it accepts). Returns the layout of what was drawn."""
     graph = graphs.build(network)
     if not is_large(graph):
-        return network_map.draw(network, out, as_of, anonymise, png_copy=png_copy)
+        return network_map.draw(network, out, as_of, anonymise, png_copy=png_copy, banner=banner)
     parts = graphs.pages(graph, PAGE_MOST)
     drawn = draw_overview(network, graph, parts, out, as_of, anonymise, png_copy)
     named = Path(named or out)
@@ -81,16 +81,17 @@ def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_
         if wanted is not None and not wanted(members):
             continue
         target = page_file(named, number, len(parts))
-        page = _draw_page(page_of(network, members, number, len(parts)), target, as_of, anonymise)
+        page = _draw_page(page_of(network, members, number, len(parts)), target, as_of, anonymise, banner)
         drawn["pages"].append({"page": number, "of": len(parts), "group": _group_id(number), "file": target.name,
                                **page})
     drawn["positions"] = {n: p for page in drawn["pages"] for n, p in page.get("positions", {}).items()}
     return drawn
 
 
-def _draw_page(page: Network, target: Path, as_of, anonymise: bool) -> dict:
+def _draw_page(page: Network, target: Path, as_of, anonymise: bool, banner: str | None = None) -> dict:
     drawn: dict = {}
-    safe.write_atomically(target, lambda temp: drawn.update(_as_dict(network_map.draw(page, temp, as_of, anonymise))),
+    safe.write_atomically(target, lambda temp: drawn.update(_as_dict(network_map.draw(page, temp, as_of, anonymise,
+                                                                                      banner=banner))),
                           backup=False)
     drawn.pop("png", None)
     return drawn
@@ -270,13 +271,14 @@ def _save(fig, out: Path, png_copy: bool) -> bytes | None:
     return buffer.getvalue()
 
 
-def minutes_pictures(network: Network, folder: Path, day, anonymise: bool = False) -> list[tuple[Path, str]]:
+def minutes_pictures(network: Network, folder: Path, day, anonymise: bool = False,
+                     banner: str | None = None) -> list[tuple[Path, str]]:
     """The map pictures the minutes carry, drawn into `folder`, as [(picture, caption)]: the map (for a
     large network its overview) first, then the page of each group with a young person at high risk."""
     picture = Path(folder) / "map.png"
     subjects = network.active_subjects
     high = set(subjects["id"][(subjects["type"] == "Young person") & (subjects["risk_level"] == "High")])
-    drawn = draw(network, picture, day, anonymise, wanted=lambda members: bool(members & high))
+    drawn = draw(network, picture, day, anonymise, wanted=lambda members: bool(members & high), banner=banner)
     out = [(picture, f"Map dated {day:%d/%m/%Y}. Key: see the legend on the map.")]
     for page in drawn.get("pages", []) if isinstance(drawn, dict) else []:
         at_risk = _count(len({n["id"] for n in page["nodes"]} & high), "young person", "young people")
