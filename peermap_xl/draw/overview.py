@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import math
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -41,6 +42,7 @@ from peermap_xl.model import Network  # noqa: E402
 OVERVIEW_ABOVE = 100
 PAGE_MOST = 100
 CONNECTORS_NAMED = 3  # people named under each bubble: those with the most links to other groups
+CAPTION_WRAP = 24  # characters a line under a bubble: narrow captions leave the bubbles room
 RISKS = ("High", "Medium", "Low", "Not known")
 PLACES = "Places"
 WIDTH, HEIGHT, DPI = network_map.WIDTH, network_map.HEIGHT, network_map.DPI
@@ -213,7 +215,7 @@ def _caption(number: int, group: dict, name) -> str:
     text += f", {_count(mix[PLACES], 'place', 'places')}" if mix[PLACES] else ""
     text += f"\n{mix['High']} at high risk" if mix["High"] else ""
     if group["connectors"]:
-        text += "\nLinks out: " + ", ".join(name(n) for n in group["connectors"])
+        text += "\n" + textwrap.fill("Links out: " + ", ".join(name(n) for n in group["connectors"]), CAPTION_WRAP)
     return text
 
 
