@@ -334,7 +334,7 @@ def session_plan(network, kind: str, day: dt.date, decisions: str | None = None)
     if before is not None:
         changes = history.compare(before, history.as_frame(now), day, network.settings.stale_after_days,
                                   labels.labeller(network))
-    review = None if kind == "Closure" else domain.review_after(day, network.settings.review_every_months)
+    review = None if kind == "Closure" else _proposed_review(network, day)
     plan = Plan()
     sessions = network.layout[schema.SESSIONS.name]
     plan.add(AddRows(sessions.sheet, sessions.header_row, sessions.columns, (
@@ -345,6 +345,15 @@ def session_plan(network, kind: str, day: dt.date, decisions: str | None = None)
     if kind == "Closure":
         plan.extend(setting_plan(network, {"Status": domain.NETWORK_CLOSED, "Closed on": day}))
     return SessionRecord(session_id, kind, day, changes, review, network.next_review(), now, plan)
+
+
+def _proposed_review(network, day: dt.date) -> dt.date:
+    """The next review a new session records: a date agreed earlier and still ahead is kept (a review held
+    early, e.g. after an incident, does not push it later); else the review period from this session."""
+    agreed = network.next_review()
+    if agreed is not None and agreed.agreed and agreed.due > day:
+        return agreed.due
+    return domain.review_after(day, network.settings.review_every_months)
 
 
 def history_rows(network, records: list[dict]) -> AddRows:
