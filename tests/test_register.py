@@ -123,7 +123,7 @@ def test_near_misses_and_pseudonyms_are_kept_apart(folder):
     ("Male A", YP, True), ("Unknown adult male", "Adult", True), ("Female 2", YP, True), ("YP3", YP, True),
     ("'Smokey'", YP, True), ("\u201cBlade\u201d", YP, True), ("Jordan Smith", "Unknown", True), ("", YP, True),
     ("Jordan 'JJ' Smith", YP, False), ("D'Angelo O'Neil", YP, False), ("Tom Young", "Adult", False),
-    ("JS", YP, False),
+    ("JS", YP, False), ("J.S.", YP, False), ("Older female 2", YP, True),
 ])
 def test_what_a_pseudonym_is(name, kind, expected):
     assert register.is_pseudonym(name, kind) is expected
