@@ -108,7 +108,7 @@ def draw_map(book) -> None:
 def minutes(book) -> None:
     """Minutes: the latest session's minutes beside the workbook, previewed on the Minutes sheet."""
     from peermap_xl import minutes as minutes_
-    from peermap_xl.operations import minutes_document, minutes_plan
+    from peermap_xl.operations import minutes_document, minutes_record_plan
 
     show = progress.status_bar(book)
     show(0, 1, "writing the minutes")
@@ -117,7 +117,7 @@ def minutes(book) -> None:
     target = folder_of(book) / minutes_.file_name(network, session["date"].date(), anonymise=False)
     blocks = minutes_document(network, session, target)
     show(1, 1, "done")
-    live.apply(book, minutes_plan(blocks))
+    live.apply(book, minutes_record_plan(network, session, blocks, dt.date.today()))
     _alert(book, f"Minutes written: {target.name}. Upload them and the map to Mosaic within 14 days.")
 
 
@@ -148,10 +148,10 @@ def young_persons_map(book) -> None:
     if selection is None or selection.sheet.name != network.layout[schema.DIRECT_WORK.name].sheet or not len(row):
         raise PeermapError("Select a row of the young person on the Direct work sheet, then press the button again.")
     person = row.iloc[0]["young_person_id"] or row.iloc[0]["young_person"]
-    today = dt.date.today()
     subject, _ = ego.direct_work_for(network, person)
-    from peermap_xl import labels
+    from peermap_xl import labels, voice
 
+    today = voice.direct_work_date(network, subject) or dt.date.today()  # dated by the direct work
     name = labels.labeller(network)(subject) if subject else person
     picture = folder_of(book) / ego.file_name(name, today, anonymise=False)
     ego.draw(network, person, picture, today)

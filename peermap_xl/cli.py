@@ -49,7 +49,7 @@ def cmd_demo(args) -> int:
     from peermap_xl.draw import network_map
     from peermap_xl.operations import draw_ego, write_minutes
 
-    young, _ = draw_ego(path, "Male A", as_of=city_road.AS_OF)
+    young, _ = draw_ego(path, "Male A")  # dated by the direct work
     picture = folder / network_map.file_name(network, city_road.AS_OF, anonymise=False)
     print(f"\nDrew the network map (also on its Map sheet): {picture}")
     print(f"Drew Male A's own map (Appendix B): {young}")
@@ -166,6 +166,8 @@ def cmd_review(args) -> int:
     _print_session(recorded)
     print(f"Next review: {recorded.next_review:%d/%m/%Y} (to agree another date, change Next review on session "
           f"{recorded.session}'s row). Update every outstanding action, and reassess each subject and context.")
+    print(f"The review agenda (each young person and place: what changed, what is open, the decision) is in "
+          f"its minutes: peermap minutes \"{args.book}\" --session {recorded.session}")
     return 0
 
 
@@ -178,6 +180,15 @@ def cmd_close(args) -> int:
           f"up to date. Left open: {open_text(left)}.")
     _print_session(recorded)
     print(f"Wrote the final minutes: {write_minutes(args.book, recorded.session)}")
+    return 0
+
+
+def cmd_due(args) -> int:
+    """What is due next: sessions, subject lists, minutes, reviews, actions and questions, overdue first."""
+    from peermap_xl import due
+    from peermap_xl.book.file import read_network
+
+    print("\n".join(due.report(read_network(args.book), args.as_of or dt.date.today())))
     return 0
 
 
@@ -328,6 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     close.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the closure's date (default: today)")
     close.add_argument("--reason", metavar="TEXT", help='why: "risk reduced", "young people moved", or your words')
     close.add_argument("--force", action="store_true", help="close even though actions or questions are open")
+
+    due = command("due", cmd_due)
+    due.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="what is due as of this date (default: today)")
 
     rules = command("rules", cmd_rules, book=None)
     rules.add_argument("rule", nargs="?", metavar="RULE", help="one rule, by slug or code (e.g. stale-link)")

@@ -62,7 +62,33 @@ def check_plan(network, as_of: dt.date):
         gaps = network.layout[schema.GAPS.name]
         edits.add(AddRows(gaps.sheet, gaps.header_row, gaps.columns, tuple(record.new_gaps)))
     edits.add(checks_sheet(network, record))
+    edits.extend(identity_plan(network, record))
+    edits.extend(due_next_plan(network, record.due_next))
     return edits, record
+
+
+def identity_plan(network, record) -> Plan:
+    """The ID where a link or incident was typed by an earlier name; the earlier names kept on History."""
+    edits = Plan()
+    for sheet_name, row, header, record_id in record.earlier_names or ():
+        layout = network.layout[sheet_name]
+        edits.add(SetCell(layout.sheet, row, layout.column(header), record_id))
+    if record.known_as:
+        edits.add(history_rows(network, record.known_as))
+    return edits
+
+
+def due_next_plan(network, lines: list[list] | None) -> Plan:
+    """The Due next block on Start here (due.SHEET_CELL onwards, a column at a time), replacing the last."""
+    from peermap_xl import due
+
+    wanted = schema.normalise_header(schema.START_SHEET)
+    start = [n for n in network.sheet_names if schema.normalise_header(n) == wanted]
+    if not lines or not start:
+        return Plan()
+    row0, col0 = due.SHEET_CELL
+    return Plan([SetCell(start[0], row0 + r, col0 + c, line[c])
+                 for c in range(len(due.HEADERS)) for r, line in enumerate(lines)])
 
 
 CHECKS_WIDTHS = (10, 12, 6, 8, 18, 90, 26, 8, 16)
@@ -184,13 +210,14 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
 def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, network=None) -> tuple[Path, object]:
     """Draw a young person's own map from the Direct work sheet, beside the workbook by default."""
+    from peermap_xl import voice
     from peermap_xl.book.file import read_network
     from peermap_xl.draw import ego
 
     book = Path(book)
-    as_of = as_of or dt.date.today()
     network = network if network is not None else read_network(book)
     subject, _ = ego.direct_work_for(network, person)
+    as_of = as_of or voice.direct_work_date(network, subject) or dt.date.today()  # dated by the direct work
     name = labels.labeller(network, anonymise)(subject) if subject else person
     target = target_path(book, out, ego.file_name(name, as_of, anonymise))
     drawn = []
@@ -212,6 +239,18 @@ def minutes_plan(blocks: list) -> Plan:
         heading = len(values) == 1 and r > 0 and not rows[r - 1]
         lines.append(Line(tuple(values), "title" if r == 0 else "heading" if heading else "text"))
     return Plan([ReplaceSheet(MINUTES_SHEET, tuple(lines), (40, 28, 28, 28, 28, 28, 28))])
+
+
+def minutes_record_plan(network, session: dict, blocks: list, today: dt.date) -> Plan:
+    """Recording the minutes: the Minutes sheet, and a snapshot of the session on History when it is the
+    latest held and has none yet (so the next review, and these minutes, compare with it)."""
+    from peermap_xl import history
+
+    plan = minutes_plan(blocks)
+    taken = history.for_minutes(network, session, today)
+    if taken:
+        plan.add(history_rows(network, taken))
+    return plan
 
 
 def minutes_document(network, session: dict, target: Path, anonymise: bool = False,
@@ -260,7 +299,7 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
         blocks = minutes_document(network, session, target, anonymise, despite_errors)
         progress(2, 3, "Saving")
         if write:
-            edit.apply(wb, minutes_plan(blocks))
+            edit.apply(wb, minutes_record_plan(network, session, blocks, dt.date.today()))
             edit.save(wb, book)
     progress(3, 3, "Done")
     return target
@@ -295,7 +334,7 @@ def session_plan(network, kind: str, day: dt.date, decisions: str | None = None)
     if before is not None:
         changes = history.compare(before, history.as_frame(now), day, network.settings.stale_after_days,
                                   labels.labeller(network))
-    review = None if kind == "Closure" else domain.review_after(day, network.settings.review_every_months)
+    review = None if kind == "Closure" else _proposed_review(network, day)
     plan = Plan()
     sessions = network.layout[schema.SESSIONS.name]
     plan.add(AddRows(sessions.sheet, sessions.header_row, sessions.columns, (
@@ -306,6 +345,15 @@ def session_plan(network, kind: str, day: dt.date, decisions: str | None = None)
     if kind == "Closure":
         plan.extend(setting_plan(network, {"Status": domain.NETWORK_CLOSED, "Closed on": day}))
     return SessionRecord(session_id, kind, day, changes, review, network.next_review(), now, plan)
+
+
+def _proposed_review(network, day: dt.date) -> dt.date:
+    """The next review a new session records: a date agreed earlier and still ahead is kept (a review held
+    early, e.g. after an incident, does not push it later); else the review period from this session."""
+    agreed = network.next_review()
+    if agreed is not None and agreed.agreed and agreed.due > day:
+        return agreed.due
+    return domain.review_after(day, network.settings.review_every_months)
 
 
 def history_rows(network, records: list[dict]) -> AddRows:

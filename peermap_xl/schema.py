@@ -70,6 +70,9 @@ LISTS: dict[str, tuple[str, ...]] = {
     "Action status": ("Open", "In progress", "Done", "Cancelled"),
     "Session type": ("Internal mapping", "Multi-agency mapping", "Review", "Closure"),
     "Young person's view": ("Positive", "Negative", "Mixed", "Not known"),
+    "Incident type": (
+        "Violence", "Weapon", "Missing episode", "Arrest", "Exploitation", "Sexual harm", "Online harm", "Other",
+    ),
     "Yes or no": ("Yes", "No"),
 }
 
@@ -306,6 +309,24 @@ SESSIONS = Sheet(
     ),
 )
 
+INCIDENTS = Sheet(
+    "Incidents",
+    id_prefix="I",
+    purpose="what happened, where and to whom: incidents that start or change the map",
+    columns=(
+        Column("ID", ID, width=8, help="Left blank, peermap numbers it I01, I02..."),
+        Column("Date", DATE, required=True, width=12, help=_DATE_HELP),
+        Column("What happened", LONG_TEXT, required=True),
+        Column("Type", CHOICE, "Incident type", width=16),
+        Column("Where", REF, width=20, help="The place: a context's ID (C01) or its exact name."),
+        Column("Who", REFS, width=22, help="The subjects involved: IDs or names, separated by ;"),
+        Column("Significant", CHOICE, "Yes or no", width=12,
+               help="Yes when it calls for a review of the map (the guidance: after a significant incident)."),
+        Column("Source", width=18, help="Who told us: the agency or person."),
+        _NOTES,
+    ),
+)
+
 DIRECT_WORK = Sheet(
     "Direct work",
     purpose="the young person's own map (Appendix B): their peers, as they see them",
@@ -320,10 +341,13 @@ DIRECT_WORK = Sheet(
         Column("Would help if in trouble", width=14),
         _NOTES,
         Column("Strategy", LONG_TEXT, help="Step 4: how to build on the strengths and reduce the harm."),
+        Column("Date", DATE, width=12, help="When the direct work was done: the young person's map is dated by it."),
+        Column("Worker", width=18, help="Who did the direct work with the young person."),
     ),
 )
 
-DATA_SHEETS: tuple[Sheet, ...] = (SUBJECTS, CONTEXTS, LINKS, CONTACTS, GAPS, ACTIONS, SESSIONS, DIRECT_WORK)
+DATA_SHEETS: tuple[Sheet, ...] = (SUBJECTS, CONTEXTS, LINKS, CONTACTS, GAPS, ACTIONS, SESSIONS, INCIDENTS,
+                                  DIRECT_WORK)
 
 
 @dataclass(frozen=True)

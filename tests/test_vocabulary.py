@@ -149,3 +149,11 @@ def test_the_domain_words_decide_on_the_boundary():
     assert domain.question_is_open(None) and domain.question_is_open("Open") and not domain.question_is_open("Answered")
     assert domain.action_is_open("In progress") and not domain.action_is_open("Done")
     assert domain.review_after(D(2026, 11, 30), 3) == D(2027, 2, 28)
+
+
+def test_a_review_held_early_keeps_the_review_date_agreed_before(book):
+    change(book, [("Sessions", "M02", "Next review", dt.datetime(2026, 12, 16))])
+    early = operations.record_session(book, "Review", D(2026, 10, 1))  # after an incident, before it was due
+    assert early.next_review == D(2026, 12, 16)
+    late = operations.record_session(book, "Review", D(2026, 12, 20))  # held after it: the period from now
+    assert late.next_review == D(2027, 3, 20)

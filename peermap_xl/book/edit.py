@@ -65,7 +65,7 @@ def read_raw(wb: openpyxl.Workbook, source: str) -> raw.RawBook | None:
             tables.setdefault(schema.normalise_header(table.name).replace(" ", ""),
                               (ws, raw.table_range(table.name, table.ref, table.totalsRowCount)))
     sheets = {schema.normalise_header(ws.title): ws for ws in wb.worksheets}
-    book = raw.RawBook(source=source, epoch=wb.epoch)
+    book = raw.RawBook(source=source, epoch=wb.epoch, sheet_names=tuple(wb.sheetnames))
     for wanted in raw.WANTED:
         found = _read_table(tables, sheets, wanted, book.ranges)
         if found is not None:

@@ -91,7 +91,7 @@ def _caused_by(exc: BaseException | None, kind) -> bool:
 
 def _read_tables(path: Path, package: zipfile.ZipFile, wb, sheets: list[pkg.SheetPart],
                  names: tuple[str, ...] = raw.WANTED) -> RawBook:
-    book = RawBook(source=path.name, epoch=wb.epoch)
+    book = RawBook(source=path.name, epoch=wb.epoch, sheet_names=tuple(s.name for s in sheets))
     by_name = {schema.normalise_header(s.name): s for s in sheets}
     for wanted in names:
         found = _find_table(sheets, by_name, wanted)
