@@ -31,6 +31,10 @@ _PRIVATE_PLACES = {"Home", "Address"}  # an address is personal data: never show
 _PSEUDONYM_WORDS = {"male", "female", "unknown", "adult", "young", "person", "boy", "girl", "man", "woman",
                     "child", "yp", "peer", "friend", "sibling", "brother", "sister", "cousin"}
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
+#: Words that describe someone rather than name them, beyond the first words above ("Older female 2").
+_DESCRIBING = _PSEUDONYM_WORDS | {"older", "younger", "elder", "unidentified", "unnamed", "not", "known", "nk",
+                                  "teen", "teenager", "youth", "associate", "driver", "suspect", "individual"}
+_CODED = re.compile(r"(yp|ya|unk|adult|male|female|person|subject)\d+")  # "YP3", "Adult2": codes, not names
 _CHOICE = "\u241e"  # SYMBOL FOR RECORD SEPARATOR: starts and splits a `choose` key; never typed in a cell
 #: Names that are also common words: replaced in free text only when capitalised.
 _COMMON_WORDS = {"will", "may", "june", "april", "august", "mark", "rose", "grace", "hope", "faith", "joy",
@@ -68,10 +72,12 @@ def _words(name: str) -> list[str]:
 
 
 def is_pseudonym(name: str) -> bool:
-    """ "Male A", "Unknown adult male", '"Tiny"' (a nickname in quotes): kept as typed on initials outputs."""
+    """ "Male A", "Unknown adult male", '"Tiny"' (a nickname in quotes), "YP3", "Older female 2": kept as typed on
+    initials outputs, and never matched across networks by `peermap find` (register.py)."""
     text = name.strip()
     words = _words(text)
-    return not words or text[0] in _QUOTES or words[0].casefold() in _PSEUDONYM_WORDS
+    return (not words or text[0] in _QUOTES or words[0].casefold() in _PSEUDONYM_WORDS
+            or all(w.casefold() in _DESCRIBING or _CODED.fullmatch(w.casefold()) for w in words))
 
 
 def codes(network) -> dict[str, str]:

@@ -276,15 +276,6 @@ def _read_one(job: tuple[Path, str]) -> Mapped | str:
 _QUOTES = "\"'\u2018\u2019\u201c\u201d\u00ab\u00bb"
 #: A nickname in quotes, standing alone: "Jordan 'JJ' Smith", but not the apostrophes of "D'Angelo O'Neil".
 _QUOTED = re.compile(rf"(?:^|(?<=\s))[{_QUOTES}][^{_QUOTES}]*[{_QUOTES}](?=\s|$)")
-#: Words that describe someone rather than name them: "Male A", "Unknown adult male", "Older female 2".
-_DESCRIPTIVE = frozenset("""
-    unknown unidentified unnamed nk not known male female boy girl man woman adult young person yp ya child
-    youth teen teenager peer friend associate cousin brother sister sibling elder older younger driver
-    subject suspect individual unknowns males females boys girls men women adults people
-    """.split())
-_CODE = re.compile(r"^(yp|ya|adult|male|female|child|person|subject|unk|unknown)\d+$")
-
-
 def fold(text: object) -> str:
     """Lower case, accents removed, punctuation and hyphens as spaces: "Zoë O'Brien-Smith" -> "zoe obrien smith"."""
     text = unicodedata.normalize("NFKD", str(text))
@@ -301,14 +292,12 @@ def name_tokens(name: object) -> tuple[str, ...]:
 
 
 def is_pseudonym(name: object, kind: object = None) -> bool:
-    """True for a name that is not a person's own name: "Male A", "Unknown adult male", "YP3", a "street name"
-    in quotes, or anyone recorded as Type Unknown. (register.py keeps this test until labels.py has one.)"""
+    """True for a name that is not a person's own name, which `peermap find` never matches across networks: the
+    project's one test (labels.is_pseudonym: "Male A", "Unknown adult male", "YP3", a "street name" in quotes),
+    a blank name, or anyone recorded as Type Unknown."""
     if kind == "Unknown" or not isinstance(name, str) or not name.strip():
         return True
-    tokens = name_tokens(name)
-    if not tokens:
-        return True  # only a nickname in quotes
-    return all(t in _DESCRIPTIVE or len(t) == 1 or t.isdigit() or _CODE.match(t) for t in tokens)
+    return labels.is_pseudonym(name)
 
 
 def _is_initials(tokens: tuple[str, ...], name: str) -> bool:

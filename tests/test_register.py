@@ -123,7 +123,7 @@ def test_near_misses_and_pseudonyms_are_kept_apart(folder):
     ("Male A", YP, True), ("Unknown adult male", "Adult", True), ("Female 2", YP, True), ("YP3", YP, True),
     ("'Smokey'", YP, True), ("\u201cBlade\u201d", YP, True), ("Jordan Smith", "Unknown", True), ("", YP, True),
     ("Jordan 'JJ' Smith", YP, False), ("D'Angelo O'Neil", YP, False), ("Tom Young", "Adult", False),
-    ("JS", YP, False),
+    ("JS", YP, False), ("J.S.", YP, False), ("Older female 2", YP, True),
 ])
 def test_what_a_pseudonym_is(name, kind, expected):
     assert register.is_pseudonym(name, kind) is expected
@@ -341,20 +341,14 @@ def test_the_quick_folder_reader_agrees_with_the_model(example_book, folder):
         assert any(p.with_young_people for p in quick.places) or path != example_book
 
 
-def test_places_with_incidents_in_two_networks_once_workbooks_record_incidents(tmp_path, monkeypatch):
-    """The Incidents sheet comes with the review cycle; until then the register says it is not known."""
-    incidents = schema.Sheet("Incidents", (schema.Column("Date", schema.DATE, required=True),
-                                           schema.Column("Where", schema.REF), schema.Column("Who", schema.REFS)))
-    monkeypatch.setattr(schema, "DATA_SHEETS", (*schema.DATA_SHEETS, incidents))
-    monkeypatch.setattr(register, "POOL_FROM", 10**6)  # the patched schema lives in this process only
+def test_places_with_incidents_in_two_networks(tmp_path):
     for n, (spelling, where) in enumerate([("5 Well St, E9 7PX", "C01"), ("5 Well Street E9 7PX", "Corner shop"),
                                            ("5 Well Street, e97px", None)]):
         path = make_book(tmp_path / f"n{n}.xlsx", f"Network {n}", subjects=[person(f"Young person {n}")],
                          contexts=[{"Name": "Corner shop", "Type": "Shop or business", "Address or area": spelling}])
         wb = openpyxl.load_workbook(path)
-        ws = wb.create_sheet("Incidents")
-        ws.append(["Date", "Where", "Who"])
-        ws.append([D(2026, 9, 1), where, "S01"])
+        edit.append_records(wb, schema.sheet("Incidents"), [{"Date": D(2026, 9, 1), "What happened": "A fight",
+                                                             "Where": where, "Who": "S01"}])
         wb.save(path)
     found = register.find(tmp_path)
     assert [(g.code, n) for g, n in found.incident_places] == [("L1", 2)]
