@@ -219,6 +219,9 @@ def transaction(path: str | Path, wait: float | None = None) -> Iterator[Path]:
         with temps_removed_on_signals():
             yield target
     finally:
+        if lock.lock_counter == 1:  # nothing left behind: filelock 4 retries a lock file unlinked under it
+            with contextlib.suppress(OSError):
+                peermap_lock(target).unlink()
         lock.release()
 
 
