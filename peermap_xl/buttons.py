@@ -108,7 +108,7 @@ def draw_map(book) -> None:
 def minutes(book) -> None:
     """Minutes: the latest session's minutes beside the workbook, previewed on the Minutes sheet."""
     from peermap_xl import minutes as minutes_
-    from peermap_xl.operations import minutes_document, minutes_plan
+    from peermap_xl.operations import minutes_document, minutes_record_plan
 
     show = progress.status_bar(book)
     show(0, 1, "writing the minutes")
@@ -117,7 +117,7 @@ def minutes(book) -> None:
     target = folder_of(book) / minutes_.file_name(network, session["date"].date(), anonymise=False)
     blocks = minutes_document(network, session, target)
     show(1, 1, "done")
-    live.apply(book, minutes_plan(blocks))
+    live.apply(book, minutes_record_plan(network, session, blocks, dt.date.today()))
     _alert(book, f"Minutes written: {target.name}. Upload them and the map to Mosaic within 14 days.")
 
 
@@ -148,10 +148,10 @@ def young_persons_map(book) -> None:
     if selection is None or selection.sheet.name != network.layout[schema.DIRECT_WORK.name].sheet or not len(row):
         raise PeermapError("Select a row of the young person on the Direct work sheet, then press the button again.")
     person = row.iloc[0]["young_person_id"] or row.iloc[0]["young_person"]
-    today = dt.date.today()
     subject, _ = ego.direct_work_for(network, person)
-    from peermap_xl import labels
+    from peermap_xl import labels, voice
 
+    today = voice.direct_work_date(network, subject) or dt.date.today()  # dated by the direct work
     name = labels.labeller(network)(subject) if subject else person
     picture = folder_of(book) / ego.file_name(name, today, anonymise=False)
     ego.draw(network, person, picture, today)
@@ -175,6 +175,42 @@ def anonymised_pack(book) -> None:
     _alert(book, f"Anonymised map and minutes written to the folder '{folder.name}' beside the workbook.")
 
 
+@_logged
+def already_mapped(book) -> None:
+    """Already mapped?: this workbook's people and places found in the team's other peer maps, recorded in the
+    Already mapped elsewhere column and on the Checks sheet."""
+    from peermap_xl import register
+    from peermap_xl.operations import already_mapped_plan
+
+    show = progress.status_bar(book)
+    show(0, 3, "reading the workbook")
+    network = live.read_network(book)
+    folder = register.folder_for(network, folder_of(book))
+    show(1, 3, "reading the other peer maps")
+    found = register.find(folder, Path(book.fullname), network=network)
+    plan, _, lacking, _ = already_mapped_plan(found, dt.date.today())
+    show(2, 3, "recording the findings")
+    live.apply(book, plan)
+    show(3, 3, "done")
+    _alert(book, _already_mapped_message(found, lacking))
+
+
+def _already_mapped_message(found, lacking: list[str]) -> str:
+    from peermap_xl import register
+
+    people, places = len(found.people), len(found.places)
+    said = (f"{people} of this network's people and {places} of its places are already on other peer maps: see "
+            f"the 'Already mapped elsewhere' column and the Checks sheet." if people or places else
+            "No one and no place of this network was found on another peer map.")
+    n = len(found.scan.networks)
+    said += f" Read {n} other peer map{'' if n == 1 else 's'} in '{found.scan.folder.name}'."
+    if found.scan.skipped:
+        said += " " + register.skipped_summary(found.scan)
+    for sheet in lacking:
+        said += f" The {sheet} sheet has no 'Already mapped elsewhere' column: add it to record its matches."
+    return said
+
+
 # One-line entries for RunPython (the VBA module calls these), each passing the calling workbook.
 def run_check(): check(xw.Book.caller())
 def run_draw_map(): draw_map(xw.Book.caller())
@@ -182,3 +218,4 @@ def run_minutes(): minutes(xw.Book.caller())
 def run_review(): review(xw.Book.caller())
 def run_young_persons_map(): young_persons_map(xw.Book.caller())
 def run_anonymised_pack(): anonymised_pack(xw.Book.caller())
+def run_already_mapped(): already_mapped(xw.Book.caller())

@@ -49,7 +49,7 @@ def cmd_demo(args) -> int:
     from peermap_xl.draw import network_map
     from peermap_xl.operations import draw_ego, write_minutes
 
-    young, _ = draw_ego(path, "Male A", as_of=city_road.AS_OF)
+    young, _ = draw_ego(path, "Male A")  # dated by the direct work
     picture = folder / network_map.file_name(network, city_road.AS_OF, anonymise=False)
     print(f"\nDrew the network map (also on its Map sheet): {picture}")
     print(f"Drew Male A's own map (Appendix B): {young}")
@@ -99,7 +99,12 @@ def cmd_map(args) -> int:
                               despite_errors=args.despite_errors)
     if args.layout_json:
         Path(args.layout_json).write_text(json.dumps(drawn.layout_json(), indent=1))
-    print(f"Drew the map of {len(drawn.nodes)} people and places and {len(drawn.edges)} links: {picture}")
+    pages = getattr(drawn, "pages", None)
+    if pages:  # a large network: an overview of its groups, and a page for each beside it
+        print(f"Drew the overview of {len(drawn.nodes)} groups: {picture}, and each group on a page of its own "
+              f"beside it ({pages[0]['file']} ...)")
+    else:
+        print(f"Drew the map of {len(drawn.nodes)} people and places and {len(drawn.edges)} links: {picture}")
     if args.write:
         print("Also put on the workbook's Map sheet; the previous file is kept as a backup.")
     return 0
@@ -161,6 +166,8 @@ def cmd_review(args) -> int:
     _print_session(recorded)
     print(f"Next review: {recorded.next_review:%d/%m/%Y} (to agree another date, change Next review on session "
           f"{recorded.session}'s row). Update every outstanding action, and reassess each subject and context.")
+    print(f"The review agenda (each young person and place: what changed, what is open, the decision) is in "
+          f"its minutes: peermap minutes \"{args.book}\" --session {recorded.session}")
     return 0
 
 
@@ -173,6 +180,15 @@ def cmd_close(args) -> int:
           f"up to date. Left open: {open_text(left)}.")
     _print_session(recorded)
     print(f"Wrote the final minutes: {write_minutes(args.book, recorded.session)}")
+    return 0
+
+
+def cmd_due(args) -> int:
+    """What is due next: sessions, subject lists, minutes, reviews, actions and questions, overdue first."""
+    from peermap_xl import due
+    from peermap_xl.book.file import read_network
+
+    print("\n".join(due.report(read_network(args.book), args.as_of or dt.date.today())))
     return 0
 
 
@@ -199,6 +215,51 @@ def cmd_summary(args) -> int:
 
     print("\n".join(model.summary(read_network(args.book))))
     return 0
+
+
+def cmd_find(args) -> int:
+    """Across networks: is this young person or place already mapped elsewhere? Reads every peer map in a folder."""
+    import json
+
+    from peermap_xl import register
+    from peermap_xl.book import safe
+    from peermap_xl.progress import terminal
+
+    if args.write and not args.book:
+        raise PeermapError("--write records matches in one workbook: name it with --book BOOK.")
+    progress = None if args.json else terminal()
+    if args.write:
+        from peermap_xl.operations import find_book
+
+        found, values, lacking = find_book(args.book, args.folder, args.min_score, progress=progress)
+    else:
+        found = register.find(args.folder, args.book, args.min_score, progress=progress)
+    if args.out:
+        register.write_report(found, args.out, args.anonymise)
+    if args.json:
+        print(json.dumps(register.as_json(found, args.anonymise), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(register.as_text(found, args.anonymise)))
+        if args.out:
+            print(f"Wrote the report: {args.out}")
+        if args.write:
+            print(f"Recorded in {Path(args.book).name}: {len(values)} 'Already mapped elsewhere' cell(s) filled, "
+                  f"the findings on the Checks sheet. The previous file is kept as "
+                  f"{safe.backup_path(Path(args.book)).name}.")
+            for sheet in lacking:
+                print(f"The {sheet} sheet has no 'Already mapped elsewhere' column: add it to the header row "
+                      "to record its matches.")
+    return 0
+
+
+def _score(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a score from 0 to 100")
+    return value
 
 
 def _date(text: str) -> dt.date:
@@ -279,10 +340,29 @@ def build_parser() -> argparse.ArgumentParser:
     close.add_argument("--reason", metavar="TEXT", help='why: "risk reduced", "young people moved", or your words')
     close.add_argument("--force", action="store_true", help="close even though actions or questions are open")
 
+    due = command("due", cmd_due)
+    due.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="what is due as of this date (default: today)")
+
     rules = command("rules", cmd_rules, book=None)
     rules.add_argument("rule", nargs="?", metavar="RULE", help="one rule, by slug or code (e.g. stale-link)")
 
     command("summary", cmd_summary)
+
+    find = command("find", cmd_find, book=None,
+                   epilog="Nothing is kept between runs: every run reads the folder afresh.")
+    find.add_argument("folder", metavar="FOLDER", help="the folder holding the team's peer maps (searched with "
+                                                       "its subfolders)")
+    find.add_argument("--book", metavar="BOOK", help="only the matches for this workbook's people and places")
+    find.add_argument("--json", action="store_true", help="print the report as JSON")
+    from peermap_xl.register import DEFAULT_MIN_SCORE
+
+    find.add_argument("--min-score", type=_score, default=DEFAULT_MIN_SCORE, metavar="N",
+                      help=f"report matches scoring at least N of 100 (default: {DEFAULT_MIN_SCORE})")
+    find.add_argument("--write", action="store_true",
+                      help="with --book: fill its 'Already mapped elsewhere' column and record the check "
+                           "(a finding already-mapped for each match); the previous file is kept as a backup")
+    find.add_argument("--out", metavar="FILE.xlsx", help="also write the report as an Excel workbook")
+    find.add_argument("--anonymise", action="store_true", help="counts and codes only (N1 YP2), for sharing")
     return parser
 
 

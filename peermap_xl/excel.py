@@ -20,6 +20,7 @@ ACTIONS = (
     ("YoungPersonsMap", "Young person's map", "run_young_persons_map", "Chart3DPieChart",
      ("Start here", "Direct work")),
     ("AnonymisedPack", "Anonymised pack", "run_anonymised_pack", "FileDocumentEncrypt", ("Start here",)),
+    ("AlreadyMapped", "Already mapped?", "run_already_mapped", "FindDialog", ("Start here", "Subjects")),
 )
 
 

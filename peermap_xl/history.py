@@ -13,10 +13,12 @@ import datetime as dt
 
 import pandas as pd
 
-from peermap_xl import domain, labels, schema
+from peermap_xl import domain, labels, model, schema
 from peermap_xl.model import Network, rows
 
 STRENGTH = {"Weak": 1, "Moderate": 2, "Strong": 3}
+#: A History row that is not part of a snapshot: a person's earlier name, kept when they are renamed.
+KNOWN_AS = model.KNOWN_AS
 
 
 def snapshot(network: Network, session_id: str, taken_on: dt.date) -> list[dict]:
@@ -57,9 +59,73 @@ def _as_headers(history: pd.DataFrame) -> pd.DataFrame:
     return history.rename(columns=keys)[list(keys.values())]
 
 
+def _snapshots(network: Network) -> pd.DataFrame | None:
+    """The History rows that belong to snapshots (not the known-as names)."""
+    history = network.history
+    if history is None or not len(history):
+        return None
+    return history[history["record"] != KNOWN_AS]
+
+
+def of_session(network: Network, session_id: str) -> pd.DataFrame | None:
+    """The snapshot taken at a session, if one was."""
+    history = _snapshots(network)
+    if history is None or not (history["session"] == session_id).any():
+        return None
+    return _as_headers(history[history["session"] == session_id])
+
+
+def for_minutes(network: Network, session: dict, today: dt.date) -> list[dict] | None:
+    """The snapshot that recording a session's minutes takes: for the latest session held by `today` when it
+    has none yet. None otherwise (an older session's record has moved on since: a snapshot now would be wrong)."""
+    held = network.sessions.dropna(subset=["date"])
+    held = held[held["date"] <= pd.Timestamp(today)].sort_values(["date", "row"])
+    if not len(held) or held.iloc[-1]["id"] != session["id"] or of_session(network, session["id"]) is not None:
+        return None
+    return snapshot(network, session["id"], session["date"].date())
+
+
+def renames(network: Network, as_of: dt.date) -> list[dict]:
+    """Known-as rows (History) for the people and places whose name changed since the last snapshot: the
+    earlier name, kept once, so that the record shows who they were known as."""
+    last = latest_before(network, as_of + dt.timedelta(days=1))
+    if last is None:
+        return []
+    history = network.history
+    kept = {(rid, name.casefold()) for rid, name, record in zip(history["id"], history["name"], history["record"])
+            if record == KNOWN_AS and isinstance(name, str)}
+    now = {r["id"]: r for frame in (network.subjects, network.contexts) for r in rows(frame)}
+    out = []
+    for before in last[last["Record"].isin(["Subject", "Context"])].to_dict("records"):
+        old, current = before["Name"], now.get(before["ID"])
+        if not isinstance(old, str) or current is None or not isinstance(current["name"], str):
+            continue
+        if old.casefold() != current["name"].casefold() and (before["ID"], old.casefold()) not in kept:
+            out.append({"Session": None, "Taken on": as_of, "Record": KNOWN_AS, "ID": before["ID"], "Name": old,
+                        "Type": current["type"], "Status": "Renamed"})
+    return out
+
+
+def earlier_name_refs(network: Network) -> list[tuple[str, int, str, str]]:
+    """(sheet, worksheet row, column, ID) for each link end or incident place typed by a name the record no
+    longer has: writing the ID there keeps it pointing at them whatever they are called next."""
+    now = {rid: name.casefold() for frame in (network.subjects, network.contexts)
+           for rid, name in zip(frame["id"], frame["name"]) if isinstance(name, str)}
+    cells = [(schema.LINKS.name, r, header, r[header.lower()], r[f"{header.lower()}_id"])
+             for r in rows(network.links) for header in ("From", "To")]
+    cells += [(schema.INCIDENTS.name, r, "Where", r["where"], r["where_id"]) for r in rows(network.incidents)]
+    out = []
+    for sheet, record, header, typed, rid in cells:
+        if not isinstance(typed, str) or not isinstance(rid, str):
+            continue
+        if model.normalise_id(typed) != rid and typed.casefold() != now.get(rid):
+            out.append((sheet, int(record["row"]), header, rid))
+    return out
+
+
 def latest_before(network: Network, day: dt.date, session_id: str | None = None) -> pd.DataFrame | None:
     """The most recent snapshot taken before `day` (or, on that day, for another session)."""
-    history = network.history
+    history = _snapshots(network)
     if history is None or not len(history):
         return None
     taken = history.dropna(subset=["taken_on"])
@@ -133,12 +199,15 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, as_of: dt.date, stale_aft
 
 
 def changes_for(network: Network, session: dict, anonymise: bool = False) -> list[str] | None:
-    """What changed between the snapshot before `session` and the network as it is; None if no snapshot."""
+    """What changed between the snapshot before `session` and the session's own snapshot (or the network as
+    it is, when the session has none); None if there is no earlier snapshot."""
     day = session["date"].date()
     before = latest_before(network, day, session["id"])
     if before is None:
         return None
-    after = as_frame(snapshot(network, session["id"], day))
+    after = of_session(network, session["id"])
+    if after is None:
+        after = as_frame(snapshot(network, session["id"], day))
     return compare(before, after, day, network.settings.stale_after_days,
                    labels.labeller(network, anonymise))
 

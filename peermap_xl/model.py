@@ -91,6 +91,7 @@ class Network:
     layout: dict[str, Layout] = field(default_factory=dict)  # by the contract's sheet name
     map_positions: dict[str, tuple[float, float]] = field(default_factory=dict)  # from the last map
     history: pd.DataFrame | None = None  # the snapshots on the History sheet
+    sheet_names: tuple[str, ...] = ()  # every worksheet, as the workbook spells it
     ranges: list[RangeNote] = field(default_factory=list)  # data the file's stated ranges left out (all read)
 
     @property
@@ -130,6 +131,10 @@ class Network:
     @property
     def sessions(self) -> pd.DataFrame:
         return self.frames[schema.SESSIONS.name]
+
+    @property
+    def incidents(self) -> pd.DataFrame:
+        return self.frames[schema.INCIDENTS.name]
 
     @property
     def direct_work(self) -> pd.DataFrame:
@@ -220,7 +225,7 @@ class Network:
 
     @cached_property
     def _resolver(self):
-        return _resolver(self.subjects, self.contexts)
+        return _resolver(self.subjects, self.contexts, known_as(self.history))
 
 
 def rows(frame: pd.DataFrame) -> list[dict]:
@@ -360,7 +365,9 @@ def build(raw: RawBook) -> Network:
                                     f"workbook (peermap new) with its header row, then try again.")
             table = RawTable(sheet=sheet.name, headers=[], rows=[])
         frames[sheet.name] = _frame(raw, sheet, table, lists, problems)
-    _resolve_endpoints(frames)
+    history = _frame(raw, schema.HISTORY, raw.tables.get(schema.HISTORY.name) or
+                     RawTable(schema.HISTORY.name, [], []), lists, [])
+    _resolve_endpoints(frames, known_as(history))
     settings, setting_rows = _settings(raw, lists, problems)
     layout = {name: _layout(table) for name, table in raw.tables.items()}
     positions = {}
@@ -368,11 +375,9 @@ def build(raw: RawBook) -> Network:
         kept = _frame(raw, schema.MAP_LAYOUT, raw.tables[schema.MAP_LAYOUT.name], lists, [])
         positions = {rid: (float(x), float(y)) for rid, x, y in zip(kept["id"], kept["x"], kept["y"])
                      if isinstance(rid, str) and pd.notna(x) and pd.notna(y)}
-    history = _frame(raw, schema.HISTORY, raw.tables.get(schema.HISTORY.name) or
-                     RawTable(schema.HISTORY.name, [], []), lists, [])
     return Network(source=raw.source, settings=settings, setting_rows=setting_rows, frames=frames,
                    lists=lists, problems=problems, layout=layout, map_positions=positions, history=history,
-                   ranges=list(raw.ranges))
+                   sheet_names=raw.sheet_names, ranges=list(raw.ranges))
 
 
 def _layout(table: RawTable) -> Layout:
@@ -488,7 +493,24 @@ def _fill_ids(frame: pd.DataFrame, prefix: str) -> None:
     frame.loc[blank, "id"] = new_ids
 
 
-def _resolver(subjects: pd.DataFrame, contexts: pd.DataFrame):
+#: The History rows that keep a person's or place's earlier name (peermap_xl.history records them).
+KNOWN_AS = "Known as"
+
+
+def known_as(history: pd.DataFrame | None) -> dict[str, str]:
+    """{earlier name, casefolded: ID} from History (snapshots and known-as rows): a renamed or identified
+    person is still found by the name the links were typed with. A name two records have had is left out."""
+    if history is None or not len(history):
+        return {}
+    kept = history[history["record"].isin(["Subject", "Context", KNOWN_AS])]
+    found: dict[str, set[str]] = {}
+    for rid, name in zip(kept["id"], kept["name"]):
+        if isinstance(rid, str) and isinstance(name, str):
+            found.setdefault(name.casefold(), set()).add(rid)
+    return {name: next(iter(ids)) for name, ids in found.items() if len(ids) == 1}
+
+
+def _resolver(subjects: pd.DataFrame, contexts: pd.DataFrame, earlier: dict[str, str] | None = None):
     by_id: dict[str, list[str]] = {}
     by_name: dict[str, list[str]] = {}
     for frame in (subjects, contexts):
@@ -497,19 +519,22 @@ def _resolver(subjects: pd.DataFrame, contexts: pd.DataFrame):
                 by_id.setdefault(record_id, []).append(record_id)
                 if isinstance(name, str):
                     by_name.setdefault(name.casefold(), []).append(record_id)
+    earlier = {name: rid for name, rid in (earlier or {}).items() if name not in by_name and rid in by_id}
 
     def resolve(ref: object) -> list[str]:
         text = clean_text(ref)
         if text is None:
             return []
-        return list(dict.fromkeys(by_id.get(normalise_id(text), []) + by_name.get(text.casefold(), [])))
+        named = by_name.get(text.casefold()) or ([earlier[text.casefold()]] if text.casefold() in earlier else [])
+        return list(dict.fromkeys(by_id.get(normalise_id(text), []) + named))
 
     return resolve
 
 
-def _resolve_endpoints(frames: dict[str, pd.DataFrame]) -> None:
-    """Add from_id/to_id to Links, young_person_id to Direct work: the one record named, or None."""
-    resolve = _resolver(frames[schema.SUBJECTS.name], frames[schema.CONTEXTS.name])
+def _resolve_endpoints(frames: dict[str, pd.DataFrame], earlier: dict[str, str] | None = None) -> None:
+    """Add from_id/to_id to Links, where_id to Incidents, young_person_id to Direct work: the one record
+    named (by ID, name, or a name it was known by), or None."""
+    resolve = _resolver(frames[schema.SUBJECTS.name], frames[schema.CONTEXTS.name], earlier)
 
     def single(ref):
         matches = resolve(ref)
@@ -518,6 +543,8 @@ def _resolve_endpoints(frames: dict[str, pd.DataFrame]) -> None:
     links = frames[schema.LINKS.name]
     links["from_id"] = [single(ref) for ref in links["from"]]
     links["to_id"] = [single(ref) for ref in links["to"]]
+    incidents = frames[schema.INCIDENTS.name]
+    incidents["where_id"] = [single(ref) for ref in incidents["where"]]
     direct = frames[schema.DIRECT_WORK.name]
     direct["young_person_id"] = [single(ref) for ref in direct["young_person"]]
 

@@ -62,7 +62,33 @@ def check_plan(network, as_of: dt.date):
         gaps = network.layout[schema.GAPS.name]
         edits.add(AddRows(gaps.sheet, gaps.header_row, gaps.columns, tuple(record.new_gaps)))
     edits.add(checks_sheet(network, record))
+    edits.extend(identity_plan(network, record))
+    edits.extend(due_next_plan(network, record.due_next))
     return edits, record
+
+
+def identity_plan(network, record) -> Plan:
+    """The ID where a link or incident was typed by an earlier name; the earlier names kept on History."""
+    edits = Plan()
+    for sheet_name, row, header, record_id in record.earlier_names or ():
+        layout = network.layout[sheet_name]
+        edits.add(SetCell(layout.sheet, row, layout.column(header), record_id))
+    if record.known_as:
+        edits.add(history_rows(network, record.known_as))
+    return edits
+
+
+def due_next_plan(network, lines: list[list] | None) -> Plan:
+    """The Due next block on Start here (due.SHEET_CELL onwards, a column at a time), replacing the last."""
+    from peermap_xl import due
+
+    wanted = schema.normalise_header(schema.START_SHEET)
+    start = [n for n in network.sheet_names if schema.normalise_header(n) == wanted]
+    if not lines or not start:
+        return Plan()
+    row0, col0 = due.SHEET_CELL
+    return Plan([SetCell(start[0], row0 + r, col0 + c, line[c])
+                 for c in range(len(due.HEADERS)) for r, line in enumerate(lines)])
 
 
 CHECKS_WIDTHS = (10, 12, 6, 8, 18, 90, 26, 8, 16)
@@ -97,6 +123,44 @@ def check_book(book: str | Path, as_of: dt.date, *, backup: bool = True, progres
     return record, network
 
 
+# --- already mapped elsewhere (peermap find) ---------------------------------------------------
+
+
+def already_mapped_plan(found, as_of: dt.date):
+    """(plan, cells filled, sheets lacking the column, check record) for a `register.find` on one book: its
+    Already mapped elsewhere cells, then the check, with a finding already-mapped for each network named."""
+    from peermap_xl import register
+
+    network = found.book_network
+    values = register.elsewhere_values(found)
+    lacking = register.missing_columns(network, values)
+    values = {key: text for key, text in values.items() if key[0] not in lacking}
+    edits = Plan()
+    for (sheet_name, row), text in sorted(values.items()):
+        layout = network.layout[sheet_name]
+        edits.add(SetCell(layout.sheet, row, layout.column(register.COLUMN), text))
+    register.apply_values(network, values)
+    checks, record = check_plan(network, as_of)
+    return edits.extend(checks), values, lacking, record
+
+
+def find_book(book: str | Path, folder: str | Path, min_score: int, as_of: dt.date | None = None,
+              progress: Progress = quiet):
+    """Find the workbook's people and places in the folder's other peer maps and record them in it
+    (atomically, keeping a backup). Returns (what was found, cells filled, sheets lacking the column)."""
+    from peermap_xl import register
+    from peermap_xl.book import edit
+
+    book = Path(book)
+    safe.ensure_closed(book)
+    wb, network = edit.open_book(book)
+    found = register.find(folder, book, min_score, progress=progress, network=network)
+    plan, values, lacking, _ = already_mapped_plan(found, as_of or dt.date.today())
+    edit.apply(wb, plan)
+    edit.save(wb, book)
+    return found, values, lacking
+
+
 # --- the map -----------------------------------------------------------------------------------
 
 
@@ -120,7 +184,7 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, DrawnMap)."""
     from peermap_xl.book import edit
     from peermap_xl.book.file import read_network
-    from peermap_xl.draw import network_map  # matplotlib: only for the operations that draw
+    from peermap_xl.draw import network_map, overview  # matplotlib: only for the operations that draw
 
     book = Path(book)
     as_of = as_of or dt.date.today()
@@ -130,10 +194,10 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
         network, errors = gate.guarded(network, "map", as_of, anonymise, despite_errors)
         progress(1, 3, "Laying out and drawing the map")
         target = target_path(book, out, network_map.file_name(network, as_of, anonymise))
-        drawn = []
+        drawn = []  # a large network: an overview, and a page per group beside it
         safe.write_atomically(target, lambda temp: drawn.append(
-            network_map.draw(network, temp, as_of, anonymise, png_copy=write, banner=gate.banner(errors))),
-            backup=False)
+            overview.draw(network, temp, as_of, anonymise, png_copy=write, named=target,
+                          banner=gate.banner(errors))), backup=False)
         drawn = drawn[0]
         if write:
             progress(2, 3, "Putting it on the Map sheet")
@@ -146,13 +210,14 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
 def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, network=None) -> tuple[Path, object]:
     """Draw a young person's own map from the Direct work sheet, beside the workbook by default."""
+    from peermap_xl import voice
     from peermap_xl.book.file import read_network
     from peermap_xl.draw import ego
 
     book = Path(book)
-    as_of = as_of or dt.date.today()
     network = network if network is not None else read_network(book)
     subject, _ = ego.direct_work_for(network, person)
+    as_of = as_of or voice.direct_work_date(network, subject) or dt.date.today()  # dated by the direct work
     name = labels.labeller(network, anonymise)(subject) if subject else person
     target = target_path(book, out, ego.file_name(name, as_of, anonymise))
     drawn = []
@@ -176,6 +241,18 @@ def minutes_plan(blocks: list) -> Plan:
     return Plan([ReplaceSheet(MINUTES_SHEET, tuple(lines), (40, 28, 28, 28, 28, 28, 28))])
 
 
+def minutes_record_plan(network, session: dict, blocks: list, today: dt.date) -> Plan:
+    """Recording the minutes: the Minutes sheet, and a snapshot of the session on History when it is the
+    latest held and has none yet (so the next review, and these minutes, compare with it)."""
+    from peermap_xl import history
+
+    plan = minutes_plan(blocks)
+    taken = history.for_minutes(network, session, today)
+    if taken:
+        plan.add(history_rows(network, taken))
+    return plan
+
+
 def minutes_document(network, session: dict, target: Path, anonymise: bool = False,
                      despite_errors: bool = False) -> list:
     """Write the minutes of `session` to `target` (.docx); return their content, for the Minutes sheet.
@@ -185,15 +262,18 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
     import tempfile
 
     from peermap_xl import minutes
-    from peermap_xl.draw import network_map
+    from peermap_xl.draw import overview
 
     day = session["date"].date()
     network, errors = gate.guarded(network, "minutes", day, anonymise, despite_errors)
     with tempfile.TemporaryDirectory() as folder:
         picture = Path(folder) / "map.png"
         meeting = minutes.Meeting(network, session["id"], anonymise, picture, errors)
-        network_map.draw(meeting.network, picture, day, anonymise, banner=gate.banner(errors))
+        pictures = overview.minutes_pictures(meeting.network, Path(folder), day, anonymise,  # large: groups too
+                                             banner=gate.banner(errors))
         blocks = minutes.render(meeting)
+        at = next((i for i, b in enumerate(blocks) if isinstance(b, minutes.Picture)), len(blocks))
+        blocks[at + 1:at + 1] = [minutes.Picture(path, caption) for path, caption in pictures[1:]]
         doc_title = minutes.title(network, anonymise)
         safe.write_atomically(target, lambda temp: minutes.to_docx(
             blocks, temp, network.settings.protective_marking, day, doc_title), backup=False)
@@ -219,7 +299,7 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
         blocks = minutes_document(network, session, target, anonymise, despite_errors)
         progress(2, 3, "Saving")
         if write:
-            edit.apply(wb, minutes_plan(blocks))
+            edit.apply(wb, minutes_record_plan(network, session, blocks, dt.date.today()))
             edit.save(wb, book)
     progress(3, 3, "Done")
     return target

@@ -70,6 +70,9 @@ LISTS: dict[str, tuple[str, ...]] = {
     "Action status": ("Open", "In progress", "Done", "Cancelled"),
     "Session type": ("Internal mapping", "Multi-agency mapping", "Review", "Closure"),
     "Young person's view": ("Positive", "Negative", "Mixed", "Not known"),
+    "Incident type": (
+        "Violence", "Weapon", "Missing episode", "Arrest", "Exploitation", "Sexual harm", "Online harm", "Other",
+    ),
     "Yes or no": ("Yes", "No"),
 }
 
@@ -133,6 +136,8 @@ def normalise_header(text: object) -> str:
 _STATUS_HELP = "Active, or Removed when they have left the network (they stay here, off the map)."
 _DATE_HELP = "Type the date as dd/mm/yyyy."
 _NOTES = Column("Notes", LONG_TEXT)
+_ALREADY_MAPPED = Column("Already mapped elsewhere", width=16,
+                         help="Other peer maps this one is also on. Filled by 'Already mapped?' (peermap find).")
 
 SUBJECTS = Sheet(
     "Subjects",
@@ -157,7 +162,7 @@ SUBJECTS = Sheet(
         Column("Risk level", CHOICE, "Risk level", width=12),
         Column("Role in group", CHOICE, "Role in group", width=14,
                help="Who leads and who follows: Leader, Follower, Peripheral."),
-        Column("Already mapped elsewhere", width=16),
+        _ALREADY_MAPPED,
         Column("Status", CHOICE, "Status", width=10, help=_STATUS_HELP),
         Column("Status date", DATE, width=13),
         Column("Status reason", LONG_TEXT, width=24),
@@ -184,6 +189,7 @@ CONTEXTS = Sheet(
                help="Risky, Protective, Mixed: places can keep young people safe too."),
         Column("Concerns", LONG_TEXT),
         Column("Strengths", LONG_TEXT, width=30),
+        _ALREADY_MAPPED,
         Column("Status", CHOICE, "Status", width=10, help=_STATUS_HELP),
         Column("Status date", DATE, width=13),
         _NOTES,
@@ -303,6 +309,24 @@ SESSIONS = Sheet(
     ),
 )
 
+INCIDENTS = Sheet(
+    "Incidents",
+    id_prefix="I",
+    purpose="what happened, where and to whom: incidents that start or change the map",
+    columns=(
+        Column("ID", ID, width=8, help="Left blank, peermap numbers it I01, I02..."),
+        Column("Date", DATE, required=True, width=12, help=_DATE_HELP),
+        Column("What happened", LONG_TEXT, required=True),
+        Column("Type", CHOICE, "Incident type", width=16),
+        Column("Where", REF, width=20, help="The place: a context's ID (C01) or its exact name."),
+        Column("Who", REFS, width=22, help="The subjects involved: IDs or names, separated by ;"),
+        Column("Significant", CHOICE, "Yes or no", width=12,
+               help="Yes when it calls for a review of the map (the guidance: after a significant incident)."),
+        Column("Source", width=18, help="Who told us: the agency or person."),
+        _NOTES,
+    ),
+)
+
 DIRECT_WORK = Sheet(
     "Direct work",
     purpose="the young person's own map (Appendix B): their peers, as they see them",
@@ -317,10 +341,13 @@ DIRECT_WORK = Sheet(
         Column("Would help if in trouble", width=14),
         _NOTES,
         Column("Strategy", LONG_TEXT, help="Step 4: how to build on the strengths and reduce the harm."),
+        Column("Date", DATE, width=12, help="When the direct work was done: the young person's map is dated by it."),
+        Column("Worker", width=18, help="Who did the direct work with the young person."),
     ),
 )
 
-DATA_SHEETS: tuple[Sheet, ...] = (SUBJECTS, CONTEXTS, LINKS, CONTACTS, GAPS, ACTIONS, SESSIONS, DIRECT_WORK)
+DATA_SHEETS: tuple[Sheet, ...] = (SUBJECTS, CONTEXTS, LINKS, CONTACTS, GAPS, ACTIONS, SESSIONS, INCIDENTS,
+                                  DIRECT_WORK)
 
 
 @dataclass(frozen=True)
@@ -359,6 +386,8 @@ NETWORK_FIELDS: tuple[Field, ...] = (
     Field("Recorder", help="Who keeps this workbook up to date."),
     Field("Shade groups on the map", CHOICE, "Yes or no", default="Yes",
           help="Shade the people drawn close together because many links join them. No: no shading."),
+    Field("Register folder", help="The folder holding the team's peer maps, searched by 'Already mapped?'. "
+                                  "Blank: this workbook's folder."),
 )
 
 #: Where the last map put each person and place (hidden; written with the map), so that the

@@ -58,6 +58,7 @@ class _Builder:
         self.date = fmt({"num_format": "dd/mm/yyyy", "valign": "top", "align": "left"})
         self.value = fmt({"text_wrap": True, "valign": "top", "align": "left"})
         self.note = fmt({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
+        self.aside = fmt({"italic": True, "font_color": "#595959", "valign": "top"})  # runs on to the right
         self.marking_fmt = fmt({"bold": True, "font_color": "#C00000"})
         self.link = fmt({"font_color": "#0563C1", "underline": 1})
         self.amber = fmt(AMBER)
@@ -114,8 +115,9 @@ class _Builder:
         ws.write(row, 0, "Peer group map", self.title)
         ws.write(row + 1, 0, f"{self.marking} once filled in", self.marking_fmt)
         ws.set_column("D:D", 3)
-        ws.set_column("E:E", 30)
+        ws.set_column("E:E", 30, self.date)  # the Due next dates; left-aligned
         ws.write(0, 4, "Buttons (also on the Peer Map tab)", self.heading)
+        self.due_next_placeholder(ws)
         self.buttons(ws, schema.START_SHEET, 1, 4)
         row += 3
         for paragraph in _INTRO:
@@ -169,6 +171,17 @@ class _Builder:
         row += 1
         ws.merge_range(row, 0, row, 2, _MARKING_TEXT, self.wrap)
         ws.set_row(row, 48)
+
+    def due_next_placeholder(self, ws) -> None:
+        """Where Check writes what is due next (peermap_xl.due), beside the text and below the buttons."""
+        from peermap_xl import due
+
+        row, col = due.SHEET_CELL[0] - 1, due.SHEET_CELL[1] - 1
+        for offset, width in enumerate((22, 84, 28), start=1):  # Days left, What, Who (the dates: column E)
+            ws.set_column(col + offset, col + offset, width, self.top)
+        ws.write(row, col, "Due next", self.heading)
+        ws.write(row + 1, col, "Press Check: what is due next (sessions, subject lists, minutes, reviews, "
+                               "actions, questions) appears here, overdue first.", self.aside)
 
     def network_sheet(self) -> None:
         ws = self.add_sheet(schema.NETWORK)

@@ -253,6 +253,13 @@ def external_entity_table(folder):
     return rewritten(folder, "external entity in a table.xlsm", change)
 
 
+def entity_in_an_unread_part(folder):
+    """Entity declarations in a part no reader opens (a later save's XML parser might)."""
+    def change(p):
+        p["customXml/item1.xml"] = (LAUGHS.format(root="a") + "<a>&a9;</a>").encode()
+    return rewritten(folder, "entity bomb in customXml.xlsm", change)
+
+
 def _date_cell(folder, name: str, value: str, typed_as_date: bool):
     """The first link's Last seen replaced, in the XML, by `value` (an ISO date cell, or a serial)."""
     import openpyxl
@@ -398,6 +405,7 @@ CASES = {
     "entity bomb in a sheet": Case(entity_bomb_sheet, 2, "declares entities"),
     "entity bomb in workbook.xml": Case(entity_bomb_workbook, 2, "declares entities"),
     "external entity in a table": Case(external_entity_table, 2, "declares entities"),
+    "entity bomb in a part nothing reads": Case(entity_in_an_unread_part, 2, "declares entities"),
     "date cell holding 2026-02-31": Case(impossible_date, 0, "30 links"),
     "date serial 60 (29/02/1900)": Case(serial_60, 0, "30 links"),
     "date serial -5": Case(negative_serial, 0, "30 links"),

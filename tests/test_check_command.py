@@ -13,7 +13,9 @@ from openpyxl.drawing.image import Image
 from PIL import Image as PILImage
 
 from conftest import ROOT, run_peermap
+from peermap_xl import due
 from peermap_xl.book import safe
+from peermap_xl.checks import RULES
 from peermap_xl.examples import city_road
 
 AS_OF = city_road.AS_OF.isoformat()
@@ -68,8 +70,6 @@ def test_bad_dates_and_input_give_exit_code_2(tmp_path, book):
 def test_rules_lists_the_catalogue_with_explanations():
     result = run_peermap("rules")
     assert result.returncode == 0
-    from peermap_xl.checks import RULES
-
     assert result.stdout.count("\nPM") + result.stdout.startswith("PM") == len(RULES)
     one = run_peermap("rules", "stale-link").stdout
     assert one.startswith("PM201  stale-link  (warning)") and "recent or historic" in one
@@ -109,18 +109,22 @@ def test_write_records_the_findings_and_keeps_the_workbook_whole(book):
     original = hashlib.sha256(book.read_bytes()).hexdigest()
     result = run_peermap("check", book, "--as-of", AS_OF, "--write")
     assert result.returncode == 0, result.stderr
-    assert "8 question(s) suggested on Gaps" in result.stdout
+    assert "9 question(s) suggested on Gaps" in result.stdout
     backup = safe.backup_path(book)
     assert hashlib.sha256(backup.read_bytes()).hexdigest() == original
     after = snapshot(book)
     for sheet in before:
-        if sheet not in ("Checks", "Links", "Gaps"):
+        if sheet == "Start here":  # Check writes the Due next block beside the text (tests/test_due.py)
+            def text(cells):
+                return [row[:due.SHEET_CELL[1] - 1] for row in cells if any(row[:due.SHEET_CELL[1] - 1])]
+            assert text(after[sheet]["cells"]) == text(before[sheet]["cells"])
+        elif sheet not in ("Checks", "Links", "Gaps"):
             assert after[sheet] == before[sheet], sheet
         assert after[sheet]["validations"] == before[sheet]["validations"], sheet
         assert after[sheet]["formats"] == before[sheet]["formats"], sheet
         assert after[sheet]["images"] == before[sheet]["images"], sheet
     assert after["Map"]["images"] == 1
-    assert after["Gaps"]["tables"]["Gaps"] == "A1:J16"  # grew by the 8 suggestions
+    assert after["Gaps"]["tables"]["Gaps"] == "A1:J17"  # grew by the 9 suggestions (one about incident I01)
     assert macros(book) == macros(backup) and "PeerMap.bas" in macros(book)
     with zipfile.ZipFile(book) as package:
         rels = package.read("_rels/.rels").decode()
@@ -173,11 +177,11 @@ def test_checks_sheet_links_go_to_the_cell_of_each_finding(book):
     run_peermap("check", book, "--as-of", AS_OF, "--write")
     wb = openpyxl.load_workbook(book)
     checks = wb["Checks"]
-    assert checks["A1"].value == "Checks as of 01/10/2026: 0 errors, 36 warnings, 17 for information"
+    assert checks["A1"].value == "Checks as of 01/10/2026: 0 errors, 38 warnings, 25 for information"
     headers = [c.value for c in checks[4]]
     assert headers == ["Severity", "Sheet", "Row", "ID", "Column", "Message", "Rule", "Code", "Go to"]
     rows = list(checks.iter_rows(min_row=5))
-    assert len(rows) == 53
+    assert len(rows) == 63
     for row in rows:
         severity, sheet, number, record_id, column = (c.value for c in row[:5])
         link = row[8].hyperlink
@@ -218,4 +222,4 @@ def test_write_on_a_workbook_made_by_another_tool(tmp_path, example_book):
     flags_col = next(c.column for c in links[2] if c.value and c.value.strip().lower() == "flags")
     ids = {links.cell(r, c.column).value: r for c in links[2] if c.value == "ID" for r in range(3, 33)}
     assert links.cell(ids["L05"], flags_col).value == "STALE"
-    assert wb["Checks"].max_row == 4 + 53
+    assert wb["Checks"].max_row == 4 + 63

@@ -163,3 +163,17 @@ def test_the_readme_states_the_limits_the_code_holds():
                   pkg.MAX_XML_TOTAL_BYTES, pkg.MAX_TOTAL_BYTES):
         assert f"{limit // pkg.MB} MB" in readme
     assert f"{pkg.MAX_RATIO} times" in readme and f"{pkg.MAX_PARTS:,} parts" in readme
+
+
+@pytest.mark.parametrize("build", [hostile.serial_60, hostile.negative_serial, hostile.shifted_subjects_table])
+def test_check_write_reads_what_check_reads(build, case_folder):
+    """check --write reads its one load of the workbook as the file reader reads the file."""
+    from peermap_xl import operations
+
+    book = build(case_folder)
+    reading = (DATE_RULE.code, RANGE_RULE.code)
+    expected = {(f.code, f.sheet, f.row, f.column) for f in checks.run_checks(read_network(book), city_road.AS_OF)
+                if f.code in reading}
+    record, network = operations.check_book(book, city_road.AS_OF)
+    assert expected and {(f.code, f.sheet, f.row, f.column) for f in record.findings if f.code in reading} == expected
+    assert list(network.subjects["id"]) == list(read_network(book).subjects["id"])

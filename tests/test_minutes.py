@@ -18,9 +18,9 @@ from peermap_xl.examples import city_road
 from peermap_xl.operations import record_session, write_minutes
 
 D = dt.date
-SECTIONS = ["Meeting details", "The network", "The map", "Young people (Figure 1)", "Information gaps", "Actions",
-            "Decisions", minutes.CONSIDER, "What changed since the last session", "Next review and upload",
-            "Narrative"]
+SECTIONS = ["Meeting details", "The network", "The map", "Young people (Figure 1)", "The young person's view",
+            "Incidents", "Information gaps", "Actions", "Decisions", minutes.CONSIDER,
+            "What changed since the last session", "Next review and upload", "Narrative"]
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +112,13 @@ def test_male_a_has_the_figure_1_matrix_of_the_guidance(minutes_doc):
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert [r[0] for r in rows] == ["Current concerns - vulnerabilities", "Current linked contexts",
                                     "Linked peers / peer group", "Key contacts", "Key questions",
-                                    "The young person's own view"]
-    assert [r[1].split("\n") for r in rows] == expected_figure_one()
+                                    "The young person's own view", "Recent incidents"]
+    assert [r[1].split("\n") for r in rows[:6]] == expected_figure_one()
+    assert rows[6][1].split("\n") == [  # up to the session (16/09/2026), newest first; I03 and I04 are not his
+        "I02 30/08/2026, missing episode, at 123 City Road: Male A missing overnight; found at 123 City Road the "
+        "next morning",
+        "I01 22/08/2026, arrest, at Plymouth house (significant): Male A and Male C arrested at the Plymouth house "
+        "for possession with intent to supply"]
 
 
 def test_overdue_questions_and_actions_are_marked(minutes_doc, book):
@@ -236,8 +241,9 @@ def test_history_survives_an_openpyxl_save_and_feeds_the_minutes(book):
     change(book, [("Actions", "A07", "Status", "Done")])
     net = read_network(book)
     session = net.sessions[net.sessions["id"] == "M03"].to_dict("records")[0]
-    session["date"] = session["date"] + dt.timedelta(days=1)
-    assert history.changes_for(net, session) == ["Action completed: A07"]
+    assert history.changes_for(net, session) is None  # M03's minutes use M03's own snapshot: nothing before it
+    later = {**session, "id": "M04", "date": session["date"] + dt.timedelta(days=1)}  # no snapshot yet: now
+    assert history.changes_for(net, later) == ["Action completed: A07"]
 
 
 def test_closing_records_the_closure_and_writes_the_final_minutes(book):

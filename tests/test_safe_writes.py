@@ -648,3 +648,49 @@ def test_sheets_peermap_creates_get_a_code_name(book):
 
     wb = openpyxl.load_workbook(book, keep_vba=True)
     assert wb[schema.MAP_LAYOUT.name].sheet_properties.codeName == excel.code_name(schema.MAP_LAYOUT.name)
+
+
+# --- text is text, whatever column and whatever command (the integrator's appliers) ------------------------
+
+FORMULA_LIKE = ('=HYPERLINK("http://example.invalid","click me")', "=1+1", "=cmd|' /C calc'!A0")
+TEXTUAL = (schema.TEXT, schema.LONG_TEXT, schema.ID, schema.CHOICE, schema.CHOICES, schema.REF, schema.REFS)
+
+
+def plant_everywhere(book: Path) -> int:
+    """Formula-like text (stored as text) in every textual column of every data sheet, every other row, and
+    in the Network's text fields; how many cells."""
+    network = read_network(book)
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    planted = 0
+    for sheet in schema.DATA_SHEETS:
+        layout = network.layout[sheet.name]
+        for column in (c for c in sheet.columns if c.kind in TEXTUAL and layout.column(c.header)):
+            for row in list(network.frames[sheet.name]["row"])[::2]:
+                cell = wb[layout.sheet].cell(int(row), layout.column(column.header))
+                cell.value, cell.data_type = f"{FORMULA_LIKE[planted % 3]} {planted}", "s"
+                planted += 1
+    settings = network.layout[schema.NETWORK]
+    for key in ("network_name", "key_contextual_risks", "recorder"):
+        cell = wb[settings.sheet].cell(network.setting_rows[key], settings.column("Value"))
+        cell.value, cell.data_type = FORMULA_LIKE[planted % 3], "s"
+        planted += 1
+    wb.save(book)
+    return planted
+
+
+def formula_count(book: Path) -> dict[str, int]:
+    """{sheet: formula cells} read from the package itself."""
+    package = pkg.Package(book.read_bytes())
+    return {name: pkg._count(package.xml(part), "f") for name, part in package.sheets().items()}
+
+
+def test_planted_formula_text_in_every_textual_column_gives_no_formula_in_any_sheet_any_command_writes(book):
+    assert plant_everywhere(book) > 200
+    before = formula_count(book)
+    for command in (["check", "--write", "--as-of", AS_OF], ["map", "--write", "--as-of", AS_OF],
+                    ["minutes", "--write"], ["invite", "--date", AS_OF], ["review", "--date", AS_OF],
+                    ["close", "--date", AS_OF]):
+        result = run_peermap(command[0], book, *command[1:])
+        assert result.returncode in (0, 1), (command, result.stderr)
+        after = formula_count(book)
+        assert {s: n for s, n in after.items() if n != before.get(s, 0)} == {}, command

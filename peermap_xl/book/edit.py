@@ -7,6 +7,7 @@ the package parts openpyxl drops (the ribbon). Text is always stored as text.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from copy import copy
@@ -64,7 +65,7 @@ def read_raw(wb: openpyxl.Workbook, source: str) -> raw.RawBook | None:
             tables.setdefault(schema.normalise_header(table.name).replace(" ", ""),
                               (ws, raw.table_range(table.name, table.ref, table.totalsRowCount)))
     sheets = {schema.normalise_header(ws.title): ws for ws in wb.worksheets}
-    book = raw.RawBook(source=source, epoch=wb.epoch)
+    book = raw.RawBook(source=source, epoch=wb.epoch, sheet_names=tuple(wb.sheetnames))
     for wanted in raw.WANTED:
         found = _read_table(tables, sheets, wanted, book.ranges)
         if found is not None:
@@ -84,10 +85,20 @@ def _read_table(tables, sheets, wanted: str, notes: list[raw.RangeNote]) -> raw.
 
 
 def _present(ws):
-    """(row, {column: value}) for each row of a loaded worksheet, blank cells left out."""
+    """(row, {column: value}) for each row of a loaded worksheet, blank cells left out.
+
+    openpyxl turns Excel's serial 60 (a 29/02/1900 that never was) and negative serials into
+    dates of 1899 and 1900, past telling apart: any date before 01/03/1900 is given as "#####",
+    for the model to report (PM107). (book/file.py reads the serials themselves.)
+    """
     for row in ws.iter_rows():
         if row:
-            yield row[0].row, {cell.column: cell.value for cell in row if cell.value is not None}
+            yield row[0].row, {cell.column: "#####" if _before_1900_march(cell.value) else cell.value
+                               for cell in row if cell.value is not None}
+
+
+def _before_1900_march(value) -> bool:
+    return isinstance(value, dt.datetime) and value < dt.datetime(1900, 3, 1)
 
 
 def _has_formula(table: raw.RawTable) -> bool:

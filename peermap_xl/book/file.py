@@ -44,8 +44,8 @@ def read_network(path: str | Path):
     return model.build(raw_book)
 
 
-def read_raw(path: str | Path) -> RawBook:
-    """The cell values of every table of the contract found in the workbook."""
+def read_raw(path: str | Path, wanted: tuple[str, ...] = raw.WANTED) -> RawBook:
+    """The cell values of every table of the contract found in the workbook (or of the `wanted` ones)."""
     from defusedxml import DefusedXmlException
 
     path = Path(path)
@@ -55,7 +55,7 @@ def read_raw(path: str | Path) -> RawBook:
             sheets = pkg.sheets(package)
             wb = _open_workbook(path)
             try:
-                return _read_tables(path, package, wb, sheets)
+                return _read_tables(path, package, wb, sheets, wanted)
             finally:
                 wb.close()
     except DefusedXmlException:
@@ -89,10 +89,11 @@ def _caused_by(exc: BaseException | None, kind) -> bool:
     return False
 
 
-def _read_tables(path: Path, package: zipfile.ZipFile, wb, sheets: list[pkg.SheetPart]) -> RawBook:
-    book = RawBook(source=path.name, epoch=wb.epoch)
+def _read_tables(path: Path, package: zipfile.ZipFile, wb, sheets: list[pkg.SheetPart],
+                 names: tuple[str, ...] = raw.WANTED) -> RawBook:
+    book = RawBook(source=path.name, epoch=wb.epoch, sheet_names=tuple(s.name for s in sheets))
     by_name = {schema.normalise_header(s.name): s for s in sheets}
-    for wanted in raw.WANTED:
+    for wanted in names:
         found = _find_table(sheets, by_name, wanted)
         if found is None:
             continue
@@ -127,11 +128,15 @@ def check_is_workbook(path: Path) -> None:
         _refuse_ole(path)
     if not head.startswith(b"PK"):
         raise WorkbookError(_not_a_zip(path, head))
+    from defusedxml import DefusedXmlException
+
     try:
         with zipfile.ZipFile(path) as package:
             pkg.check_limits(package, path.name)
             _refuse_other_packages(path, package)
             pkg.check_parts_whole(package)
+    except DefusedXmlException:
+        raise WorkbookError(f"{path.name} {_UNSAFE}") from None
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError):
         raise WorkbookError(f"{path.name} {_DAMAGED}") from None
 

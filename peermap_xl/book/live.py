@@ -31,7 +31,7 @@ def read_raw(book) -> RawBook:
         for table in sheet.tables:
             tables.setdefault(table.name.replace(" ", "").casefold(), (sheet, table))
     sheets = {schema.normalise_header(sheet.name): sheet for sheet in book.sheets}
-    found = RawBook(source=book.name)
+    found = RawBook(source=book.name, sheet_names=tuple(sheet.name for sheet in book.sheets))
     for wanted in raw.WANTED:
         hit = tables.get(wanted.replace(" ", "").casefold())
         if hit:

@@ -19,6 +19,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from peermap_xl.book import raw
 from peermap_xl.errors import WorkbookError
@@ -94,15 +95,18 @@ def check_parts_whole(package: zipfile.ZipFile) -> None:
     for info in package.infolist():
         if info.compress_type == zipfile.ZIP_STORED:
             ok = info.compress_size == info.file_size
+            if ok and _is_xml(info.filename):
+                with package.open(info) as part:
+                    refuse_dtd(part.read(_CHUNK))
         elif info.compress_type == zipfile.ZIP_DEFLATED:
-            ok = _inflates_as_declared(package, info)
+            ok = _inflates_as_declared(package, info, _is_xml(info.filename))
         else:
             raise zipfile.BadZipFile("a part is compressed in a way Excel does not use")
         if not ok:
             raise zipfile.BadZipFile("a part does not inflate to its declared size")
 
 
-def _inflates_as_declared(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+def _inflates_as_declared(package: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bool) -> bool:
     with package.open(info) as part:  # checks the local header, and leaves the file at the part's data
         stream = part._fileobj  # noqa: SLF001 (zipfile gives no public door to a part's stored bytes)
         inflater, left, seen, crc = zlib.decompressobj(-15), info.compress_size, 0, 0
@@ -117,8 +121,25 @@ def _inflates_as_declared(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bo
                     break
             out = inflater.decompress(pending, _CHUNK)
             pending = inflater.unconsumed_tail
+            if xml and seen == 0:
+                refuse_dtd(out)
             seen, crc = seen + len(out), zlib.crc32(out, crc)
     return inflater.eof and seen == info.file_size and crc == info.CRC
+
+
+def refuse_dtd(head: bytes) -> None:
+    """Raise DTDForbidden if an XML part opens with a document type (where entities are declared).
+
+    Excel never writes one, so no part of an accepted package has one, whichever
+    parser reads it later (openpyxl, lxml on save, peermap's own).
+    """
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    parser = DefusedXMLParser(forbid_dtd=True)
+    try:
+        parser.feed(head)  # a DOCTYPE can only come before the first element: the head of the part
+    except ParseError:
+        pass  # the head of a part is not a whole document; a damaged part is found when it is read
 
 
 def parse_part(package: zipfile.ZipFile, part: str):

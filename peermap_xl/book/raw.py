@@ -44,6 +44,7 @@ class RawBook:
     source: str  # the file name, for messages
     epoch: dt.datetime = EXCEL_EPOCH  # day zero of the workbook's serial dates
     tables: dict[str, RawTable] = field(default_factory=dict)  # keyed by the contract's sheet name
+    sheet_names: tuple[str, ...] = ()  # every worksheet, as the workbook spells it
     ranges: list[RangeNote] = field(default_factory=list)  # where the file's stated ranges left data out
 
 

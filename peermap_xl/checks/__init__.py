@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from peermap_xl import schema
-from peermap_xl.checks import decisions, integrity, links, people, tasks, timescales  # noqa: F401 (registers)
+from peermap_xl.checks import cycle, decisions, incidents, integrity, links, people, tasks, timescales  # noqa: F401 (registers)
 from peermap_xl.checks.core import ERROR, INFO, RULES, SEVERITIES, WARNING, Context, Finding, Rule
 
 __all__ = ["ERROR", "INFO", "RULES", "WARNING", "Finding", "Rule", "evaluate", "render", "run_checks", "counts",

@@ -8,7 +8,8 @@ from peermap_xl import schema
 from peermap_xl.book.raw import DIMENSION, TABLE_COLUMNS, TABLE_HEADER, TABLE_ROWS
 from peermap_xl.checks.core import ERROR, WARNING, Context, Hit, blank, date_text, rows, rule
 
-_ABOUT_COLUMNS = ((schema.CONTACTS, "For"), (schema.GAPS, "About"), (schema.ACTIONS, "About"))
+_ABOUT_COLUMNS = ((schema.CONTACTS, "For"), (schema.GAPS, "About"), (schema.ACTIONS, "About"),
+                  (schema.INCIDENTS, "Who"))
 
 
 @rule("PM101", "missing-required", ERROR, "A required cell is empty",
@@ -30,7 +31,7 @@ def missing_required(ctx: Context) -> Iterator[Hit]:
 def duplicate_id(ctx: Context) -> Iterator[Hit]:
     seen: dict[str, tuple[str, int]] = {}
     groups = ((schema.SUBJECTS, schema.CONTEXTS), (schema.LINKS,), (schema.CONTACTS,), (schema.GAPS,),
-              (schema.ACTIONS,), (schema.SESSIONS,))
+              (schema.ACTIONS,), (schema.SESSIONS,), (schema.INCIDENTS,))
     for group in groups:
         seen.clear()
         for sheet in group:
@@ -52,10 +53,12 @@ def _endpoint_cells(ctx: Context) -> Iterator[tuple]:
             yield schema.LINKS.name, link, column, link[column.lower()], False
     for record in rows(ctx.network.direct_work):
         yield schema.DIRECT_WORK.name, record, "Young person", record["young_person"], False
+    for record in rows(ctx.network.incidents):
+        yield schema.INCIDENTS.name, record, "Where", record["where"], False
     for sheet, column in _ABOUT_COLUMNS:
         for record in rows(ctx.network.frames[sheet.name]):
             for ref in record[column.lower()]:
-                yield sheet.name, record, column, ref, sheet is not schema.CONTACTS
+                yield sheet.name, record, column, ref, sheet in (schema.GAPS, schema.ACTIONS)
 
 
 @rule("PM103", "unknown-endpoint", ERROR, "A reference names no subject or context",
@@ -145,12 +148,12 @@ def invalid_date(ctx: Context) -> Iterator[Hit]:
 
 
 _PAST_DATES = ((schema.LINKS, ("Last seen", "First recorded")), (schema.GAPS, ("Raised on",)),
-               (schema.ACTIONS, ("Set on",)))
+               (schema.ACTIONS, ("Set on",)), (schema.INCIDENTS, ("Date",)))
 
 
 @rule("PM108", "future-date", ERROR, "A date that must be in the past is in the future",
-      """Last seen, First recorded, Raised on and Set on record what has happened, so they cannot
-      be later than today. A day and month swapped (US order) is the usual cause.""")
+      """Last seen, First recorded, Raised on, Set on and an incident's Date record what has happened,
+      so they cannot be later than today. A day and month swapped (US order) is the usual cause.""")
 def future_date(ctx: Context) -> Iterator[Hit]:
     for sheet, headers in _PAST_DATES:
         frame = ctx.network.frames[sheet.name]

@@ -31,6 +31,9 @@ class CheckRecord:
     new_gaps: list[tuple[int, dict]]  # (worksheet row, {header: value}) to add to Gaps
     filled_ids: list[tuple[str, int, str]]  # (sheet, worksheet row, ID) for IDs left blank
     tokened: list[Finding] = field(default_factory=list)  # the findings before wording (checks.render)
+    due_next: list[list] | None = None  # the Due next block for Start here (due.sheet_rows)
+    known_as: list[dict] | None = None  # History rows keeping the earlier names of renamed people and places
+    earlier_names: list[tuple[str, int, str, str]] | None = None  # (sheet, row, column, ID) typed by an old name
 
     def worded(self, network: Network, anonymise: bool = False) -> list[Finding]:
         """The findings worded for an output (codes when anonymised), without running the rules again."""
@@ -66,8 +69,11 @@ def plan(network: Network, as_of: dt.date) -> CheckRecord:
         word = _FLAGS.get(f.rule)
         if f.sheet == schema.LINKS.name and word and f.row in flags and word not in flags[f.row]:
             flags[f.row].append(word)
+    from peermap_xl import due, history
+
     return CheckRecord(as_of, findings, {row: "; ".join(words) or None for row, words in flags.items()},
-                       new_gaps, filled, tokened)
+                       new_gaps, filled, tokened, due.sheet_rows(network, as_of), history.renames(network, as_of),
+                       history.earlier_name_refs(network))
 
 
 def _question_key(text) -> str:

@@ -8,12 +8,9 @@ import pandas as pd
 
 from peermap_xl import schema
 from peermap_xl.checks.core import WARNING, Context, Hit, blank, date_text, days_text, rows, rule
+from peermap_xl.due import FIRST_SESSION_DAYS, LIST_NOTICE_DAYS, MINUTES_DAYS, MULTI_AGENCY_DAYS  # noqa: F401
 
 SESSIONS, NETWORK = schema.SESSIONS.name, schema.NETWORK
-FIRST_SESSION_DAYS = 14
-MULTI_AGENCY_DAYS = 14
-LIST_NOTICE_DAYS = 7
-MINUTES_DAYS = 14
 
 
 def _sessions(ctx, kind: str | None = None) -> pd.DataFrame:

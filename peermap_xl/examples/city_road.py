@@ -265,9 +265,23 @@ _SESSIONS = (
      D(2026, 12, 16)),
 )
 
+_INCIDENT_COLUMNS = ("ID", "Date", "What happened", "Type", "Where", "Who", "Significant", "Source", "Notes")
+_INCIDENTS = (
+    ("I01", D(2026, 8, 22), "Male A and Male C arrested at the Plymouth house for possession with intent to supply",
+     "Arrest", "C02", "S01; S04", "Yes", "Devon and Cornwall Police", "Female B was at the address."),
+    ("I02", D(2026, 8, 30), "Male A missing overnight; found at 123 City Road the next morning", "Missing episode",
+     "123 City Road", "Male A", "No", "Police (missing episodes)", None),
+    ("I03", D(2026, 9, 5), "Fight between Male D's group and older boys from another estate", "Violence",
+     "Estate park", "S07; S08", "No", "Detached youth work", "No injuries reported."),
+    ("I04", D(2026, 9, 26), "Male E stabbed in the leg at the estate park; Male D was with him", "Weapon",
+     "C06", "S08; S07", "Yes", "Metropolitan Police", "Male E treated in hospital and discharged."),
+)
+
 _DIRECT_COLUMNS = ("Young person", "Peer", "Relationship", "Closeness", "Influence", "Would help if in trouble",
-                   "Notes", "Strategy")
-_DIRECT_WORK = (
+                   "Notes", "Strategy", "Date", "Worker")
+#: When and by whom Male A's direct work (action A03) was done.
+_DIRECT_WORK_DONE = (D(2026, 9, 20), "Youth hub worker")
+_DIRECT_WORK = tuple(row + _DIRECT_WORK_DONE for row in (
     ("Male A", "Male B", "Best friend", 1, "Positive", "Yes",
      "Known since primary school. Mums know each other.", "Meet at the youth hub after school."),
     ("Male A", "Female D (sister)", "Sister", 1, "Positive", "Yes", "She checks on him.", None),
@@ -277,7 +291,7 @@ _DIRECT_WORK = (
     ("Male A", "Male C", "Met through Male D", 4, "Negative", "No", "Went to Plymouth together.", None),
     ("Male A", "Cousin", "Cousin", 4, "Positive", "Yes", "Sees him at weekends.", None),
     ("Male A", "Male G", "Online", 5, "Not known", "No", "Snapchat only.", None),
-)
+))
 
 RECORDS: dict[str, list[dict]] = {
     sheet.name: [dict(zip(columns, row)) for row in rows]
@@ -289,6 +303,7 @@ RECORDS: dict[str, list[dict]] = {
         (schema.GAPS, _GAP_COLUMNS, _GAPS),
         (schema.ACTIONS, _ACTION_COLUMNS, _ACTIONS),
         (schema.SESSIONS, _SESSION_COLUMNS, _SESSIONS),
+        (schema.INCIDENTS, _INCIDENT_COLUMNS, _INCIDENTS),
         (schema.DIRECT_WORK, _DIRECT_COLUMNS, _DIRECT_WORK),
     )
 }

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from peermap_xl import domain, labels, model
+from peermap_xl import agenda, domain, incidents, labels, model, voice
 from peermap_xl.draw import style as map_style
 from peermap_xl.minutes.blocks import Banner, Bullets, Heading, Para, Picture, Table
 from peermap_xl.minutes.figure import figure_one
@@ -22,7 +22,8 @@ _LIST_WIDTHS = (1.2, 4.4, 2.4, 2.4, 2.2, 2.0, 2.4)  # cm, on a 17 cm wide page; 
 NONE_RECORDED = "None recorded."
 CONSIDER = "For the meeting to consider (suggested by peermap from the recorded links)"
 #: The rules whose findings are prompts for the meeting, not findings about the record.
-PROMPTS = ("consider-peer-assessment", "consider-context-assessment", "key-individual", "bridge")  # in this order
+PROMPTS = ("consider-peer-assessment", "consider-context-assessment", "incidents-at-place", "key-individual",
+           "bridge")  # in this order
 
 
 def _text(value) -> str:
@@ -88,9 +89,24 @@ def young_people(m: Meeting) -> list:
     for person in rows(young[young["type"] == "Young person"]):
         blocks.append(Heading(m.label(person["id"]), 2))
         matrix = figure_one(m.network, person["id"], m.anonymise, m.day, m.view, person)
+        matrix["Recent incidents"] = incidents.per_record(m.network, person["id"], m.day, m.anonymise)
         blocks.append(Table(None, [[k, "\n".join(v) if v else NONE_RECORDED] for k, v in matrix.items()],
                             key_column=True))
     return blocks
+
+
+def young_persons_view(m: Meeting) -> list:
+    """The young person's own map (Appendix B) in words, beside the professionals' links."""
+    return voice.sections(m.network, m.anonymise)
+
+
+def incidents_section(m: Meeting) -> list:
+    return incidents.section(m.network, m.day, m.anonymise)
+
+
+def review_agenda(m: Meeting) -> list:
+    """At a review, the team walks through each young person and place."""
+    return agenda.blocks(m.network, m.session, m.anonymise) if m.session["type"] == "Review" else []
 
 
 def information_gaps(m: Meeting) -> list:
@@ -203,8 +219,9 @@ def narrative(m: Meeting) -> list:
             + [Bullets(notes) if notes else Para("No further notes.")])
 
 
-SECTIONS = [record_errors, meeting_details, the_network, the_map, young_people, information_gaps, actions,
-            decisions, for_consideration, closure, what_changed, next_review, narrative]
+SECTIONS = [record_errors, meeting_details, the_network, the_map, young_people, young_persons_view,
+            incidents_section, review_agenda, information_gaps, actions, decisions, for_consideration, closure,
+            what_changed, next_review, narrative]
 
 
 def content(network: Network, session_id: str | None = None, anonymise: bool = False,
