@@ -59,7 +59,7 @@ def choice_text(value, list_key: str) -> str:
 
 def id_order(record_id: str) -> tuple:
     """S2 before S10: IDs sort by their number."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(record_id)))
+    return tuple(int(part) if part.isdecimal() else part for part in re.split(r"(\d+)", str(record_id)))
 
 
 def initials(name: str) -> str:

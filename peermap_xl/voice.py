@@ -69,7 +69,8 @@ def _peer_rows(network: Network, person_id: str, label, anonymise: bool) -> list
         on_map = peer_id(network, r["peer"])
         who = label(on_map) if on_map else ("a peer not on the map" if anonymise else str(r["peer"]))
         out.append([who, "" if pd.isna(r["closeness"]) else str(int(r["closeness"])), _text(r["influence"]),
-                    _text(r["would_help_if_in_trouble"]), "" if anonymise else _text(r["notes"])])
+                    labels.choice_text(r["would_help_if_in_trouble"], "Yes or no") if anonymise
+                    else _text(r["would_help_if_in_trouble"]), "" if anonymise else _text(r["notes"])])
     return out
 
 

@@ -49,6 +49,7 @@ def test_initials_are_unique_within_the_network_and_pseudonyms_are_kept(case_boo
     assert len(set(view.labels.values())) == len(view.labels)
     assert view.key() == [("JMo", "Jordan Morris"), ("JMe", "Jamal Mensah")]
     assert labels.unique_initials([("S1", "Jo Ma"), ("S2", "Jo Ma")]) == {"S1": "JM1", "S2": "JM2"}
+    assert sorted(["S10", "S2", "\u00b2"], key=labels.id_order) == ["S2", "S10", "\u00b2"]  # a digit int() refuses
 
 
 def test_names_typed_in_free_text_are_replaced_by_labels(case_book):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from peermap_xl import schema
+from peermap_xl import labels, schema
 from peermap_xl.checks.core import INFO, WARNING, Context, Hit, blank, date_text, rows, rule
 from peermap_xl.checks.people import _refer
 
@@ -125,5 +125,6 @@ def incident_out_of_borough(ctx: Context) -> Iterator[Hit]:
             gap = (f"What do {borough} services know about the incident at {_refer(name)} on "
                    f"{date_text(incident['date'])}?", place)
         yield Hit(INCIDENTS, incident["row"], incident["id"], "Where",
-                  f"Incident {_what(ctx, incident)} happened in {borough}, outside {home}: what do "
-                  f"{borough} services know about it?", gap=gap)
+                  f"Incident {_what(ctx, incident)} " + ctx.label(labels.choose(
+                      f"happened in {borough}, outside {home}: what do {borough} services know about it?",
+                      "happened outside the home borough: what do the services there know about it?")), gap=gap)
