@@ -60,27 +60,39 @@ def compare(network: Network, person_id: str) -> dict[str, list]:
             "not named": sorted((linked & people) - ids, key=lambda i: labels.id_order(i))}
 
 
-def _peer_rows(network: Network, person_id: str, label, anonymise: bool) -> list[list[str]]:
+def named(view: labels.View, peer) -> str:
+    """A peer the young person named who is not on the map, as this output may show them: as typed on a
+    full-names output (or a pseudonym), else their initials; never on an anonymised one."""
+    if view.anonymise:
+        return "a peer not on the map"
+    text = str(peer)
+    if view.mode == labels.FULL_NAMES or labels.is_pseudonym(text):
+        return view.names_replaced(text)
+    return labels.initials(_ASIDE.sub(" ", text))
+
+
+def _peer_rows(network: Network, person_id: str, view: labels.View) -> list[list[str]]:
     work = network.direct_work
     mine = sorted(rows(work[work["young_person_id"] == person_id]),
                   key=lambda r: (r["closeness"] if pd.notna(r["closeness"]) else 9, r["row"]))
     out = []
     for r in mine:
         on_map = peer_id(network, r["peer"])
-        who = label(on_map) if on_map else ("a peer not on the map" if anonymise else str(r["peer"]))
+        who = view.label(on_map) if on_map else named(view, r["peer"])
         out.append([who, "" if pd.isna(r["closeness"]) else str(int(r["closeness"])), _text(r["influence"]),
-                    labels.choice_text(r["would_help_if_in_trouble"], "Yes or no") if anonymise
-                    else _text(r["would_help_if_in_trouble"]), "" if anonymise else _text(r["notes"])])
+                    labels.choice_text(r["would_help_if_in_trouble"], "Yes or no") if view.anonymise
+                    else _text(r["would_help_if_in_trouble"]), view.text(r["notes"], withheld="")])
     return out
 
 
-def _comparison(network: Network, person_id: str, label, anonymise: bool) -> list[str]:
+def _comparison(network: Network, person_id: str, view: labels.View) -> list[str]:
     found = compare(network, person_id)
+    label = view.label
     me = label(person_id)
     lines = []
     if found["not on the map"]:
-        names = (f"{len(found['not on the map'])} peer(s)" if anonymise
-                 else ", ".join(str(p) for p in found["not on the map"]))
+        names = (f"{len(found['not on the map'])} peer(s)" if view.anonymise
+                 else ", ".join(named(view, p) for p in found["not on the map"]))
         lines.append(f"Named by {me}, not on the map: {names}. Should they be?")
     if found["not linked"]:
         lines.append(f"Named by {me}, on the map but not linked to them: "
@@ -97,7 +109,8 @@ def _text(value) -> str:
 
 def person_view(network: Network, person_id: str, anonymise: bool = False) -> list:
     """One young person's view: when and by whom, their peers, the strategy, the comparison."""
-    label = labels.labeller(network, anonymise)
+    view = labels.View(network, anonymise)
+    label = view.label
     work = network.direct_work
     mine = work[work["young_person_id"] == person_id]
     day = direct_work_date(network, person_id)
@@ -107,12 +120,12 @@ def person_view(network: Network, person_id: str, anonymise: bool = False) -> li
         done += f" with {', '.join(workers)}"
     blocks: list = [Heading(label(person_id), 2), Para(done + ". Their own map, as they see it:")]
     blocks.append(Table(["Peer", "Closeness (1 closest)", "Influence", "Would help if in trouble", "Notes"],
-                        _peer_rows(network, person_id, label, anonymise), widths=(3.4, 2.4, 2.6, 2.8, 5.8)))
-    strategies = [] if anonymise else [s for s in mine["strategy"] if isinstance(s, str)]
+                        _peer_rows(network, person_id, view), widths=(3.4, 2.4, 2.6, 2.8, 5.8)))
+    strategies = [] if anonymise else [view.text(s) for s in mine["strategy"] if isinstance(s, str)]
     if strategies:
         blocks += [Para("Strategy (step 4)", bold=True), Bullets(strategies)]
     blocks += [Para("Compared with the professionals' map", bold=True),
-               Bullets(_comparison(network, person_id, label, anonymise))]
+               Bullets(_comparison(network, person_id, view))]
     return blocks
 
 
@@ -121,7 +134,7 @@ def sections(network: Network, anonymise: bool = False) -> list:
     or medium risk without any."""
     young = network.active_subjects[network.active_subjects["type"] == "Young person"]
     heard = set(network.direct_work["young_person_id"].dropna())
-    label = labels.labeller(network, anonymise)
+    label = labels.View(network, anonymise).label
     blocks: list = [Heading(HEADING)]
     for person in rows(young):
         if person["id"] in heard:
