@@ -141,11 +141,15 @@ class Network:
                     *frame["row"]]) + 1
 
     def resolve(self, ref: object) -> list[str]:
-        """The IDs of the subjects and contexts that `ref` (an ID or exact name) names."""
+        """The IDs of the subjects and contexts that `ref` (a pick-list entry, an ID or an exact name) names."""
         return self._resolver(ref)
 
+    def suggest(self, ref: object, limit: int = 3) -> list[str]:
+        """The people and places (as the pick list shows them) nearest to a reference that names nobody."""
+        return self._resolver.suggestions(ref, limit)
+
     @cached_property
-    def _resolver(self):
+    def _resolver(self) -> Resolver:
         return _resolver(self.subjects, self.contexts)
 
 
@@ -350,12 +354,12 @@ def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) 
     records = []
     for row_number, values in table.rows:
         record = {"row": row_number}
-        for col in sheet.all_columns:
+        for col in _data_columns(sheet):
             i = positions.get(schema.normalise_header(col.header))
             value = values[i] if i is not None and i < len(values) else None
             record[col.key] = _typed(value, col, raw, lists, problems, table.sheet, row_number)
         records.append(record)
-    columns = ["row"] + [col.key for col in sheet.all_columns]
+    columns = ["row"] + [col.key for col in _data_columns(sheet)]
     frame = pd.DataFrame.from_records(records, columns=columns)
     for col in sheet.all_columns:
         if col.kind == schema.DATE:
@@ -368,6 +372,11 @@ def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) 
     if sheet.id_prefix:
         _fill_ids(frame, sheet.id_prefix)
     return frame
+
+
+def _data_columns(sheet: schema.Sheet) -> list[schema.Column]:
+    """The columns people type in: FORMULA columns (Excel fills them) are not data."""
+    return [col for col in sheet.all_columns if col.kind != schema.FORMULA]
 
 
 def _typed(value, col: schema.Column, raw: RawBook, lists, problems, sheet_name: str, row: int):
@@ -406,27 +415,72 @@ def _fill_ids(frame: pd.DataFrame, prefix: str) -> None:
     frame.loc[blank, "id"] = new_ids
 
 
-def _resolver(subjects: pd.DataFrame, contexts: pd.DataFrame):
-    by_id: dict[str, list[str]] = {}
-    by_name: dict[str, list[str]] = {}
-    for frame in (subjects, contexts):
-        for record_id, name in zip(frame["id"], frame["name"]):
-            if isinstance(record_id, str):
-                by_id.setdefault(record_id, []).append(record_id)
-                if isinstance(name, str):
-                    by_name.setdefault(name.casefold(), []).append(record_id)
+_ENTRY = re.compile(r"^(?P<name>.*?)\s*\(\s*(?P<id>[^()]*?)\s*\)$")
 
-    def resolve(ref: object) -> list[str]:
+
+def split_entry(text: str | None) -> tuple[str | None, str | None]:
+    """A pick-list entry "Male A (S01)" -> ("Male A", "S01"); anything else -> (text, None)."""
+    match = _ENTRY.match(text) if isinstance(text, str) else None
+    if not match or not match.group("id"):
+        return text, None
+    return match.group("name") or None, normalise_id(match.group("id"))
+
+
+def entry(name: str | None, record_id: str | None) -> str | None:
+    """How the pick lists show a person or place: "Male A (S01)" (the name alone before it has an ID)."""
+    if not name:
+        return record_id
+    return f"{name} ({record_id})" if record_id else name
+
+
+class Resolver:
+    """Who a typed reference names: a pick-list entry ("Male A (S01)"), an ID ("s01") or an exact name.
+
+    In an entry the ID decides, so a person renamed since the pick (an unknown identified) keeps the link.
+    """
+
+    def __init__(self, subjects: pd.DataFrame, contexts: pd.DataFrame):
+        self.by_id: dict[str, list[str]] = {}
+        self.by_name: dict[str, list[str]] = {}
+        self.entries: list[str] = []  # as the pick list offers them
+        for frame in (subjects, contexts):
+            for record_id, name in zip(frame["id"], frame["name"]):
+                if isinstance(record_id, str):
+                    self.by_id.setdefault(record_id, []).append(record_id)
+                    if isinstance(name, str):
+                        self.by_name.setdefault(name.casefold(), []).append(record_id)
+                    self.entries.append(entry(name if isinstance(name, str) else None, record_id))
+
+    def __call__(self, ref: object) -> list[str]:
         text = clean_text(ref)
         if text is None:
             return []
-        return list(dict.fromkeys(by_id.get(normalise_id(text), []) + by_name.get(text.casefold(), [])))
+        name, record_id = split_entry(text)
+        if record_id in self.by_id:
+            return [record_id]
+        found = self._plain(text)
+        return found or (self._plain(name) if record_id and name else [])
 
-    return resolve
+    def _plain(self, text: str) -> list[str]:
+        return list(dict.fromkeys(self.by_id.get(normalise_id(text), []) + self.by_name.get(text.casefold(), [])))
+
+    def suggestions(self, typed: object, limit: int = 3) -> list[str]:
+        """The pick-list entries nearest to what was typed, nearest first."""
+        from peermap_xl.suggest import suggest
+
+        text = clean_text(typed)
+        return suggest(split_entry(text)[0] or text, self.entries, limit) if text else []
+
+
+def _resolver(subjects: pd.DataFrame, contexts: pd.DataFrame) -> Resolver:
+    return Resolver(subjects, contexts)
 
 
 def _resolve_endpoints(frames: dict[str, pd.DataFrame]) -> None:
-    """Add from_id/to_id to Links, young_person_id to Direct work: the one record named, or None."""
+    """Add from_id/to_id to Links, young_person_id and peer_id to Direct work: the one record named, or None.
+
+    A Peer picked from the list ("Male B (S03)") is kept as the name the young person's map shows.
+    """
     resolve = _resolver(frames[schema.SUBJECTS.name], frames[schema.CONTEXTS.name])
 
     def single(ref):
@@ -438,6 +492,9 @@ def _resolve_endpoints(frames: dict[str, pd.DataFrame]) -> None:
     links["to_id"] = [single(ref) for ref in links["to"]]
     direct = frames[schema.DIRECT_WORK.name]
     direct["young_person_id"] = [single(ref) for ref in direct["young_person"]]
+    peers = list(direct["peer"])
+    direct["peer_id"] = [single(ref) if split_entry(ref)[1] else None for ref in peers]
+    direct["peer"] = [split_entry(ref)[0] if pid else ref for ref, pid in zip(peers, direct["peer_id"])]
 
 
 def _settings(raw: RawBook, lists, problems) -> tuple[dict[str, object], dict[str, int]]:

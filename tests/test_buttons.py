@@ -64,7 +64,9 @@ def test_check_writes_flags_checks_and_suggested_questions(here, example_payload
     buttons.check(book)
     [summary] = alerts(book)
     assert summary.startswith("0 errors, ") and "see the Checks sheet" in summary
-    flags = [a for a in actions(book, "setValues", "Links") if a["start_column"] == 17]
+    links = next(s for s in example_payload["sheets"] if s["name"] == "Links")
+    flags_column = links["values"][0].index("Flags")  # 0-based, as the remote engine counts
+    flags = [a for a in actions(book, "setValues", "Links") if a["start_column"] == flags_column]
     assert len(flags) == 1 and flags[0]["start_row"] == 1  # R2 down
     column = [row[0] for row in flags[0]["values"]]
     assert column[6 - 2] == "STALE" and column[17 - 2] == "ANECDOTAL" and column[2 - 2] in (None, "")

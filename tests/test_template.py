@@ -204,12 +204,21 @@ def conditional_formulas(ws) -> list[tuple[str, str]]:
     return [(str(cf.sqref), rule.formula[0]) for cf in ws.conditional_formatting for rule in cf.rules]
 
 
+def letter(sheet: schema.Sheet, header: str) -> str:
+    from openpyxl.utils.cell import get_column_letter
+
+    return get_column_letter([c.header for c in sheet.columns].index(header) + 1)
+
+
 def test_links_turn_amber_when_stale_and_anecdotal_evidence_stands_out(book):
     rules = conditional_formulas(book[schema.LINKS.name])
     stale = [f for ref, f in rules if "StaleAfterDays" in f]
-    assert stale == ['AND($B2<>"",$S2<>"Historic",$S2<>"Removed",'
-                     'ISNUMBER(IF($P2<>"",$P2,$O2)),IF($P2<>"",$P2,$O2)<TODAY()-StaleAfterDays)']
-    assert ("H2:H2001", '$H2="Anecdotal"') in rules
+    col = {h: letter(schema.LINKS, h) for h in ("From", "Status", "Last seen", "First recorded", "Evidence")}
+    seen = f'IF(${col["Last seen"]}2<>"",${col["Last seen"]}2,${col["First recorded"]}2)'
+    assert stale == [f'AND(${col["From"]}2<>"",${col["Status"]}2<>"Historic",${col["Status"]}2<>"Removed",'
+                     f'ISNUMBER({seen}),{seen}<TODAY()-StaleAfterDays)']
+    evidence = col["Evidence"]
+    assert (f"{evidence}2:{evidence}2001", f'${evidence}2="Anecdotal"') in rules
     stale_row = 1 + [f.name for f in schema.NETWORK_FIELDS].index("Stale after (days)") + 1
     assert book.defined_names["StaleAfterDays"].attr_text == f"Network!$B${stale_row}"
 

@@ -52,10 +52,15 @@ def append_records(wb: openpyxl.Workbook, sheet: schema.Sheet, records: list[dic
     ws, table = table_of(wb, sheet)
     c0, r0, c1, r1 = range_boundaries(table.ref)
     row = r1
-    while row > r0 and all(ws.cell(row, c).value in (None, "") for c in range(c0, c1 + 1)):
+    while row > r0 and all(_typed_blank(ws.cell(row, c).value) for c in range(c0, c1 + 1)):
         row -= 1
     headers = {schema.normalise_header(ws.cell(r0, c).value): c for c in range(c0, c1 + 1)}
     put_records(ws, r0, headers, [(row + i, record) for i, record in enumerate(records, start=1)])
+
+
+def _typed_blank(value) -> bool:
+    """Nothing typed: empty, or a formula Excel fills (a table's calculated column)."""
+    return value in (None, "") or (isinstance(value, str) and value.startswith("="))
 
 
 def put_records(ws, header_row: int, columns: dict[str, int], rows: list[tuple[int, dict]]) -> None:
@@ -75,6 +80,18 @@ def put_records(ws, header_row: int, columns: dict[str, int], rows: list[tuple[i
             table.ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{last}"
             if table.autoFilter is not None:
                 table.autoFilter.ref = table.ref
+            _fill_calculated_columns(ws, table, r1 + 1, last)
+
+
+def _fill_calculated_columns(ws, table, first: int, last: int) -> None:
+    """Rows a table grew by get its calculated columns' formulas, as Excel gives them ("From name")."""
+    c0 = range_boundaries(table.ref)[0]
+    for i, column in enumerate(table.tableColumns):
+        formula = column.calculatedColumnFormula
+        if formula is not None and getattr(formula, "attr_text", None):
+            for row in range(first, last + 1):
+                if ws.cell(row, c0 + i).value in (None, ""):
+                    write_cell(ws, row, c0 + i, "=" + formula.attr_text)
 
 
 def write_cell(ws, row: int, col: int, value) -> None:

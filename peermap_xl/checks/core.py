@@ -77,6 +77,8 @@ class Context:
         self.as_of = as_of
         self.today = pd.Timestamp(as_of)
         self.label = labels.labeller(network, anonymise)
+        #: Whether messages may quote what was typed (names): only when outputs show full names.
+        self.quotes_typing = not anonymise and network.settings.get("names_on_outputs") == labels.FULL_NAMES
         self.stale_after = int(network.settings["stale_after_days"])
 
     # --- records ------------------------------------------------------
