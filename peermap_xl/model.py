@@ -351,8 +351,12 @@ def _column_positions(raw: RawBook, sheet: schema.Sheet, table: RawTable) -> dic
 
 def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) -> pd.DataFrame:
     positions = _column_positions(raw, sheet, table)
+    filled_by_excel = {positions[schema.normalise_header(c.header)] for c in sheet.all_columns
+                       if c.kind == schema.FORMULA and schema.normalise_header(c.header) in positions}
     records = []
     for row_number, values in table.rows:
+        if filled_by_excel and all(i in filled_by_excel for i, v in enumerate(values) if v not in (None, "")):
+            continue  # nothing typed: only a formula column's value (a row Excel prepared, or a slip)
         record = {"row": row_number}
         for col in _data_columns(sheet):
             i = positions.get(schema.normalise_header(col.header))
@@ -493,8 +497,9 @@ def _resolve_endpoints(frames: dict[str, pd.DataFrame]) -> None:
     direct = frames[schema.DIRECT_WORK.name]
     direct["young_person_id"] = [single(ref) for ref in direct["young_person"]]
     peers = list(direct["peer"])
-    direct["peer_id"] = [single(ref) if split_entry(ref)[1] else None for ref in peers]
-    direct["peer"] = [split_entry(ref)[0] if pid else ref for ref, pid in zip(peers, direct["peer_id"])]
+    peer_ids = [single(ref) if split_entry(ref)[1] else None for ref in peers]
+    direct["peer_id"] = peer_ids
+    direct["peer"] = [split_entry(ref)[0] if pid else ref for ref, pid in zip(peers, peer_ids)]
 
 
 def _settings(raw: RawBook, lists, problems) -> tuple[dict[str, object], dict[str, int]]:
