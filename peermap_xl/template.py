@@ -158,6 +158,18 @@ class _Builder:
         ws.set_row(row, 48)
         row += 2
 
+        ws.write(row, 0, "Worksheet functions", self.heading)
+        ws.write(row, 2, "Type them into any cell once the xlwings add-in has imported them (README: Setting it "
+                         "up on Windows).", self.note)
+        row += 1
+        for example, meaning in FUNCTIONS:
+            ws.merge_range(row, 0, row, 1, "", self.wrap)
+            ws.write_string(row, 0, example, self.wrap)  # shown as typed, not run
+            ws.write_string(row, 2, meaning, self.wrap)
+            ws.set_row(row, 32)
+            row += 1
+        row += 1
+
         ws.write(row, 0, "What the colours mean", self.heading)
         row += 1
         for swatch, sheet, meaning in _COLOURS:
@@ -417,6 +429,19 @@ _PROCESS = (
     ("Closure", "when the risks have reduced",
      "When everyone agrees the risks and vulnerabilities have reduced, set the network Status to Closed "
      "and record a Closure session."),
+)
+
+#: The worksheet functions (udfs/peermap_udfs.py), each with an example, as Start here shows them.
+FUNCTIONS = (
+    ("=PEERMAP_STALE([@[Last seen]])",
+     "TRUE when the link was last seen longer ago than Stale after (days) on the Network sheet; judged as of "
+     "today and recalculated daily, like TODAY(). =PEERMAP_STALE(P2, DATE(2026,10,1)) judges as of a date."),
+    ("=PEERMAP_LINKS(\"Male A\", Subjects[#All], Contexts[#All], Links[#All])",
+     "How many current links Male A has on the map. The tables are part of the formula, so the count changes "
+     "as soon as a link is added, changed or marked Historic."),
+    ("=PEERMAP_GRADE([@[Source grade]], [@[Information grade]])",
+     "The 3x5x2 grading in plain words, e.g. \"Strong: reliable source, known directly\"."),
+    ("=PEERMAP_REVIEW_DUE(Sessions!B3)", "The date the next review is due: 3 months after that session."),
 )
 
 _COLOURS = (

@@ -250,6 +250,19 @@ def test_start_here_explains_the_process_and_its_timescales(book):
         assert sheet.name in text
 
 
+def test_start_here_gives_an_example_of_every_worksheet_function(book):
+    import ast
+
+    tree = ast.parse((CONTRACT.parents[1] / "udfs" / "peermap_udfs.py").read_text())
+    functions = [node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.isupper()]
+    cells = [c.value for row in book[schema.START_SHEET].iter_rows() for c in row if isinstance(c.value, str)]
+    for name in functions:
+        assert any(cell.startswith(f"={name}(") for cell in cells), name  # typed as text, not as a formula
+    readme = (CONTRACT.parents[1] / "README.md").read_text()
+    for example, _ in template.FUNCTIONS:
+        assert example in readme, example
+
+
 # --- programs nobody here wrote -------------------------------------------
 
 
