@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peermap_xl import model, schema
+from peermap_xl import domain, model, schema
 
 SOURCE_WORDS = {"1": "reliable source", "2": "untested source", "3": "unreliable source"}
 INFORMATION_WORDS = {"A": "known directly", "B": "known indirectly and corroborated", "C": "known indirectly",
@@ -42,8 +42,7 @@ def stale(last_seen, days=None, as_of=None):
     seen = _day(last_seen)
     if seen is None:
         return ""
-    today = _day(as_of) or dt.date.today()
-    return (today - seen).days > stale_after(days)
+    return domain.is_stale(seen, _day(as_of) or dt.date.today(), stale_after(days))
 
 
 def grade(source_grade, information_grade) -> str:
@@ -65,12 +64,10 @@ def grade(source_grade, information_grade) -> str:
 
 def review_due(last_session, months=3):
     """The date the next review is due: the last session plus `months` months."""
-    import pandas as pd
-
     held = _day(last_session)
     if held is None:
         return ""
-    return (pd.Timestamp(held) + pd.DateOffset(months=int(months or 3))).date()
+    return domain.review_after(held, int(months or 3))
 
 
 def network_of(subjects, contexts, links) -> model.Network:

@@ -13,11 +13,10 @@ import datetime as dt
 
 import pandas as pd
 
-from peermap_xl import labels, schema
+from peermap_xl import domain, labels, schema
 from peermap_xl.model import Network, rows
 
 STRENGTH = {"Weak": 1, "Moderate": 2, "Strong": 3}
-CLOSED_ACTIONS = ("Done", "Cancelled")
 
 
 def snapshot(network: Network, session_id: str, taken_on: dt.date) -> list[dict]:
@@ -86,8 +85,8 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, as_of: dt.date, stale_aft
     present = {}
     for record, kind in (("Subject", "person"), ("Context", "place")):
         old, new = table(before, record), table(after, record)
-        was = {i for i, r in old.items() if r["Status"] != "Removed"}
-        now = {i for i, r in new.items() if r["Status"] != "Removed"}
+        was = {i for i, r in old.items() if r["Status"] != domain.REMOVED}
+        now = {i for i, r in new.items() if r["Status"] != domain.REMOVED}
         present.setdefault("before", set()).update(was)
         present.setdefault("after", set()).update(now)
         out += [f"Added: {label(i)} ({kind})" for i in sorted(now - was)]
@@ -97,14 +96,13 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, as_of: dt.date, stale_aft
 
     def live(r, when="after"):
         """On the map: not Historic or Removed, and both ends still in the network."""
-        return r["Status"] not in ("Historic", "Removed") and {r["From"], r["To"]} <= present[when]
+        return domain.link_on_map(r["Status"]) and {r["From"], r["To"]} <= present[when]
 
     def ends(r):
         return f"{r['ID']} ({label(r['From'])} \u2013 {label(r['To'])})"
 
-    def stale(r, day):
-        seen = r["Last seen"]
-        return seen is not None and pd.notna(seen) and (day - pd.Timestamp(seen)).days > stale_after
+    def stale(r, day):  # a snapshot keeps Last seen (or First recorded) as "Last seen"
+        return domain.is_stale(r["Last seen"], day, stale_after)
 
     for i in sorted(set(new) | set(old)):
         a, b = old.get(i), new.get(i)
@@ -126,10 +124,9 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, as_of: dt.date, stale_aft
         if b["Status"] == "Done" and (a is None or a["Status"] != "Done"):
             out.append(f"Action completed: {i}")
         due = b["Due"]
-        overdue_now = b["Status"] not in CLOSED_ACTIONS and due is not None and pd.notna(due) and \
-            pd.Timestamp(due) < today
-        overdue_then = a is not None and a["Status"] not in CLOSED_ACTIONS and a["Due"] is not None and \
-            pd.notna(a["Due"]) and pd.Timestamp(a["Due"]) < then
+        overdue_now = domain.action_is_open(b["Status"]) and not domain.blank(due) and pd.Timestamp(due) < today
+        overdue_then = a is not None and domain.action_is_open(a["Status"]) and not domain.blank(a["Due"]) and \
+            pd.Timestamp(a["Due"]) < then
         if overdue_now and not overdue_then:
             out.append(f"Action overdue: {i}, due {pd.Timestamp(due):%d/%m/%Y}")
     return out
@@ -142,7 +139,7 @@ def changes_for(network: Network, session: dict, anonymise: bool = False) -> lis
     if before is None:
         return None
     after = as_frame(snapshot(network, session["id"], day))
-    return compare(before, after, day, int(network.settings["stale_after_days"]),
+    return compare(before, after, day, network.settings.stale_after_days,
                    labels.labeller(network, anonymise))
 
 
@@ -150,6 +147,3 @@ def next_session_id(network: Network) -> str:
     used = [int(i[1:]) for i in network.sessions["id"] if isinstance(i, str) and i[:1] == "M" and i[1:].isdigit()]
     return f"M{max(used, default=0) + 1:02d}"
 
-
-def next_review(day: dt.date, months: int) -> dt.date:
-    return (pd.Timestamp(day) + pd.DateOffset(months=months)).date()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from peermap_xl import labels, model
+from peermap_xl import domain, labels, model
 from peermap_xl.errors import PeermapError
 from peermap_xl.model import Network, rows
 
@@ -125,15 +125,13 @@ def figure_one(network: Network, person_id: str, anonymise: bool = False, on: dt
     mine = links[(links["from_id"] == person_id) | (links["to_id"] == person_id)]
     places, peers, linked_ids = [], [], {person_id}
     context_ids = set(network.contexts["id"])
-    stale_after = int(network.settings["stale_after_days"])
     today = pd.Timestamp(on or dt.date.today())
     for link in rows(mine):
         other = link["to_id"] if link["from_id"] == person_id else link["from_id"]
         linked_ids.add(other)
         how = link["relationship"].lower() if isinstance(link["relationship"], str) else "linked"
         nature = link["nature"].lower() if isinstance(link["nature"], str) else "nature not known"
-        seen = link["last_seen"] if pd.notna(link["last_seen"]) else link["first_recorded"]
-        if pd.notna(seen) and (today - seen).days > stale_after:
+        if network.is_stale(link, today):
             nature += "; stale"
         (places if other in context_ids else peers).append(f"{label(other)} \u2013 {how} ({nature})")
     linked_places = {i for i in linked_ids if i in context_ids}
@@ -154,9 +152,7 @@ def figure_one(network: Network, person_id: str, anonymise: bool = False, on: dt
             contacts.append(f"{contact['name']} ({role})" if role else _text(contact["name"]))
     link_ids = set(mine["id"])
     questions = []
-    for gap in rows(network.gaps):
-        if not (pd.isna(gap["status"]) or gap["status"] == "Open") or not isinstance(gap["question"], str):
-            continue
+    for gap in rows(network.open_questions):
         about = {rid for ref in gap["about"] for rid in network.resolve(ref)}
         about |= {model.normalise_id(ref) for ref in gap["about"]} & link_ids
         if about & (linked_ids | link_ids):
@@ -213,7 +209,7 @@ def content(network: Network, session_id: str | None = None, anonymise: bool = F
                             key_column=True))
 
     blocks.append(Heading("Information gaps"))
-    gaps = network.gaps[network.gaps["status"].isna() | (network.gaps["status"] == "Open")]
+    gaps = network.open_questions
     gap_rows, flagged = [], set()
     for i, gap in enumerate(rows(gaps)):
         overdue = pd.notna(gap["due"]) and gap["due"] < w.today
@@ -228,7 +224,7 @@ def content(network: Network, session_id: str | None = None, anonymise: bool = F
     blocks.append(Heading("Actions"))
     action_rows, flagged = [], set()
     for i, action in enumerate(rows(network.actions)):
-        open_ = action["status"] not in ("Done", "Cancelled")
+        open_ = domain.action_is_open(action["status"])
         overdue = open_ and pd.notna(action["due"]) and action["due"] < w.today
         if overdue:
             flagged.add(i)
@@ -251,9 +247,7 @@ def content(network: Network, session_id: str | None = None, anonymise: bool = F
     blocks.append(Bullets(changes) if changes else Para("This is the first session recorded: nothing to compare yet."))
 
     blocks.append(Heading("Next review and upload"))
-    review = session["next_review"] if pd.notna(session["next_review"]) else None
-    if review is None:
-        review = pd.Timestamp(w.day) + pd.DateOffset(months=int(s["review_every_months"]))
+    review = network.next_review(as_of_session=session["id"]).due
     upload_by = w.day + dt.timedelta(days=UPLOAD_DAYS)
     blocks.append(Para(f"Next review: {_date(review)}, or sooner after any significant incident."))
     blocks.append(Para(f"Upload these minutes and the map to the Mosaic file of every key subject by "
@@ -438,7 +432,7 @@ def invite_content(network: Network, session_id: str | None = None, anonymise: b
                          for r in rows(network.active_contexts)]))
     blocks.append(Heading("Questions for each agency"))
     agencies = sorted({_text(c["agency"]) for c in invited if _text(c["agency"])})
-    open_gaps = [g for g in rows(network.gaps) if pd.isna(g["status"]) or g["status"] == "Open"]
+    open_gaps = rows(network.open_questions)
     for agency in agencies:
         names = {_text(c["name"]).casefold() for c in invited if _text(c["agency"]) == agency}
         held = [ref for c in invited if _text(c["agency"]) == agency for ref in c["for"]]

@@ -15,7 +15,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from peermap_xl import schema
+from peermap_xl import domain, schema
 from peermap_xl.book.raw import RawBook, RawTable
 from peermap_xl.errors import WorkbookError
 
@@ -52,10 +52,39 @@ class Layout:
         return self.columns.get(schema.normalise_header(header))
 
 
+class Settings(dict):
+    """The Network sheet's fields, typed, by key (settings["network_name"]), with the contract's defaults
+    for blanks; the ones code decides by are properties of their own type."""
+
+    @property
+    def stale_after_days(self) -> int:
+        return int(self["stale_after_days"])
+
+    @property
+    def review_every_months(self) -> int:
+        return int(self["review_every_months"])
+
+    @property
+    def protective_marking(self) -> str:
+        return str(self["protective_marking"])
+
+    @property
+    def names_on_outputs(self) -> str:
+        return str(self.get("names_on_outputs") or "Initials")
+
+    @property
+    def home_borough(self) -> str | None:
+        return self.get("home_borough")
+
+    @property
+    def closed(self) -> bool:
+        return self.get("status") == domain.NETWORK_CLOSED
+
+
 @dataclass
 class Network:
     source: str
-    settings: dict[str, object]  # Network fields by key: settings["stale_after_days"]
+    settings: Settings  # Network fields by key: settings["network_name"]; typed: settings.stale_after_days
     setting_rows: dict[str, int]  # the worksheet row of each Network field present
     frames: dict[str, pd.DataFrame]  # by sheet name
     lists: dict[str, tuple[str, ...]]
@@ -110,7 +139,7 @@ class Network:
     def removed_ids(self) -> frozenset[str]:
         """The subjects and contexts marked Removed: they stay on record, off the map."""
         return frozenset(rid for frame in (self.subjects, self.contexts)
-                         for rid, status in zip(frame["id"], frame["status"]) if status == "Removed")
+                         for rid, status in zip(frame["id"], frame["status"]) if status == domain.REMOVED)
 
     @cached_property
     def active_subjects(self) -> pd.DataFrame:
@@ -130,8 +159,53 @@ class Network:
     def live_links(self) -> pd.DataFrame:
         """The links on the map: resolved, not Historic or Removed, between active records."""
         links = self.resolved_links
-        return links[~links["status"].isin(["Historic", "Removed"])
+        return links[~links["status"].isin(domain.LINK_OFF_MAP)
                      & ~links["from_id"].isin(self.removed_ids) & ~links["to_id"].isin(self.removed_ids)]
+
+    # --- the domain's words over the frames (see domain.py) ------------------------------------
+
+    def is_stale(self, link, as_of) -> bool:
+        """Is this link (a row of Links) stale on `as_of`, by the Network's Stale after (days)?"""
+        return domain.link_is_stale(link, as_of, self.settings.stale_after_days)
+
+    def stale_link_ids(self, as_of) -> frozenset[str]:
+        """The IDs of the live links that are stale on `as_of`."""
+        return frozenset(link["id"] for link in rows(self.live_links) if self.is_stale(link, as_of))
+
+    @cached_property
+    def open_questions(self) -> pd.DataFrame:
+        """Gaps rows with a question whose Status is Open or blank."""
+        gaps = self.gaps
+        return gaps[gaps["status"].map(domain.question_is_open) & ~gaps["question"].map(domain.blank)]
+
+    @cached_property
+    def open_actions(self) -> pd.DataFrame:
+        """Actions rows with an action that is not Done or Cancelled."""
+        actions = self.actions
+        return actions[actions["status"].map(domain.action_is_open) & ~actions["action"].map(domain.blank)]
+
+    def sessions_held(self, up_to: str | None = None) -> pd.DataFrame:
+        """Dated sessions in date order; with `up_to` (a session ID), only those up to and including it."""
+        sessions = self.sessions.dropna(subset=["date"]).sort_values(["date", "row"])
+        if up_to is not None and (sessions["id"] == up_to).any():
+            position = list(sessions["id"]).index(up_to)
+            sessions = sessions.iloc[: position + 1]
+        return sessions
+
+    def next_review(self, as_of_session: str | None = None) -> domain.NextReview | None:
+        """The next review: the latest session's Next review when set, else its date plus Review every
+        (months). With `as_of_session`, as that session left it. None when the network is closed or
+        no session is dated."""
+        if self.settings.closed and as_of_session is None:
+            return None
+        sessions = self.sessions_held(as_of_session)
+        if not len(sessions):
+            return None
+        last = sessions.iloc[-1]
+        agreed = not domain.blank(last["next_review"])
+        due = last["next_review"].date() if agreed else domain.review_after(
+            last["date"], self.settings.review_every_months)
+        return domain.NextReview(due, last["id"], last["date"].date(), agreed)
 
     def next_row(self, sheet_name: str) -> int:
         """The first worksheet row below a sheet's records (below its header when it has none)."""
@@ -316,6 +390,9 @@ def add_records(network: Network, sheet: schema.Sheet, rows: list[tuple[int, dic
     table = RawTable(sheet.name, headers, [(row, [values.get(h) for h in headers]) for row, values in rows])
     added = _frame(raw, sheet, table, network.lists, network.problems)
     network.frames[sheet.name] = pd.concat([network.frames[sheet.name], added], ignore_index=True)
+    for name, member in vars(Network).items():  # what was worked out from the old frames
+        if isinstance(member, cached_property):
+            network.__dict__.pop(name, None)
 
 
 def _lists(table: RawTable | None) -> dict[str, tuple[str, ...]]:
@@ -502,7 +579,7 @@ def _resolve_endpoints(frames: dict[str, pd.DataFrame]) -> None:
     direct["peer"] = [split_entry(ref)[0] if pid else ref for ref, pid in zip(peers, peer_ids)]
 
 
-def _settings(raw: RawBook, lists, problems) -> tuple[dict[str, object], dict[str, int]]:
+def _settings(raw: RawBook, lists, problems) -> tuple[Settings, dict[str, int]]:
     """The Network table's values, typed, with the contract's defaults for blanks; and their rows."""
     values: dict[str, tuple[int, object]] = {}
     table = raw.tables.get(schema.NETWORK)
@@ -512,7 +589,7 @@ def _settings(raw: RawBook, lists, problems) -> tuple[dict[str, object], dict[st
         for row, cells in table.rows:
             if max(field_col, value_col) < len(cells) and cells[field_col] is not None:
                 values[schema.normalise_header(cells[field_col])] = (row, cells[value_col])
-    settings: dict[str, object] = {}
+    settings = Settings()
     rows: dict[str, int] = {}
     for fld in schema.NETWORK_FIELDS:
         row, value = values.get(schema.normalise_header(fld.name), (0, None))
@@ -537,7 +614,7 @@ def summary(network: Network) -> list[str]:
     s = network.settings
 
     def active(frame):
-        return frame[frame["status"].fillna("Active") != "Removed"]
+        return frame[frame["status"] != domain.REMOVED]
 
     def counts(series, order) -> str:
         tally = series.fillna("not recorded").value_counts()
@@ -548,8 +625,7 @@ def summary(network: Network) -> list[str]:
 
     subjects, contexts, links = active(network.subjects), active(network.contexts), network.links
     removed = len(network.subjects) - len(subjects)
-    open_gaps = network.gaps[network.gaps["status"].fillna("Open") == "Open"]
-    open_actions = network.actions[~network.actions["status"].isin(["Done", "Cancelled"])]
+    open_gaps, open_actions = network.open_questions, network.open_actions
     lines = [
         f"{s['network_name'] or 'Unnamed network'}: {s['key_contextual_risks'] or 'key risks not recorded'} "
         f"[{s['protective_marking']}]",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from peermap_xl import labels, schema
+from peermap_xl import domain, labels, schema
 from peermap_xl.book import safe
 from peermap_xl.book.file import read_network
 from peermap_xl.errors import PeermapError
@@ -136,9 +136,9 @@ def session_record(network, kind: str, day: dt.date) -> dict:
     before = history.latest_before(network, day, session_id)
     changes = None
     if before is not None:
-        changes = history.compare(before, history.as_frame(now), day, int(network.settings["stale_after_days"]),
+        changes = history.compare(before, history.as_frame(now), day, network.settings.stale_after_days,
                                   labels.labeller(network))
-    review = None if kind == "Closure" else history.next_review(day, int(network.settings["review_every_months"]))
+    review = None if kind == "Closure" else domain.review_after(day, network.settings.review_every_months)
     return {"session": session_id, "changes": changes, "next_review": review, "snapshot": now,
             "row": {"ID": session_id, "Date": day, "Type": kind, "Next review": review}}
 

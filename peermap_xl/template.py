@@ -13,7 +13,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from peermap_xl import excel, schema
+from peermap_xl import domain, excel, schema
 from peermap_xl.schema import DATE, FORMULA, LONG_TEXT, PEER, REF, REFS, WHOLE_NUMBER
 
 TEMPLATE_NAME = "workbook_template.xlsm"
@@ -377,19 +377,21 @@ class _Builder:
         if sheet is schema.LINKS:
             seen = f'IF({cell("Last seen")}<>"",{cell("Last seen")},{cell("First recorded")})'
             status = cell("Status")
-            whole_rows(f'=AND({cell("From")}<>"",{status}<>"Historic",{status}<>"Removed",'
+            off_map = ",".join(f'{status}<>"{s}"' for s in domain.LINK_OFF_MAP)
+            # domain.is_stale: seen MORE than Stale after (days) before today
+            whole_rows(f'=AND({cell("From")}<>"",{off_map},'
                        f'ISNUMBER({seen}),{seen}<TODAY()-{STALE_DAYS_NAME})', self.amber)
             evidence = [c.header for c in sheet.columns].index("Evidence")
             ws.conditional_format(1, evidence, last_row, evidence, {
-                "type": "formula", "criteria": f'={cell("Evidence")}="Anecdotal"', "format": self.anecdotal})
+                "type": "formula", "criteria": f'={cell("Evidence")}="{domain.ANECDOTAL}"', "format": self.anecdotal})
         elif sheet is schema.ACTIONS:
             due, status = cell("Due"), cell("Status")
-            whole_rows(f'=AND({cell("Action")}<>"",ISNUMBER({due}),{due}<TODAY(),'
-                       f'{status}<>"Done",{status}<>"Cancelled")', self.red)
+            closed = ",".join(f'{status}<>"{s}"' for s in domain.ACTION_CLOSED)
+            whole_rows(f'=AND({cell("Action")}<>"",ISNUMBER({due}),{due}<TODAY(),{closed})', self.red)
         elif sheet is schema.GAPS:
             due, status = cell("Due"), cell("Status")
             whole_rows(f'=AND({cell("Question")}<>"",ISNUMBER({due}),{due}<TODAY(),'
-                       f'OR({status}="",{status}="Open"))', self.red)
+                       f'OR({status}="",{status}="{domain.QUESTION_OPEN}"))', self.red)
 
 
 _INTRO = (

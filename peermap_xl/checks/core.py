@@ -9,7 +9,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from peermap_xl import labels
+from peermap_xl import domain, labels
+from peermap_xl.domain import blank  # noqa: F401 (for the rules)
 from peermap_xl.model import Network, rows  # noqa: F401 (rows: for the rules)
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -78,8 +79,8 @@ class Context:
         self.today = pd.Timestamp(as_of)
         self.label = labels.labeller(network, anonymise)
         #: Whether messages may quote what was typed (names): only when outputs show full names.
-        self.quotes_typing = not anonymise and network.settings.get("names_on_outputs") == labels.FULL_NAMES
-        self.stale_after = int(network.settings["stale_after_days"])
+        self.quotes_typing = not anonymise and network.settings.names_on_outputs == labels.FULL_NAMES
+        self.stale_after = network.settings.stale_after_days
 
     # --- records ------------------------------------------------------
 
@@ -103,15 +104,10 @@ class Context:
         return graph.build(self.network)
 
     def last_seen(self, link) -> pd.Timestamp | None:
-        """Last seen, or First recorded when Last seen is empty."""
-        for column in ("last_seen", "first_recorded"):
-            if pd.notna(link[column]):
-                return link[column]
-        return None
+        return domain.last_seen(link)
 
     def is_stale(self, link) -> bool:
-        seen = self.last_seen(link)
-        return seen is not None and (self.today - seen).days > self.stale_after
+        return self.network.is_stale(link, self.as_of)
 
     # --- words ----------------------------------------------------------
 
@@ -132,7 +128,3 @@ def date_text(value) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def blank(value) -> bool:
-    if isinstance(value, tuple):
-        return not value
-    return value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from peermap_xl import schema
 from peermap_xl.checks.core import INFO, Hit, rows, rule
-from peermap_xl.checks.links import weak_grounds
+from peermap_xl.domain import weak_grounds
 
 SUBJECTS, CONTEXTS, LINKS = schema.SUBJECTS.name, schema.CONTEXTS.name, schema.LINKS.name
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from peermap_xl import schema
 from peermap_xl.checks.core import WARNING, Hit, blank, date_text, days_text, rows, rule
+from peermap_xl.domain import LINK_OFF_MAP, weak_grounds
+from peermap_xl.domain import UNRELIABLE_SOURCE as _UNRELIABLE_SOURCE
+from peermap_xl.domain import WEAK_INFORMATION as _WEAK_INFORMATION
 
 LINKS = schema.LINKS.name
-_WEAK_INFORMATION = {"C Known indirectly", "D Not known", "E Suspected false"}
-_UNRELIABLE_SOURCE = "3 Not reliable"
 
 
 @rule("PM201", "stale-link", WARNING, "A link has not been seen for longer than 'Stale after (days)'",
@@ -23,17 +24,6 @@ def stale_link(ctx):
             yield Hit(LINKS, link["row"], link["id"], column,
                       f"{ctx.link_label(link)} was last seen {days_text((ctx.today - seen).days)} ago "
                       f"({date_text(seen)}); links go stale after {ctx.stale_after}. Is it still current?")
-
-
-def weak_grounds(link) -> list[str]:
-    grounds = []
-    if link["evidence"] == "Anecdotal":
-        grounds.append("is anecdotal")
-    if link["information_grade"] in _WEAK_INFORMATION:
-        grounds.append(f"is graded {link['information_grade'][0]} ({link['information_grade'][2:].lower()})")
-    if link["source_grade"] == _UNRELIABLE_SOURCE:
-        grounds.append("comes from a source graded 3 (not reliable)")
-    return grounds
 
 
 @rule("PM202", "anecdotal-link", WARNING, "A link rests on anecdote or weakly graded information",
@@ -94,7 +84,7 @@ def graded_evidence_conflict(ctx):
       flag="REMOVED END")
 def removed_still_linked(ctx):
     links = ctx.network.resolved_links
-    current = links[~links["status"].isin(["Historic", "Removed"])]
+    current = links[~links["status"].isin(LINK_OFF_MAP)]
     for link in rows(current):
         gone = [rid for rid in (link["from_id"], link["to_id"]) if rid in ctx.network.removed_ids]
         if gone:

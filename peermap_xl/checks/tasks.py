@@ -6,17 +6,14 @@ from peermap_xl import schema
 from peermap_xl.checks.core import WARNING, Hit, blank, date_text, days_text, rows, rule
 
 ACTIONS, GAPS = schema.ACTIONS.name, schema.GAPS.name
-_CLOSED_ACTION = ("Done", "Cancelled")
 
 
 def _open_actions(ctx):
-    actions = ctx.network.actions
-    return actions[~actions["status"].isin(_CLOSED_ACTION) & ~actions["action"].map(blank)]
+    return ctx.network.open_actions
 
 
 def _open_gaps(ctx):
-    gaps = ctx.network.gaps
-    return gaps[gaps["status"].map(lambda s: blank(s) or s == "Open") & ~gaps["question"].map(blank)]
+    return ctx.network.open_questions
 
 
 @rule("PM401", "unaccountable-action", WARNING, "An open action has no owner or no due date",

@@ -106,20 +106,19 @@ def minutes_late(ctx):
                       f"asks for {MINUTES_DAYS}.")
 
 
-@rule("PM505", "review-overdue", WARNING, "An open network has had no session for longer than its review period",
+@rule("PM505", "review-overdue", WARNING, "An open network's next review date has passed",
       """Reviews take place "every 3 months but also when there has been a significant development or
-      incident". The Network's 'Review every (months)' sets the period.""")
+      incident". The next review is the date agreed at the latest session (its 'Next review'), or that
+      session's date plus the Network's 'Review every (months)'.""")
 def review_overdue(ctx):
-    if ctx.network.settings["status"] == "Closed":
+    due = ctx.network.next_review()
+    if due is None or pd.Timestamp(due.due) >= ctx.today:
         return
-    held = _sessions(ctx)
-    held = held[held["date"] <= ctx.today]
-    months = int(ctx.network.settings["review_every_months"])
-    if not len(held) or months <= 0:
-        return
-    last = held.iloc[-1]
-    due = last["date"] + pd.DateOffset(months=months)
-    if due < ctx.today:
-        yield Hit(SESSIONS, last["row"], last["id"], "Next review",
-                  f"The last session was on {date_text(last['date'])}; with reviews every {months} months, "
-                  f"a review was due by {date_text(due)}.")
+    last = ctx.network.sessions_held().iloc[-1]
+    months = ctx.network.settings.review_every_months
+    if due.agreed:
+        said = f"the next review was agreed for {due.due:%d/%m/%Y} at session {due.session_id}"
+    else:
+        said = f"with reviews every {months} months, a review was due by {due.due:%d/%m/%Y}"
+    yield Hit(SESSIONS, last["row"], last["id"], "Next review",
+              f"The last session was on {date_text(last['date'])}; {said}.")

@@ -24,7 +24,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, Patch, Polygon, RegularP
 
 from peermap_xl import graph as graphs  # noqa: E402
 from peermap_xl import labels  # noqa: E402
-from peermap_xl.checks.links import weak_grounds  # noqa: E402
+from peermap_xl.domain import weak_grounds  # noqa: E402
 from peermap_xl.draw import layout, style  # noqa: E402
 from peermap_xl.model import Network, rows  # noqa: E402
 
@@ -35,14 +35,9 @@ LABEL_WRAP = 18
 
 
 def next_review(network: Network) -> dt.date | None:
-    """The latest session's Next review, or its date plus the review period."""
-    sessions = network.sessions.dropna(subset=["date"]).sort_values(["date", "row"])
-    if not len(sessions):
-        return None
-    last = sessions.iloc[-1]
-    if pd.notna(last["next_review"]):
-        return last["next_review"].date()
-    return (last["date"] + pd.DateOffset(months=int(network.settings["review_every_months"]))).date()
+    """The network's next review (Network.next_review), as a date."""
+    due = network.next_review()
+    return due.due if due else None
 
 
 def file_name(network: Network, as_of: dt.date, anonymise: bool, suffix: str = ".png") -> str:
@@ -67,14 +62,13 @@ def _kind(graph, node) -> str:
     return {"Young person": "young person", "Adult": "adult"}.get(data["kind"], "unknown")
 
 
-def _edge_facts(network: Network, link: dict, stale_after: int, today: pd.Timestamp) -> dict:
-    seen = link["last_seen"] if pd.notna(link["last_seen"]) else link["first_recorded"]
+def _edge_facts(network: Network, link: dict, today: pd.Timestamp) -> dict:
     nature = link["nature"] if isinstance(link["nature"], str) else "Not known"
     arrow = {"From leads": "forward", "To leads": "backward", "Mutual": "both"}.get(link["influence"], "none")
     return {
         "id": link["id"], "source": link["from_id"], "target": link["to_id"],
         "style": "dashed" if weak_grounds(link) else "solid",
-        "stale": bool(pd.notna(seen) and (today - seen).days > stale_after),
+        "stale": network.is_stale(link, today),
         "nature": nature.lower() if nature.lower() in style.LINK_COLOURS else "not known",
         "arrow": arrow, "strength": link["strength"] if isinstance(link["strength"], str) else None,
     }
@@ -87,7 +81,7 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
     g = graphs.build(network)
     label = labels.labeller(network, anonymise)
     today = pd.Timestamp(as_of)
-    stale_after = int(network.settings["stale_after_days"])
+    stale_after = network.settings.stale_after_days
     home = network.settings["home_borough"]
     boroughs = {r["id"]: r["borough"] for frame in (network.active_subjects, network.active_contexts)
                 for r in rows(frame)}
@@ -95,7 +89,7 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
     for node in g:
         g.nodes[node]["type"] = types.get(node)
     degree = dict(g.degree())
-    edges = [_edge_facts(network, link, stale_after, today) for link in rows(network.live_links)]
+    edges = [_edge_facts(network, link, today) for link in rows(network.live_links)]
 
     with plt.rc_context({"svg.fonttype": "none", "font.family": style.FONT, "svg.hashsalt": "peermap"}):
         fig = plt.figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
