@@ -311,8 +311,17 @@ def test_olevba_lists_every_macro_with_its_source():
         assert f"Public Sub {macro}()" in source and f'RunPeerMap "{function}"' in source
     assert 'Application.Run "xlwings.xlam!RunPython"' in source
     assert "Public Sub OnRibbon(control As Object)" in source
+    restart = source[source.index("Public Sub RestartPython()"):]
+    assert 'Application.Run "xlwings.xlam!KillPy"' in restart[:restart.index("End Sub")]
+    assert 'Case "RestartPython": RestartPython' in source
     documents = {name[:-4] for name in modules if name.endswith(".cls")}
     assert documents == {"ThisWorkbook"} | {excel.code_name(name) for name in excel.sheet_names()}
+
+
+def test_the_buttons_reuse_one_python_process():
+    wb = openpyxl.load_workbook(TEMPLATE)
+    conf = {row[0]: row[1] for row in wb["xlwings.conf"].iter_rows(values_only=True)}
+    assert conf["Use UDF Server"] == "True" and conf["UDF Modules"] == "peermap_udfs"
 
 
 def test_the_vba_project_compresses_and_decompresses_every_size():
@@ -337,7 +346,7 @@ def test_the_ribbon_parts_are_well_formed_and_call_the_module():
             root = ElementTree.fromstring(package.read(part))
             assert root.tag == f"{{{namespace}}}customUI"
             buttons = root.findall(f".//{{{namespace}}}button")
-            assert [b.get("id") for b in buttons] == [a[0] for a in excel.ACTIONS]
+            assert [b.get("id") for b in buttons] == [a[0] for a in excel.ACTIONS] + ["RestartPython"]
             assert {b.get("onAction") for b in buttons} == {"OnRibbon"}
             assert f'Type="{rel_type}" Target="{part}"' in rels
         assert "xl/vbaProject.bin" in package.namelist()
