@@ -86,7 +86,7 @@ CONF = (
 def sheet_names() -> list[str]:
     """Every sheet of the template, in order (their document modules go into the VBA project)."""
     return [schema.START_SHEET, schema.NETWORK, *(s.name for s in schema.DATA_SHEETS), *schema.OUTPUT_SHEETS,
-            schema.LISTS_SHEET, CONF_SHEET]
+            schema.LISTS_SHEET, schema.PICK_SHEET, CONF_SHEET]
 
 
 def vba_project() -> bytes:

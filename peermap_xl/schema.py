@@ -192,10 +192,12 @@ CONTEXTS = Sheet(
 )
 
 # --- picking people and places ---------------------------------------------------------
-# A hidden block of the Lists sheet stacks every subject, then every context, as "Name (ID)",
-# with their IDs and names beside: the drop-down of every REF/REFS column, and the "From name"
-# formula columns' lookup. It follows the Subjects and Contexts tables as they grow.
+# A hidden sheet stacks every subject, then every context, as "Name (ID)", with their IDs and
+# names beside: the drop-down of every REF/REFS column, and the "From name" formula columns'
+# lookup. Its formulas follow the Subjects and Contexts tables as they grow. It is a sheet of its
+# own so that readers (which never look at it) do not pay for its rows.
 
+PICK_SHEET = "Pick lists"
 #: How many people and places the pick list can hold.
 PICK_ROWS = ROWS_PREPARED
 PICK_LIST = "PeopleAndPlaces"  # the drop-down: entries only, as long as the two tables
@@ -437,7 +439,7 @@ OUTPUT_SHEETS: dict[str, str] = {
     "History": "Snapshots taken at each session, for 'what changed since last time'.",
 }
 
-LISTS_SHEET = "Lists"
+LISTS_SHEET = "Lists"  # (PICK_SHEET, the people-and-places pick list, follows it)
 START_SHEET = "Start here"
 
 

@@ -90,6 +90,7 @@ class _Builder:
         for name, purpose in schema.OUTPUT_SHEETS.items():
             self.output_sheet(name, purpose)
         self.lists_sheet()
+        self.pick_sheet()
         self.xlwings_sheet()
 
     # --- sheets -------------------------------------------------------------
@@ -255,13 +256,15 @@ class _Builder:
                 schema.list_name(key),
                 f"=OFFSET({schema.LISTS_SHEET}!${col}$2,0,0,COUNTA({schema.LISTS_SHEET}!${col}:${col})-1,1)",
             )
-        self.pick_block(ws, len(schema.LISTS) + 1)
 
-    def pick_block(self, ws, first_col: int) -> None:
+    def pick_sheet(self) -> None:
         """Every subject, then every context, as "Name (ID)" with its ID and name: the people-and-places pick list.
 
         Formulas over the Subjects and Contexts tables, so the list grows with them in Excel, no macro needed.
         """
+        ws = self.add_sheet(schema.PICK_SHEET)
+        ws.hide()
+        first_col = 0
         subjects, contexts = schema.SUBJECTS.table, schema.CONTEXTS.table
         n = f"ROWS({subjects}[Name])"
         k = "(ROW()-1)"
@@ -278,6 +281,7 @@ class _Builder:
 
         formulas = (entry, lambda r: stacked("ID"), lambda r: stacked("Name"))
         last = schema.PICK_ROWS + 1
+        sheet = f"'{schema.PICK_SHEET}'"
         for i, ((header, name), formula) in enumerate(zip(schema.PICK_COLUMNS, formulas)):
             c = first_col + i
             ws.set_column(c, c, 26)
@@ -285,8 +289,8 @@ class _Builder:
             for r in range(2, last + 1):
                 ws.write_formula(r - 1, c, formula(r), None, "")
             letter = xl_col_to_name(c)
-            self.book.define_name(name, f"={schema.LISTS_SHEET}!${letter}$2:${letter}${last}")
-        self.book.define_name(schema.PICK_LIST, f"=OFFSET({schema.LISTS_SHEET}!${entry_col}$2,0,0,"
+            self.book.define_name(name, f"={sheet}!${letter}$2:${letter}${last}")
+        self.book.define_name(schema.PICK_LIST, f"=OFFSET({sheet}!${entry_col}$2,0,0,"
                                                 f"MAX(1,MIN({schema.PICK_ROWS},{n}+ROWS({contexts}[Name]))),1)")
 
     def buttons(self, ws, sheet_name: str, row: int, col: int) -> None:

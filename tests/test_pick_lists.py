@@ -42,17 +42,17 @@ def test_every_column_that_names_people_and_places_is_picked_from_the_list():
         assert last_row >= schema.ROWS_PREPARED and dv.showInputMessage and dv.prompt
 
 
-def test_the_pick_list_is_defined_over_the_lists_sheet_and_the_two_tables():
+def test_the_pick_list_is_defined_over_its_sheet_and_the_two_tables():
     wb = openpyxl.load_workbook(TEMPLATE)
-    lists = wb[schema.LISTS_SHEET]
+    lists = wb[schema.PICK_SHEET]
     headers = {c.value: c.column_letter for c in lists[1] if c.value}
     for header, name in schema.PICK_COLUMNS:
         letter = headers[header]
-        assert wb.defined_names[name].attr_text == f"Lists!${letter}$2:${letter}${schema.PICK_ROWS + 1}"
+        assert wb.defined_names[name].attr_text == f"'Pick lists'!${letter}$2:${letter}${schema.PICK_ROWS + 1}"
         assert lists[f"{letter}2"].value.startswith("=")
     entries = headers[schema.PICK_COLUMNS[0][0]]
     grows = wb.defined_names[schema.PICK_LIST].attr_text
-    assert grows.startswith(f"OFFSET(Lists!${entries}$2,") and "ROWS(Subjects[Name])" in grows
+    assert grows.startswith(f"OFFSET('Pick lists'!${entries}$2,") and "ROWS(Subjects[Name])" in grows
     assert "ROWS(Contexts[Name])" in grows
     assert "Subjects[ID]" in lists[f"{headers['Pick: ID']}2"].value
 
@@ -182,7 +182,7 @@ def test_libreoffice_grows_the_list_with_the_tables_and_fills_the_names(soffice,
     recalculated = openpyxl.load_workbook(libreoffice_convert(soffice, new_book, tmp_path, "xlsx"), data_only=True)
     assert recalculated[schema.START_SHEET]["Z1"].value == 4
     assert recalculated[schema.START_SHEET]["Z2"].value == "Female A (S03)"
-    lists = recalculated[schema.LISTS_SHEET]
+    lists = recalculated[schema.PICK_SHEET]
     entries = next(c.column for c in lists[1] if c.value == schema.PICK_COLUMNS[0][0])
     assert [lists.cell(r, entries).value for r in range(2, 7)] == [
         "Male A (S01)", "Jordan Smith (S02)", "Female A (S03)", "Youth hub (C01)", None]
@@ -198,5 +198,5 @@ def test_libreoffice_reads_the_pick_list_validations(soffice, tmp_path):
     content = zipfile.ZipFile(ods).read("content.xml").decode()
     assert f"cell-content-is-in-list({schema.PICK_LIST})" in content
     named = re.search(r'<table:named-expression table:name="PeopleAndPlaces"[^>]*table:expression="([^"]*)"', content)
-    assert named and named.group(1).startswith("OFFSET([$Lists.")  # read as a formula over the Lists sheet
+    assert named and named.group(1).startswith("OFFSET([$&apos;Pick lists&apos;.")  # a formula over its sheet
     assert "ROWS([$Subjects." in named.group(1) and "ROWS([$Contexts." in named.group(1)

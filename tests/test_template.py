@@ -126,8 +126,9 @@ def book():
 
 def test_every_sheet_is_there_in_order(book):
     assert book.sheetnames == [schema.START_SHEET, schema.NETWORK, *(s.name for s in schema.DATA_SHEETS),
-                               *schema.OUTPUT_SHEETS, schema.LISTS_SHEET, "xlwings.conf"]
-    assert book[schema.LISTS_SHEET].sheet_state == "hidden" and book["xlwings.conf"].sheet_state == "hidden"
+                               *schema.OUTPUT_SHEETS, schema.LISTS_SHEET, schema.PICK_SHEET, "xlwings.conf"]
+    for hidden in (schema.LISTS_SHEET, schema.PICK_SHEET, "xlwings.conf"):
+        assert book[hidden].sheet_state == "hidden", hidden
     conf = {row[0].value: row[1].value for row in book["xlwings.conf"].iter_rows()}
     assert conf["UDF Modules"] == "peermap_udfs" and conf["Interpreter_Win"] in ("", None)
     assert book.active.title == schema.START_SHEET
