@@ -1,6 +1,7 @@
 """The Excel door, through xlwings' own API: its remote engine runs the buttons against a payload
 built from the real template filled with the worked example, and we assert what they send back."""
 
+import copy
 import datetime as dt
 import os
 import sys
@@ -33,7 +34,8 @@ def example_payload(example_book):
 
 
 def book_of(data) -> xw.Book:
-    return xw.Book(json=data)
+    """The workbook as Excel sends it for one click (a copy: the remote engine records its writes in it)."""
+    return xw.Book(json=copy.deepcopy(data))
 
 
 def actions(book, func=None, sheet=None):
