@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import sys
 from pathlib import Path
 
 import xlwings as xw
@@ -63,23 +64,32 @@ def _logged(action):
             if handler:
                 log.removeHandler(handler)
                 handler.close()
+            _close_figures()
 
     return run
+
+
+def _close_figures() -> None:
+    """With "Use UDF Server" one Python serves every click: a picture half drawn when a click failed must
+    not stay behind in it (matplotlib keeps every open figure)."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
 
 
 @_logged
 def check(book) -> None:
     """Check: findings on the Checks sheet, the Links' Flags, suggested questions on Gaps."""
     from peermap_xl.checks import counts
-    from peermap_xl.checks.record import plan
+    from peermap_xl.operations import check_plan
 
     show = progress.status_bar(book)
     show(0, 3, "reading the workbook")
     network = live.read_network(book)
     show(1, 3, "checking the data")
-    record = plan(network, dt.date.today())
+    plan, record = check_plan(network, dt.date.today())
     show(2, 3, "recording the findings")
-    live.write_check_record(book, network, record)
+    live.apply(book, plan)
     show(3, 3, "done")
     n = counts(record.findings)
     _alert(book, f"{n['error']} errors, {n['warning']} warnings, {n['info']} for information: see the Checks sheet."
@@ -90,36 +100,25 @@ def check(book) -> None:
 def draw_map(book) -> None:
     """Draw map: the dated map on the Map sheet and beside the workbook; positions kept for next time."""
     from peermap_xl.draw import network_map
+    from peermap_xl.operations import map_plan
 
     show = progress.status_bar(book)
     show(0, 2, "drawing the map")
     network = live.read_network(book)
     today = dt.date.today()
     picture = folder_of(book) / network_map.file_name(network, today, anonymise=False)
-    drawn = network_map.draw(network, picture, today)
+    drawn = network_map.draw(network, picture, today, png_copy=True)
     show(1, 2, "putting it on the Map sheet")
-    _put_map(book, picture, drawn, today)
+    live.apply(book, map_plan(drawn, drawn.pop("png"), today))
     show(2, 2, "done")
     _alert(book, f"Map drawn: {picture.name}, also on the Map sheet.")
-
-
-def _put_map(book, picture: Path, drawn: dict, today: dt.date) -> None:
-    sheets = [s.name for s in book.sheets]
-    sheet = book.sheets["Map"] if "Map" in sheets else book.sheets.add("Map")
-    sheet["A1"].value = f"Map dated {today:%d/%m/%Y}"
-    sheet.pictures.add(picture, name="PeerMap", update=True, anchor=sheet["A4"],
-                       width=1000, height=round(1000 * drawn["figure"]["height"] / drawn["figure"]["width"]))
-    from peermap_xl.draw.network_map import kept_positions
-
-    kept = live.replace_sheet(book, schema.MAP_LAYOUT.name, kept_positions(drawn, today))
-    kept.visible = False
 
 
 @_logged
 def minutes(book) -> None:
     """Minutes: the latest session's minutes beside the workbook, previewed on the Minutes sheet."""
     from peermap_xl import minutes as minutes_
-    from peermap_xl.operations import minutes_document
+    from peermap_xl.operations import minutes_document, minutes_plan
 
     show = progress.status_bar(book)
     show(0, 1, "writing the minutes")
@@ -128,51 +127,23 @@ def minutes(book) -> None:
     target = folder_of(book) / minutes_.file_name(network, session["date"].date(), anonymise=False)
     blocks = minutes_document(network, session, target)
     show(1, 1, "done")
-    live.replace_sheet(book, "Minutes", minutes_.to_rows(blocks))
+    live.apply(book, minutes_plan(blocks))
     _alert(book, f"Minutes written: {target.name}. Upload them and the map to Mosaic within 14 days.")
 
 
 @_logged
 def review(book) -> None:
     """Record session / Start review: a review session, a snapshot on History, what changed."""
-    from peermap_xl.operations import session_record
+    from peermap_xl.operations import session_plan
 
     network = live.read_network(book)
-    recorded = session_record(network, "Review", dt.date.today())
-    sessions = network.layout[schema.SESSIONS.name]
-    row = network.next_row(schema.SESSIONS.name)
-    sheet = book.sheets[sessions.sheet]
-    for header, value in recorded["row"].items():
-        if sessions.column(header):
-            sheet.range((row, sessions.column(header))).value = value
-    _append_history(book, network, recorded["snapshot"])
-    changes = recorded["changes"]
+    recorded = session_plan(network, "Review", dt.date.today())
+    live.apply(book, recorded.plan)
+    changes = recorded.changes
     said = ("No earlier snapshot: this is the first." if changes is None else
             "Nothing changed since the last snapshot." if not changes else
             "Changed: " + "; ".join(changes[:8]) + (f"; and {len(changes) - 8} more" if len(changes) > 8 else ""))
-    _alert(book, f"Review {recorded['session']} recorded. {said} Next review: "
-                 f"{recorded['next_review']:%d/%m/%Y}.")
-
-
-def _append_history(book, network, records: list[dict]) -> None:
-    layout = network.layout.get(schema.HISTORY.name)
-    headers = [c.header for c in schema.HISTORY.columns]
-    sheets = [s.name for s in book.sheets]
-    sheet = book.sheets[schema.HISTORY.name] if schema.HISTORY.name in sheets else book.sheets.add("History")
-    start = network.next_row(schema.HISTORY.name)
-    if layout is None or not layout.columns:
-        sheet.range((schema.FIRST_HEADER_ROW[schema.HISTORY.name], 1)).value = [headers]
-        columns = {h: i for i, h in enumerate(headers, start=1)}
-    else:
-        columns = {h: layout.column(h) for h in headers}
-    places = [columns.get(h) for h in headers]
-    if all(places) and places == list(range(places[0], places[0] + len(places))):  # one block: one call to Excel
-        sheet.range((start, places[0])).value = [[record.get(h) for h in headers] for record in records]
-        return
-    for offset, record in enumerate(records):
-        for header, value in record.items():
-            if columns.get(header):
-                sheet.range((start + offset, columns[header])).value = value
+    _alert(book, f"Review {recorded.session} recorded. {said} Next review: {recorded.next_review:%d/%m/%Y}.")
 
 
 @_logged

@@ -68,13 +68,11 @@ def cmd_check(args) -> int:
     as_of = args.as_of or dt.date.today()
     if args.write:
         from peermap_xl.book import safe
-        from peermap_xl.book.edit import record_checks
+        from peermap_xl.operations import check_book
         from peermap_xl.progress import terminal
 
-        record = record_checks(path, as_of, progress=terminal())
-        findings = record.findings
-        if args.anonymise:
-            findings = checks.run_checks(read_network(path), as_of, anonymise=True)
+        record, network = check_book(path, as_of, progress=terminal())
+        findings = record.worded(network, args.anonymise)
     else:
         findings = checks.run_checks(read_network(path), as_of, anonymise=args.anonymise)
     if args.json:
@@ -137,8 +135,8 @@ def cmd_invite(args) -> int:
     return 0
 
 
-def _print_session(recorded: dict) -> None:
-    changes = recorded["changes"]
+def _print_session(recorded) -> None:
+    changes = recorded.changes
     if changes is None:
         print("No earlier snapshot to compare with: this is the first recorded on the History sheet.")
     elif not changes:
@@ -153,10 +151,10 @@ def cmd_review(args) -> int:
     from peermap_xl.operations import record_session
 
     recorded = record_session(args.book, "Review", args.date)
-    print(f"Recorded review session {recorded['session']} on the Sessions sheet, with a snapshot on History.")
+    print(f"Recorded review session {recorded.session} on the Sessions sheet, with a snapshot on History.")
     _print_session(recorded)
-    print(f"Next review proposed: {recorded['next_review']:%d/%m/%Y} (set Next review on the Sessions sheet to "
-          "change it). Update every outstanding action, and reassess each subject and context.")
+    print(f"Next review: {recorded.next_review:%d/%m/%Y} (to agree another date, change Next review on session "
+          f"{recorded.session}'s row). Update every outstanding action, and reassess each subject and context.")
     return 0
 
 
@@ -165,9 +163,9 @@ def cmd_close(args) -> int:
     from peermap_xl.operations import record_session, write_minutes
 
     recorded = record_session(args.book, "Closure", args.date)
-    print(f"Closed the network: closure session {recorded['session']}, Status Closed.")
+    print(f"Closed the network: closure session {recorded.session}, Status Closed.")
     _print_session(recorded)
-    print(f"Wrote the final minutes: {write_minutes(args.book, recorded['session'])}")
+    print(f"Wrote the final minutes: {write_minutes(args.book, recorded.session)}")
     return 0
 
 

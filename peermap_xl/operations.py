@@ -1,31 +1,38 @@
-"""The operations on a workbook file behind the CLI (and the buttons): maps, minutes, sessions.
+"""The operations behind both doors: check, map, minutes, review, close, invite.
 
-Each reads the workbook, makes its pictures or documents beside it, and writes back
-atomically, keeping the previous version as a backup. Drawing (matplotlib) is imported
-only by the operations that draw.
+Each operation is in two parts. A `*_plan` function computes, from a loaded network, the
+edits to make to the workbook (a `book.plan.Plan`) without touching any file; the CLI
+applies it to a file (`book/edit.py`), the buttons to the open workbook (`book/live.py`).
+The `*_book` functions below do the file side in one go: read the workbook once, compute,
+write the pictures and documents beside it, apply the plan and save atomically.
+Drawing (matplotlib) and documents (python-docx) are imported only by the operations that
+need them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from peermap_xl import domain, labels, schema
 from peermap_xl.book import safe
-from peermap_xl.book.file import read_network
+from peermap_xl.book.plan import AddRows, Line, PlacePicture, Plan, ReplaceSheet, SetCell
 from peermap_xl.errors import PeermapError
 from peermap_xl.progress import Progress, quiet
 
 PICTURES = (".png", ".svg", ".pdf")
 DOCUMENTS = (".docx",)
+MAP_SHEET, MINUTES_SHEET = "Map", "Minutes"
+MAP_WIDTH_ON_SHEET = 1000  # pixels
 
 
-def _target(book: Path, out: str | Path | None, default_name: str, formats=PICTURES) -> Path:
+def target_path(folder_or_book: Path, out: str | Path | None, default_name: str, formats=PICTURES) -> Path:
     """Where an output goes: `out`, or the usual name in `out` when it is a folder, or beside the workbook."""
     if out and Path(out).is_dir():
         target = Path(out) / default_name
     else:
-        target = Path(out) if out else book.with_name(default_name)
+        target = Path(out) if out else folder_or_book.with_name(default_name)
     if target.suffix.lower() not in formats:
         raise PeermapError(f"{target.name}: the name must end in {' or '.join(formats)}.")
     if not target.parent.is_dir():
@@ -33,79 +40,137 @@ def _target(book: Path, out: str | Path | None, default_name: str, formats=PICTU
     return target
 
 
+# --- check -------------------------------------------------------------------------------------
+
+
+def check_plan(network, as_of: dt.date):
+    """(plan, record): the Check button's edits (IDs, Flags, suggested questions, the Checks sheet) and
+    the findings, the rules run once."""
+    from peermap_xl.checks.record import plan as check_record
+
+    record = check_record(network, as_of)
+    edits = Plan()
+    for sheet_name, row, record_id in record.filled_ids:
+        layout = network.layout[sheet_name]
+        edits.add(SetCell(layout.sheet, row, layout.column("ID"), record_id))
+    links = network.layout.get(schema.LINKS.name)
+    if links and links.column("Flags"):
+        for row, text in sorted(record.flags.items()):
+            edits.add(SetCell(links.sheet, row, links.column("Flags"), text))
+    if record.new_gaps:
+        gaps = network.layout[schema.GAPS.name]
+        edits.add(AddRows(gaps.sheet, gaps.header_row, gaps.columns, tuple(record.new_gaps)))
+    edits.add(checks_sheet(network, record))
+    return edits, record
+
+
+CHECKS_WIDTHS = (10, 12, 6, 8, 18, 90, 26, 8, 16)
+
+
+def checks_sheet(network, record) -> ReplaceSheet:
+    from peermap_xl.checks.record import CHECKS_HEADERS, CHECKS_SHEET, checks_rows
+
+    lines = [Line((record.title,), "title"),
+             Line(("Written by peermap check. Click a Go to cell to jump to the row. Check again after "
+                   "changes: this sheet is replaced each time.",), "note"),
+             Line(()), Line(tuple(CHECKS_HEADERS), "header")]
+    lines += [Line(tuple(values), values[0], address) for values, address in checks_rows(network, record)]
+    return ReplaceSheet(CHECKS_SHEET, tuple(lines), CHECKS_WIDTHS, freeze_below=4, filter_row=4, wrap=True)
+
+
+def check_book(book: str | Path, as_of: dt.date, *, backup: bool = True, progress: Progress = quiet):
+    """Check the workbook file and record the findings in it (atomically, keeping a backup)."""
+    from peermap_xl.book import edit
+
+    book = Path(book)
+    safe.ensure_closed(book)
+    progress(0, 4, "Reading the workbook")
+    wb, network = edit.open_book(book)
+    progress(1, 4, "Checking the data")
+    plan, record = check_plan(network, as_of)
+    progress(2, 4, "Recording the findings")
+    edit.apply(wb, plan)
+    progress(3, 4, "Saving the workbook")
+    edit.save(wb, book, backup=backup)
+    progress(4, 4, "Done")
+    return record, network
+
+
+# --- the map -----------------------------------------------------------------------------------
+
+
+def map_plan(drawn: dict, png: bytes, as_of: dt.date) -> Plan:
+    """Put the map on the Map sheet (replacing the last one) and keep where everyone was drawn."""
+    from peermap_xl.draw.network_map import kept_positions
+
+    height = round(MAP_WIDTH_ON_SHEET * drawn["figure"]["height"] / drawn["figure"]["width"])
+    sheet = ReplaceSheet(MAP_SHEET, (
+        Line((f"Map dated {as_of:%d/%m/%Y}",), "title"),
+        Line(("Drawn by peermap map. Draw it again after changes: this picture is replaced each time.",), "note")),
+        wrap=False)
+    kept = ReplaceSheet(schema.MAP_LAYOUT.name, tuple(Line(tuple(r)) for r in kept_positions(drawn, as_of)),
+                        hidden=True, wrap=False, landscape=False)
+    return Plan([sheet, PlacePicture(MAP_SHEET, png, (4, 1), MAP_WIDTH_ON_SHEET, height), kept])
+
+
 def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, write: bool = False, backup: bool = True,
              progress: Progress = quiet) -> tuple[Path, dict]:
     """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, layout)."""
+    from peermap_xl.book import edit
+    from peermap_xl.book.file import read_network
+    from peermap_xl.draw import network_map  # matplotlib: only for the operations that draw
+
     book = Path(book)
     as_of = as_of or dt.date.today()
     if write:
         safe.ensure_closed(book)
-    from peermap_xl.draw import network_map  # matplotlib: only for the operations that draw
-
     progress(0, 3, "Reading the workbook")
-    network = read_network(book)
+    wb, network = edit.open_book(book) if write else (None, read_network(book))
     progress(1, 3, "Laying out and drawing the map")
-    target = _target(book, out, network_map.file_name(network, as_of, anonymise))
+    target = target_path(book, out, network_map.file_name(network, as_of, anonymise))
     drawn: dict = {}
-
-    def render(temp: Path) -> None:
-        drawn.update(network_map.draw(network, temp, as_of, anonymise, png_copy=write))
-
-    safe.write_atomically(target, render, backup=False)
+    safe.write_atomically(target, lambda temp: drawn.update(
+        network_map.draw(network, temp, as_of, anonymise, png_copy=write)), backup=False)
     if write:
-        from peermap_xl.book import edit
-
         progress(2, 3, "Putting it on the Map sheet")
-        wb = edit.open_for_edit(book)
-        edit.write_map(wb, drawn.pop("png"), drawn, as_of)
+        edit.apply(wb, map_plan(drawn, drawn.pop("png"), as_of))
         edit.save(wb, book, backup=backup)
     progress(3, 3, "Done")
     return target, drawn
 
 
 def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of: dt.date | None = None,
-             anonymise: bool = False) -> tuple[Path, dict]:
+             anonymise: bool = False, network=None) -> tuple[Path, dict]:
     """Draw a young person's own map from the Direct work sheet, beside the workbook by default."""
+    from peermap_xl.book.file import read_network
     from peermap_xl.draw import ego
 
     book = Path(book)
     as_of = as_of or dt.date.today()
-    network = read_network(book)
+    network = network if network is not None else read_network(book)
     subject, _ = ego.direct_work_for(network, person)
     name = labels.labeller(network, anonymise)(subject) if subject else person
-    target = _target(book, out, ego.file_name(name, as_of, anonymise))
+    target = target_path(book, out, ego.file_name(name, as_of, anonymise))
     drawn: dict = {}
     safe.write_atomically(target, lambda temp: drawn.update(ego.draw(network, person, temp, as_of, anonymise)),
                           backup=False)
     return target, drawn
 
 
-def write_minutes(book: str | Path, session_id: str | None = None, out: str | Path | None = None,
-                  anonymise: bool = False, write: bool = False, progress: Progress = quiet) -> Path:
-    """Write the minutes of a session (the latest by default) beside the workbook; with `write`, preview them
-    on its Minutes sheet."""
+# --- minutes -----------------------------------------------------------------------------------
+
+
+def minutes_plan(blocks: list) -> Plan:
+    """The Minutes sheet: the minutes laid out one line a row, headings styled."""
     from peermap_xl import minutes
 
-    book = Path(book)
-    if write:
-        safe.ensure_closed(book)
-    progress(0, 3, "Reading the workbook")
-    network = read_network(book)
-    session = minutes.pick_session(network, session_id)
-    day = session["date"].date()
-    target = _target(book, out, minutes.file_name(network, day, anonymise), DOCUMENTS)
-    progress(1, 3, "Drawing the map and writing the minutes")
-    blocks = minutes_document(network, session, target, anonymise)
-    progress(2, 3, "Saving")
-    if write:
-        from peermap_xl.book import edit
-
-        wb = edit.open_for_edit(book)
-        edit.write_minutes_sheet(wb, minutes.to_rows(blocks))
-        edit.save(wb, book)
-    progress(3, 3, "Done")
-    return target
+    rows = minutes.to_rows(blocks)
+    lines = []
+    for r, values in enumerate(rows):
+        heading = len(values) == 1 and r > 0 and not rows[r - 1]
+        lines.append(Line(tuple(values), "title" if r == 0 else "heading" if heading else "text"))
+    return Plan([ReplaceSheet(MINUTES_SHEET, tuple(lines), (40, 28, 28, 28, 28, 28, 28))])
 
 
 def minutes_document(network, session: dict, target: Path, anonymise: bool = False) -> list:
@@ -123,12 +188,54 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
         blocks = minutes.content(network, session["id"], anonymise, picture, changes)
         doc_title = minutes.title(network, anonymise)
         safe.write_atomically(target, lambda temp: minutes.to_docx(
-            blocks, temp, network.settings["protective_marking"], day, doc_title), backup=False)
+            blocks, temp, network.settings.protective_marking, day, doc_title), backup=False)
     return blocks
 
 
-def session_record(network, kind: str, day: dt.date) -> dict:
-    """What recording a session adds: its Sessions row, its History snapshot, and what changed."""
+def write_minutes(book: str | Path, session_id: str | None = None, out: str | Path | None = None,
+                  anonymise: bool = False, write: bool = False, progress: Progress = quiet) -> Path:
+    """Write the minutes of a session (the latest by default) beside the workbook; with `write`, preview them
+    on its Minutes sheet."""
+    from peermap_xl import minutes
+    from peermap_xl.book import edit
+    from peermap_xl.book.file import read_network
+
+    book = Path(book)
+    if write:
+        safe.ensure_closed(book)
+    progress(0, 3, "Reading the workbook")
+    wb, network = edit.open_book(book) if write else (None, read_network(book))
+    session = minutes.pick_session(network, session_id)
+    target = target_path(book, out, minutes.file_name(network, session["date"].date(), anonymise), DOCUMENTS)
+    progress(1, 3, "Drawing the map and writing the minutes")
+    blocks = minutes_document(network, session, target, anonymise)
+    progress(2, 3, "Saving")
+    if write:
+        edit.apply(wb, minutes_plan(blocks))
+        edit.save(wb, book)
+    progress(3, 3, "Done")
+    return target
+
+
+# --- sessions: review and close ------------------------------------------------------------------
+
+
+@dataclass
+class SessionRecord:
+    """What recording a session adds, and what it found."""
+
+    session: str
+    kind: str
+    day: dt.date
+    changes: list[str] | None  # None: no earlier snapshot to compare with
+    next_review: dt.date | None  # None for a closure
+    snapshot: list[dict] = field(repr=False, default_factory=list)
+    plan: Plan = field(repr=False, default_factory=Plan)
+
+
+def session_plan(network, kind: str, day: dt.date) -> SessionRecord:
+    """Recording a Review or Closure session: its Sessions row, its History snapshot, and for a closure the
+    network's Status; what changed since the last snapshot; the next review."""
     from peermap_xl import history
 
     session_id = history.next_session_id(network)
@@ -139,28 +246,69 @@ def session_record(network, kind: str, day: dt.date) -> dict:
         changes = history.compare(before, history.as_frame(now), day, network.settings.stale_after_days,
                                   labels.labeller(network))
     review = None if kind == "Closure" else domain.review_after(day, network.settings.review_every_months)
-    return {"session": session_id, "changes": changes, "next_review": review, "snapshot": now,
-            "row": {"ID": session_id, "Date": day, "Type": kind, "Next review": review}}
+    plan = Plan()
+    sessions = network.layout[schema.SESSIONS.name]
+    plan.add(AddRows(sessions.sheet, sessions.header_row, sessions.columns, (
+        (network.next_row(schema.SESSIONS.name), {"ID": session_id, "Date": day, "Type": kind, "Next review": review}),
+    )))
+    plan.add(history_rows(network, now))
+    if kind == "Closure":
+        plan.extend(setting_plan(network, {"Status": domain.NETWORK_CLOSED, "Closed on": day}))
+    return SessionRecord(session_id, kind, day, changes, review, now, plan)
 
 
-def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> dict:
-    """Record a Review or Closure session: a row on Sessions, a snapshot on History, and for a closure
-    the network's Status. Returns the session's ID, what changed since the last snapshot, the next review."""
+def history_rows(network, records: list[dict]) -> AddRows:
+    """A snapshot's rows, below those already on the History sheet (made, with its headers, if missing)."""
+    sheet = schema.HISTORY
+    layout = network.layout.get(sheet.name)
+    headers = tuple(c.header for c in sheet.columns)
+    if layout is None or not layout.columns:
+        header_row = schema.FIRST_HEADER_ROW[sheet.name]
+        columns = {schema.normalise_header(h): i for i, h in enumerate(headers, start=1)}
+        return AddRows(sheet.name, header_row, columns,
+                       tuple(enumerate(records, start=network.next_row(sheet.name))), headers)
+    return AddRows(layout.sheet, layout.header_row, layout.columns,
+                   tuple(enumerate(records, start=network.next_row(sheet.name))))
+
+
+def setting_plan(network, values: dict[str, object]) -> Plan:
+    """Set fields' Values on the Network table, wherever the workbook keeps it (adding a row if missing)."""
+    layout = network.layout.get(schema.NETWORK)
+    if layout is None:
+        raise PeermapError(f"{network.source} has no 'Network' sheet. Copy it from a new workbook "
+                           "(peermap new), then try again.")
+    plan, added = Plan(), 0
+    for name, value in values.items():
+        row = network.setting_rows.get(schema.Column(name).key)
+        if row is None:
+            added += 1
+            row = max([layout.header_row, *network.setting_rows.values()]) + added
+            plan.add(SetCell(layout.sheet, row, layout.column("Field") or 1, name))
+        plan.add(SetCell(layout.sheet, row, layout.column("Value") or 2, value))
+    return plan
+
+
+def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> SessionRecord:
+    """Record a Review or Closure session in the workbook file (see `session_plan`)."""
     from peermap_xl.book import edit
 
     book = Path(book)
     day = day or dt.date.today()
     safe.ensure_closed(book)
-    network = read_network(book)
-    recorded = session_record(network, kind, day)
-    wb = edit.open_for_edit(book)
-    edit.add_session(wb, network, recorded["row"])
-    edit.append_history(wb, network, recorded["snapshot"])
-    if kind == "Closure":
-        edit.set_setting(wb, network, "Status", "Closed")
-        edit.set_setting(wb, network, "Closed on", day)
+    wb, network = edit.open_book(book)
+    recorded = session_plan(network, kind, day)
+    edit.apply(wb, recorded.plan)
     edit.save(wb, book)
     return recorded
+
+
+# --- the subject list --------------------------------------------------------------------------
+
+
+def invite_plan(network, session: dict, day: dt.date) -> Plan:
+    """Record the day the subject list was sent, on the session's row."""
+    layout = network.layout[schema.SESSIONS.name]
+    return Plan([SetCell(layout.sheet, int(session["row"]), layout.column("Subject list sent"), day)])
 
 
 def write_invite(book: str | Path, session_id: str | None = None, day: dt.date | None = None,
@@ -172,14 +320,13 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
     book = Path(book)
     day = day or dt.date.today()
     safe.ensure_closed(book)
-    network = read_network(book)
+    wb, network = edit.open_book(book)
     session = minutes.pick_session(network, session_id)
-    target = _target(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise), DOCUMENTS)
+    target = target_path(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise),
+                         DOCUMENTS)
     blocks = minutes.invite_content(network, session["id"], anonymise)
     safe.write_atomically(target, lambda temp: minutes.to_docx(
-        blocks, temp, network.settings["protective_marking"], day, blocks[0].text), backup=False)
-    layout = network.layout[schema.SESSIONS.name]
-    wb = edit.open_for_edit(book)
-    edit.write_cell(wb[layout.sheet], int(session["row"]), layout.column("Subject list sent"), day)
+        blocks, temp, network.settings.protective_marking, day, blocks[0].text), backup=False)
+    edit.apply(wb, invite_plan(network, session, day))
     edit.save(wb, book)
     return target

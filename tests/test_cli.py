@@ -96,10 +96,10 @@ class Terminal(io.StringIO):
 
 def test_progress_is_a_bar_in_a_terminal_and_silent_otherwise(tmp_path, book):
     from peermap_xl import progress
-    from peermap_xl.book.edit import record_checks
+    from peermap_xl.operations import check_book
 
     screen = Terminal()
-    record_checks(book, city_road.AS_OF, progress=progress.terminal(screen))
+    check_book(book, city_road.AS_OF, progress=progress.terminal(screen))
     shown = screen.getvalue()
     assert "[" + "#" * 20 + "] 4/4 Done" in shown and "1/4 Checking the data" in shown
     piped = io.StringIO()

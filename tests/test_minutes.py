@@ -188,8 +188,8 @@ def edit(path, changes):
 
 def test_a_review_reports_exactly_the_changes_made(book):
     first = record_session(book, "Review", D(2026, 10, 1))
-    assert first["session"] == "M03" and first["changes"] is None
-    assert first["next_review"] == D(2027, 1, 1)
+    assert first.session == "M03" and first.changes is None
+    assert first.next_review == D(2027, 1, 1)
     edit(book, [
         ("Subjects", "O16", "Removed"),  # S15, the unknown female, leaves
         ("Subjects", "A17", "S16"), ("Subjects", "B17", "Male J"), ("Subjects", "C17", "Young person"),
@@ -204,7 +204,7 @@ def test_a_review_reports_exactly_the_changes_made(book):
     wb["Links"].tables["Links"].ref = "A1:S32"
     wb.save(book)
     second = record_session(book, "Review", D(2026, 10, 1))
-    assert second["changes"] == [
+    assert second.changes == [
         "Added: Male J (person)",
         "Removed: Unknown female (person)",
         "Strengthened: L07 (Male A \u2013 Female A), moderate to strong",
@@ -218,10 +218,10 @@ def test_a_review_reports_exactly_the_changes_made(book):
 
 def test_a_review_of_an_unchanged_workbook_reports_nothing(book):
     record_session(book, "Review", D(2026, 10, 1))
-    assert record_session(book, "Review", D(2026, 10, 1))["changes"] == []
+    assert record_session(book, "Review", D(2026, 10, 1)).changes == []
     result = run_peermap("review", book, "--date", "2026-10-01")
     assert result.returncode == 0 and "Nothing changed since the last snapshot." in result.stdout
-    assert "Next review proposed: 01/01/2027" in result.stdout
+    assert "Next review: 01/01/2027" in result.stdout
 
 
 def test_history_survives_an_openpyxl_save_and_feeds_the_minutes(book):

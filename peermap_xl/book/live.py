@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from peermap_xl import schema
 from peermap_xl.book import raw
+from peermap_xl.book.plan import AddRows, PlacePicture, Plan, ReplaceSheet, SetCell
 from peermap_xl.book.raw import RawBook, RawTable
 
 
@@ -52,49 +53,117 @@ def read_raw(book) -> RawBook:
     return found
 
 
-def replace_sheet(book, name: str, lines: list[list]):
-    """Clear a sheet peermap writes (adding it if missing) and fill it with rows from A1."""
-    sheet = book.sheets[name] if name in [s.name for s in book.sheets] else book.sheets.add(name, after=book.sheets[-1])
-    sheet.clear_contents()
-    width = max((len(line) for line in lines), default=1)
-    if lines:
-        sheet.range((1, 1)).value = [list(line) + [None] * (width - len(line)) for line in lines]
+def apply(book, plan: Plan) -> None:
+    """Carry out every edit of `plan` on the open workbook (values, colours, links, pictures, sheets)."""
+    steps = plan.edits
+    i = 0
+    while i < len(steps):
+        step = steps[i]
+        if isinstance(step, SetCell):  # a run of cells down one column: one call to Excel
+            run = [step]
+            while i + len(run) < len(steps) and _continues(run[-1], steps[i + len(run)]):
+                run.append(steps[i + len(run)])
+            cells = book.sheets[step.sheet].range((step.row, step.column), (run[-1].row, step.column))
+            cells.value = [[as_text(s.value)] for s in run]
+            i += len(run)
+            continue
+        if isinstance(step, AddRows):
+            _add_rows(book, step)
+        elif isinstance(step, ReplaceSheet):
+            _replace_sheet(book, step)
+        elif isinstance(step, PlacePicture):
+            _place_picture(book, step)
+        i += 1
+
+
+def _continues(last: SetCell, nxt) -> bool:
+    return (isinstance(nxt, SetCell) and nxt.sheet == last.sheet and nxt.column == last.column
+            and nxt.row == last.row + 1)
+
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def as_text(value):
+    """A value as Excel keeps it: text that Excel would read as a formula or a number gets the leading
+    apostrophe that makes it text (Excel hides the apostrophe)."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(_FORMULA_START) or _looks_numeric(value):
+        return "'" + value
+    return value
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _sheet(book, name: str):
+    names = [s.name for s in book.sheets]
+    return book.sheets[name] if name in names else book.sheets.add(name, after=book.sheets[-1])
+
+
+def _add_rows(book, step: AddRows) -> None:
+    sheet = _sheet(book, step.sheet)
+    if step.headers and sheet.range((step.header_row, 1)).value in (None, ""):
+        cols = [step.columns.get(schema.normalise_header(h)) for h in step.headers]
+        sheet.range((step.header_row, min(c for c in cols if c))).value = [list(step.headers)]
+    for row, record in step.rows:  # runs of neighbouring cells, one call each; nothing else touched
+        cells = {step.columns[k]: as_text(v) for h, v in record.items()
+                 if (k := schema.normalise_header(h)) in step.columns}
+        for first, values in _runs(cells):
+            sheet.range((row, first)).value = [values]
+    last = max((row for row, _ in step.rows), default=0)
+    for table in sheet.tables:
+        if table.range.row == step.header_row and table.range.last_cell.row < last:
+            table.resize(sheet.range((table.range.row, table.range.column), (last, table.range.last_cell.column)))
+
+
+def _runs(cells: dict[int, object]) -> list[tuple[int, list]]:
+    """{column: value} as (first column, values) runs of neighbouring columns."""
+    runs: list[tuple[int, list]] = []
+    for col in sorted(cells):
+        if runs and runs[-1][0] + len(runs[-1][1]) == col:
+            runs[-1][1].append(cells[col])
+        else:
+            runs.append((col, [cells[col]]))
+    return runs
+
+
+COLOURS = {"error": "#FFC7CE", "warning": "#FFE699", "info": "#DDEBF7", "flagged": "#FFC7CE", "header": "#BDD7EE",
+           "key": "#DDEBF7"}
+
+
+def _replace_sheet(book, step: ReplaceSheet):
+    """Clear a sheet peermap writes (adding it if missing) and fill it with the plan's lines from A1."""
+    sheet = _sheet(book, step.name)
+    sheet.clear()
+    width = max((len(line.values) for line in step.lines), default=1)
+    if step.lines:
+        sheet.range((1, 1)).value = [[as_text(v) for v in line.values] + [None] * (width - len(line.values))
+                                     for line in step.lines]
+    for r, line in enumerate(step.lines, start=1):
+        colour = COLOURS.get(line.style)
+        if colour:
+            cells = (r, 1) if line.style in ("error", "warning", "info") else ((r, 1), (r, width))
+            (sheet.range(*cells) if isinstance(cells[0], tuple) else sheet.range(cells)).color = colour
+        if line.link:
+            sheet.range((r, len(line.values))).add_hyperlink("#" + line.link, str(line.values[-1]))
+    sheet.visible = not step.hidden
     return sheet
 
 
-def write_check_record(book, network, record) -> None:
-    """The Check button's writes: IDs, Flags, suggested gaps, the Checks sheet with links to the cells."""
-    from peermap_xl.checks.record import CHECKS_HEADERS, CHECKS_SHEET, checks_rows
+def _place_picture(book, step: PlacePicture) -> None:
+    import tempfile
+    from pathlib import Path
 
-    for sheet_name, row, record_id in record.filled_ids:
-        layout = network.layout[sheet_name]
-        book.sheets[layout.sheet].range((row, layout.column("ID"))).value = record_id
-    links = network.layout.get(schema.LINKS.name)
-    if links and links.column("Flags") and record.flags:
-        first, last, column = min(record.flags), max(record.flags), links.column("Flags")
-        cells = book.sheets[links.sheet].range((first, column), (last, column))
-        old = _values(cells)
-        cells.value = [[record.flags[r] if r in record.flags else old[r - first][0]] for r in range(first, last + 1)]
-    if record.new_gaps:
-        gaps = network.layout[schema.GAPS.name]
-        sheet = book.sheets[gaps.sheet]
-        for row, values in record.new_gaps:
-            for header, value in values.items():
-                column = gaps.column(header)
-                if column:
-                    sheet.range((row, column)).value = value
-        last = max(row for row, _ in record.new_gaps)
-        for table in sheet.tables:
-            if table.range.row == gaps.header_row and table.range.last_cell.row < last:
-                table.resize(sheet.range((table.range.row, table.range.column),
-                                         (last, table.range.last_cell.column)))
-    rows = checks_rows(network, record)
-    lines = [[record.title], ["Written by peermap. Click a Go to cell to jump to the row. Check again after "
-                              "changes: this sheet is replaced each time."], [], list(CHECKS_HEADERS)]
-    lines += [values for values, _ in rows]
-    sheet = replace_sheet(book, CHECKS_SHEET, lines)
-    colours = {"error": "#FFC7CE", "warning": "#FFE699", "info": "#DDEBF7"}
-    for i, (values, address) in enumerate(rows, start=5):
-        sheet.range((i, 1)).color = colours[values[0]]
-        if address:
-            sheet.range((i, len(values))).add_hyperlink("#" + address, values[-1])
+    sheet = _sheet(book, step.sheet)
+    with tempfile.TemporaryDirectory() as folder:
+        picture = Path(folder) / f"{step.name}.png"
+        picture.write_bytes(step.png)
+        sheet.pictures.add(picture, name=step.name, update=True, anchor=sheet.range(step.anchor),
+                           width=step.width, height=step.height)

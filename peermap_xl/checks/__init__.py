@@ -9,25 +9,52 @@ reads them: sheet by sheet, errors first, then by row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from peermap_xl import schema
 from peermap_xl.checks import decisions, integrity, links, people, tasks, timescales  # noqa: F401 (registers)
 from peermap_xl.checks.core import ERROR, INFO, RULES, SEVERITIES, WARNING, Context, Finding, Rule
 
-__all__ = ["ERROR", "INFO", "RULES", "WARNING", "Finding", "Rule", "run_checks", "counts", "text_report"]
+__all__ = ["ERROR", "INFO", "RULES", "WARNING", "Finding", "Rule", "evaluate", "render", "run_checks", "counts",
+           "text_report"]
 
 _SHEET_ORDER = [schema.NETWORK] + [s.name for s in schema.DATA_SHEETS]
 
 
+RULES.sort(key=lambda r: r.code)  # the catalogue in code order, whatever the import order
+
+
+def evaluate(network, as_of: dt.date | None = None,
+             suggest: Callable[[list[Finding]], None] | None = None) -> list[Finding]:
+    """Every rule's findings on `network` as of `as_of` (default: today), each rule run once, with people
+    and places as tokens (see `render`). The rules that suggest questions run first; `suggest`, when
+    given, is called with their findings (to add the questions to the network) before the others run,
+    so that the suggested questions are checked too."""
+    ctx = Context(network, as_of or dt.date.today())
+    first = [f for r in RULES if r.suggests for f in _findings(r, ctx)]
+    if suggest is not None:
+        suggest(first)
+    rest = [f for r in RULES if not r.suggests for f in _findings(r, ctx)]
+    return sorted(first + rest, key=_reading_order)
+
+
+def _findings(r: Rule, ctx: Context) -> list[Finding]:
+    return [Finding(r.slug, r.code, r.severity, hit.sheet, _int(hit.row), hit.id, hit.column, hit.message, hit.gap)
+            for hit in r.check(ctx)]
+
+
+def render(findings: list[Finding], network, anonymise: bool = False) -> list[Finding]:
+    """The findings worded for an output: names as the Network's Names on outputs says, or codes."""
+    from peermap_xl import labels
+
+    label = labels.labeller(network, anonymise)
+    label.quotes_typing = not anonymise and network.settings.names_on_outputs == labels.FULL_NAMES
+    return [f.worded(label) for f in findings]
+
+
 def run_checks(network, as_of: dt.date | None = None, anonymise: bool = False) -> list[Finding]:
-    """Every rule's findings on `network` as of `as_of` (default: today)."""
-    ctx = Context(network, as_of or dt.date.today(), anonymise)
-    findings = []
-    for r in RULES:
-        for hit in r.check(ctx):
-            findings.append(Finding(r.slug, r.code, r.severity, hit.sheet, _int(hit.row), hit.id, hit.column,
-                                    hit.message, hit.gap))
-    return sorted(findings, key=_reading_order)
+    """Every rule's findings on `network` as of `as_of` (default: today), worded for output."""
+    return render(evaluate(network, as_of), network, anonymise)
 
 
 def _int(value) -> int | None:

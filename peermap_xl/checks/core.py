@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pandas as pd
 
-from peermap_xl import domain, labels
+from peermap_xl import domain
 from peermap_xl.domain import blank  # noqa: F401 (for the rules)
 from peermap_xl.model import Network, rows  # noqa: F401 (rows: for the rules)
 
@@ -45,6 +46,39 @@ class Finding:
         return {"rule": self.rule, "code": self.code, "severity": self.severity, "sheet": self.sheet,
                 "row": self.row, "id": self.id, "column": self.column, "message": self.message}
 
+    def worded(self, label: Callable[[str], str]) -> Finding:
+        """This finding with the people and places it names worded by `label` (names, initials or codes)."""
+        gap = (word(self.gap[0], label), self.gap[1]) if self.gap else None
+        return replace(self, message=word(self.message, label), gap=gap)
+
+
+# A rule names a person or place by a token holding its ID; the wording (name, initials or code)
+# is chosen when the finding is rendered, so the rules run once whatever the output.
+_MARK = "\u2063"  # INVISIBLE SEPARATOR: never typed into a cell
+_TOKEN = re.compile(f"{_MARK}([^{_MARK}]*){_MARK}")
+
+
+# What a person typed (a name that names nobody, a value off its list) is quoted only where the output
+# shows full names (the label says so with `quotes_typing`); elsewhere it is left out.
+_TYPED_MARK = "\u2064"  # INVISIBLE PLUS: never typed into a cell
+_TYPED = re.compile(f"{_TYPED_MARK}([^{_TYPED_MARK}]*){_TYPED_MARK}")
+
+
+def token(record_id: str) -> str:
+    return f"{_MARK}{record_id}{_MARK}"
+
+
+def typed(text: object) -> str:
+    """ ' "Mle B"' where the output may quote what was typed, nothing elsewhere."""
+    return f"{_TYPED_MARK}{text}{_TYPED_MARK}"
+
+
+def word(text: str, label: Callable[[str], str]) -> str:
+    """`text` with each token replaced by the label of the ID it holds, and typed text quoted or left out."""
+    quote = getattr(label, "quotes_typing", False)
+    text = _TYPED.sub(lambda m: f' "{m.group(1)}"' if quote else "", text)
+    return _TOKEN.sub(lambda m: label(m.group(1)), text)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -55,31 +89,32 @@ class Rule:
     explanation: str  # why it matters, quoting the guidance where it applies
     check: Callable[[Context], Iterator[Hit]]
     flag: str | None = None  # the word it writes into a link's Flags cell
+    suggests: bool = False  # it suggests questions for Gaps: it runs before the rules that read Gaps
 
 
-RULES: list[Rule] = []
+RULES: list[Rule] = []  # in code order (checks/__init__.py sorts them once all are registered)
 
 
-def rule(code: str, slug: str, severity: str, summary: str, explanation: str, flag: str | None = None):
+def rule(code: str, slug: str, severity: str, summary: str, explanation: str, flag: str | None = None,
+         suggests: bool = False):
     """Register a check function in the catalogue."""
 
     def register(check: Callable[[Context], Iterator[Hit]]):
-        RULES.append(Rule(code, slug, severity, summary, " ".join(explanation.split()), check, flag))
+        RULES.append(Rule(code, slug, severity, summary, " ".join(explanation.split()), check, flag, suggests))
         return check
 
     return register
 
 
 class Context:
-    """The network as the rules see it, as of one date."""
+    """The network as the rules see it, as of one date. People and places are named by token
+    (`label`), worded when the findings are rendered."""
 
-    def __init__(self, network: Network, as_of: dt.date, anonymise: bool = False):
+    def __init__(self, network: Network, as_of: dt.date):
         self.network = network
         self.as_of = as_of
         self.today = pd.Timestamp(as_of)
-        self.label = labels.labeller(network, anonymise)
-        #: Whether messages may quote what was typed (names): only when outputs show full names.
-        self.quotes_typing = not anonymise and network.settings.names_on_outputs == labels.FULL_NAMES
+        self.label = token
         self.stale_after = network.settings.stale_after_days
 
     # --- records ------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from peermap_xl import schema
-from peermap_xl.checks.core import ERROR, Hit, blank, date_text, rows, rule
+from peermap_xl.checks.core import ERROR, Hit, blank, date_text, rows, rule, typed
 from peermap_xl.model import split_entry
 from peermap_xl.suggest import did_you_mean, suggest
 
@@ -70,18 +70,13 @@ def unknown_endpoint(ctx):
             continue
         what = "person, place or link" if may_be_link else "person or place"
         yield Hit(sheet, record["row"], record.get("id"), column,
-                  f"{column}{_quoted(ctx, ref)} names no {what} on this workbook. {_nearest_names(ctx, ref)}"
+                  f"{column}{typed(ref)} names no {what} on this workbook. {_nearest_names(ctx, ref)}"
                   "Pick from the drop-down, use the ID, or add them to Subjects or Contexts.")
 
 
-def _quoted(ctx, typed) -> str:
-    """ ' "Mle B"': what was typed, where the outputs may show names."""
-    return f' "{typed}"' if ctx.quotes_typing else ""
-
-
-def _nearest_names(ctx, typed) -> str:
+def _nearest_names(ctx, ref) -> str:
     """ "Did you mean Male B (S03)? " with the people and places named as the outputs name them."""
-    ids = [split_entry(found)[1] for found in ctx.network.suggest(typed)]
+    ids = [split_entry(found)[1] for found in ctx.network.suggest(ref)]
     said = did_you_mean([f"{ctx.label(rid)} ({rid})" for rid in ids if rid])
     return f"{said} " if said else ""
 
@@ -122,7 +117,7 @@ def invalid_value(ctx):
                 bad = values.map(lambda vs, allowed=allowed: any(not blank(v) and v not in allowed for v in vs))
                 for record in rows(frame[bad]):
                     yield Hit(sheet.name, record["row"], record.get("id"), col.header,
-                              _off_list(ctx, col, record[col.key], lists[col.list]))
+                              _off_list(col, record[col.key], lists[col.list]))
             elif col.kind == schema.WHOLE_NUMBER and col.bounds:
                 low, high = col.bounds
                 for record in rows(frame[frame[col.key].notna()]):
@@ -154,12 +149,12 @@ def invalid_date(ctx):
                       f"{problem.column} is not a date: type it as dd/mm/yyyy.")
 
 
-def _off_list(ctx, col: schema.Column, typed, allowed: tuple[str, ...]) -> str:
+def _off_list(col: schema.Column, value, allowed: tuple[str, ...]) -> str:
     """ 'Relationship "Freind" is not on its list. Did you mean Friend? Pick from the drop-down...'."""
-    values = typed if isinstance(typed, tuple) else (typed,)
+    values = value if isinstance(value, tuple) else (value,)
     bad = [v for v in values if not blank(v) and v not in allowed]
     nearest = did_you_mean(list(dict.fromkeys(s for v in bad for s in suggest(v, allowed))))
-    quoted = " " + ", ".join(f'"{v}"' for v in bad) if ctx.quotes_typing else ""
+    quoted = "".join(typed(v) for v in bad)
     return (f"{col.header}{quoted} is not on its list.{' ' + nearest if nearest else ''} Pick from the "
             f"drop-down, or add the value to the {col.list} column of the Lists sheet.")
 

@@ -44,7 +44,7 @@ def no_key_contact(ctx):
 
 @rule("PM303", "unidentified-person", WARNING, "A person is not identified yet",
       """Unknown people are information gaps: "Who is the adult living at 123 City Road?" is the
-      guidance's own first key question. peermap suggests the question on Gaps.""")
+      guidance's own first key question. peermap suggests the question on Gaps.""", suggests=True)
 def unidentified_person(ctx):
     for person in rows(ctx.network.active_subjects):
         name = person["name"]
@@ -57,7 +57,7 @@ def unidentified_person(ctx):
 @rule("PM304", "out-of-borough", INFO, "A person or place is outside the home borough",
       """"If there are young people/locations outside of Hackney - what isn't known about these
       people or areas?" The services of that area may hold what the map lacks; peermap suggests
-      the question on Gaps.""")
+      the question on Gaps.""", suggests=True)
 def out_of_borough(ctx):
     home = ctx.network.settings["home_borough"]
     if blank(home):

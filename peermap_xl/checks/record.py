@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from openpyxl.utils.cell import get_column_letter
 
 from peermap_xl import model, schema
-from peermap_xl.checks import RULES, Finding, counts, run_checks
+from peermap_xl.checks import RULES, Finding, counts, evaluate, render
 from peermap_xl.model import Network
 
 CHECKS_SHEET = "Checks"
@@ -30,6 +30,11 @@ class CheckRecord:
     flags: dict[int, str | None]  # Links worksheet row -> the Flags text (None: no flags)
     new_gaps: list[tuple[int, dict]]  # (worksheet row, {header: value}) to add to Gaps
     filled_ids: list[tuple[str, int, str]]  # (sheet, worksheet row, ID) for IDs left blank
+    tokened: list[Finding] = field(default_factory=list)  # the findings before wording (checks.render)
+
+    def worded(self, network: Network, anonymise: bool = False) -> list[Finding]:
+        """The findings worded for an output (codes when anonymised), without running the rules again."""
+        return render(self.tokened, network, anonymise) if anonymise else self.findings
 
     @property
     def title(self) -> str:
@@ -47,18 +52,22 @@ def plan(network: Network, as_of: dt.date) -> CheckRecord:
     filled = [(sheet.name, int(row), rid) for sheet in schema.DATA_SHEETS if sheet.id_prefix
               for row, rid, auto in zip(*(network.frames[sheet.name][k] for k in ("row", "id", "auto_id")))
               if auto]
-    findings = run_checks(network, as_of)
-    new_gaps = _suggested_gaps(network, findings, as_of)
-    if new_gaps:
-        model.add_records(network, schema.GAPS, new_gaps)
-        findings = run_checks(network, as_of)  # the suggested questions are checked too
+    new_gaps: list[tuple[int, dict]] = []
+
+    def suggest(found: list[Finding]) -> None:  # before the rules that read Gaps: they check these too
+        new_gaps.extend(_suggested_gaps(network, render(found, network), as_of))
+        if new_gaps:
+            model.add_records(network, schema.GAPS, new_gaps)
+
+    tokened = evaluate(network, as_of, suggest)
+    findings = render(tokened, network)
     flags: dict[int, list[str]] = {int(row): [] for row in network.links["row"]}
     for f in findings:
         word = _FLAGS.get(f.rule)
         if f.sheet == schema.LINKS.name and word and f.row in flags and word not in flags[f.row]:
             flags[f.row].append(word)
     return CheckRecord(as_of, findings, {row: "; ".join(words) or None for row, words in flags.items()},
-                       new_gaps, filled)
+                       new_gaps, filled, tokened)
 
 
 def _question_key(text) -> str:

@@ -22,15 +22,16 @@ def write_example(path: str | Path, checked_as_of: dt.date | None = None) -> Pat
     from peermap_xl.template import template_bytes
 
     def write(temp: Path) -> None:
-        wb = openpyxl.load_workbook(io.BytesIO(template_bytes()), keep_vba=True)
+        template = template_bytes()
+        wb = openpyxl.load_workbook(io.BytesIO(template), keep_vba=True)
         edit.set_network_values(wb, city_road.NETWORK)
         for sheet in schema.DATA_SHEETS:
             edit.append_records(wb, sheet, city_road.RECORDS[sheet.name])
-        edit.save(wb, temp, backup=False)
+        edit.save(wb, temp, backup=False, original=template)
         if checked_as_of:
-            from peermap_xl.operations import draw_map
+            from peermap_xl.operations import check_book, draw_map
 
-            edit.record_checks(temp, checked_as_of, backup=False)
+            check_book(temp, checked_as_of, backup=False)
             draw_map(temp, Path(path).parent, checked_as_of, write=True, backup=False)
 
     safe.write_atomically(Path(path), write)
