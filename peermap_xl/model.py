@@ -573,8 +573,8 @@ def _resolve_endpoints(frames: dict[str, pd.DataFrame]) -> None:
     links["to_id"] = [single(ref) for ref in links["to"]]
     direct = frames[schema.DIRECT_WORK.name]
     direct["young_person_id"] = [single(ref) for ref in direct["young_person"]]
-    peers = list(direct["peer"])
-    peer_ids = [single(ref) if split_entry(ref)[1] else None for ref in peers]
+    peers = list(direct["peer"])  # "Female D (sister)" is the young person's own words: only a real ID counts
+    peer_ids = [split_entry(ref)[1] if split_entry(ref)[1] in resolve.by_id else None for ref in peers]
     direct["peer_id"] = peer_ids
     direct["peer"] = [split_entry(ref)[0] if pid else ref for ref, pid in zip(peers, peer_ids)]
 

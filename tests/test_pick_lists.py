@@ -99,11 +99,12 @@ def test_a_name_with_brackets_is_still_a_name():
 
 def test_a_peer_picked_from_the_list_shows_as_the_name_with_its_id_kept():
     net = network(direct_work=({"Young person": "Male A (S01)", "Peer": "Male B (S02)", "Closeness": 1},
-                               {"Young person": "S01", "Peer": "Kai (from football)", "Closeness": 2}))
+                               {"Young person": "S01", "Peer": "Kai (from football)", "Closeness": 2},
+                               {"Young person": "S01", "Peer": "Male B (brother)", "Closeness": 2}))
     work = net.direct_work
-    assert list(work["young_person_id"]) == ["S01", "S01"]
-    assert list(work["peer"]) == ["Male B", "Kai (from football)"] and list(work["peer_id"])[0] == "S02"
-    assert work["peer_id"].isna().tolist() == [False, True]
+    assert list(work["young_person_id"]) == ["S01", "S01", "S01"]
+    assert list(work["peer"]) == ["Male B", "Kai (from football)", "Male B (brother)"]  # their own words kept
+    assert list(work["peer_id"])[0] == "S02" and work["peer_id"].isna().tolist() == [False, True, True]
 
 
 def test_about_and_for_take_list_entries():

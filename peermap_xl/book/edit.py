@@ -245,15 +245,20 @@ def _write_line(ws, r: int, line: Line, styles: _SheetStyles) -> None:
         cell = ws.cell(r, len(line.values))
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=line.link, display=str(line.values[-1]))
         cell._style = styles.of("link", 1, False)
+    for first, last in line.merges:
+        ws.merge_cells(start_row=r, start_column=first, end_row=r, end_column=last)
+    if line.height:
+        ws.row_dimensions[r].height = line.height
 
 
 # How each line style looks (both appliers use the same colours: see book/live.py).
 FILLS = {"error": "FFC7CE", "warning": "FFE699", "info": "DDEBF7", "flagged": "FFC7CE", "header": "1F4E78",
-         "key": "DDEBF7"}
+         "key": "DDEBF7", "keyed": "DDEBF7"}
 FONTS = {"title": dict(bold=True, size=16, color="1F4E78"), "heading": dict(bold=True, size=13, color="1F4E78"),
          "subheading": dict(bold=True, size=11, color="1F4E78"), "note": dict(italic=True, color="595959"),
          "header": dict(bold=True, color="FFFFFF"), "key": dict(bold=True), "link": dict(color="0563C1",
                                                                                             underline="single")}
+FIRST_CELL_ONLY = ("error", "warning", "info", "keyed")  # styles that mark a line's first cell only
 
 
 class _SheetStyles:
@@ -265,13 +270,13 @@ class _SheetStyles:
     def of(self, style: str, column: int, date: bool):
         from openpyxl.styles import Alignment, Font, PatternFill
 
-        key = (style, column == 1 and style in ("error", "warning", "info"), date)
+        key = (style, column == 1 and style in FIRST_CELL_ONLY, date)
         if key not in self.cache:
             sample = self.ws.cell(self.ws.max_row + 1, 1)  # styled once, its style kept, then dropped
             sample.alignment = Alignment(wrap_text=self.wrap and style not in ("title", "heading"), vertical="top")
             fill = FILLS.get(style) if style in ("header", "key", "flagged") or key[1] else None
             sample.fill = PatternFill("solid", fgColor=fill) if fill else PatternFill()
-            sample.font = Font(**FONTS.get(style, {}))
+            sample.font = Font(**FONTS.get("key" if style == "keyed" and key[1] else style, {}))
             sample.number_format = DATE_FORMAT if date else "General"
             self.cache[key] = copy(sample._style)
             del self.ws._cells[(sample.row, sample.column)]
