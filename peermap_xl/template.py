@@ -155,8 +155,9 @@ class _Builder:
         ws.write(row, 2, "Type in the coloured tables; they grow as you type below them. Pick from the "
                          "drop-downs; a team can extend them on the hidden Lists sheet (unhide it, add the "
                          "value below the last one in its column). Select a cell to see what its column "
-                         "means. Links name people and places by ID (S01, C01) or by exact name.", self.wrap)
-        ws.set_row(row, 48)
+                         "means. Pick people and places from the drop-down (\"Male A (S01)\"; the list grows with "
+                         "Subjects and Contexts), or type an ID (S01, C01) or an exact name.", self.wrap)
+        ws.set_row(row, 64)
         row += 2
 
         ws.write(row, 0, "Worksheet functions", self.heading)

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from conftest import need_tool, run_peermap
-from peermap_xl import history, labels, model
+from peermap_xl import history, labels, model, schema
 from peermap_xl.book.file import read_network
 from peermap_xl.examples import city_road
 from peermap_xl.operations import record_session, write_minutes
@@ -186,6 +186,13 @@ def edit(path, changes):
     wb.save(path)
 
 
+def at(header: str, row: int) -> str:
+    """The cell of a Links column (found by its header in the contract) on a worksheet row."""
+    from openpyxl.utils.cell import get_column_letter
+
+    return f"{get_column_letter([c.header for c in schema.LINKS.columns].index(header) + 1)}{row}"
+
+
 def test_a_review_reports_exactly_the_changes_made(book):
     first = record_session(book, "Review", D(2026, 10, 1))
     assert first.session == "M03" and first.changes is None
@@ -193,15 +200,16 @@ def test_a_review_reports_exactly_the_changes_made(book):
     edit(book, [
         ("Subjects", "O16", "Removed"),  # S15, the unknown female, leaves
         ("Subjects", "A17", "S16"), ("Subjects", "B17", "Male J"), ("Subjects", "C17", "Young person"),
-        ("Links", "A32", "L31"), ("Links", "B32", "S16"), ("Links", "C32", "S01"), ("Links", "D32", "Friend"),
-        ("Links", "S10", "Historic"),  # L09: Male A no longer attends the youth hub
-        ("Links", "F8", "Strong"),  # L07 Male A - Female A: moderate to strong
-        ("Links", "F22", "Weak"),  # L21 Male D - Male E: strong to weak
+        ("Links", "A32", "L31"), ("Links", at("From", 32), "S16"), ("Links", at("To", 32), "S01"),
+        ("Links", at("Relationship", 32), "Friend"),
+        ("Links", at("Status", 10), "Historic"),  # L09: Male A no longer attends the youth hub
+        ("Links", at("Strength", 8), "Strong"),  # L07 Male A - Female A: moderate to strong
+        ("Links", at("Strength", 22), "Weak"),  # L21 Male D - Male E: strong to weak
         ("Actions", "I8", "Done"),  # A07
     ])
     wb = openpyxl.load_workbook(book, keep_vba=True)
     wb["Subjects"].tables["Subjects"].ref = "A1:R17"
-    wb["Links"].tables["Links"].ref = "A1:S32"
+    wb["Links"].tables["Links"].ref = f"A1:{at('Status', 32)}"
     wb.save(book)
     second = record_session(book, "Review", D(2026, 10, 1))
     assert second.changes == [
