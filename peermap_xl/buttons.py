@@ -107,9 +107,9 @@ def draw_map(book) -> None:
     network = live.read_network(book)
     today = dt.date.today()
     picture = folder_of(book) / network_map.file_name(network, today, anonymise=False)
-    drawn = network_map.draw(network, picture, today, png_copy=True)
+    drawn = network_map.draw(network, picture, today)
     show(1, 2, "putting it on the Map sheet")
-    live.apply(book, map_plan(drawn, drawn.pop("png"), today))
+    live.apply(book, map_plan(drawn, picture.read_bytes(), today))  # the file's own bytes: drawn once
     show(2, 2, "done")
     _alert(book, f"Map drawn: {picture.name}, also on the Map sheet.")
 
