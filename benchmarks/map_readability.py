@@ -136,7 +136,7 @@ def main() -> None:
         for seed in range(10):
             net = synthetic_network(size, seed)
             start = time.perf_counter()
-            drawn = network_map.draw(net, folder / f"{size}-{seed}.png", AS_OF)
+            drawn = network_map.draw(net, folder / f"{size}-{seed}.png", AS_OF).layout_json()
             ms = (time.perf_counter() - start) * 1000
             edges = [(e["source"], e["target"]) for e in drawn["edges"]]
             ours = measure(drawn["nodes"], edges, drawn["figure"]["width"], drawn["figure"]["height"])

@@ -109,7 +109,7 @@ def draw_map(book) -> None:
     picture = folder_of(book) / network_map.file_name(network, today, anonymise=False)
     drawn = network_map.draw(network, picture, today)
     show(1, 2, "putting it on the Map sheet")
-    live.apply(book, map_plan(drawn, picture.read_bytes(), today))  # the file's own bytes: drawn once
+    live.apply(book, map_plan(drawn, picture.read_bytes(), today))  # the file's own bytes: encoded once
     show(2, 2, "done")
     _alert(book, f"Map drawn: {picture.name}, also on the Map sheet.")
 

@@ -96,8 +96,8 @@ def cmd_map(args) -> int:
 
     picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write, progress=terminal())
     if args.layout_json:
-        Path(args.layout_json).write_text(json.dumps({k: drawn[k] for k in ("figure", "nodes", "edges")}, indent=1))
-    print(f"Drew the map of {len(drawn['nodes'])} people and places and {len(drawn['edges'])} links: {picture}")
+        Path(args.layout_json).write_text(json.dumps(drawn.layout_json(), indent=1))
+    print(f"Drew the map of {len(drawn.nodes)} people and places and {len(drawn.edges)} links: {picture}")
     if args.write:
         print("Also put on the workbook's Map sheet; the previous file is kept as a backup.")
     return 0
@@ -108,7 +108,7 @@ def cmd_ego(args) -> int:
     from peermap_xl.operations import draw_ego
 
     picture, drawn = draw_ego(args.book, args.person, args.out, args.as_of, args.anonymise)
-    print(f"Drew the young person's map with {len(drawn['peers'])} peers: {picture}")
+    print(f"Drew the young person's map with {len(drawn.peers)} peers: {picture}")
     return 0
 
 
@@ -152,6 +152,9 @@ def cmd_review(args) -> int:
 
     recorded = record_session(args.book, "Review", args.date)
     print(f"Recorded review session {recorded.session} on the Sessions sheet, with a snapshot on History.")
+    if recorded.was_due:
+        due = recorded.was_due
+        print(f"This review was due on {due.due:%d/%m/%Y} ({due.reason()}).")
     _print_session(recorded)
     print(f"Next review: {recorded.next_review:%d/%m/%Y} (to agree another date, change Next review on session "
           f"{recorded.session}'s row). Update every outstanding action, and reassess each subject and context.")

@@ -89,8 +89,9 @@ class NextReview:
     session_id: str | None
     session_date: dt.date
     agreed: bool  # True: the session's Next review; False: its date plus Review every (months)
+    months: int  # the Network's Review every (months)
 
-    def reason(self, months: int) -> str:
+    def reason(self) -> str:
         if self.agreed:
             return f"agreed at session {self.session_id} on {self.session_date:%d/%m/%Y}"
-        return f"{months} months after the session on {self.session_date:%d/%m/%Y}"
+        return f"{self.months} months after the session on {self.session_date:%d/%m/%Y}"

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from peermap_xl import domain, labels, model
+from peermap_xl.draw import style as map_style
 from peermap_xl.errors import PeermapError
 from peermap_xl.model import Network, rows
 
@@ -199,7 +200,7 @@ def content(network: Network, session_id: str | None = None, anonymise: bool = F
 
     if map_picture:
         blocks.append(Heading("The map"))
-        blocks.append(Picture(map_picture, f"Map dated {w.day:%d/%m/%Y}. Key: see the legend on the map."))
+        blocks.append(Picture(map_picture, f"Map dated {w.day:%d/%m/%Y}. {map_style.LINK_WORDS} Key: see the legend."))
 
     blocks.append(Heading("Young people (Figure 1)"))
     for person in rows(young[young["type"] == "Young person"]):

@@ -205,7 +205,7 @@ class Network:
         agreed = not domain.blank(last["next_review"])
         due = last["next_review"].date() if agreed else domain.review_after(
             last["date"], self.settings.review_every_months)
-        return domain.NextReview(due, last["id"], last["date"].date(), agreed)
+        return domain.NextReview(due, last["id"], last["date"].date(), agreed, self.settings.review_every_months)
 
     def next_row(self, sheet_name: str) -> int:
         """The first worksheet row below a sheet's records (below its header when it has none)."""

@@ -99,11 +99,11 @@ def check_book(book: str | Path, as_of: dt.date, *, backup: bool = True, progres
 # --- the map -----------------------------------------------------------------------------------
 
 
-def map_plan(drawn: dict, png: bytes, as_of: dt.date) -> Plan:
+def map_plan(drawn, png: bytes, as_of: dt.date) -> Plan:
     """Put the map on the Map sheet (replacing the last one) and keep where everyone was drawn."""
     from peermap_xl.draw.network_map import kept_positions
 
-    height = round(MAP_WIDTH_ON_SHEET * drawn["figure"]["height"] / drawn["figure"]["width"])
+    height = round(MAP_WIDTH_ON_SHEET * drawn.height / drawn.width)
     sheet = ReplaceSheet(MAP_SHEET, (
         Line((f"Map dated {as_of:%d/%m/%Y}",), "title"),
         Line(("Drawn by peermap map. Draw it again after changes: this picture is replaced each time.",), "note")),
@@ -115,8 +115,8 @@ def map_plan(drawn: dict, png: bytes, as_of: dt.date) -> Plan:
 
 def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, write: bool = False, backup: bool = True,
-             progress: Progress = quiet) -> tuple[Path, dict]:
-    """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, layout)."""
+             progress: Progress = quiet) -> tuple[Path, object]:
+    """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, DrawnMap)."""
     from peermap_xl.book import edit
     from peermap_xl.book.file import read_network
     from peermap_xl.draw import network_map  # matplotlib: only for the operations that draw
@@ -129,19 +129,20 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     wb, network = edit.open_book(book) if write else (None, read_network(book))
     progress(1, 3, "Laying out and drawing the map")
     target = target_path(book, out, network_map.file_name(network, as_of, anonymise))
-    drawn: dict = {}
-    safe.write_atomically(target, lambda temp: drawn.update(
+    drawn = []
+    safe.write_atomically(target, lambda temp: drawn.append(
         network_map.draw(network, temp, as_of, anonymise, png_copy=write)), backup=False)
+    drawn = drawn[0]
     if write:
         progress(2, 3, "Putting it on the Map sheet")
-        edit.apply(wb, map_plan(drawn, drawn.pop("png"), as_of))
+        edit.apply(wb, map_plan(drawn, drawn.png, as_of))
         edit.save(wb, book, backup=backup)
     progress(3, 3, "Done")
     return target, drawn
 
 
 def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of: dt.date | None = None,
-             anonymise: bool = False, network=None) -> tuple[Path, dict]:
+             anonymise: bool = False, network=None) -> tuple[Path, object]:
     """Draw a young person's own map from the Direct work sheet, beside the workbook by default."""
     from peermap_xl.book.file import read_network
     from peermap_xl.draw import ego
@@ -152,10 +153,10 @@ def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of
     subject, _ = ego.direct_work_for(network, person)
     name = labels.labeller(network, anonymise)(subject) if subject else person
     target = target_path(book, out, ego.file_name(name, as_of, anonymise))
-    drawn: dict = {}
-    safe.write_atomically(target, lambda temp: drawn.update(ego.draw(network, person, temp, as_of, anonymise)),
+    drawn = []
+    safe.write_atomically(target, lambda temp: drawn.append(ego.draw(network, person, temp, as_of, anonymise)),
                           backup=False)
-    return target, drawn
+    return target, drawn[0]
 
 
 # --- minutes -----------------------------------------------------------------------------------
@@ -224,6 +225,7 @@ class SessionRecord:
     day: dt.date
     changes: list[str] | None  # None: no earlier snapshot to compare with
     next_review: dt.date | None  # None for a closure
+    was_due: domain.NextReview | None = None  # the review that was due before this session
     snapshot: list[dict] = field(repr=False, default_factory=list)
     plan: Plan = field(repr=False, default_factory=Plan)
 
@@ -249,7 +251,7 @@ def session_plan(network, kind: str, day: dt.date) -> SessionRecord:
     plan.add(history_rows(network, now))
     if kind == "Closure":
         plan.extend(setting_plan(network, {"Status": domain.NETWORK_CLOSED, "Closed on": day}))
-    return SessionRecord(session_id, kind, day, changes, review, now, plan)
+    return SessionRecord(session_id, kind, day, changes, review, network.next_review(), now, plan)
 
 
 def history_rows(network, records: list[dict]) -> AddRows:

@@ -56,3 +56,34 @@ def run_peermap(*args, cwd=None):
     """Run the installed command as a user would, in a fresh process."""
     return subprocess.run([sys.executable, "-m", "peermap_xl.cli", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def change(path, edits) -> None:
+    """Edit cells found by sheet, record and column header (never by position), growing tables to hold new rows.
+
+    `record`: a record's ID; a Network field's key (on "Network"); or 1, 2, ... for new rows below the records.
+    """
+    import openpyxl
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+    from peermap_xl.book.file import read_network
+
+    network = read_network(path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    for sheet, record, header, value in edits:
+        layout = network.layout[sheet]
+        if sheet == "Network":
+            row = network.setting_rows[record]
+        elif isinstance(record, int):
+            row = network.next_row(sheet) + record - 1
+        else:
+            frame = network.frames[sheet]
+            row = int(frame.loc[frame["id"] == record, "row"].iloc[0])
+        assert layout.column(header), f"{sheet} has no {header} column"
+        ws = wb[layout.sheet]
+        ws.cell(row, layout.column(header)).value = value
+        for table in ws.tables.values():
+            c0, r0, c1, r1 = range_boundaries(table.ref)
+            if r0 == layout.header_row and row > r1:
+                table.ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{row}"
+    wb.save(path)

@@ -66,19 +66,19 @@ def test_check_writes_flags_checks_and_suggested_questions(here, example_payload
     buttons.check(book)
     [summary] = alerts(book)
     assert summary.startswith("0 errors, ") and "see the Checks sheet" in summary
-    links = next(s for s in example_payload["sheets"] if s["name"] == "Links")
-    flags_column = links["values"][0].index("Flags")  # 0-based, as the remote engine counts
-    flags = [a for a in actions(book, "setValues", "Links") if a["start_column"] == flags_column]
-    assert len(flags) == 1 and flags[0]["start_row"] == 1  # R2 down
-    column = [row[0] for row in flags[0]["values"]]
-    assert column[6 - 2] == "STALE" and column[17 - 2] == "ANECDOTAL" and column[2 - 2] in (None, "")
+    network = live.read_network(book_of(example_payload))
+    links = network.layout["Links"]
+    flags = [a for a in actions(book, "setValues", "Links") if a["start_column"] == links.column("Flags") - 1]
+    assert len(flags) == 1 and flags[0]["start_row"] == links.header_row  # the first link down, in one call
+    written = dict(zip(network.links["id"], (row[0] for row in flags[0]["values"])))
+    assert written["L05"] == "STALE" and written["L16"] == "ANECDOTAL" and written["L01"] in (None, "")
     checks = actions(book, "setValues", "Checks")
     assert checks and checks[0]["values"][0][0].startswith("Checks as of ")
     assert checks[0]["values"][3] == ["Severity", "Sheet", "Row", "ID", "Column", "Message", "Rule", "Code", "Go to"]
     findings = len(checks[0]["values"]) - 4
     links = actions(book, "addHyperlink", "Checks")
     assert len(links) == findings and links[0]["args"][0].startswith("#'")
-    gaps = live.read_network(book_of(example_payload)).layout["Gaps"]
+    gaps = network.layout["Gaps"]
     written = [a for a in actions(book, "setValues", "Gaps") if a["start_column"] < gaps.column("Question")]
     questions = [row[gaps.column("Question") - 1 - a["start_column"]] for a in written for row in a["values"]]
     assert "Who is the unknown adult male?" in questions

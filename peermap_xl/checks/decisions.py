@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from peermap_xl import schema
-from peermap_xl.checks.core import INFO, Hit, rows, rule
+from peermap_xl.checks.core import INFO, Context, Hit, rows, rule
 from peermap_xl.domain import weak_grounds
 
 SUBJECTS, CONTEXTS, LINKS = schema.SUBJECTS.name, schema.CONTEXTS.name, schema.LINKS.name
@@ -35,7 +37,7 @@ def _by_risk(ctx, ids) -> list[str]:
       peer links (not family ones) that are evidenced, well graded and current (not stale), and
       suggests a peer assessment when such links join at least {PEER_GROUP_SIZE} young people of whom
       at least one is at high risk: a group, not a pair, with a risk the network has agreed is high.""")
-def consider_peer_assessment(ctx):
+def consider_peer_assessment(ctx: Context) -> Iterator[Hit]:
     import networkx as nx  # here, so that listing the rules stays quick
 
     young = set(ctx.young_people["id"])
@@ -62,7 +64,7 @@ def consider_peer_assessment(ctx):
       about a particular school or an organisation (and threshold is met) then context assessments
       should also be undertaken." peermap suggests one for a place or online space (not marked
       Protective) linked to at least {CONTEXT_GROUP_SIZE} young people at high or medium risk.""")
-def consider_context_assessment(ctx):
+def consider_context_assessment(ctx: Context) -> Iterator[Hit]:
     concern = {pid for pid, r in zip(ctx.young_people["id"], ctx.young_people["risk_level"]) if r in _CONCERN}
     linked: dict[str, set[str]] = {}
     for link in rows(ctx.network.live_links):
@@ -82,7 +84,7 @@ def consider_context_assessment(ctx):
       and control individuals have within a network". peermap names people who lead at least two
       others (from the links' Influence) and the person through whom most of the network connects
       (at least {BROKER_SHARE:.0%} of the shortest paths between others pass through them).""")
-def key_individual(ctx):
+def key_individual(ctx: Context) -> Iterator[Hit]:
     from peermap_xl import graph
 
     g = ctx.graph
@@ -107,7 +109,7 @@ def key_individual(ctx):
       """A person who is the only connection between parts of the network is where a safeguarding
       intervention, or a disruption, changes most. Check that the links through them are current
       and evidenced.""")
-def bridge(ctx):
+def bridge(ctx: Context) -> Iterator[Hit]:
     from peermap_xl import graph
 
     g = ctx.graph
@@ -123,7 +125,7 @@ def bridge(ctx):
       """"Are there protective features about the group or are they solely negative/risky?" Mapping
       "can also identify positive elements in the group that can be strengthened/used during
       intervention": each current protective link is one.""")
-def protective_relationship(ctx):
+def protective_relationship(ctx: Context) -> Iterator[Hit]:
     for link in rows(ctx.network.live_links):
         if link["nature"] == "Protective" and not ctx.is_stale(link):
             yield Hit(LINKS, link["row"], link["id"], "Nature",

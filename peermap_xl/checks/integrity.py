@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from peermap_xl import schema
-from peermap_xl.checks.core import ERROR, Hit, blank, date_text, rows, rule, typed
+from peermap_xl.checks.core import ERROR, Context, Hit, blank, date_text, rows, rule, typed
 from peermap_xl.model import split_entry
 from peermap_xl.suggest import did_you_mean, suggest
 
@@ -14,7 +16,7 @@ _ABOUT_COLUMNS = ((schema.CONTACTS, "For"), (schema.GAPS, "About"), (schema.ACTI
       """Every person and place needs a name and a type, every link its two ends and its
       relationship, every question, action and session its main words and date. Without them
       the row cannot be mapped, counted or followed up.""")
-def missing_required(ctx):
+def missing_required(ctx: Context) -> Iterator[Hit]:
     for sheet in schema.DATA_SHEETS:
         frame = ctx.network.frames[sheet.name]
         for col in (c for c in sheet.columns if c.required):
@@ -26,7 +28,7 @@ def missing_required(ctx):
 @rule("PM102", "duplicate-id", ERROR, "Two rows share an ID",
       """Links, questions and actions point at people and places by ID, so an ID must name one
       row only. Subjects and contexts share one set of IDs, since a link may join either.""")
-def duplicate_id(ctx):
+def duplicate_id(ctx: Context) -> Iterator[Hit]:
     seen: dict[str, tuple[str, int]] = {}
     groups = ((schema.SUBJECTS, schema.CONTEXTS), (schema.LINKS,), (schema.CONTACTS,), (schema.GAPS,),
               (schema.ACTIONS,), (schema.SESSIONS,))
@@ -44,7 +46,7 @@ def duplicate_id(ctx):
                     seen[record_id] = (sheet.name, row)
 
 
-def _endpoint_cells(ctx):
+def _endpoint_cells(ctx: Context) -> Iterator[tuple]:
     """(sheet, record, column header, typed reference, may name a link) for every reference cell."""
     for link in rows(ctx.network.links):
         for column in ("From", "To"):
@@ -61,7 +63,7 @@ def _endpoint_cells(ctx):
       """A link's From and To (and a contact's For, a question's or action's About) must name a row
       on Subjects or Contexts, by ID or exact name, or the link cannot be drawn. A typing slip
       ("Male  B", "S1O") is the usual cause.""", flag="UNKNOWN END")
-def unknown_endpoint(ctx):
+def unknown_endpoint(ctx: Context) -> Iterator[Hit]:
     link_ids = set(ctx.network.links["id"])
     for sheet, record, column, ref, may_be_link in _endpoint_cells(ctx):
         if blank(ref) or ctx.network.resolve(ref):
@@ -84,7 +86,7 @@ def _nearest_names(ctx, ref) -> str:
 @rule("PM104", "ambiguous-endpoint", ERROR, "A reference could mean more than one record",
       """Two people or places share the name typed, so peermap cannot tell which one is meant.
       Use the ID instead.""", flag="UNCLEAR END")
-def ambiguous_endpoint(ctx):
+def ambiguous_endpoint(ctx: Context) -> Iterator[Hit]:
     for sheet, record, column, ref, _ in _endpoint_cells(ctx):
         matches = ctx.network.resolve(ref) if not blank(ref) else []
         if len(matches) > 1:
@@ -95,7 +97,7 @@ def ambiguous_endpoint(ctx):
 @rule("PM105", "self-link", ERROR, "A link joins a record to itself",
       "A link needs two different ends; a link from someone to themselves is usually a slip in From or To.",
       flag="SELF-LINK")
-def self_link(ctx):
+def self_link(ctx: Context) -> Iterator[Hit]:
     links = ctx.network.links
     for link in rows(links[links["from_id"].notna() & (links["from_id"] == links["to_id"])]):
         yield Hit(schema.LINKS.name, link["row"], link["id"], "To",
@@ -106,7 +108,7 @@ def self_link(ctx):
       """Drop-down columns take a value from their list (teams can extend the lists on the Lists
       sheet); numbers such as Age and Closeness take a whole number. Other values are left out of
       the map and the counts.""")
-def invalid_value(ctx):
+def invalid_value(ctx: Context) -> Iterator[Hit]:
     lists = ctx.network.lists
     for sheet in schema.DATA_SHEETS:
         frame = ctx.network.frames[sheet.name]
@@ -142,7 +144,7 @@ def invalid_value(ctx):
 @rule("PM107", "invalid-date", ERROR, "A date cell does not hold a date",
       """Dates drive the stale-link warnings, the timescales and the reviews. Type them as
       dd/mm/yyyy (03/04/2026 is 3 April 2026).""")
-def invalid_date(ctx):
+def invalid_date(ctx: Context) -> Iterator[Hit]:
     for problem in ctx.network.problems:
         if problem.kind == schema.DATE:
             yield Hit(problem.sheet, problem.row, None, problem.column,
@@ -166,7 +168,7 @@ _PAST_DATES = ((schema.LINKS, ("Last seen", "First recorded")), (schema.GAPS, ("
 @rule("PM108", "future-date", ERROR, "A date that must be in the past is in the future",
       """Last seen, First recorded, Raised on and Set on record what has happened, so they cannot
       be later than today. A day and month swapped (US order) is the usual cause.""")
-def future_date(ctx):
+def future_date(ctx: Context) -> Iterator[Hit]:
     for sheet, headers in _PAST_DATES:
         frame = ctx.network.frames[sheet.name]
         for header in headers:

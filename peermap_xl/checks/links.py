@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from peermap_xl import schema
-from peermap_xl.checks.core import WARNING, Hit, blank, date_text, days_text, rows, rule
+from peermap_xl.checks.core import WARNING, Context, Hit, blank, date_text, days_text, rows, rule
 from peermap_xl.domain import LINK_OFF_MAP, weak_grounds
 from peermap_xl.domain import UNRELIABLE_SOURCE as _UNRELIABLE_SOURCE
 from peermap_xl.domain import WEAK_INFORMATION as _WEAK_INFORMATION
@@ -16,7 +18,7 @@ LINKS = schema.LINKS.name
       historic incident?" A link not seen for longer than the Network's 'Stale after (days)' may no
       longer hold: confirm it, or mark it Historic. Last seen is used, or First recorded when Last
       seen is empty.""", flag="STALE")
-def stale_link(ctx):
+def stale_link(ctx: Context) -> Iterator[Hit]:
     for link in rows(ctx.network.live_links):
         if ctx.is_stale(link):
             seen = ctx.last_seen(link)
@@ -30,7 +32,7 @@ def stale_link(ctx):
       """The guidance asks "whether information is evidenced or if it is just anecdotal" and "Is it a
       reliable source of information?". A link marked Anecdotal, with information graded C, D or E,
       or from a source graded 3, needs corroborating before decisions rest on it.""", flag="ANECDOTAL")
-def anecdotal_link(ctx):
+def anecdotal_link(ctx: Context) -> Iterator[Hit]:
     for link in rows(ctx.network.live_links):
         grounds = weak_grounds(link)
         if grounds:
@@ -43,7 +45,7 @@ def anecdotal_link(ctx):
 @rule("PM203", "unsourced-link", WARNING, "A link has no source",
       """"Where does the information come from?" A link with no Source cannot be tested or
       followed up.""", flag="UNSOURCED")
-def unsourced_link(ctx):
+def unsourced_link(ctx: Context) -> Iterator[Hit]:
     for link in rows(ctx.network.live_links):
         if blank(link["source"]):
             yield Hit(LINKS, link["row"], link["id"], "Source",
@@ -53,7 +55,7 @@ def unsourced_link(ctx):
 @rule("PM204", "undated-link", WARNING, "A link has neither First recorded nor Last seen",
       """Without a date nobody can tell whether a link is recent or historic, and it can never be
       found stale.""", flag="UNDATED")
-def undated_link(ctx):
+def undated_link(ctx: Context) -> Iterator[Hit]:
     for link in rows(ctx.network.live_links):
         if blank(link["first_recorded"]) and blank(link["last_seen"]):
             yield Hit(LINKS, link["row"], link["id"], "Last seen",
@@ -63,7 +65,7 @@ def undated_link(ctx):
 @rule("PM205", "graded-evidence-conflict", WARNING, "A link marked Evidenced is graded as unreliable",
       """Evidenced means seen or recorded; information graded D (not known) or E (suspected false),
       or a source graded 3 (not reliable), says otherwise. One of them is wrong.""", flag="GRADES DISAGREE")
-def graded_evidence_conflict(ctx):
+def graded_evidence_conflict(ctx: Context) -> Iterator[Hit]:
     for link in rows(ctx.network.live_links):
         if link["evidence"] != "Evidenced":
             continue
@@ -82,7 +84,7 @@ def graded_evidence_conflict(ctx):
       """At a review "those who are no longer part of [the network are] removed". Their links should
       go too: set the link's Status to Historic or Removed so that it leaves the map.""",
       flag="REMOVED END")
-def removed_still_linked(ctx):
+def removed_still_linked(ctx: Context) -> Iterator[Hit]:
     links = ctx.network.resolved_links
     current = links[~links["status"].isin(LINK_OFF_MAP)]
     for link in rows(current):
@@ -96,7 +98,7 @@ def removed_still_linked(ctx):
 @rule("PM207", "duplicate-link", WARNING, "The same pair and relationship are recorded twice",
       """Two rows for one relationship split its evidence and double it on the map. Keep one row and
       move the details into it.""", flag="DUPLICATE")
-def duplicate_link(ctx):
+def duplicate_link(ctx: Context) -> Iterator[Hit]:
     first: dict[tuple, str] = {}
     for link in rows(ctx.network.resolved_links):
         key = (frozenset((link["from_id"], link["to_id"])), link["relationship"])

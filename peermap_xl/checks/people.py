@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from peermap_xl import schema
-from peermap_xl.checks.core import INFO, WARNING, Hit, blank, rows, rule
+from peermap_xl.checks.core import INFO, WARNING, Context, Hit, blank, rows, rule
 
 SUBJECTS, CONTEXTS = schema.SUBJECTS.name, schema.CONTEXTS.name
 _UNIDENTIFIED = re.compile(r"\b(unknown|unidentified|unnamed|not known)\b", re.IGNORECASE)
@@ -21,7 +22,7 @@ def _refer(name: str) -> str:
 @rule("PM301", "isolated-subject", WARNING, "An active person has no links",
       """A person on the map with no link says nothing about the network: record how they are
       connected, or remove them.""")
-def isolated_subject(ctx):
+def isolated_subject(ctx: Context) -> Iterator[Hit]:
     links = ctx.network.resolved_links
     linked = set(links["from_id"]) | set(links["to_id"])
     for person in rows(ctx.network.active_subjects):
@@ -33,7 +34,7 @@ def isolated_subject(ctx):
 @rule("PM302", "no-key-contact", WARNING, "A young person has no allocated worker and no key contact",
       """Before mapping, the guidance asks: "Have key contacts in relation to these young people ...
       been identified?" and "Find out which professionals/services are working with them." """)
-def no_key_contact(ctx):
+def no_key_contact(ctx: Context) -> Iterator[Hit]:
     held = {rid for refs in ctx.network.contacts["for"] for ref in refs for rid in ctx.network.resolve(ref)}
     for person in rows(ctx.young_people):
         if blank(person["allocated_worker"]) and person["id"] not in held:
@@ -45,7 +46,7 @@ def no_key_contact(ctx):
 @rule("PM303", "unidentified-person", WARNING, "A person is not identified yet",
       """Unknown people are information gaps: "Who is the adult living at 123 City Road?" is the
       guidance's own first key question. peermap suggests the question on Gaps.""", suggests=True)
-def unidentified_person(ctx):
+def unidentified_person(ctx: Context) -> Iterator[Hit]:
     for person in rows(ctx.network.active_subjects):
         name = person["name"]
         if person["type"] == "Unknown" or (isinstance(name, str) and _UNIDENTIFIED.search(name)):
@@ -58,7 +59,7 @@ def unidentified_person(ctx):
       """"If there are young people/locations outside of Hackney - what isn't known about these
       people or areas?" The services of that area may hold what the map lacks; peermap suggests
       the question on Gaps.""", suggests=True)
-def out_of_borough(ctx):
+def out_of_borough(ctx: Context) -> Iterator[Hit]:
     home = ctx.network.settings["home_borough"]
     if blank(home):
         return
@@ -78,7 +79,7 @@ def out_of_borough(ctx):
 @rule("PM305", "unknown-risk", WARNING, "A young person has no risk level",
       """Peer and context assessments, and the map's colours, depend on an agreed risk level for
       each young person. Agree one: High, Medium or Low.""")
-def unknown_risk(ctx):
+def unknown_risk(ctx: Context) -> Iterator[Hit]:
     for person in rows(ctx.young_people):
         if blank(person["risk_level"]) or person["risk_level"] == "Not known":
             yield Hit(SUBJECTS, person["row"], person["id"], "Risk level",

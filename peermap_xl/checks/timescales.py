@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pandas as pd
 
 from peermap_xl import schema
-from peermap_xl.checks.core import WARNING, Hit, blank, date_text, days_text, rows, rule
+from peermap_xl.checks.core import WARNING, Context, Hit, blank, date_text, days_text, rows, rule
 
 SESSIONS, NETWORK = schema.SESSIONS.name, schema.NETWORK
 FIRST_SESSION_DAYS = 14
@@ -29,7 +31,7 @@ def _days(later, earlier) -> int:
       "The first internal mapping session was more than 14 days after the concern",
       """"The initial peer mapping session should take place within two weeks of the identification
       of a contextual issue/risk." The clock starts at the Network's 'Date concern identified'.""")
-def initial_session_late(ctx):
+def initial_session_late(ctx: Context) -> Iterator[Hit]:
     concern = ctx.network.settings["date_concern_identified"]
     if concern is None:
         return
@@ -54,7 +56,7 @@ def initial_session_late(ctx):
       "The first multi-agency session was more than 14 days after the first internal one",
       """"The first mapping meeting involving external agencies [should take place] within two weeks
       of the initial meeting", so that partners can bring what they know.""")
-def multiagency_session_late(ctx):
+def multiagency_session_late(ctx: Context) -> Iterator[Hit]:
     internal = _sessions(ctx, "Internal mapping")
     if not len(internal):
         return
@@ -76,7 +78,7 @@ def multiagency_session_late(ctx):
 @rule("PM503", "list-sent-late", WARNING, "The subject list went out less than 7 days before a session",
       """"Sending a summary or list of subjects through secure email at least one week before the
       planned session should provide enough time for this research to take place." """)
-def list_sent_late(ctx):
+def list_sent_late(ctx: Context) -> Iterator[Hit]:
     for session in rows(_sessions(ctx)):
         if blank(session["subject_list_sent"]):
             continue
@@ -90,7 +92,7 @@ def list_sent_late(ctx):
 @rule("PM504", "minutes-late", WARNING, "Minutes were uploaded more than 14 days after a session",
       """"Minutes and any other documentation produced ... should be uploaded on the Mosaic file of
       all key subjects within two weeks of the meeting." """)
-def minutes_late(ctx):
+def minutes_late(ctx: Context) -> Iterator[Hit]:
     for session in rows(_sessions(ctx)):
         uploaded = session["minutes_uploaded"]
         if not blank(uploaded):
@@ -110,15 +112,14 @@ def minutes_late(ctx):
       """Reviews take place "every 3 months but also when there has been a significant development or
       incident". The next review is the date agreed at the latest session (its 'Next review'), or that
       session's date plus the Network's 'Review every (months)'.""")
-def review_overdue(ctx):
+def review_overdue(ctx: Context) -> Iterator[Hit]:
     due = ctx.network.next_review()
     if due is None or pd.Timestamp(due.due) >= ctx.today:
         return
     last = ctx.network.sessions_held().iloc[-1]
-    months = ctx.network.settings.review_every_months
     if due.agreed:
         said = f"the next review was agreed for {due.due:%d/%m/%Y} at session {due.session_id}"
     else:
-        said = f"with reviews every {months} months, a review was due by {due.due:%d/%m/%Y}"
+        said = f"with reviews every {due.months} months, a review was due by {due.due:%d/%m/%Y}"
     yield Hit(SESSIONS, last["row"], last["id"], "Next review",
               f"The last session was on {date_text(last['date'])}; {said}.")

@@ -1,7 +1,8 @@
 """The young person's own map (Appendix B): their peers around "Me", as close as they put them.
 
 Drawn from the Direct work rows for one young person: each peer on the ring
-of its Closeness (1 closest), coloured by the influence the young person sees,
+of its Closeness (1 closest), coloured and marked (a tick, !, ± or ?) by the influence
+the young person sees,
 with their notes beside them. Friendly enough to show the young person.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -21,16 +23,15 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle  # noqa: E402
 
 from peermap_xl import labels  # noqa: E402
-from peermap_xl.draw import style  # noqa: E402
+from peermap_xl.draw import frame, style  # noqa: E402
 from peermap_xl.errors import PeermapError  # noqa: E402
 from peermap_xl.model import Network, rows  # noqa: E402
 
 WIDTH, HEIGHT, DPI = 1400, 1100, 100
-CENTRE = (560, 520)
+CENTRE = (540, 520)
 RING_GAP = 82
 ME_RADIUS = 46
-VIEW_WORDS = {"Positive": "Good influence", "Negative": "Not a good influence", "Mixed": "A bit of both",
-              "Not known": "Not sure"}
+STAR_COLOUR = "#B8860B"
 
 
 def direct_work_for(network: Network, person: str) -> tuple[str | None, pd.DataFrame]:
@@ -52,71 +53,100 @@ def file_name(label: str, as_of, anonymise: bool) -> str:
     return f"Peer Map (young person) - {who} - {as_of:%Y-%m-%d}.png"
 
 
-def draw(network: Network, person: str, out: str | Path, as_of, anonymise: bool = False) -> dict:
-    """Draw the young person's map to `out`; return what was drawn (peers, rings, positions)."""
+@dataclass(frozen=True)
+class EgoPeer:
+    peer: str
+    closeness: int
+    influence: str
+    x: float
+    y: float
+    colour: str
+    symbol: str
+
+
+@dataclass(frozen=True)
+class EgoMap:
+    """What was drawn: the young person's label, each peer as drawn, and the legend."""
+
+    young_person: str
+    peers: tuple[EgoPeer, ...]
+    legend: tuple[frame.LegendEntry, ...]
+
+
+def draw(network: Network, person: str, out: str | Path, as_of, anonymise: bool = False) -> EgoMap:
+    """Draw the young person's map and save it to `out`; return what was drawn."""
     subject, work = direct_work_for(network, person)
     me = labels.labeller(network, anonymise)(subject) if subject else ("the young person" if anonymise else person)
     peers = sorted(rows(work), key=lambda r: (_closeness(r), r["row"]))
-    drawn = {"young_person": me, "peers": []}
-    with plt.rc_context({"svg.fonttype": "none", "font.family": style.FONT}):
-        fig = plt.figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, WIDTH)
-        ax.set_ylim(0, HEIGHT)
-        ax.set_axis_off()
-        cx, cy = CENTRE
-        for ring in range(5, 0, -1):
-            ax.add_patch(Circle(CENTRE, ME_RADIUS + RING_GAP * ring, facecolor=style.RING_COLOUR if ring % 2
-                                else "#EEF4FA", edgecolor="#C6DBEF", linewidth=1, zorder=0))
-        for ring, words in ((1, "closest"), (5, "furthest")):
-            ax.text(cx, cy - ME_RADIUS - RING_GAP * ring + 10, words, ha="center", fontsize=9, color="#6B8BAD")
-        ax.add_patch(Circle(CENTRE, ME_RADIUS, facecolor=style.ME_COLOUR, edgecolor="white", linewidth=3, zorder=3))
-        ax.text(cx, cy, "Me", ha="center", va="center", fontsize=18, fontweight="bold", color="white", zorder=4)
+    with plt.rc_context(frame.RC):
+        fig, ax = frame.page(WIDTH, HEIGHT)
+        drawn = render(fig, ax, me, peers, anonymise)
+        frame.heading(fig, network.settings["protective_marking"], f"{me}'s peer map",
+                      f"Drawn with them on the Direct work sheet. Dated {as_of:%d/%m/%Y}", title_size=20)
+        entries = frame.legend(fig, _legend(drawn, peers), left=1010, top=HEIGHT - 130, fontsize=10.5, spacing=1.1)
+        frame.save(fig, out)
+    return EgoMap(me, drawn, tuple(entries))
 
-        count = max(len(peers), 1)
-        for i, peer in enumerate(peers):
-            closeness = _closeness(peer)
-            angle = math.pi / 2 - 2 * math.pi * i / count + (0.25 if count > 1 else 0)
-            distance = ME_RADIUS + RING_GAP * (closeness - 0.5)
-            x, y = cx + distance * math.cos(angle), cy + distance * math.sin(angle)
-            view = peer["influence"] if peer["influence"] in style.VIEW_COLOURS else "Not known"
-            ax.plot([cx, x], [cy, y], color=style.VIEW_COLOURS[view], linewidth=5.5 - closeness, alpha=0.5, zorder=1)
-            ax.add_patch(Circle((x, y), 24, facecolor=style.VIEW_COLOURS[view], edgecolor="white", linewidth=2.5,
-                                zorder=3))
-            name = f"Friend {i + 1}" if anonymise else (peer["peer"] or f"Friend {i + 1}")
-            if peer["would_help_if_in_trouble"] in ("Yes", "yes", "Y", "y"):
-                ax.text(x + 17, y + 17, "★", fontsize=15, color="#F1C40F", ha="center", va="center", zorder=4)
-            right = math.cos(angle) >= -0.05
-            ax.text(x + (30 if right else -30), y + 6, name, ha="left" if right else "right", va="center",
-                    fontsize=11, fontweight="bold", color="#1B2631", zorder=4)
-            note = peer["notes"] if isinstance(peer["notes"], str) and not anonymise else None
-            if note:
-                ax.text(x + (30 if right else -30), y - 10, textwrap.fill(note, 30), ha="left" if right else "right",
-                        va="top", fontsize=8.5, style="italic", color="#34495E", zorder=4)
-            drawn["peers"].append({"peer": name, "closeness": closeness, "influence": view,
-                                   "x": round(x, 2), "y": round(y, 2)})
 
-        marking = network.settings["protective_marking"]
-        for y in (HEIGHT - 16, 14):
-            fig.text(0.5, y / HEIGHT, marking, ha="center", va="center", fontsize=11, fontweight="bold",
-                     color=style.MARKING_COLOUR)
-        fig.text(40 / WIDTH, (HEIGHT - 60) / HEIGHT, f"{me}'s peer map", fontsize=20, fontweight="bold",
-                 color=style.TITLE_COLOUR)
-        fig.text(40 / WIDTH, (HEIGHT - 88) / HEIGHT,
-                 f"Drawn with them on the Direct work sheet. Dated {as_of:%d/%m/%Y}", fontsize=11, color="#555555")
-        used = [v for v in style.VIEW_COLOURS if any(p["influence"] == v for p in drawn["peers"])]
-        handles = [Line2D([], [], linestyle="none", marker="o", markersize=14, markerfacecolor=style.VIEW_COLOURS[v],
-                          markeredgecolor="white", label=VIEW_WORDS[v]) for v in used]
-        if any(p["would_help_if_in_trouble"] in ("Yes", "yes", "Y", "y") for p in peers):
-            handles.append(Line2D([], [], linestyle="none", marker="*", markersize=16, color="#F1C40F",
-                                  label="Would help me if I was in trouble"))
-        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=8, markerfacecolor=style.RING_COLOUR,
-                              markeredgecolor="#C6DBEF", label="Closer to Me: closer friends"))
-        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(1070 / WIDTH, (HEIGHT - 130) / HEIGHT),
-                   frameon=False, fontsize=11, labelspacing=1.1)
-        fig.savefig(Path(out), dpi=DPI, metadata={"Creator": None} if str(out).endswith(".svg") else None)
-        plt.close(fig)
-    return drawn
+def render(fig, ax, me: str, peers: list[dict], anonymise: bool) -> tuple[EgoPeer, ...]:
+    """The rings, "Me" and each peer on the ring of their closeness, with a symbol for their influence."""
+    cx, cy = CENTRE
+    for ring in range(5, 0, -1):
+        ax.add_patch(Circle(CENTRE, ME_RADIUS + RING_GAP * ring, facecolor=style.RING_COLOUR if ring % 2
+                            else "#EEF4FA", edgecolor="#C6DBEF", linewidth=1, zorder=0))
+    for ring, words in ((1, "closest"), (5, "furthest")):
+        ax.text(cx, cy - ME_RADIUS - RING_GAP * ring + 10, words, ha="center", fontsize=9, color="#4A6A8A")
+    ax.add_patch(Circle(CENTRE, ME_RADIUS, facecolor=style.ME_COLOUR, edgecolor="white", linewidth=3, zorder=3))
+    ax.text(cx, cy, "Me", ha="center", va="center", fontsize=18, fontweight="bold", color="white", zorder=4)
+    count = max(len(peers), 1)
+    return tuple(_peer(ax, i, peer, count, anonymise) for i, peer in enumerate(peers))
+
+
+def _peer(ax, i: int, peer: dict, count: int, anonymise: bool) -> EgoPeer:
+    cx, cy = CENTRE
+    closeness = _closeness(peer)
+    angle = math.pi / 2 - 2 * math.pi * i / count + (0.25 if count > 1 else 0)
+    distance = ME_RADIUS + RING_GAP * (closeness - 0.5)
+    x, y = cx + distance * math.cos(angle), cy + distance * math.sin(angle)
+    view = peer["influence"] if peer["influence"] in style.VIEW_COLOURS else "Not known"
+    colour, symbol = style.VIEW_COLOURS[view], style.VIEW_SYMBOLS[view]
+    ax.plot([cx, x], [cy, y], color=colour, linewidth=max(5.5 - closeness, 1.6), alpha=0.7, zorder=1,
+            linestyle="-" if view == "Positive" else (0, (4, 2)) if view == "Negative" else (0, (1, 2)))
+    ax.add_patch(Circle((x, y), 24, facecolor=colour, edgecolor="white", linewidth=2.5, zorder=3))
+    ax.text(x, y, symbol, ha="center", va="center_baseline", fontsize=17, fontweight="bold",
+            color=style.text_on(colour), zorder=4)
+    name = f"Friend {i + 1}" if anonymise else (peer["peer"] or f"Friend {i + 1}")
+    if _would_help(peer):
+        ax.text(x + 19, y + 19, "★", fontsize=15, color=STAR_COLOUR, ha="center", va="center", zorder=4)
+    right = math.cos(angle) >= -0.05
+    ax.text(x + (30 if right else -30), y + 6, name, ha="left" if right else "right", va="center",
+            fontsize=11, fontweight="bold", color="#1B2631", zorder=4)
+    note = peer["notes"] if isinstance(peer["notes"], str) and not anonymise else None
+    if note:
+        ax.text(x + (30 if right else -30), y - 10, textwrap.fill(note, 30), ha="left" if right else "right",
+                va="top", fontsize=8.5, style="italic", color="#34495E", zorder=4)
+    return EgoPeer(name, closeness, view, round(x, 2), round(y, 2), colour, symbol)
+
+
+def _would_help(peer) -> bool:
+    return peer["would_help_if_in_trouble"] in ("Yes", "yes", "Y", "y")
+
+
+def _legend(drawn: tuple[EgoPeer, ...], peers: list[dict]) -> list:
+    used = [v for v in style.VIEW_COLOURS if any(p.influence == v for p in drawn)]
+    items = []
+    for v in used:
+        disc = Line2D([], [], linestyle="none", marker="o", markersize=18, markerfacecolor=style.VIEW_COLOURS[v],
+                      markeredgecolor="white")
+        mark = Line2D([], [], linestyle="none", marker=f"${style.VIEW_SYMBOLS[v]}$", markersize=9,
+                      color=style.text_on(style.VIEW_COLOURS[v]))
+        items.append(((disc, mark), style.VIEW_WORDS[v]))
+    if any(_would_help(p) for p in peers):
+        items.append((Line2D([], [], linestyle="none", marker="*", markersize=16, color=STAR_COLOUR),
+                      "Would help me if I was in trouble"))
+    items.append((Line2D([], [], linestyle="none", marker="o", markersize=8, markerfacecolor=style.RING_COLOUR,
+                         markeredgecolor="#C6DBEF"), "Closer to Me: closer friends"))
+    return [("How I see them", items)]
 
 
 def _closeness(peer) -> int:

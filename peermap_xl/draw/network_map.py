@@ -1,16 +1,18 @@
 """The network map: a dated, legible picture of who is linked to whom, and how we know.
 
-`draw` lays out the active people and places, draws them with matplotlib,
-and returns what it drew (the layout JSON of `peermap map --layout-json`),
-with every coordinate in figure pixels, origin at the bottom left.
+Drawn the networkx way, in steps a caller can take one by one:
+`scene` (what to draw, no matplotlib) -> `positions` (layout.py, with the labels measured on the page)
+-> `render` (drawn onto the page, returning a typed `DrawnMap`) -> `frame.save`.
+`draw` does all four for callers that only want the file. Every coordinate is in figure pixels,
+origin at the bottom left; `DrawnMap.layout_json()` is what `peermap map --layout-json` writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import textwrap
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import matplotlib
@@ -18,20 +20,110 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.collections import LineCollection, PatchCollection, PolyCollection  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Circle, FancyArrowPatch, Patch, Polygon, RegularPolygon  # noqa: E402
+from matplotlib.patches import Circle, Patch, Polygon, RegularPolygon  # noqa: E402
 
 from peermap_xl import graph as graphs  # noqa: E402
 from peermap_xl import labels  # noqa: E402
 from peermap_xl.domain import weak_grounds  # noqa: E402
-from peermap_xl.draw import layout, style  # noqa: E402
+from peermap_xl.draw import frame, labelling, layout, style  # noqa: E402
 from peermap_xl.model import Network, rows  # noqa: E402
 
-WIDTH, HEIGHT, DPI = 1500, 1060, 100
+WIDTH, HEIGHT, DPI = 1500, 1060, frame.DPI
 BOX = layout.Box(40, 60, WIDTH - 360, HEIGHT - 130)
 LABEL_POINTS = 9
 LABEL_WRAP = 18
+LINK_GAP = 2.0  # pixels between a node's outline and the end of its links
+RING_GAP = 4.0  # pixels between a node's shape and its out-of-borough ring
+MARK_WORDS = {"risky": " (filled diamond)", "protective": " (open ring)"}
+
+
+@dataclass(frozen=True)
+class DrawnNode:
+    id: str
+    label: str
+    kind: str
+    x: float
+    y: float
+    radius: float
+    label_box: tuple[float, float, float, float]
+    fill: str
+    symbol: str | None
+    label_at: str  # below, above, right, left or a corner: where the links left room
+
+
+@dataclass(frozen=True)
+class DrawnEdge:
+    id: str
+    source: str
+    target: str
+    style: str  # solid (evidenced) or dashed (anecdotal or weakly graded)
+    stale: bool
+    nature: str
+    arrow: str  # none, forward, backward or both
+    colour: str
+    alpha: float
+    width: float  # points
+    mark: str | None  # the marker at the link's middle (risky, protective), as matplotlib names it
+
+
+@dataclass(frozen=True)
+class DrawnMap:
+    """What was drawn: the page size, every node and link as drawn, the legend and kept positions."""
+
+    width: int
+    height: int
+    nodes: tuple[DrawnNode, ...]
+    edges: tuple[DrawnEdge, ...]
+    legend: tuple[frame.LegendEntry, ...]
+    positions: dict[str, list[float]]  # map units, for the hidden Map layout sheet
+    png: bytes | None = field(default=None, compare=False, repr=False)
+
+    def layout_json(self) -> dict:
+        """The layout JSON: figure, nodes and edges (the keys users and tests rely on), and the legend."""
+        return {"figure": {"width": self.width, "height": self.height},
+                "nodes": [_node_json(n) for n in self.nodes],
+                "edges": [{k: getattr(e, k) for k in e.__dataclass_fields__} for e in self.edges],
+                "legend": [{"section": e.section, "text": e.text} for e in self.legend]}
+
+
+def _node_json(node: DrawnNode) -> dict:
+    out = {k: getattr(node, k) for k in node.__dataclass_fields__}
+    out["label_box"] = list(node.label_box)
+    return out
+
+
+@dataclass
+class Scene:
+    """What the map will show, worked out from the network before anything is placed or drawn."""
+
+    graph: nx.MultiGraph
+    nodes: list[str]
+    label: dict[str, str]
+    kind: dict[str, str]
+    radius: dict[str, float]
+    reach: dict[str, float]  # how far the drawn shape (and its out-of-borough ring) reaches from the centre
+    fill: dict[str, str]
+    symbol: dict[str, str | None]
+    away: set[str]
+    edges: list[DrawnEdge]
+    groups: list[set[str]]
+    used: set[str]
+    title: str
+    dated: str
+    marking: str
+    home: object
+    stale_after: int
+
+
+def alt_text() -> str:
+    """How the map's links are drawn, in words: for the minutes' picture description."""
+    return style.LINK_WORDS
 
 
 def next_review(network: Network) -> dt.date | None:
@@ -47,12 +139,53 @@ def file_name(network: Network, as_of: dt.date, anonymise: bool, suffix: str = "
     return f"Peer Map - {safe} - {as_of:%Y-%m-%d}{suffix}"
 
 
-def kept_positions(drawn: dict, day: dt.date) -> list[list]:
+def kept_positions(drawn: DrawnMap, day: dt.date) -> list[list]:
     """The rows of the hidden Map layout sheet: where each node was drawn, in map units, and when."""
     from peermap_xl import schema
 
     return [[c.header for c in schema.MAP_LAYOUT.columns]] + [
-        [node, x, y, day] for node, (x, y) in drawn["positions"].items()]
+        [node, x, y, day] for node, (x, y) in drawn.positions.items()]
+
+
+def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = False,
+         png_copy: bool = False) -> DrawnMap:
+    """Lay out, draw and save the map to `out` (.png, .svg or .pdf); return what was drawn
+    (with `png_copy`, also the picture as PNG bytes in `.png`, for a sheet)."""
+    what = scene(network, as_of, anonymise)
+    with plt.rc_context(frame.RC):
+        fig, ax = frame.page(WIDTH, HEIGHT)
+        pos, sizes = positions(what, network, fig)
+        drawn = render(fig, ax, what, pos, sizes)
+        png = frame.save(fig, out, png_copy)
+    return replace(drawn, png=png)
+
+
+def scene(network: Network, as_of: dt.date, anonymise: bool = False) -> Scene:
+    """What to draw: nodes with their kinds, sizes, fills and symbols; links with their styles."""
+    g = graphs.build(network)
+    types = dict(zip(network.contexts["id"], network.contexts["type"]))
+    for node in g:
+        g.nodes[node]["type"] = types.get(node)
+    nodes = sorted(g)
+    degree = dict(g.degree())
+    name = labels.labeller(network, anonymise)
+    stale_after = network.settings.stale_after_days
+    edges = [_edge(network, link, pd.Timestamp(as_of)) for link in rows(network.live_links)]
+    what = Scene(graph=g, nodes=nodes, label={n: name(n) for n in nodes}, kind={n: _kind(g, n) for n in nodes},
+                 radius={n: 12 + 2.2 * math.sqrt(degree[n]) for n in nodes}, reach={}, fill={}, symbol={}, away=set(),
+                 edges=edges, groups=graphs.groups(g), used=set(), title=_title(network, anonymise),
+                 dated=_dated(network, as_of, anonymise), marking=network.settings["protective_marking"],
+                 home=network.settings["home_borough"], stale_after=stale_after)
+    _node_marks(what, network)
+    for n in nodes:
+        sides = style.SHAPES[what.kind[n]][1]
+        shape = what.radius[n] * (1.25 if sides == 4 and what.kind[n] == "unknown" else 1.1 if sides else 1.0)
+        what.reach[n] = shape + RING_GAP if n in what.away else shape
+    for e in edges:
+        what.used |= {f"nature:{e.nature}", f"style:{e.style}", f"width:{e.width}"}
+        what.used |= ({"stale"} if e.stale else set()) | ({"arrow"} if e.arrow != "none" else set())
+    what.used |= {"group"} if what.groups else set()
+    return what
 
 
 def _kind(graph, node) -> str:
@@ -62,97 +195,112 @@ def _kind(graph, node) -> str:
     return {"Young person": "young person", "Adult": "adult"}.get(data["kind"], "unknown")
 
 
-def _edge_facts(network: Network, link: dict, today: pd.Timestamp) -> dict:
-    nature = link["nature"] if isinstance(link["nature"], str) else "Not known"
-    arrow = {"From leads": "forward", "To leads": "backward", "Mutual": "both"}.get(link["influence"], "none")
-    return {
-        "id": link["id"], "source": link["from_id"], "target": link["to_id"],
-        "style": "dashed" if weak_grounds(link) else "solid",
-        "stale": network.is_stale(link, today),
-        "nature": nature.lower() if nature.lower() in style.LINK_COLOURS else "not known",
-        "arrow": arrow, "strength": link["strength"] if isinstance(link["strength"], str) else None,
-    }
+def _edge(network: Network, link: dict, today: pd.Timestamp) -> DrawnEdge:
+    nature = link["nature"].lower() if isinstance(link["nature"], str) else "not known"
+    nature = nature if nature in style.LINK_COLOURS else "not known"
+    stale = bool(network.is_stale(link, today))
+    strength = link["strength"] if isinstance(link["strength"], str) else None
+    return DrawnEdge(
+        id=link["id"], source=link["from_id"], target=link["to_id"],
+        style="dashed" if weak_grounds(link) else "solid", stale=stale, nature=nature,
+        arrow={"From leads": "forward", "To leads": "backward", "Mutual": "both"}.get(link["influence"], "none"),
+        colour=style.LINK_COLOURS[nature], alpha=style.STALE_ALPHA if stale else style.FRESH_ALPHA,
+        width=style.LINK_WIDTHS.get(strength, style.DEFAULT_WIDTH), mark=style.LINK_MARKS.get(nature))
 
 
-def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = False,
-         png_copy: bool = False) -> dict:
-    """Draw the map to `out` (.png, .svg or .pdf) and return the layout of what was drawn
-    (with `png_copy`, also the picture as PNG bytes under "png", for a sheet)."""
-    g = graphs.build(network)
-    label = labels.labeller(network, anonymise)
-    today = pd.Timestamp(as_of)
-    stale_after = network.settings.stale_after_days
-    home = network.settings["home_borough"]
-    boroughs = {r["id"]: r["borough"] for frame in (network.active_subjects, network.active_contexts)
-                for r in rows(frame)}
-    types = dict(zip(network.contexts["id"], network.contexts["type"]))
-    for node in g:
-        g.nodes[node]["type"] = types.get(node)
-    degree = dict(g.degree())
-    edges = [_edge_facts(network, link, today) for link in rows(network.live_links)]
-
-    with plt.rc_context({"svg.fonttype": "none", "font.family": style.FONT, "svg.hashsalt": "peermap"}):
-        fig = plt.figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, WIDTH)
-        ax.set_ylim(0, HEIGHT)
-        ax.set_axis_off()
-        renderer = fig.canvas.get_renderer()
-
-        nodes = sorted(g)
-        radius = {n: 12 + 2.2 * math.sqrt(degree[n]) for n in nodes}
-        texts = {n: ax.text(0, 0, textwrap.fill(label(n), LABEL_WRAP), ha="center", va="top",
-                            fontsize=LABEL_POINTS, zorder=5, linespacing=1.1) for n in nodes}
-        footprints = {}
-        for n in nodes:
-            box = texts[n].get_window_extent(renderer)
-            footprints[n] = layout.Footprint(radius[n], box.width, box.height)
-        pins = {n: p for n, p in network.pins.items() if n in g}
-        found = graphs.groups(g)
-        pos = layout.place(g, footprints, BOX, pinned=pins, previous=network.map_positions, groups=found)
-
-        used = _draw_groups(ax, found, pos, radius)
-        used |= _draw_edges(ax, edges, pos, radius)
-        used |= _draw_nodes(ax, g, nodes, pos, radius, boroughs, home)
-        for n in nodes:
-            x, y = pos[n]
-            texts[n].set_position((x, y - radius[n] - footprints[n].gap))
-        _frame(fig, network, as_of, anonymise)
-        _legend(fig, used, home, stale_after)
-
-        fig.canvas.draw()
-        drawn = {
-            "figure": {"width": WIDTH, "height": HEIGHT},
-            "nodes": [{"id": n, "label": label(n), "kind": _kind(g, n), "x": round(pos[n][0], 2),
-                       "y": round(pos[n][1], 2), "radius": round(radius[n], 2),
-                       "label_box": [round(v, 2) for v in texts[n].get_window_extent(renderer).extents]}
-                      for n in nodes],
-            "edges": [{k: e[k] for k in ("id", "source", "target", "style", "stale", "nature", "arrow")}
-                      for e in edges],
-            "positions": {n: [round(v, 3) for v in BOX.to_units(*pos[n])] for n in nodes},
-        }
-        out = Path(out)
-        metadata = {"Creator": None} if out.suffix.lower() == ".svg" else {}
-        fig.savefig(out, dpi=DPI, metadata=metadata or None)
-        if png_copy:
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=DPI)
-            drawn["png"] = buffer.getvalue()
-        plt.close(fig)
-    return drawn
+def _node_marks(what: Scene, network: Network) -> None:
+    """Each node's fill and symbol (by risk, or by nature for places), and whether it is out of borough."""
+    boroughs = {r["id"]: r["borough"] for frame_ in (network.active_subjects, network.active_contexts)
+                for r in rows(frame_)}
+    home = what.home
+    for n in what.nodes:
+        data, kind = what.graph.nodes[n], what.kind[n]
+        if kind in ("place", "online"):
+            key = data.get("nature") if data.get("nature") in style.PLACE_FILLS else "Not known"
+            what.fill[n], what.symbol[n] = style.PLACE_FILLS[key], style.PLACE_SYMBOLS.get(key)
+            what.used.add(f"place:{key}")
+        else:
+            key = data.get("risk") if data.get("risk") in style.RISK_FILLS else "Not known"
+            what.fill[n], what.symbol[n] = style.RISK_FILLS[key], style.RISK_SYMBOLS.get(key)
+            what.used.add(f"risk:{key}")
+        what.used.add(f"kind:{kind}")
+        if isinstance(boroughs.get(n), str) and isinstance(home, str) and \
+                boroughs[n].casefold() not in (home.casefold(), "online"):
+            what.away.add(n)
+            what.used.add("away")
 
 
-def _draw_groups(ax, found, pos, radius) -> set[str]:
-    for i, members in enumerate(found):
+def _title(network: Network, anonymise: bool) -> str:
+    return "Peer network map (anonymised)" if anonymise else (network.settings["network_name"] or "Peer network map")
+
+
+def _dated(network: Network, as_of: dt.date, anonymise: bool) -> str:
+    review = next_review(network)
+    dated = f"Map dated {as_of:%d/%m/%Y}    Next review: " + (f"{review:%d/%m/%Y}" if review else "not set")
+    risks = network.settings["key_contextual_risks"]
+    if risks and not anonymise:
+        dated += f"    Key contextual risks: {risks}"
+    return dated
+
+
+def positions(what: Scene, network: Network, fig) -> tuple[dict[str, tuple[float, float]], dict]:
+    """({node: (x, y) pixels}, {node: (label width, height) pixels}): the layout, with each label
+    measured as it will be drawn on `fig`, pins and kept positions honoured."""
+    renderer = fig.canvas.get_renderer()
+    sizes = {}
+    for n in what.nodes:
+        text = fig.text(0, 0, _wrapped(what.label[n]), fontsize=LABEL_POINTS, linespacing=1.1)
+        box = text.get_window_extent(renderer)
+        sizes[n] = (box.width, box.height)
+        text.remove()
+    footprints = {n: layout.Footprint(what.reach[n], *sizes[n]) for n in what.nodes}
+    pins = {n: p for n, p in network.pins.items() if n in what.graph}
+    pos = layout.place(what.graph, footprints, BOX, pinned=pins, previous=network.map_positions,
+                       groups=what.groups)
+    return pos, sizes
+
+
+def _wrapped(label: str) -> str:
+    return textwrap.fill(label, LABEL_WRAP)
+
+
+def render(fig, ax, what: Scene, pos: dict, sizes: dict) -> DrawnMap:
+    """Draw the scene at `pos` onto the page `fig`/`ax`: groups, links, nodes, labels where the links
+    leave room, the frame and the legend. Returns what was drawn; saving is the caller's."""
+    paths = link_paths(what, pos)
+    _draw_groups(ax, what, pos)
+    _draw_links(ax, what.edges, paths)
+    _draw_nodes(ax, what, pos)
+    boxes, sides = labelling.place(what.nodes, pos, what.reach, sizes, list(paths.values()),
+                                   labelling.Area(BOX.x0 - 30, 24, BOX.x1 + 20, BOX.y1 + 20))
+    renderer = fig.canvas.get_renderer()
+    drawn_nodes = []
+    for n in what.nodes:
+        left, bottom, right, top = boxes[n]
+        text = ax.text((left + right) / 2, (bottom + top) / 2, _wrapped(what.label[n]), ha="center", va="center",
+                       fontsize=LABEL_POINTS, zorder=6, linespacing=1.1, color=style.LABEL_COLOUR)
+        x, y = pos[n]
+        drawn_nodes.append(DrawnNode(
+            id=n, label=what.label[n], kind=what.kind[n], x=round(x, 2), y=round(y, 2),
+            radius=round(what.radius[n], 2), fill=what.fill[n], symbol=what.symbol[n], label_at=sides[n],
+            label_box=tuple(round(v, 2) for v in text.get_window_extent(renderer).extents)))
+    frame.heading(fig, what.marking, what.title, what.dated)
+    entries = frame.legend(fig, _legend_sections(what), left=WIDTH - 330, top=HEIGHT - 110)
+    return DrawnMap(width=WIDTH, height=HEIGHT, nodes=tuple(drawn_nodes), edges=tuple(what.edges),
+                    legend=tuple(entries),
+                    positions={n: [round(v, 3) for v in BOX.to_units(*pos[n])] for n in what.nodes})
+
+
+def _draw_groups(ax, what: Scene, pos) -> None:
+    for i, members in enumerate(what.groups):
         points = []
         for n in members:
             x, y = pos[n]
-            pad = radius[n] + 16
+            pad = what.radius[n] + 16
             points += [(x + pad * math.cos(a * math.pi / 8), y + pad * math.sin(a * math.pi / 8)) for a in range(16)]
         colour = style.GROUP_FILLS[i % len(style.GROUP_FILLS)]
         ax.add_patch(Polygon(_hull(points), closed=True, facecolor=colour, edgecolor=colour,
                              alpha=style.GROUP_ALPHA, linewidth=1.5, joinstyle="round", zorder=0))
-    return {"group"} if found else set()
 
 
 def _hull(points):
@@ -171,134 +319,155 @@ def _hull(points):
     return half(points)[:-1] + half(reversed(points))[:-1]
 
 
-def _draw_edges(ax, edges, pos, radius) -> set[str]:
-    used = set()
-    pairs: dict[frozenset, list] = {}
-    for e in edges:
-        pairs.setdefault(frozenset((e["source"], e["target"])), []).append(e)
-    to_points = 72 / DPI
-    for parallel in pairs.values():
+def link_paths(what: Scene, pos) -> dict[str, np.ndarray]:
+    """{link ID: its polyline in pixels}, from outside one end's outline to outside the other's: straight,
+    or a gentle curve when two links join the same pair (each bent its own way)."""
+    pairs: dict[tuple, list[DrawnEdge]] = {}
+    for e in what.edges:
+        if e.source != e.target:
+            pairs.setdefault(tuple(sorted((e.source, e.target))), []).append(e)
+    paths = {}
+    for (a, b), parallel in pairs.items():
+        start, end = np.array(pos[a], dtype=float), np.array(pos[b], dtype=float)
         for k, e in enumerate(parallel):
-            start, end = pos[e["source"]], pos[e["target"]]
-            arrowstyle = {"forward": "-|>", "backward": "<|-", "both": "<|-|>"}.get(e["arrow"], "-")
-            width = style.LINK_WIDTHS.get(e["strength"], style.DEFAULT_WIDTH)
             bend = 0.18 * (k - (len(parallel) - 1) / 2)
-            ax.add_patch(FancyArrowPatch(
-                start, end, arrowstyle=arrowstyle, mutation_scale=10 + 2 * width,
-                connectionstyle=f"arc3,rad={bend:.3f}", color=style.LINK_COLOURS[e["nature"]],
-                linewidth=width, linestyle=style.DASHES if e["style"] == "dashed" else "-",
-                alpha=style.STALE_ALPHA if e["stale"] else 0.9, zorder=2,
-                shrinkA=(radius[e["source"]] + 2) * to_points, shrinkB=(radius[e["target"]] + 2) * to_points))
-            used |= {f"nature:{e['nature']}", f"style:{e['style']}", f"strength:{e['strength']}"}
-            used |= {"stale"} if e["stale"] else set()
-            used |= {"arrow"} if e["arrow"] != "none" else set()
-    return used
+            line = _curve(start, end, bend)
+            line = labelling.trim(line, start, what.reach[a] + LINK_GAP)
+            line = labelling.trim(line[::-1], end, what.reach[b] + LINK_GAP)[::-1]
+            paths[e.id] = line if e.source == a else line[::-1]
+    return paths
 
 
-def _draw_nodes(ax, g, nodes, pos, radius, boroughs, home) -> set[str]:
-    used = set()
-    for n in nodes:
-        data, kind = g.nodes[n], _kind(g, n)
-        _, sides, rotation = style.SHAPES[kind]
-        if kind in ("place", "online"):
-            key = data.get("nature") if data.get("nature") in style.PLACE_FILLS else "Not known"
-            fill = style.PLACE_FILLS[key]
-            used.add(f"place:{key}")
-        else:
-            key = data.get("risk") if data.get("risk") in style.RISK_FILLS else "Not known"
-            fill = style.RISK_FILLS[key]
-            used.add(f"risk:{key}")
-        used.add(f"kind:{kind}")
-        away = isinstance(boroughs.get(n), str) and isinstance(home, str) and \
-            boroughs[n].casefold() not in (home.casefold(), "online")
-        edge_colour, edge_width, dashes = (style.OUT_OF_BOROUGH, 2.6, (0, (3, 1.5))) if away else \
-            (style.NODE_EDGE, 1.2, "-")
-        used |= {"away"} if away else set()
+def _curve(start: np.ndarray, end: np.ndarray, bend: float, samples: int = 17) -> np.ndarray:
+    if bend == 0:
+        return np.array([start, end])
+    d = end - start
+    control = (start + end) / 2 + bend * np.array([d[1], -d[0]])
+    t = np.linspace(0, 1, samples)[:, None]
+    return (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
+
+
+def _draw_links(ax, edges: list[DrawnEdge], paths: dict[str, np.ndarray]) -> None:
+    """All links as one line collection; arrowheads only where influence is recorded; a mark at the
+    middle of risky and protective links."""
+    drawn = [e for e in edges if e.id in paths]
+    lines, heads, head_colours = [], [], []
+    for e in drawn:
+        line, tips = _with_heads(paths[e.id], e)
+        lines.append(line)
+        heads += tips
+        head_colours += [to_rgba(e.colour, e.alpha)] * len(tips)
+    ax.add_collection(LineCollection(
+        lines, colors=[to_rgba(e.colour, e.alpha) for e in drawn], linewidths=[e.width for e in drawn],
+        linestyles=[style.DASHES if e.style == "dashed" else "solid" for e in drawn], capstyle="butt", zorder=2))
+    if heads:
+        ax.add_collection(PolyCollection(heads, facecolors=head_colours, edgecolors="none", zorder=3))
+    for nature, mark in style.LINK_MARKS.items():
+        chosen = [e for e in drawn if e.nature == nature]
+        if not chosen:
+            continue
+        middles = np.array([labelling.middle(paths[e.id]) for e in chosen])
+        colours = [to_rgba(e.colour, e.alpha) for e in chosen]
+        faces = colours if nature == "risky" else [to_rgba("#FFFFFF", e.alpha) for e in chosen]
+        ax.scatter(middles[:, 0], middles[:, 1], s=[(6 + 1.2 * e.width) ** 2 for e in chosen], marker=mark,
+                   facecolors=faces, edgecolors=colours, linewidths=1.6, zorder=3)
+
+
+def _with_heads(line: np.ndarray, e: DrawnEdge) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The line shortened where an arrowhead goes, and the arrowheads (triangles, tip on the end)."""
+    heads = []
+    size = 7 + 1.6 * e.width
+    ends = {"forward": (False, True), "backward": (True, False), "both": (True, True)}.get(e.arrow, (False, False))
+    for at_start, wanted in zip((True, False), ends):
+        if not wanted or labelling.length(line) <= 2 * size:
+            continue
+        seq = line if at_start else line[::-1]
+        tip = seq[0]
+        shortened = labelling.trim(seq, tip, size * 0.8)
+        base = labelling.trim(seq, tip, size)[0]
+        d = tip - base
+        side = np.array([-d[1], d[0]]) * 0.45
+        heads.append(np.array([tip, base + side, base - side]))
+        line = shortened if at_start else shortened[::-1]
+    return line, heads
+
+
+def _draw_nodes(ax, what: Scene, pos) -> None:
+    shapes = []
+    for n in what.nodes:
+        _, sides, rotation = style.SHAPES[what.kind[n]]
         x, y = pos[n]
-        r = radius[n]
+        r = what.radius[n]
         shape = (Circle((x, y), r) if sides == 0 else
                  RegularPolygon((x, y), numVertices=sides, radius=r * (1.25 if sides == 4 else 1.1),
                                 orientation=rotation))
-        shape.set(facecolor=fill, edgecolor=edge_colour, linewidth=edge_width, linestyle=dashes, zorder=4)
-        ax.add_patch(shape)
-    return used
+        shape.set(facecolor=what.fill[n], edgecolor=style.NODE_EDGE, linewidth=1.2)
+        shapes.append(shape)
+        if n in what.away:  # a dashed ring just outside the shape: seen on dark fills and in grey too
+            shapes.append(Circle((x, y), what.reach[n] - 1, facecolor="none", edgecolor=style.OUT_OF_BOROUGH,
+                                 linewidth=2.2, linestyle=(0, (3, 1.5))))
+        if what.symbol[n]:
+            ax.text(x, y, what.symbol[n], ha="center", va="center_baseline", fontsize=0.95 * r * 72 / DPI * 1.2,
+                    fontweight="bold", color=style.text_on(what.fill[n]), zorder=5)
+    ax.add_collection(PatchCollection(shapes, match_original=True, zorder=4))
 
 
-def _frame(fig, network: Network, as_of: dt.date, anonymise: bool) -> None:
-    marking = network.settings["protective_marking"]
-    for y in (HEIGHT - 16, 14):
-        fig.text(0.5, y / HEIGHT, marking, ha="center", va="center", fontsize=11, fontweight="bold",
-                 color=style.MARKING_COLOUR)
-    title = "Peer network map (anonymised)" if anonymise else (network.settings["network_name"] or "Peer network map")
-    fig.text(40 / WIDTH, (HEIGHT - 52) / HEIGHT, title, fontsize=18, fontweight="bold", color=style.TITLE_COLOUR)
-    review = next_review(network)
-    dated = f"Map dated {as_of:%d/%m/%Y}    Next review: {review:%d/%m/%Y}" if review else \
-        f"Map dated {as_of:%d/%m/%Y}    Next review: not set"
-    risks = network.settings["key_contextual_risks"]
-    if risks and not anonymise:
-        dated += f"    Key contextual risks: {risks}"
-    fig.text(40 / WIDTH, (HEIGHT - 84) / HEIGHT, dated, fontsize=11, color="#333333")
+def _legend_sections(what: Scene) -> list[tuple[str, list]]:
+    """The legend: every mark on this map, and only those, in sections."""
+    used = what.used
+    return [("Who and where", _who_items(what)),
+            ("Risk (people)", [(_node_handle("young person", style.RISK_FILLS[r], style.RISK_SYMBOLS.get(r)),
+                                r if r != "Not known" else "Risk not known")
+                               for r in style.RISK_FILLS if f"risk:{r}" in used]),
+            ("Places", [(_node_handle("place", style.PLACE_FILLS[p], style.PLACE_SYMBOLS.get(p)),
+                         style.PLACE_WORDS[p]) for p in style.PLACE_FILLS if f"place:{p}" in used]),
+            ("Links", _link_items(what))]
 
 
-def _legend(fig, used: set[str], home, stale_after: int) -> None:
-    """A legend of every mark on this map, and only those."""
-    handles: list = []
-    headings: list = []
+def _node_handle(kind: str, fill: str, symbol: str | None):
+    shape = Line2D([], [], linestyle="none", marker=style.SHAPES[kind][0], markersize=13, markerfacecolor=fill,
+                   markeredgecolor=style.NODE_EDGE)
+    if not symbol:
+        return shape
+    mark = Line2D([], [], linestyle="none", marker=f"${symbol}$", markersize=7, color=style.text_on(fill))
+    return (shape, mark)
 
-    def section(title):
-        headings.append(Line2D([], [], linestyle="none", label=title))
-        handles.append(headings[-1])
 
-    def marker(kind, fill, text):
-        shape = style.SHAPES[kind][0]
-        handles.append(Line2D([], [], linestyle="none", marker=shape, markersize=11, markerfacecolor=fill,
-                              markeredgecolor=style.NODE_EDGE, label=text))
+def _who_items(what: Scene) -> list:
+    items = [(_node_handle(k, "#FFFFFF", None), style.KIND_NAMES[k]) for k in style.SHAPES
+             if f"kind:{k}" in what.used]
+    if "away" in what.used:
+        ring = Line2D([], [], linestyle="none", marker="o", markersize=15, markerfacecolor="none",
+                      markeredgecolor=style.OUT_OF_BOROUGH, markeredgewidth=2.0)
+        items.append(((_node_handle("young person", "#FFFFFF", None), ring), f"Outside {what.home} (dashed ring)"))
+    items.append((Line2D([], [], linestyle="none", marker="o", markersize=6, markerfacecolor="#FFFFFF",
+                         markeredgecolor=style.NODE_EDGE), "Larger: more links"))
+    if "group" in what.used:
+        items.append((Patch(facecolor=style.GROUP_FILLS[0], alpha=0.25), "Shaded: a group"))
+    return items
 
-    kinds = [k for k in style.SHAPES if f"kind:{k}" in used]
-    if kinds:
-        section("Who and where")
-        for k in kinds:
-            marker(k, "#FFFFFF", style.KIND_NAMES[k])
-    risks = [r for r in style.RISK_FILLS if f"risk:{r}" in used]
-    if risks:
-        section("Risk (people)")
-        for r in risks:
-            marker("young person", style.RISK_FILLS[r], r)
-    natures = [n for n in style.PLACE_FILLS if f"place:{n}" in used]
-    if natures:
-        section("Places")
-        for n in natures:
-            marker("place", style.PLACE_FILLS[n], n)
-    if "away" in used:
-        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor="#FFFFFF",
-                              markeredgecolor=style.OUT_OF_BOROUGH, markeredgewidth=2.4,
-                              label=f"Outside {home}"))
-    handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6, markerfacecolor="#FFFFFF",
-                          markeredgecolor=style.NODE_EDGE, label="Larger: more links"))
-    links = [n for n in style.LINK_COLOURS if f"nature:{n}" in used]
-    if links:
-        section("Links")
-        for n in links:
-            handles.append(Line2D([], [], color=style.LINK_COLOURS[n], linewidth=2.4, label=n.capitalize()))
+
+def _link_items(what: Scene) -> list:
+    used, grey = what.used, "#555555"
+    items = []
+    for nature, colour in style.LINK_COLOURS.items():
+        if f"nature:{nature}" not in used:
+            continue
+        mark = style.LINK_MARKS.get(nature)
+        face = colour if nature == "risky" else "#FFFFFF"
+        items.append((Line2D([], [], color=colour, linewidth=2.4, marker=mark or "None", markersize=8,
+                             markerfacecolor=face, markeredgecolor=colour, markeredgewidth=1.6),
+                      nature.capitalize() + MARK_WORDS.get(nature, "")))
     if "style:solid" in used:
-        handles.append(Line2D([], [], color="#555555", linewidth=1.8, label="Evidenced"))
+        items.append((Line2D([], [], color=grey, linewidth=1.8), "Evidenced"))
     if "style:dashed" in used:
-        handles.append(Line2D([], [], color="#555555", linewidth=1.8, linestyle=style.DASHES,
-                              label="Anecdotal or weakly graded"))
+        items.append((Line2D([], [], color=grey, linewidth=1.8, linestyle=style.DASHES), "Anecdotal or weakly graded"))
     if "stale" in used:
-        handles.append(Line2D([], [], color="#555555", linewidth=1.8, alpha=style.STALE_ALPHA,
-                              label=f"Faded: not seen for over {stale_after} days"))
+        items.append((Line2D([], [], color=grey, linewidth=1.8, alpha=style.STALE_ALPHA),
+                      f"Faded: not seen for over {what.stale_after} days"))
     for strength, width in style.LINK_WIDTHS.items():
-        if f"strength:{strength}" in used:
-            handles.append(Line2D([], [], color="#555555", linewidth=width, label=strength))
+        if f"width:{width}" in used:
+            items.append((Line2D([], [], color=grey, linewidth=width), strength))
     if "arrow" in used:
-        handles.append(Line2D([], [], color="#555555", linewidth=1.5, marker=">", markevery=[-1],
-                              markersize=7, label="Arrow: who leads whom"))
-    if "group" in used:
-        handles.append(Patch(facecolor=style.GROUP_FILLS[0], alpha=0.25, label="Shaded: a group"))
-    legend = fig.legend(handles=handles, loc="upper left", frameon=True, fontsize=9.5, handlelength=2.6,
-                        bbox_to_anchor=((WIDTH - 330) / WIDTH, (HEIGHT - 110) / HEIGHT), borderpad=0.9,
-                        labelspacing=0.55)
-    for text, handle in zip(legend.get_texts(), handles):
-        if handle in headings:
-            text.set_fontweight("bold")
+        items.append((Line2D([], [], color=grey, linewidth=1.5, marker=">", markersize=7), "Arrow: who leads whom"))
+    return items

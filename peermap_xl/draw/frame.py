@@ -1,0 +1,91 @@
+"""The page every map is drawn on: the protective marking at top and bottom, the title, the dates
+line and a boxed legend; and saving it. Shared by the network map and the young person's map."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from peermap_xl.draw import style  # noqa: E402
+
+DPI = 100
+RC = {"svg.fonttype": "none", "font.family": style.FONT, "svg.hashsalt": "peermap"}
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of a legend: its section and its words."""
+
+    section: str
+    text: str
+
+
+def page(width: int, height: int):
+    """A blank figure of `width` x `height` pixels with one axes in pixel units, origin bottom left.
+    Call inside `plt.rc_context(frame.RC)`."""
+    fig = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    return fig, ax
+
+
+def heading(fig, marking: str, title: str, dated: str, title_size: float = 18) -> None:
+    """The marking at top and bottom, the title and the dates line under it."""
+    width, height = fig.bbox.width, fig.bbox.height
+    for y in (height - 16, 14):
+        fig.text(0.5, y / height, marking, ha="center", va="center", fontsize=11, fontweight="bold",
+                 color=style.MARKING_COLOUR)
+    fig.text(40 / width, (height - 52) / height, title, fontsize=title_size, fontweight="bold",
+             color=style.TITLE_COLOUR)
+    fig.text(40 / width, (height - 84) / height, dated, fontsize=11, color=style.SUBTITLE_COLOUR)
+
+
+def legend(fig, sections: list[tuple[str, list[tuple[object, str]]]], left: float, top: float,
+           fontsize: float = 9.5, spacing: float = 0.55) -> list[LegendEntry]:
+    """A boxed legend with a bold heading per section, its top left corner at (left, top) pixels.
+    Each section is (heading, [(handle, words)]); a handle may be a tuple of artists drawn on top of
+    each other. Returns what the legend says."""
+    handles, texts, entries, headings = [], [], [], set()
+    for title, items in sections:
+        if not items:
+            continue
+        headings.add(len(handles))
+        handles.append(Line2D([], [], linestyle="none"))
+        texts.append(title)
+        for handle, words in items:
+            handles.append(handle)
+            texts.append(words)
+            entries.append(LegendEntry(title, words))
+    width, height = fig.bbox.width, fig.bbox.height
+    box = fig.legend(handles=handles, labels=texts, loc="upper left", frameon=True, fontsize=fontsize,
+                     handlelength=2.8, bbox_to_anchor=(left / width, top / height), borderpad=0.9,
+                     labelspacing=spacing, numpoints=1, labelcolor=style.LABEL_COLOUR)
+    box.get_frame().set_edgecolor("#777777")
+    for i, text in enumerate(box.get_texts()):
+        if i in headings:
+            text.set_fontweight("bold")
+    return entries
+
+
+def save(fig, out: str | Path, png_copy: bool = False) -> bytes | None:
+    """Save the page to `out` (.png, .svg or .pdf), with no creator stamp in an SVG (so it is
+    repeatable); with `png_copy`, also return it as PNG bytes (for a sheet). Closes the figure."""
+    out = Path(out)
+    fig.savefig(out, dpi=DPI, metadata={"Creator": None} if out.suffix.lower() == ".svg" else None)
+    copy = None
+    if png_copy:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=DPI)
+        copy = buffer.getvalue()
+    plt.close(fig)
+    return copy
