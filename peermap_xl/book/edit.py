@@ -187,9 +187,9 @@ def _fill_calculated_columns(ws, table, first: int, last: int) -> None:
                     ws.cell(row, c0 + i).value = "=" + formula.attr_text  # a formula, written as one
 
 
-def _typed_blank(value) -> bool:
+def _typed_blank(cell) -> bool:
     """Nothing typed: empty, or a formula Excel fills (a table's calculated column)."""
-    return value in (None, "") or (isinstance(value, str) and value.startswith("="))
+    return cell.value in (None, "") or cell.data_type == "f"
 
 
 def _place_picture(wb: openpyxl.Workbook, step: PlacePicture) -> None:
@@ -310,7 +310,7 @@ def append_records(wb: openpyxl.Workbook, sheet: schema.Sheet, records: list[dic
     ws, table = table_of(wb, sheet)
     c0, r0, c1, r1 = range_boundaries(table.ref)
     row = r1
-    while row > r0 and all(_typed_blank(ws.cell(row, c).value) for c in range(c0, c1 + 1)):
+    while row > r0 and all(_typed_blank(ws.cell(row, c)) for c in range(c0, c1 + 1)):
         row -= 1
     headers = {schema.normalise_header(ws.cell(r0, c).value): c for c in range(c0, c1 + 1)}
     put_records(ws, r0, headers, [(row + i, record) for i, record in enumerate(records, start=1)])
