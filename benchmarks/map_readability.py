@@ -1,12 +1,16 @@
 """How readable the maps are: crossings and overlaps, beside Graphviz neato on the same graphs.
 
-    python benchmarks/map_readability.py     # needs Graphviz for the comparison (apt-get install graphviz)
+    python benchmarks/map_readability.py         # 15, 40, 60 and 150 nodes; needs Graphviz
+    python benchmarks/map_readability.py 15 40   # some sizes for the comparison (apt-get install graphviz)
 
-30 synthetic peer maps (10 each of 15, 40 and 60 nodes; 70% young people, 10% adults, 20% places;
+40 synthetic peer maps (10 each of 15, 40, 60 and 150 nodes; 70% young people, 10% adults, 20% places;
 1-3 friendship clusters joined by bridging people; about 3.7 links a node). For each, peermap draws
 the map and reports, from its layout JSON: edge crossings, overlapping node pairs, overlapping label
-pairs, labels over another node, labels outside the figure, the smallest gap between two labels,
-and the time taken. neato lays out the same graph; its positions are scaled into the same box and
+pairs, labels over another node, labels outside the figure, links passing through a label (the part
+of each link outside both end circles, its own ends' labels included), the smallest gap between two
+labels, and the time taken. Above overview.OVERVIEW_ABOVE nodes the map is an overview and a page per group:
+its figures are those of every page and the overview added up. neato lays out the same graph; its
+positions are scaled into the same box and
 given the same label sizes, with no clean-up pass. Medians per size.
 """
 
@@ -24,9 +28,10 @@ from pathlib import Path
 
 from peermap_xl import model, schema
 from peermap_xl.book.raw import RawBook, RawTable
-from peermap_xl.draw import layout, network_map
+from peermap_xl.draw import layout, network_map, overview
 
 AS_OF = dt.date(2026, 10, 1)
+SIZES = tuple(int(a) for a in sys.argv[1:]) or (15, 40, 60, 150)
 
 
 def synthetic_network(nodes: int, seed: int):
@@ -65,10 +70,6 @@ def synthetic_network(nodes: int, seed: int):
     return model.build(raw)
 
 
-def boxes_overlap(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
 def gap(a, b) -> float:
     dx = max(b[0] - a[2], a[0] - b[2], 0)
     dy = max(b[1] - a[3], a[1] - b[3], 0)
@@ -76,26 +77,20 @@ def gap(a, b) -> float:
 
 
 def measure(nodes: list[dict], edges: list[tuple[str, str]], width: float, height: float) -> dict:
-    pos = {n["id"]: (n["x"], n["y"]) for n in nodes}
-    out = {"crossings": layout.crossings(pos, edges), "node overlaps": 0, "label overlaps": 0,
-           "label over node": 0, "labels outside": 0, "smallest label gap": float("inf")}
-    for i, a in enumerate(nodes):
-        box = a["label_box"]
-        if box[0] < 0 or box[1] < 0 or box[2] > width or box[3] > height:
-            out["labels outside"] += 1
-        for b in nodes[i + 1:]:
-            if ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5 < a["radius"] + b["radius"]:
-                out["node overlaps"] += 1
-            if boxes_overlap(box, b["label_box"]):
-                out["label overlaps"] += 1
-            out["smallest label gap"] = min(out["smallest label gap"], gap(box, b["label_box"]))
-        for b in nodes:
-            if b is not a:
-                x = min(max(b["x"], box[0]), box[2])
-                y = min(max(b["y"], box[1]), box[3])
-                if (x - b["x"]) ** 2 + (y - b["y"]) ** 2 < b["radius"] ** 2:
-                    out["label over node"] += 1
+    out = layout.readability(nodes, edges, width, height)
+    boxes = [n["label_box"] for n in nodes]
+    out["smallest label gap"] = min((gap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), default=0.0)
     return out
+
+
+def measured_pages(drawn: dict) -> dict:
+    """The measures of the map as drawn: one picture, or the overview and every page, added up (the
+    smallest label gap: the smallest on any page)."""
+    pictures = [drawn, *drawn.get("pages", [])]
+    each = [measure(p["nodes"], [(e["source"], e["target"]) for e in p["edges"]], 1500, 1060) for p in pictures]
+    total = {k: sum(m[k] for m in each) for k in each[0]}
+    total["smallest label gap"] = min(m["smallest label gap"] for m in each)
+    return total
 
 
 def neato(net, drawn: dict) -> dict:
@@ -130,18 +125,21 @@ def main() -> None:
     have_neato = shutil.which("neato") is not None
     folder = Path(tempfile.mkdtemp())
     print(f"{'nodes':>5}  {'method':<8} {'crossings':>9} {'node ovl':>8} {'label ovl':>9} {'lbl/node':>8} "
-          f"{'outside':>7} {'min gap px':>10} {'ms':>7}")
-    for size in (15, 40, 60):
+          f"{'outside':>7} {'thru lbl':>8} {'min gap px':>10} {'ms':>7}")
+    for size in SIZES:
         results = {"peermap": [], "neato": []}
         for seed in range(10):
             net = synthetic_network(size, seed)
             start = time.perf_counter()
-            drawn = network_map.draw(net, folder / f"{size}-{seed}.png", AS_OF).layout_json()
+            drawn = overview.draw(net, folder / f"{size}-{seed}.png", AS_OF).layout_json()
             ms = (time.perf_counter() - start) * 1000
-            edges = [(e["source"], e["target"]) for e in drawn["edges"]]
-            ours = measure(drawn["nodes"], edges, drawn["figure"]["width"], drawn["figure"]["height"])
+            ours = measured_pages(drawn)
             ours["ms"] = ms
             results["peermap"].append(ours)
+            if "pages" in drawn:  # neato lays out the whole network, with the labels as drawn on the pages
+                drawn = {"figure": drawn["figure"], "nodes": [n for page in drawn["pages"] for n in page["nodes"]],
+                         "edges": [{"source": a, "target": b} for a, b in zip(net.live_links["from_id"],
+                                                                               net.live_links["to_id"])]}
             if have_neato:
                 results["neato"].append(neato(net, drawn))
         for method, runs in results.items():
@@ -149,7 +147,8 @@ def main() -> None:
                 continue
             row = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
             print(f"{size:>5}  {method:<8} {row['crossings']:>9} {row['node overlaps']:>8} {row['label overlaps']:>9} "
-                  f"{row['label over node']:>8} {row['labels outside']:>7} {row['smallest label gap']:>10.1f} "
+                  f"{row['label over node']:>8} {row['labels outside']:>7} {row['links through labels']:>8} "
+                  f"{row['smallest label gap']:>10.1f} "
                   f"{row['ms']:>7.0f}")
     if not have_neato:
         print("Graphviz neato is not installed: apt-get install graphviz for the comparison.", file=sys.stderr)

@@ -185,6 +185,42 @@ def anonymised_pack(book) -> None:
     _alert(book, f"Anonymised map and minutes written to the folder '{folder.name}' beside the workbook.")
 
 
+@_logged
+def already_mapped(book) -> None:
+    """Already mapped?: this workbook's people and places found in the team's other peer maps, recorded in the
+    Already mapped elsewhere column and on the Checks sheet."""
+    from peermap_xl import register
+    from peermap_xl.operations import already_mapped_plan
+
+    show = progress.status_bar(book)
+    show(0, 3, "reading the workbook")
+    network = live.read_network(book)
+    folder = register.folder_for(network, folder_of(book))
+    show(1, 3, "reading the other peer maps")
+    found = register.find(folder, Path(book.fullname), network=network)
+    plan, _, lacking, _ = already_mapped_plan(found, dt.date.today())
+    show(2, 3, "recording the findings")
+    live.apply(book, plan)
+    show(3, 3, "done")
+    _alert(book, _already_mapped_message(found, lacking))
+
+
+def _already_mapped_message(found, lacking: list[str]) -> str:
+    from peermap_xl import register
+
+    people, places = len(found.people), len(found.places)
+    said = (f"{people} of this network's people and {places} of its places are already on other peer maps: see "
+            f"the 'Already mapped elsewhere' column and the Checks sheet." if people or places else
+            "No one and no place of this network was found on another peer map.")
+    n = len(found.scan.networks)
+    said += f" Read {n} other peer map{'' if n == 1 else 's'} in '{found.scan.folder.name}'."
+    if found.scan.skipped:
+        said += " " + register.skipped_summary(found.scan)
+    for sheet in lacking:
+        said += f" The {sheet} sheet has no 'Already mapped elsewhere' column: add it to record its matches."
+    return said
+
+
 # One-line entries for RunPython (the VBA module calls these), each passing the calling workbook.
 def run_check(): check(xw.Book.caller())
 def run_draw_map(): draw_map(xw.Book.caller())
@@ -192,3 +228,4 @@ def run_minutes(): minutes(xw.Book.caller())
 def run_review(): review(xw.Book.caller())
 def run_young_persons_map(): young_persons_map(xw.Book.caller())
 def run_anonymised_pack(): anonymised_pack(xw.Book.caller())
+def run_already_mapped(): already_mapped(xw.Book.caller())

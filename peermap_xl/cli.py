@@ -14,6 +14,7 @@ from pathlib import Path
 
 from peermap_xl import __version__
 from peermap_xl.errors import PeermapError
+from peermap_xl.gate import RecordHasErrors
 
 
 def cmd_new(args) -> int:
@@ -94,10 +95,16 @@ def cmd_map(args) -> int:
     from peermap_xl.operations import draw_map
     from peermap_xl.progress import terminal
 
-    picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write, progress=terminal())
+    picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write, progress=terminal(),
+                              despite_errors=args.despite_errors)
     if args.layout_json:
         Path(args.layout_json).write_text(json.dumps(drawn.layout_json(), indent=1))
-    print(f"Drew the map of {len(drawn.nodes)} people and places and {len(drawn.edges)} links: {picture}")
+    pages = getattr(drawn, "pages", None)
+    if pages:  # a large network: an overview of its groups, and a page for each beside it
+        print(f"Drew the overview of {len(drawn.nodes)} groups: {picture}, and each group on a page of its own "
+              f"beside it ({pages[0]['file']} ...)")
+    else:
+        print(f"Drew the map of {len(drawn.nodes)} people and places and {len(drawn.edges)} links: {picture}")
     if args.write:
         print("Also put on the workbook's Map sheet; the previous file is kept as a backup.")
     return 0
@@ -117,7 +124,8 @@ def cmd_minutes(args) -> int:
     from peermap_xl.operations import write_minutes
     from peermap_xl.progress import terminal
 
-    document = write_minutes(args.book, args.session, args.out, args.anonymise, args.write, progress=terminal())
+    document = write_minutes(args.book, args.session, args.out, args.anonymise, args.write, progress=terminal(),
+                             despite_errors=args.despite_errors)
     print(f"Wrote the minutes: {document}")
     if args.write:
         print("Also previewed on the workbook's Minutes sheet; the previous file is kept as a backup.")
@@ -129,7 +137,7 @@ def cmd_invite(args) -> int:
     """Write the subject list for a session's invitees, and record the date it was sent."""
     from peermap_xl.operations import write_invite
 
-    document = write_invite(args.book, args.session, args.date, args.out, args.anonymise)
+    document = write_invite(args.book, args.session, args.date, args.out, args.anonymise, args.despite_errors)
     print(f"Wrote the subject list: {document}")
     print("Send it by secure email at least 7 days before the session. 'Subject list sent' is filled in.")
     return 0
@@ -163,10 +171,11 @@ def cmd_review(args) -> int:
 
 def cmd_close(args) -> int:
     """Close the network: Status Closed, a closure session, and the final minutes."""
-    from peermap_xl.operations import record_session, write_minutes
+    from peermap_xl.operations import close_network, open_text, write_minutes
 
-    recorded = record_session(args.book, "Closure", args.date)
-    print(f"Closed the network: closure session {recorded.session}, Status Closed.")
+    recorded, left = close_network(args.book, args.reason, args.date, args.force)
+    print(f"Closed the network: closure session {recorded.session}, Status Closed, the Checks sheet brought "
+          f"up to date. Left open: {open_text(left)}.")
     _print_session(recorded)
     print(f"Wrote the final minutes: {write_minutes(args.book, recorded.session)}")
     return 0
@@ -197,9 +206,53 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_find(args) -> int:
+    """Across networks: is this young person or place already mapped elsewhere? Reads every peer map in a folder."""
+    import json
+
+    from peermap_xl import register
+    from peermap_xl.book import safe
+    from peermap_xl.progress import terminal
+
+    if args.write and not args.book:
+        raise PeermapError("--write records matches in one workbook: name it with --book BOOK.")
+    progress = None if args.json else terminal()
+    if args.write:
+        from peermap_xl.operations import find_book
+
+        found, values, lacking = find_book(args.book, args.folder, args.min_score, progress=progress)
+    else:
+        found = register.find(args.folder, args.book, args.min_score, progress=progress)
+    if args.out:
+        register.write_report(found, args.out, args.anonymise)
+    if args.json:
+        print(json.dumps(register.as_json(found, args.anonymise), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(register.as_text(found, args.anonymise)))
+        if args.out:
+            print(f"Wrote the report: {args.out}")
+        if args.write:
+            print(f"Recorded in {Path(args.book).name}: {len(values)} 'Already mapped elsewhere' cell(s) filled, "
+                  f"the findings on the Checks sheet. The previous file is kept as "
+                  f"{safe.backup_path(Path(args.book)).name}.")
+            for sheet in lacking:
+                print(f"The {sheet} sheet has no 'Already mapped elsewhere' column: add it to the header row "
+                      "to record its matches.")
+    return 0
+
+
+def _score(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a score from 0 to 100")
+    return value
+
+
 #: The ways a date may be given on the command line: as people write them (04/11/2026 is 4 November) or ISO.
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
-
 
 
 def parse_cli_date(text: str) -> dt.date:
@@ -215,6 +268,10 @@ def parse_cli_date(text: str) -> dt.date:
 
 def _date_option(sub, flag: str, what: str) -> None:
     sub.add_argument(flag, type=parse_cli_date, metavar="DATE", help=f"{what}: dd/mm/yyyy or yyyy-mm-dd")
+
+
+DESPITE_ERRORS = ("write it even though the record has errors that could merge or leave out a person "
+                  "(duplicate IDs, links to nobody or to two people): everyone is shown, under a warning banner")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -252,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     _date_option(draw, "--as-of", "the map's date (default: today)")
     draw.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text, for sharing")
     draw.add_argument("--layout-json", metavar="FILE", help="also write what was drawn, for measuring readability")
+    draw.add_argument("--despite-errors", action="store_true", help=DESPITE_ERRORS)
     draw.add_argument("--write", action="store_true",
                       help="also put the picture on the workbook's Map sheet (the previous file is kept as a backup)")
 
@@ -266,23 +324,43 @@ def build_parser() -> argparse.ArgumentParser:
     minutes.add_argument("--out", metavar="FILE.docx", help="the document (default: beside the workbook)")
     minutes.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text, for sharing")
     minutes.add_argument("--write", action="store_true", help="also preview them on the workbook's Minutes sheet")
+    minutes.add_argument("--despite-errors", action="store_true", help=DESPITE_ERRORS)
 
     invite = command("invite", cmd_invite)
     invite.add_argument("--session", metavar="ID", help="the session, e.g. M03 (default: the latest)")
     _date_option(invite, "--date", "the day it is sent (default: today)")
     invite.add_argument("--out", metavar="FILE.docx", help="the document (default: beside the workbook)")
     invite.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text")
+    invite.add_argument("--despite-errors", action="store_true", help=DESPITE_ERRORS)
 
     review = command("review", cmd_review)
     _date_option(review, "--date", "the review's date (default: today)")
 
     close = command("close", cmd_close)
     _date_option(close, "--date", "the closure's date (default: today)")
+    close.add_argument("--reason", metavar="TEXT", help='why: "risk reduced", "young people moved", or your words')
+    close.add_argument("--force", action="store_true", help="close even though actions or questions are open")
 
     rules = command("rules", cmd_rules, book=None)
     rules.add_argument("rule", nargs="?", metavar="RULE", help="one rule, by slug or code (e.g. stale-link)")
 
     command("summary", cmd_summary)
+
+    find = command("find", cmd_find, book=None,
+                   epilog="Nothing is kept between runs: every run reads the folder afresh.")
+    find.add_argument("folder", metavar="FOLDER", help="the folder holding the team's peer maps (searched with "
+                                                       "its subfolders)")
+    find.add_argument("--book", metavar="BOOK", help="only the matches for this workbook's people and places")
+    find.add_argument("--json", action="store_true", help="print the report as JSON")
+    from peermap_xl.register import DEFAULT_MIN_SCORE
+
+    find.add_argument("--min-score", type=_score, default=DEFAULT_MIN_SCORE, metavar="N",
+                      help=f"report matches scoring at least N of 100 (default: {DEFAULT_MIN_SCORE})")
+    find.add_argument("--write", action="store_true",
+                      help="with --book: fill its 'Already mapped elsewhere' column and record the check "
+                           "(a finding already-mapped for each match); the previous file is kept as a backup")
+    find.add_argument("--out", metavar="FILE.xlsx", help="also write the report as an Excel workbook")
+    find.add_argument("--anonymise", action="store_true", help="counts and codes only (N1 YP2), for sharing")
     return parser
 
 
@@ -290,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except RecordHasErrors as exc:
+        print(f"peermap: {exc}", file=sys.stderr)
+        return 1
     except PeermapError as exc:
         print(f"peermap: {exc}", file=sys.stderr)
         return 2

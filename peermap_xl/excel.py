@@ -20,6 +20,7 @@ ACTIONS = (
     ("YoungPersonsMap", "Young person's map", "run_young_persons_map", "Chart3DPieChart",
      ("Start here", "Direct work")),
     ("AnonymisedPack", "Anonymised pack", "run_anonymised_pack", "FileDocumentEncrypt", ("Start here",)),
+    ("AlreadyMapped", "Already mapped?", "run_already_mapped", "FindDialog", ("Start here", "Subjects")),
 )
 
 
@@ -30,9 +31,7 @@ SUPPORT = (
 )
 
 
-def code_name(sheet_name: str) -> str:
-    """The VBA code name of a sheet: "Direct work" -> "shtDirectwork"."""
-    return "sht" + "".join(c for c in sheet_name if c.isalnum())
+code_name = schema.code_name  # the VBA code name of a sheet (defined with the sheets, for book/ too)
 
 
 def module_source() -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
 import networkx as nx
+import numpy as np
 
 from peermap_xl.model import Network, rows
 
@@ -37,24 +40,85 @@ def leaders(graph: nx.MultiGraph) -> dict[str, set[str]]:
 
 
 #: Above this many nodes, betweenness is estimated from a fixed sample of sources (exact below).
-EXACT_BETWEENNESS_NODES = 300
+EXACT_BETWEENNESS_NODES = 2000
+SAMPLED_SOURCES = 500
 
 
 def brokers(graph: nx.MultiGraph) -> dict[str, float]:
-    """Betweenness centrality: the share of shortest paths between others that pass through each node."""
+    """Betweenness centrality: the share of shortest paths between others that pass through each node
+    (as networkx's betweenness_centrality, normalised; above EXACT_BETWEENNESS_NODES, from the same
+    sample of sources networkx would draw with seed 0)."""
     simple = nx.Graph(graph)
-    sample = EXACT_BETWEENNESS_NODES if len(simple) > EXACT_BETWEENNESS_NODES else None
-    return nx.betweenness_centrality(simple, k=sample, seed=0)
+    nodes = list(simple)
+    n = len(nodes)
+    if n < 3:
+        return dict.fromkeys(nodes, 0.0)
+    index = {v: i for i, v in enumerate(nodes)}
+    pairs = np.array([(index[a], index[b]) for a, b in simple.edges() if a != b], dtype=np.int64).reshape(-1, 2)
+    adjacency = _adjacency(n, np.concatenate([pairs, pairs[:, ::-1]]))
+    sampled = n > EXACT_BETWEENNESS_NODES
+    sources = [index[v] for v in random.Random(0).sample(nodes, SAMPLED_SOURCES)] if sampled else list(range(n))
+    total = np.zeros(n)
+    for start in range(0, len(sources), 256):
+        total += _dependencies(adjacency, np.array(sources[start:start + 256]))
+    if not sampled:
+        return dict(zip(nodes, (total / ((n - 1) * (n - 2))).tolist()))
+    k, scale = len(sources), np.full(n, 1 / (len(sources) * (n - 2)))
+    scale[sources] = 1 / ((k - 1) * (n - 2))
+    return dict(zip(nodes, (total * scale).tolist()))
+
+
+#: Up to this many nodes the adjacency matrix is a plain array: the check of a meeting-sized network
+#: does not pay for importing scipy.
+DENSE_NODES = 500
+
+
+def _adjacency(n: int, ends: np.ndarray):
+    if n <= DENSE_NODES:
+        matrix = np.zeros((n, n))
+        matrix[ends[:, 0], ends[:, 1]] = 1.0
+        return matrix
+    from scipy.sparse import csr_array
+
+    return csr_array((np.ones(len(ends)), (ends[:, 0], ends[:, 1])), shape=(n, n))
+
+
+def _dependencies(adjacency, sources: np.ndarray) -> np.ndarray:
+    """Brandes' dependency of each node, summed over `sources`: breadth-first search for many sources
+    at once, as sparse matrix products (no Python loop over nodes)."""
+    n, columns = adjacency.shape[0], np.arange(len(sources))
+    paths = np.zeros((n, len(sources)))
+    paths[sources, columns] = 1.0
+    depth = np.full((n, len(sources)), -1, dtype=np.int32)
+    depth[sources, columns] = 0
+    frontier, level = paths.copy(), 0
+    while frontier.any():
+        reached = adjacency @ frontier
+        reached[depth >= 0] = 0.0
+        level += 1
+        depth[reached > 0] = level
+        paths += reached
+        frontier = reached
+    dependency = np.zeros_like(paths)
+    for d in range(level - 1, 0, -1):
+        share = np.where(depth == d + 1, (1.0 + dependency) / np.where(paths > 0, paths, 1.0), 0.0)
+        dependency += np.where(depth == d, paths * (adjacency @ share), 0.0)
+    return dependency.sum(axis=1)
 
 
 def splits(graph: nx.MultiGraph) -> dict[str, int]:
-    """{node: how many parts its component falls into without it}, for nodes that split it."""
-    simple = nx.Graph(graph)
-    out = {}
-    for node in nx.articulation_points(simple):
-        component = nx.node_connected_component(simple, node) - {node}
-        out[node] = nx.number_connected_components(simple.subgraph(component))
-    return out
+    """{node: how many parts its component falls into without it}, for nodes that split it: the number
+    of blocks (biconnected parts) it belongs to, from one depth-first search."""
+    blocks: dict[str, int] = {}
+    for block in nx.biconnected_components(nx.Graph(graph)):
+        for node in block:
+            blocks[node] = blocks.get(node, 0) + 1
+    return {node: count for node, count in blocks.items() if count > 1}
+
+
+#: Up to this many nodes, groups are found by greedy modularity (as drawn so far); above it by Louvain,
+#: whose cost grows gently (greedy modularity takes minutes at 5,000 people).
+GREEDY_GROUP_NODES = 300
 
 
 def groups(graph: nx.MultiGraph, smallest: int = 3) -> list[set[str]]:
@@ -62,6 +126,56 @@ def groups(graph: nx.MultiGraph, smallest: int = 3) -> list[set[str]]:
     simple = nx.Graph(graph)
     if simple.number_of_edges() == 0:
         return []
-    found = [set(c) for c in nx.community.greedy_modularity_communities(simple) if len(c) >= smallest]
+    found = [set(c) for c in _communities(simple) if len(c) >= smallest]
     found.sort(key=lambda c: (-len(c), min(c)))
     return found if len(found) > 1 else []
+
+
+def _communities(simple: nx.Graph) -> list[set]:
+    if len(simple) <= GREEDY_GROUP_NODES:
+        return nx.community.greedy_modularity_communities(simple)
+    return nx.community.louvain_communities(simple, seed=0)
+
+
+def pages(graph: nx.MultiGraph, most: int) -> list[set[str]]:
+    """Every node on one page of at most `most` nodes (where the links allow): the network's groups (Louvain);
+    a group too large is cut along the finer groups Louvain found on its way, packed into as few pages as
+    fit; lone people and pairs gathered. One run of Louvain, whatever the size. Largest first."""
+    simple = nx.Graph(graph)
+    if simple.number_of_edges() == 0:
+        return _gathered([{n} for n in simple], most)
+    levels = list(nx.community.louvain_partitions(simple, seed=0))
+    finest = levels[0]
+    out, small = [], []
+    for group in levels[-1]:
+        if len(group) > most:
+            out += _gathered([part for piece in finest if piece <= group for part in _cut(simple, set(piece), most)],
+                             most)
+        elif len(group) < 3:
+            small.append(set(group))
+        else:
+            out.append(set(group))
+    return sorted(out + _gathered(small, most), key=lambda c: (-len(c), min(c)))
+
+
+def _cut(simple: nx.Graph, piece: set[str], most: int) -> list[set[str]]:
+    """A piece too large for a page cut by its own groups (Louvain on it alone), as often as needed."""
+    if len(piece) <= most:
+        return [piece]
+    inner = simple.subgraph(piece)
+    parts = [set(c) for c in nx.community.louvain_communities(inner, seed=0)] if inner.number_of_edges() else []
+    if len(parts) < 2:
+        return [piece]
+    return [p for part in parts for p in _cut(simple, part, most)]
+
+
+def _gathered(parts: list[set[str]], most: int) -> list[set[str]]:
+    """The parts packed into as few pages of at most `most` nodes as first-fit, largest part first, finds."""
+    bins: list[set[str]] = []
+    for part in sorted(parts, key=lambda p: (-len(p), min(p))):
+        home = next((b for b in bins if len(b) + len(part) <= most), None)
+        if home is None:
+            bins.append(set(part))
+        else:
+            home |= part
+    return bins

@@ -1,28 +1,77 @@
-"""How people and places are named on outputs: full names, initials, or codes.
+"""How people and places are named on outputs: full names, initials, or codes; and what free text may show.
 
 The Network's "Names on outputs" chooses; anonymised outputs always use codes
 (YP1, ADULT1, UNK1 for people; LOC1, ONLINE1 for places), numbered in ID
 order so that a person keeps their code from one session to the next.
+
+Initials are unique within a network: two "JM"s become "JMo" and "JMe" (the
+next letter of the surname), or "JM1" and "JM2" when that does not tell them
+apart. Pseudonyms ("Male A", "Unknown adult male") and nicknames in quotes are
+kept as typed: turning them into letters helps nobody and hides who is meant.
+
+`View` is the one redacting view every output uses: it labels records, and
+decides once what free text typed by the team may show (names in it replaced
+by labels; nothing at all in the anonymised version).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cached_property
+
+from peermap_xl import schema
 
 FULL_NAMES, INITIALS, CODES = "Full names", "Initials", "Codes"
+WITHHELD = "withheld"
+HOME_BOROUGH, ELSEWHERE = "home borough", "outside the home borough"
 _PERSON_CODES = {"Young person": "YP", "Adult": "ADULT"}
 _PRIVATE_PLACES = {"Home", "Address"}  # an address is personal data: never shown as initials
+#: First words that make a name a description rather than a name ("Male A", "Unknown adult male").
+_PSEUDONYM_WORDS = {"male", "female", "unknown", "adult", "young", "person", "boy", "girl", "man", "woman",
+                    "child", "yp", "peer", "friend", "sibling", "brother", "sister", "cousin"}
+_QUOTES = "\"'\u201c\u201d\u2018\u2019"
+_CHOICE = "\u241e"  # SYMBOL FOR RECORD SEPARATOR: starts and splits a `choose` key; never typed in a cell
+#: Names that are also common words: replaced in free text only when capitalised.
+_COMMON_WORDS = {"will", "may", "june", "april", "august", "mark", "rose", "grace", "hope", "faith", "joy",
+                 "bill", "pat", "sue", "art", "jack", "dawn", "summer", "amber", "ruby", "jean", "bob",
+                 "frank", "gene", "rich", "sunny", "chance", "miles", "rob", "don", "ken", "guy", "young",
+                 "king", "law", "long", "brown", "green", "white", "black", "little"}
+
+
+def choose(plain: str, anonymised: str) -> str:
+    """A key for `View.label` that words itself as `plain`, or as `anonymised` in the anonymised version:
+    for rules that run once and are worded later ("is in Enfield, outside Hackney" / "is outside the home
+    borough")."""
+    return f"{_CHOICE}{plain}{_CHOICE}{anonymised}"
+
+
+def choice_text(value, list_key: str) -> str:
+    """A drop-down value as the anonymised version may show it: kept when on peermap's own list."""
+    if not isinstance(value, str) or not value:
+        return ""
+    return value if value in schema.LISTS.get(list_key, ()) else WITHHELD
 
 
 def id_order(record_id: str) -> tuple:
     """S2 before S10: IDs sort by their number."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", record_id))
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(record_id)))
 
 
 def initials(name: str) -> str:
-    """ "Male A" -> "MA", "Unknown adult male" -> "UAM"."""
-    return "".join(word[0].upper() for word in re.findall(r"[^\W_]+", name)) or "?"
+    """ "Jordan Morris" -> "JM"."""
+    return "".join(word[0].upper() for word in _words(name)) or "?"
+
+
+def _words(name: str) -> list[str]:
+    return re.findall(r"[^\W\d_][^\W_]*(?:['\u2019-][^\W_]+)*", name)
+
+
+def is_pseudonym(name: str) -> bool:
+    """ "Male A", "Unknown adult male", '"Tiny"' (a nickname in quotes): kept as typed on initials outputs."""
+    text = name.strip()
+    words = _words(text)
+    return not words or text[0] in _QUOTES or words[0].casefold() in _PSEUDONYM_WORDS
 
 
 def codes(network) -> dict[str, str]:
@@ -41,21 +90,168 @@ def codes(network) -> dict[str, str]:
     return out
 
 
+def unique_initials(people: list[tuple[str, str]]) -> dict[str, str]:
+    """{ID: initials} for (ID, name) pairs in ID order, unique: "JMo"/"JMe", else "JM1"/"JM2"."""
+    base = {rid: initials(name) for rid, name in people}
+    out = dict(base)
+    for short in {v for v in base.values() if list(base.values()).count(v) > 1}:
+        clash = [(rid, name) for rid, name in people if base[rid] == short]
+        longer = {rid: _with_surname(name) for rid, name in clash}
+        if len(set(longer.values())) == len(clash) and all(v != short for v in longer.values()):
+            out.update(longer)
+        else:
+            out.update({rid: f"{short}{i}" for i, (rid, _) in enumerate(clash, start=1)})
+    return out
+
+
+def _with_surname(name: str) -> str:
+    """ "Jordan Morris" -> "JMo": the initials with the surname's next letter."""
+    words = _words(name)
+    if len(words) < 2 or len(words[-1]) < 2:
+        return initials(name)
+    return initials(name) + words[-1][1].lower()
+
+
+class View:
+    """What one output may show of the network: labels for records, and the free text typed by the team.
+
+    Decided once per output, from the Network's "Names on outputs" and whether the output is anonymised.
+    """
+
+    def __init__(self, network, anonymise: bool = False, names: str | None = None):
+        """`names` overrides the Network's "Names on outputs" (the subject list names people in full)."""
+        self.network = network
+        self.anonymise = anonymise
+        chosen = names or network.settings.get("names_on_outputs") or INITIALS
+        self.mode = CODES if anonymise else chosen
+        self.home = network.settings.get("home_borough")
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """{record ID: label}; an ID two rows share gets both labels, so that nobody is hidden behind another."""
+        coded = codes(self.network)
+        people = [(rid, name) for rid, name in self._records(self.network.subjects)
+                  if isinstance(name, str) and not is_pseudonym(name)]
+        letters = unique_initials(people)
+        out: dict[str, list[str]] = {}
+        for frame, is_place in ((self.network.subjects, False), (self.network.contexts, True)):
+            for (rid, name), kind in zip(self._records(frame), frame["type"]):
+                label = self._label(rid, name, kind, is_place, coded, letters)
+                out.setdefault(rid, [])
+                if label not in out[rid]:
+                    out[rid].append(label)
+        return {rid: " or ".join(found) for rid, found in out.items()}
+
+    @staticmethod
+    def _records(frame) -> list[tuple[str, object]]:
+        ordered = sorted(zip(frame["id"], frame["name"]), key=lambda r: id_order(str(r[0])))
+        return [(rid, name) for rid, name in ordered if isinstance(rid, str)]
+
+    def _label(self, rid, name, kind, is_place, coded, letters) -> str:
+        if self.mode == CODES or not isinstance(name, str):
+            return coded.get(rid, rid)
+        if self.mode == FULL_NAMES:
+            return name
+        if is_place:
+            return coded[rid] if kind in _PRIVATE_PLACES else name
+        return letters.get(rid, name)
+
+    def label(self, record_id: str) -> str:
+        """The label of a subject or context ID; for a `choose` key, the wording this view may show."""
+        if record_id.startswith(_CHOICE):
+            plain, anonymised = record_id[1:].split(_CHOICE, 1)
+            return anonymised if self.anonymise else plain
+        return self.labels.get(record_id, record_id)
+
+    def key(self) -> list[tuple[str, str]]:
+        """(label, full name) for the people whose initials had to be lengthened or numbered."""
+        if self.mode != INITIALS:
+            return []
+        names = dict(self._records(self.network.subjects))
+        return [(self.label(rid), str(names[rid])) for rid in names
+                if isinstance(names[rid], str) and not is_pseudonym(names[rid])
+                and self.label(rid) != initials(names[rid])]
+
+    # --- free text --------------------------------------------------------
+
+    def text(self, value, withheld: str = WITHHELD) -> str:
+        """Free text typed by the team: "" when blank; `withheld` in the anonymised version; otherwise as
+        typed, with the names of people (and private places) replaced by their labels."""
+        if not isinstance(value, str) or not value.strip():
+            return ""
+        if self.anonymise:
+            return withheld
+        return self.names_replaced(value)
+
+    def names_replaced(self, value: str) -> str:
+        if self.mode == FULL_NAMES:
+            return value
+        return self._replacer(value)
+
+    @cached_property
+    def _replacer(self) -> Callable[[str], str]:
+        """Full names, then first names and surnames, each replaced by the label of whom they name."""
+        whole: dict[str, set[str]] = {}
+        parts: dict[str, set[str]] = {}
+        for frame, is_place in ((self.network.subjects, False), (self.network.contexts, True)):
+            for (rid, name), kind in zip(self._records(frame), frame["type"]):
+                if not isinstance(name, str) or self.label(rid) == name:
+                    continue
+                if is_place and self.mode != CODES and kind not in _PRIVATE_PLACES:
+                    continue
+                whole.setdefault(name.strip().strip(_QUOTES).casefold(), set()).add(rid)
+                if not is_place and not is_pseudonym(name):
+                    for word in _words(name):
+                        if len(word) > 1:
+                            parts.setdefault(word.casefold(), set()).add(rid)
+        return _replace_all(whole, parts, self.label)
+
+    def choice(self, value, list_key: str, withheld: str = WITHHELD) -> str:
+        """A drop-down value: kept when it is on peermap's own list; typed text is withheld when anonymised."""
+        if not isinstance(value, str) or not value:
+            return ""
+        return withheld if self.anonymise and choice_text(value, list_key) == WITHHELD else value
+
+    def borough(self, value) -> str:
+        """A borough: as typed, or in the anonymised version only whether it is the home borough."""
+        if not isinstance(value, str) or not value.strip():
+            return ""
+        if not self.anonymise:
+            return value
+        if value.casefold() == "online":
+            return "online"
+        home = self.home if isinstance(self.home, str) else ""
+        return HOME_BOROUGH if value.casefold() == home.casefold() else ELSEWHERE
+
+
+def _replace_all(whole: dict[str, set[str]], parts: dict[str, set[str]], label) -> Callable[[str], str]:
+    def joint(ids: set[str]) -> str:
+        return "/".join(sorted({label(i) for i in ids}))
+
+    def pattern(words):
+        ordered = sorted(words, key=len, reverse=True)
+        return re.compile(r"(?<![\w])(" + "|".join(re.escape(w) for w in ordered) + r")(?![\w])",
+                          re.IGNORECASE) if ordered else None
+
+    full = pattern(whole)
+    part = pattern(parts)
+
+    def replace(text: str) -> str:
+        if full:
+            text = full.sub(lambda m: joint(whole[m.group(1).casefold()]), text)
+        if part:
+            text = part.sub(lambda m: m.group(1) if _common_lower(m.group(1)) else
+                            joint(parts[m.group(1).casefold()]), text)
+        return text
+
+    return replace
+
+
+def _common_lower(word: str) -> bool:
+    """ "will" in "he will attend" is not Will: common words count as names only when capitalised."""
+    return word.casefold() in _COMMON_WORDS and not word[0].isupper()
+
+
 def labeller(network, anonymise: bool = False) -> Callable[[str], str]:
     """A function giving the label of a subject or context ID, as the network's setting asks."""
-    mode = CODES if anonymise else network.settings.get("names_on_outputs") or INITIALS
-    coded = codes(network)
-    if mode == CODES:
-        return lambda record_id: coded.get(record_id, record_id)
-    names: dict[str, str] = {}
-    for frame, is_place in ((network.subjects, False), (network.contexts, True)):
-        for record_id, name, kind in zip(frame["id"], frame["name"], frame["type"]):
-            if not isinstance(name, str):
-                names[record_id] = coded.get(record_id, record_id)
-            elif mode == FULL_NAMES:
-                names[record_id] = name
-            elif is_place:
-                names[record_id] = coded[record_id] if kind in _PRIVATE_PLACES else name
-            else:
-                names[record_id] = initials(name)
-    return lambda record_id: names.get(record_id, record_id)
+    return View(network, anonymise).label

@@ -16,7 +16,7 @@ from functools import cached_property
 import pandas as pd
 
 from peermap_xl import domain, schema
-from peermap_xl.book.raw import RawBook, RawTable
+from peermap_xl.book.raw import RangeNote, RawBook, RawTable, excel_date
 from peermap_xl.errors import WorkbookError
 
 _DATE_FORMATS = (
@@ -24,7 +24,6 @@ _DATE_FORMATS = (
     "%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%d %B %y", "%d %b %y",
     "%B %d %Y", "%b %d %Y",
 )
-_MAX_SERIAL = 2958465  # 31/12/9999
 _MAX_WHOLE_NUMBER = 2**53  # beyond this Excel itself cannot hold a whole number exactly
 _ID = re.compile(r"^\s*([A-Za-z]+)\s*0*(\d+)\s*$")
 
@@ -92,6 +91,7 @@ class Network:
     layout: dict[str, Layout] = field(default_factory=dict)  # by the contract's sheet name
     map_positions: dict[str, tuple[float, float]] = field(default_factory=dict)  # from the last map
     history: pd.DataFrame | None = None  # the snapshots on the History sheet
+    ranges: list[RangeNote] = field(default_factory=list)  # data the file's stated ranges left out (all read)
 
     @property
     def pins(self) -> dict[str, tuple[float, float]]:
@@ -250,7 +250,9 @@ def clean_text(value: object) -> str | None:
 def parse_date(value: object, epoch: dt.datetime = dt.datetime(1899, 12, 30)) -> dt.date | None:
     """A date from a date cell, an Excel serial number, or UK text ("03/04/2026" is 3 April).
 
-    Returns None for a blank cell; raises ValueError for anything else that is not a date.
+    Serial numbers count as Excel counts them (raw.excel_date: 60 is Excel's
+    29/02/1900, which never was, and below 1 there are no dates). Returns None
+    for a blank cell; raises ValueError for anything else that is not a real date.
     """
     if value is None:
         return None
@@ -261,9 +263,10 @@ def parse_date(value: object, epoch: dt.datetime = dt.datetime(1899, 12, 30)) ->
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, (int, float)):
-        if not 1 <= value <= _MAX_SERIAL:
+        moment = excel_date(value, epoch)
+        if moment is None:
             raise ValueError(value)
-        return (epoch + dt.timedelta(days=int(value))).date()
+        return moment.date()
     text = clean_text(value)
     if text is None:
         return None
@@ -372,14 +375,16 @@ def build(raw: RawBook) -> Network:
     history = _frame(raw, schema.HISTORY, raw.tables.get(schema.HISTORY.name) or
                      RawTable(schema.HISTORY.name, [], []), lists, [])
     return Network(source=raw.source, settings=settings, setting_rows=setting_rows, frames=frames,
-                   lists=lists, problems=problems, layout=layout, map_positions=positions, history=history)
+                   lists=lists, problems=problems, layout=layout, map_positions=positions, history=history,
+                   ranges=list(raw.ranges))
 
 
 def _layout(table: RawTable) -> Layout:
     columns: dict[str, int] = {}
     for i, header in enumerate(table.headers):
         if header:
-            columns.setdefault(schema.normalise_header(header), table.first_col + i)
+            columns.setdefault(schema.normalise_header(header),
+                               table.columns[i] if table.columns else table.first_col + i)
     return Layout(table.sheet, table.header_row, columns)
 
 
@@ -431,12 +436,12 @@ def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) 
     filled_by_excel = {positions[schema.normalise_header(c.header)] for c in sheet.all_columns
                        if c.kind == schema.FORMULA and schema.normalise_header(c.header) in positions}
     records = []
+    where = [(col, positions.get(schema.normalise_header(col.header))) for col in _data_columns(sheet)]
     for row_number, values in table.rows:
         if filled_by_excel and all(i in filled_by_excel for i, v in enumerate(values) if v not in (None, "")):
             continue  # nothing typed: only a formula column's value (a row Excel prepared, or a slip)
         record = {"row": row_number}
-        for col in _data_columns(sheet):
-            i = positions.get(schema.normalise_header(col.header))
+        for col, i in where:
             value = values[i] if i is not None and i < len(values) else None
             record[col.key] = _typed(value, col, raw, lists, problems, table.sheet, row_number)
         records.append(record)
@@ -610,7 +615,7 @@ _PLURALS = {"Young person": "young people", "Adult": "adults", "Unknown": "unkno
 
 
 def summary(network: Network) -> list[str]:
-    """A few lines of counts, safe to print: no names of people."""
+    """A few lines of counts only, safe to print: no names of people, places or the network, no free text."""
     s = network.settings
 
     def active(frame):
@@ -627,8 +632,7 @@ def summary(network: Network) -> list[str]:
     removed = len(network.subjects) - len(subjects)
     open_gaps, open_actions = network.open_questions, network.open_actions
     lines = [
-        f"{s['network_name'] or 'Unnamed network'}: {s['key_contextual_risks'] or 'key risks not recorded'} "
-        f"[{s['protective_marking']}]",
+        f"Counts only (no names, no notes) [{s.protective_marking}]",
         f"  {len(subjects)} people: {counts(subjects['type'], schema.LISTS['Subject type'])}"
         + (f" ({removed} removed)" if removed else ""),
         f"  {len(contexts)} places: {counts(contexts['nature'], schema.LISTS['Context nature'])}",

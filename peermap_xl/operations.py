@@ -11,11 +11,12 @@ need them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peermap_xl import domain, labels, schema
+from peermap_xl import domain, gate, labels, schema
 from peermap_xl.book import safe
 from peermap_xl.book.plan import AddRows, Line, PlacePicture, Plan, ReplaceSheet, SetCell
 from peermap_xl.errors import PeermapError
@@ -83,17 +84,55 @@ def check_book(book: str | Path, as_of: dt.date, *, backup: bool = True, progres
     from peermap_xl.book import edit
 
     book = Path(book)
-    safe.ensure_closed(book)
-    progress(0, 4, "Reading the workbook")
-    wb, network = edit.open_book(book)
-    progress(1, 4, "Checking the data")
-    plan, record = check_plan(network, as_of)
-    progress(2, 4, "Recording the findings")
-    edit.apply(wb, plan)
-    progress(3, 4, "Saving the workbook")
-    edit.save(wb, book, backup=backup)
+    with safe.transaction(book):  # held from reading to saving: a second writer waits, then re-reads
+        progress(0, 4, "Reading the workbook")
+        wb, network = edit.open_book(book)
+        progress(1, 4, "Checking the data")
+        plan, record = check_plan(network, as_of)
+        progress(2, 4, "Recording the findings")
+        edit.apply(wb, plan)
+        progress(3, 4, "Saving the workbook")
+        edit.save(wb, book, backup=backup)
     progress(4, 4, "Done")
     return record, network
+
+
+# --- already mapped elsewhere (peermap find) ---------------------------------------------------
+
+
+def already_mapped_plan(found, as_of: dt.date):
+    """(plan, cells filled, sheets lacking the column, check record) for a `register.find` on one book: its
+    Already mapped elsewhere cells, then the check, with a finding already-mapped for each network named."""
+    from peermap_xl import register
+
+    network = found.book_network
+    values = register.elsewhere_values(found)
+    lacking = register.missing_columns(network, values)
+    values = {key: text for key, text in values.items() if key[0] not in lacking}
+    edits = Plan()
+    for (sheet_name, row), text in sorted(values.items()):
+        layout = network.layout[sheet_name]
+        edits.add(SetCell(layout.sheet, row, layout.column(register.COLUMN), text))
+    register.apply_values(network, values)
+    checks, record = check_plan(network, as_of)
+    return edits.extend(checks), values, lacking, record
+
+
+def find_book(book: str | Path, folder: str | Path, min_score: int, as_of: dt.date | None = None,
+              progress: Progress = quiet):
+    """Find the workbook's people and places in the folder's other peer maps and record them in it
+    (atomically, keeping a backup). Returns (what was found, cells filled, sheets lacking the column)."""
+    from peermap_xl import register
+    from peermap_xl.book import edit
+
+    book = Path(book)
+    safe.ensure_closed(book)
+    wb, network = edit.open_book(book)
+    found = register.find(folder, book, min_score, progress=progress, network=network)
+    plan, values, lacking, _ = already_mapped_plan(found, as_of or dt.date.today())
+    edit.apply(wb, plan)
+    edit.save(wb, book)
+    return found, values, lacking
 
 
 # --- the map -----------------------------------------------------------------------------------
@@ -115,28 +154,29 @@ def map_plan(drawn, png: bytes, as_of: dt.date) -> Plan:
 
 def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, write: bool = False, backup: bool = True,
-             progress: Progress = quiet) -> tuple[Path, object]:
+             progress: Progress = quiet, despite_errors: bool = False) -> tuple[Path, object]:
     """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, DrawnMap)."""
     from peermap_xl.book import edit
     from peermap_xl.book.file import read_network
-    from peermap_xl.draw import network_map  # matplotlib: only for the operations that draw
+    from peermap_xl.draw import network_map, overview  # matplotlib: only for the operations that draw
 
     book = Path(book)
     as_of = as_of or dt.date.today()
-    if write:
-        safe.ensure_closed(book)
-    progress(0, 3, "Reading the workbook")
-    wb, network = edit.open_book(book) if write else (None, read_network(book))
-    progress(1, 3, "Laying out and drawing the map")
-    target = target_path(book, out, network_map.file_name(network, as_of, anonymise))
-    drawn = []
-    safe.write_atomically(target, lambda temp: drawn.append(
-        network_map.draw(network, temp, as_of, anonymise, png_copy=write)), backup=False)
-    drawn = drawn[0]
-    if write:
-        progress(2, 3, "Putting it on the Map sheet")
-        edit.apply(wb, map_plan(drawn, drawn.png, as_of))
-        edit.save(wb, book, backup=backup)
+    with safe.transaction(book) if write else contextlib.nullcontext():
+        progress(0, 3, "Reading the workbook")
+        wb, network = edit.open_book(book) if write else (None, read_network(book))
+        network, errors = gate.guarded(network, "map", as_of, anonymise, despite_errors)
+        progress(1, 3, "Laying out and drawing the map")
+        target = target_path(book, out, network_map.file_name(network, as_of, anonymise))
+        drawn = []  # a large network: an overview, and a page per group beside it
+        safe.write_atomically(target, lambda temp: drawn.append(
+            overview.draw(network, temp, as_of, anonymise, png_copy=write, named=target,
+                          banner=gate.banner(errors))), backup=False)
+        drawn = drawn[0]
+        if write:
+            progress(2, 3, "Putting it on the Map sheet")
+            edit.apply(wb, map_plan(drawn, drawn.png, as_of))
+            edit.save(wb, book, backup=backup)
     progress(3, 3, "Done")
     return target, drawn
 
@@ -169,19 +209,27 @@ def minutes_plan(blocks: list) -> Plan:
     return Plan([ReplaceSheet(MINUTES_SHEET, tuple(minutes.to_rows(blocks)), minutes.PREVIEW_WIDTHS)])
 
 
-def minutes_document(network, session: dict, target: Path, anonymise: bool = False) -> list:
-    """Write the minutes of `session` to `target` (.docx); return their content, for the Minutes sheet."""
+def minutes_document(network, session: dict, target: Path, anonymise: bool = False,
+                     despite_errors: bool = False) -> list:
+    """Write the minutes of `session` to `target` (.docx); return their content, for the Minutes sheet.
+    The map is drawn from the network as it was at the session (its snapshot), as the text is. Refused
+    (gate.RecordHasErrors) when the record has errors that would merge or drop a person, unless
+    `despite_errors`: then everyone is shown under a banner."""
     import tempfile
 
-    from peermap_xl import history, minutes
-    from peermap_xl.draw import network_map
+    from peermap_xl import minutes
+    from peermap_xl.draw import overview
 
     day = session["date"].date()
+    network, errors = gate.guarded(network, "minutes", day, anonymise, despite_errors)
     with tempfile.TemporaryDirectory() as folder:
         picture = Path(folder) / "map.png"
-        network_map.draw(network, picture, day, anonymise)
-        changes = history.changes_for(network, session, anonymise)
-        blocks = minutes.content(network, session["id"], anonymise, picture, changes)
+        meeting = minutes.Meeting(network, session["id"], anonymise, picture, errors)
+        pictures = overview.minutes_pictures(meeting.network, Path(folder), day, anonymise,  # large: groups too
+                                             banner=gate.banner(errors))
+        blocks = minutes.render(meeting)
+        at = next((i for i, b in enumerate(blocks) if isinstance(b, minutes.Picture)), len(blocks))
+        blocks[at + 1:at + 1] = [minutes.Picture(path, caption) for path, caption in pictures[1:]]
         doc_title = minutes.title(network, anonymise)
         safe.write_atomically(target, lambda temp: minutes.to_docx(
             blocks, temp, network.settings.protective_marking, day, doc_title), backup=False)
@@ -189,7 +237,8 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
 
 
 def write_minutes(book: str | Path, session_id: str | None = None, out: str | Path | None = None,
-                  anonymise: bool = False, write: bool = False, progress: Progress = quiet) -> Path:
+                  anonymise: bool = False, write: bool = False, progress: Progress = quiet,
+                  despite_errors: bool = False) -> Path:
     """Write the minutes of a session (the latest by default) beside the workbook; with `write`, preview them
     on its Minutes sheet."""
     from peermap_xl import minutes
@@ -197,18 +246,17 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
     from peermap_xl.book.file import read_network
 
     book = Path(book)
-    if write:
-        safe.ensure_closed(book)
-    progress(0, 3, "Reading the workbook")
-    wb, network = edit.open_book(book) if write else (None, read_network(book))
-    session = minutes.pick_session(network, session_id)
-    target = target_path(book, out, minutes.file_name(network, session["date"].date(), anonymise), DOCUMENTS)
-    progress(1, 3, "Drawing the map and writing the minutes")
-    blocks = minutes_document(network, session, target, anonymise)
-    progress(2, 3, "Saving")
-    if write:
-        edit.apply(wb, minutes_plan(blocks))
-        edit.save(wb, book)
+    with safe.transaction(book) if write else contextlib.nullcontext():
+        progress(0, 3, "Reading the workbook")
+        wb, network = edit.open_book(book) if write else (None, read_network(book))
+        session = minutes.pick_session(network, session_id)
+        target = target_path(book, out, minutes.file_name(network, session["date"].date(), anonymise), DOCUMENTS)
+        progress(1, 3, "Drawing the map and writing the minutes")
+        blocks = minutes_document(network, session, target, anonymise, despite_errors)
+        progress(2, 3, "Saving")
+        if write:
+            edit.apply(wb, minutes_plan(blocks))
+            edit.save(wb, book)
     progress(3, 3, "Done")
     return target
 
@@ -230,7 +278,7 @@ class SessionRecord:
     plan: Plan = field(repr=False, default_factory=Plan)
 
 
-def session_plan(network, kind: str, day: dt.date) -> SessionRecord:
+def session_plan(network, kind: str, day: dt.date, decisions: str | None = None) -> SessionRecord:
     """Recording a Review or Closure session: its Sessions row, its History snapshot, and for a closure the
     network's Status; what changed since the last snapshot; the next review."""
     from peermap_xl import history
@@ -246,7 +294,8 @@ def session_plan(network, kind: str, day: dt.date) -> SessionRecord:
     plan = Plan()
     sessions = network.layout[schema.SESSIONS.name]
     plan.add(AddRows(sessions.sheet, sessions.header_row, sessions.columns, (
-        (network.next_row(schema.SESSIONS.name), {"ID": session_id, "Date": day, "Type": kind, "Next review": review}),
+        (network.next_row(schema.SESSIONS.name), {"ID": session_id, "Date": day, "Type": kind, "Next review": review,
+                                                  "Decisions": decisions}),
     )))
     plan.add(history_rows(network, now))
     if kind == "Closure":
@@ -291,12 +340,52 @@ def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> S
 
     book = Path(book)
     day = day or dt.date.today()
-    safe.ensure_closed(book)
-    wb, network = edit.open_book(book)
-    recorded = session_plan(network, kind, day)
-    edit.apply(wb, recorded.plan)
-    edit.save(wb, book)
+    with safe.transaction(book):
+        wb, network = edit.open_book(book)
+        recorded = session_plan(network, kind, day)
+        edit.apply(wb, recorded.plan)
+        edit.save(wb, book)
     return recorded
+
+
+def still_open(network, day: dt.date) -> dict[str, list[str]]:
+    """What a closure would leave open, by ID: open actions (overdue marked), open questions, young people
+    at high risk."""
+    import pandas as pd
+
+    actions = network.open_actions
+    overdue = set(actions.loc[actions["due"] < pd.Timestamp(day), "id"])  # a blank Due is never overdue
+    young = network.active_subjects[network.active_subjects["type"] == "Young person"]
+    return {"actions": [f"{a} (overdue)" if a in overdue else a for a in actions["id"]],
+            "questions": list(network.open_questions["id"]),
+            "young people at high risk": list(young.loc[young["risk_level"] == "High", "id"])}
+
+
+def close_network(book: str | Path, reason: str, day: dt.date | None = None, force: bool = False):
+    """Close the network: check it (the Checks sheet up to date), record the closure session with its reason,
+    set Status Closed. Refused while actions or questions are open, unless `force`. Returns (record, open)."""
+    from peermap_xl.book import edit
+
+    book, day = Path(book), day or dt.date.today()
+    if not (reason or "").strip():
+        raise PeermapError("Say why the network is closing: --reason \"risk reduced\", \"young people moved\" "
+                           "or your own words.")
+    with safe.transaction(book):
+        wb, network = edit.open_book(book)
+        left = still_open(network, day)
+        if (left["actions"] or left["questions"]) and not force:
+            raise PeermapError(f"The network was not closed: {open_text(left)} are still open. Close or cancel "
+                               "them (and record why), or add --force to close with them open.")
+        checked, _ = check_plan(network, day)
+        recorded = session_plan(network, "Closure", day, decisions=f"Close the network: {reason.strip()}.")
+        edit.apply(wb, checked)
+        edit.apply(wb, recorded.plan)
+        edit.save(wb, book)
+    return recorded, left
+
+
+def open_text(left: dict[str, list[str]]) -> str:
+    return "; ".join(f"{what} {', '.join(ids)}" for what, ids in left.items() if ids) or "nothing"
 
 
 # --- the subject list --------------------------------------------------------------------------
@@ -309,21 +398,22 @@ def invite_plan(network, session: dict, day: dt.date) -> Plan:
 
 
 def write_invite(book: str | Path, session_id: str | None = None, day: dt.date | None = None,
-                 out: str | Path | None = None, anonymise: bool = False) -> Path:
+                 out: str | Path | None = None, anonymise: bool = False, despite_errors: bool = False) -> Path:
     """Write the subject list for a session's invitees beside the workbook, and record when it was sent."""
     from peermap_xl import minutes
     from peermap_xl.book import edit
 
     book = Path(book)
     day = day or dt.date.today()
-    safe.ensure_closed(book)
-    wb, network = edit.open_book(book)
-    session = minutes.pick_session(network, session_id)
-    target = target_path(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise),
-                         DOCUMENTS)
-    blocks = minutes.invite_content(network, session["id"], anonymise)
-    safe.write_atomically(target, lambda temp: minutes.to_docx(
-        blocks, temp, network.settings.protective_marking, day, blocks[0].text), backup=False)
-    edit.apply(wb, invite_plan(network, session, day))
-    edit.save(wb, book)
+    with safe.transaction(book):
+        wb, network = edit.open_book(book)
+        session = minutes.pick_session(network, session_id)
+        target = target_path(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise),
+                             DOCUMENTS)
+        checked, errors = gate.guarded(network, "subject list", day, anonymise, despite_errors)
+        blocks = minutes.invite_content(checked, session["id"], anonymise, errors)
+        safe.write_atomically(target, lambda temp: minutes.to_docx(
+            blocks, temp, network.settings.protective_marking, day, blocks[0].text), backup=False)
+        edit.apply(wb, invite_plan(network, session, day))
+        edit.save(wb, book)
     return target

@@ -72,6 +72,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "Action status": ("Open", "In progress", "Done", "Cancelled"),
     "Session type": ("Internal mapping", "Multi-agency mapping", "Review", "Closure"),
     "Young person's view": ("Positive", "Negative", "Mixed", "Not known"),
+    "Yes or no": ("Yes", "No"),
 }
 
 #: Lists whose values start with a code a person may type alone ("3" for "3 Not reliable").
@@ -135,6 +136,8 @@ def normalise_header(text: object) -> str:
 _STATUS_HELP = "Active, or Removed when they have left the network (they stay here, off the map)."
 _DATE_HELP = "Type the date as dd/mm/yyyy."
 _NOTES = Column("Notes", LONG_TEXT)
+_ALREADY_MAPPED = Column("Already mapped elsewhere", width=16,
+                         help="Other peer maps this one is also on. Filled by 'Already mapped?' (peermap find).")
 
 SUBJECTS = Sheet(
     "Subjects",
@@ -146,10 +149,12 @@ SUBJECTS = Sheet(
         Column("Name", required=True, width=22,
                help='A name or the pseudonym used in the meeting, e.g. "Male A" or "Unknown adult male".'),
         Column("Type", CHOICE, "Subject type", required=True, width=14),
+        Column("Known as", width=16, help="Nicknames or street names, separated by ; (for the subject list)."),
         Column("Gender", width=10),
         Column("Age", WHOLE_NUMBER, width=7, bounds=(0, 120)),
         Column("Date of birth", DATE, width=13),
         Column("Borough", width=14, help="Where they live. Different from the home borough = out of borough."),
+        Column("Address or area", width=22, help="For the subject list, so that agencies can find them."),
         Column("Known to services", width=18),
         Column("Allocated worker", width=20),
         Column("Concerns", LONG_TEXT, help="Vulnerabilities and themes; separate items with ;"),
@@ -157,7 +162,7 @@ SUBJECTS = Sheet(
         Column("Risk level", CHOICE, "Risk level", width=12),
         Column("Role in group", CHOICE, "Role in group", width=14,
                help="Who leads and who follows: Leader, Follower, Peripheral."),
-        Column("Already mapped elsewhere", width=16),
+        _ALREADY_MAPPED,
         Column("Status", CHOICE, "Status", width=10, help=_STATUS_HELP),
         Column("Status date", DATE, width=13),
         Column("Status reason", LONG_TEXT, width=24),
@@ -184,6 +189,7 @@ CONTEXTS = Sheet(
                help="Risky, Protective, Mixed: places can keep young people safe too."),
         Column("Concerns", LONG_TEXT),
         Column("Strengths", LONG_TEXT, width=30),
+        _ALREADY_MAPPED,
         Column("Status", CHOICE, "Status", width=10, help=_STATUS_HELP),
         Column("Status date", DATE, width=13),
         _NOTES,
@@ -406,6 +412,10 @@ NETWORK_FIELDS: tuple[Field, ...] = (
     Field("Names on outputs", CHOICE, "Names on outputs", default="Initials",
           help="How people appear on maps and minutes: Full names, Initials, or Codes (YP1, ADULT1, LOC1)."),
     Field("Recorder", help="Who keeps this workbook up to date."),
+    Field("Shade groups on the map", CHOICE, "Yes or no", default="Yes",
+          help="Shade the people drawn close together because many links join them. No: no shading."),
+    Field("Register folder", help="The folder holding the team's peer maps, searched by 'Already mapped?'. "
+                                  "Blank: this workbook's folder."),
 )
 
 #: Where the last map put each person and place (hidden; written with the map), so that the
@@ -441,6 +451,11 @@ OUTPUT_SHEETS: dict[str, str] = {
 
 LISTS_SHEET = "Lists"  # (PICK_SHEET, the people-and-places pick list, follows it)
 START_SHEET = "Start here"
+
+
+def code_name(sheet_name: str) -> str:
+    """The VBA code name of a sheet: "Direct work" -> "shtDirectwork"."""
+    return "sht" + "".join(c for c in sheet_name if c.isalnum())
 
 
 def list_name(list_key: str) -> str:

@@ -19,13 +19,21 @@ def compress(data: bytes) -> bytes:
     """A CompressedContainer: a signature byte, then one chunk per 4096 bytes of input."""
     out = bytearray(b"\x01")
     for start in range(0, len(data), CHUNK):
-        chunk = data[start:start + CHUNK]
-        packed = _compress_chunk(chunk)
-        if len(packed) > CHUNK - 2 and len(chunk) == CHUNK:  # not worth it: a raw chunk
-            out += struct.pack("<H", 0x3000 | (CHUNK + 2 - 3)) + chunk
-        else:
-            out += struct.pack("<H", 0x8000 | 0x3000 | (len(packed) + 2 - 3)) + packed
+        out += _chunk(data[start:start + CHUNK])
     return bytes(out)
+
+
+def _chunk(chunk: bytes) -> bytes:
+    """A CompressedChunk: its header (size - 3, signature 0b011, compressed flag), then its data.
+
+    Data that would not fit in 4096 bytes compressed goes as a RawChunk, which always holds
+    4096 bytes: a short last chunk is padded with 0x00 (2.4.1.3.10). Without that, 3,641 to 4,095
+    incompressible bytes at a stream's end would overflow the header's 12-bit size.
+    """
+    packed = _compress_chunk(chunk)
+    if len(packed) <= CHUNK:
+        return struct.pack("<H", 0x8000 | 0x3000 | (len(packed) + 2 - 3)) + packed
+    return struct.pack("<H", 0x3000 | (CHUNK + 2 - 3)) + chunk.ljust(CHUNK, b"\x00")
 
 
 def _compress_chunk(chunk: bytes) -> bytes:
@@ -73,6 +81,8 @@ REFERENCES = (
                "Shared\\OFFICE16\\MSO.DLL#Microsoft Office 16.0 Object Library"),
 )
 CODE_PAGE = 1252
+#: PROJECTVERSION (2.3.4.2.1.10): the timestamp-like major and the minor LibreOffice writes, as Office does.
+PROJECT_VERSION = (1467127224, 5)
 WORKBOOK_BASE = "0{00020819-0000-0000-C000-000000000046}"
 SHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
 
@@ -101,7 +111,7 @@ def _dir_stream(modules: list[tuple[str, bool]]) -> bytes:
     d += _record(0x0006, b"") + _record(0x003D, b"")  # help file
     d += _record(0x0007, struct.pack("<I", 0))  # help context
     d += _record(0x0008, struct.pack("<I", 0))  # lib flags
-    d += struct.pack("<HIIH", 0x0009, 4, 1, 0)  # version: reserved size 4, major 1, minor 0
+    d += struct.pack("<HIIH", 0x0009, 4, *PROJECT_VERSION)
     d += _record(0x000C, b"") + _record(0x003C, b"")  # constants
     for name, libid in REFERENCES:
         d += _record(0x0016, _text(name)) + _record(0x003E, _wide(name))

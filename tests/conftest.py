@@ -58,6 +58,18 @@ def run_peermap(*args, cwd=None):
                           capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
+@pytest.fixture(scope="session")
+def case_master(tmp_path_factory):
+    """The nine-young-people case (tests/nine_young_people.py), written once; copy it before changing it."""
+    from nine_young_people import write_case
+
+    return write_case(tmp_path_factory.mktemp("case") / "Mare Street.xlsm")
+
+
+@pytest.fixture
+def case_book(tmp_path, case_master):
+    """A copy of the nine-young-people case to change."""
+    return Path(shutil.copy(case_master, tmp_path / case_master.name))
 def change(path, edits) -> None:
     """Edit cells found by sheet, record and column header (never by position), growing tables to hold new rows.
 

@@ -56,7 +56,7 @@ def test_the_catalogue_is_complete_and_consistent():
         "unaccountable-action", "overdue-action", "overdue-gap", "unassigned-gap", "initial-session-late",
         "multiagency-session-late", "list-sent-late", "minutes-late", "review-overdue",
         "consider-peer-assessment", "consider-context-assessment", "key-individual", "bridge",
-        "protective-relationship"}
+        "protective-relationship", "read-range", "already-mapped"}
     for r in RULES:
         assert r.summary and len(r.explanation) > 60 and r.severity in ("error", "warning", "info"), r.slug
         assert r.code.startswith("PM") and len(r.code) == 5
@@ -101,13 +101,16 @@ def test_an_unknown_name_is_quoted_with_the_nearest_names_suggested():
 
 
 def test_typing_is_quoted_only_where_outputs_show_full_names():
-    for setting, shown in (("Initials", "MB (S02)"), ("Codes", "YP2 (S02)")):
-        net = network(links=(link(To="Male Bee"),), settings_={"Names on outputs": setting})
+    jordan = {**B, "Name": "Jordan Smith"}  # a real name: initials or codes on outputs that ask for them
+    for setting, shown in (("Initials", "JS (S02)"), ("Codes", "YP2 (S02)")):
+        net = network(subjects=(A, jordan), links=(link(To="Jordan Smyth"),), settings_={"Names on outputs": setting})
         [unknown] = found(net, "unknown-endpoint")
-        assert "Male Bee" not in unknown.message and f"Did you mean {shown}?" in unknown.message
-    net = network(links=(link(To="Male Bee"),))
+        assert "Jordan" not in unknown.message and f"Did you mean {shown}?" in unknown.message
+    net = network(subjects=(A, jordan), links=(link(To="Jordan Smyth"),))
+    [quoted] = found(net, "unknown-endpoint")
+    assert quoted.message.startswith('To "Jordan Smyth" names no person') and "Jordan Smith (S02)" in quoted.message
     [anonymised] = [f for f in run_checks(net, AS_OF, anonymise=True) if f.rule == "unknown-endpoint"]
-    assert "Male" not in anonymised.message and "Did you mean YP2 (S02)?" in anonymised.message
+    assert "Jordan" not in anonymised.message and "Did you mean YP2 (S02)?" in anonymised.message
 
 
 def test_nothing_is_suggested_when_nothing_is_near():
@@ -359,11 +362,11 @@ def test_review_overdue_after_the_review_period_unless_closed():
 # --- decision support -------------------------------------------------------------------
 
 
-def group(n, risk="Medium", evidence="Evidenced", relationship="Friend", high=1):
+def group(n, risk="Medium", evidence="Evidenced", relationship="Friend", high=1, nature="Risky"):
     people = tuple({"ID": f"S{i:02d}", "Name": f"YP {i}", "Type": "Young person", "Allocated worker": "SW",
                     "Risk level": "High" if i <= high else risk} for i in range(1, n + 1))
     chain = tuple(link(ID=f"L{i:02d}", From=f"S{i:02d}", To=f"S{i + 1:02d}", Evidence=evidence,
-                       Relationship=relationship) for i in range(1, n))
+                       Relationship=relationship, Nature=nature) for i in range(1, n))
     return network(subjects=people, links=chain)
 
 
@@ -374,6 +377,8 @@ def test_peer_assessment_for_three_clearly_linked_young_people_with_high_risk():
     assert found(group(3, high=0), "consider-peer-assessment") == []
     assert found(group(3, evidence="Anecdotal"), "consider-peer-assessment") == []
     assert found(group(3, relationship="Sibling"), "consider-peer-assessment") == []
+    assert found(group(3, nature="Protective"), "consider-peer-assessment") == []
+    assert "links L01, L02" in f.message and "(YP 1, YP 2, YP 3)" in f.message
 
 
 def test_context_assessment_for_a_place_linked_to_three_young_people_of_concern():
@@ -381,30 +386,38 @@ def test_context_assessment_for_a_place_linked_to_three_young_people_of_concern(
     subjects = tuple({"ID": i, "Name": f"YP {i}", "Type": "Young person", "Risk level": "Medium"}
                      for i in people["id"])
     park = {"ID": "C01", "Name": "Park", "Type": "Park or open space", "Nature": "Mixed"}
-    seen = tuple(link(ID=f"L{n}", From=i, To="C01", Relationship="Seen at") for n, i in enumerate(people["id"]))
+    seen = tuple(link(ID=f"L{n}", From=i, To="C01", Relationship="Seen at", Nature="Risky")
+                 for n, i in enumerate(people["id"]))
     [f] = found(network(subjects=subjects, contexts=(park,), links=seen), "consider-context-assessment")
     assert f.id == "C01" and "3 young people" in f.message
     assert found(network(subjects=subjects, contexts=(park,), links=seen[:2]), "consider-context-assessment") == []
     assert found(network(subjects=subjects, contexts=({**park, "Nature": "Protective"},), links=seen),
                  "consider-context-assessment") == []
+    attends = tuple({**one, "Relationship": "Attends", "Nature": "Protective"} for one in seen)
+    assert found(network(subjects=subjects, contexts=(park,), links=attends), "consider-context-assessment") == []
 
 
 def test_key_individual_leads_two_or_connects_the_network():
     leader = tuple(link(ID=f"L{i}", From="S02", To=f"S0{i}", Influence="From leads") for i in (1, 3))
     c = {"ID": "S03", "Name": "Male C", "Type": "Young person"}
     f = found(network(subjects=(A, B, c), links=leader), "key-individual")
-    assert [x.id for x in f] == ["S02"] and "leads 2 people" in f[0].message and "connects" in f[0].message
+    assert [x.id for x in f] == ["S02"] and "leading 2 people" in f[0].message
+    assert "recorded routes between others" in f[0].message and "%" not in f[0].message
     one = found(network(subjects=(A, B, c), links=leader[:1]), "key-individual")
     assert all("leads" not in x.message for x in one)
 
 
 def test_bridge():
     c = {"ID": "S03", "Name": "Male C", "Type": "Young person"}
-    chain = (GOOD_LINK, link(ID="L02", From="S02", To="S03"))
-    [f] = found(network(subjects=(A, B, c), links=chain), "bridge")
-    assert f.id == "S02" and "2 parts" in f.message
-    triangle = chain + (link(ID="L03", From="S03", To="S01"),)
-    assert found(network(subjects=(A, B, c), links=triangle), "bridge") == []
+    more = ({"ID": "S04", "Name": "Male D", "Type": "Young person"}, {"ID": "S05", "Name": "Male E", "Type": "Adult"})
+    chain = (GOOD_LINK, link(ID="L02", From="S02", To="S03"), link(ID="L03", From="S01", To="S04"),
+             link(ID="L04", From="S03", To="S05"))
+    [f] = found(network(subjects=(A, B, c, *more), links=chain), "bridge")
+    assert f.id == "S02" and ("only recorded link between one part of the network (Male A, Male D) and another "
+                              "(Male C, Male E)") in f.message and "together" not in f.message
+    assert found(network(subjects=(A, B, c), links=chain[:2]), "bridge") == []  # only a lone person hangs off
+    triangle = chain + (link(ID="L05", From="S03", To="S01"),)
+    assert found(network(subjects=(A, B, c, *more), links=triangle), "bridge") == []
 
 
 def test_protective_relationship_when_current():

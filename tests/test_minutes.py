@@ -12,14 +12,15 @@ import openpyxl
 import pytest
 
 from conftest import change, need_tool, run_peermap
-from peermap_xl import history, labels, model
+from peermap_xl import history, labels, minutes, model
 from peermap_xl.book.file import read_network
 from peermap_xl.examples import city_road
 from peermap_xl.operations import record_session, write_minutes
 
 D = dt.date
 SECTIONS = ["Meeting details", "The network", "The map", "Young people (Figure 1)", "Information gaps", "Actions",
-            "Decisions", "What changed since the last session", "Next review and upload", "Narrative"]
+            "Decisions", minutes.CONSIDER, "What changed since the last session", "Next review and upload",
+            "Narrative"]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,9 @@ def test_the_minutes_have_their_title_marking_and_sections(minutes_doc):
     assert len(document.inline_shapes) == 1  # the map
     assert document.core_properties.title == paragraphs[0].text and document.core_properties.author == ""
     text = "\n".join(p.text for p in paragraphs)
-    assert "Map dated 16/09/2026" in text and "Next review: 16/12/2026" in text
+    assert "Next review: 16/12/2026" in text
+    alt_text = document.inline_shapes[0]._inline.docPr.get("descr")
+    assert alt_text.startswith("Map dated 16/09/2026")
     assert "by 30/09/2026 (within 14 days of the meeting)" in text
     assert "Consider a peer assessment" in text and "Consider a context assessment" in text
 
@@ -80,20 +83,27 @@ def expected_figure_one():
             continue
         other = b if a == "S01" else a
         seen = link["Last seen"] or link["First recorded"]
-        nature = link["Nature"].lower() + ("; stale" if seen < stale_on else "")
+        nature = (link["Nature"].lower() + ("; anecdotal" if link["Evidence"] == "Anecdotal" else "")
+                  + ("; stale" if seen < stale_on else ""))
         entry = f"{names[other]} \u2013 {link['Relationship'].lower()} ({nature})"
         (places if other.startswith("C") else peers).append(entry)
         linked.add(other)
         link_ids.add(link["ID"])
-    contacts = []
+    worker = subjects["S01"]["Allocated worker"]
+    contacts = [f"{worker} (allocated worker)"]  # once: not again as a key contact
+    places_linked = {i for i in linked if i.startswith("C")}
     for contact in records["Contacts"]:
         held = set(contact["For"].split("; "))
-        if "S01" in held or held & {i for i in linked if i.startswith("C")}:
+        if ("S01" in held or held & places_linked) and contact["Name"] != worker:
             contacts.append(f"{contact['Name']} ({contact['Role']}, {contact['Agency']})")
-    questions = [g["Question"] for g in records["Gaps"]
-                 if g["Status"] == "Open" and set(g["About"].split("; ")) & (linked | link_ids)]
+    # about Male A, a place he is linked to, or a link he is part of: not his peers' own questions
+    questions = [f"{g['ID']}: {g['Question']}" for g in records["Gaps"]
+                 if g["Status"] == "Open" and set(g["About"].split("; ")) & ({"S01"} | places_linked | link_ids)]
     concerns = [c.strip() for c in subjects["S01"]["Concerns"].split(";")]
-    return [concerns, places, peers, contacts, questions]
+    own = [r for r in records["Direct work"] if r["Young person"] == "Male A"]
+    view = ["Would help if in trouble: " + ", ".join(r["Peer"] for r in own if r["Would help if in trouble"] == "Yes")]
+    view += [f"Strategy: {r['Strategy']}" for r in own if r["Strategy"]]
+    return [concerns, places, peers, contacts, questions, view]
 
 
 def test_male_a_has_the_figure_1_matrix_of_the_guidance(minutes_doc):
@@ -101,7 +111,8 @@ def test_male_a_has_the_figure_1_matrix_of_the_guidance(minutes_doc):
     table = figure_one_table(document, "Male A")
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert [r[0] for r in rows] == ["Current concerns - vulnerabilities", "Current linked contexts",
-                                    "Linked peers / peer group", "Key contacts", "Key questions"]
+                                    "Linked peers / peer group", "Key contacts", "Key questions",
+                                    "The young person's own view"]
     assert [r[1].split("\n") for r in rows] == expected_figure_one()
 
 
@@ -111,7 +122,7 @@ def test_overdue_questions_and_actions_are_marked(minutes_doc, book):
     record_session(book, "Review", D(2026, 10, 1))
     document = docx.Document(str(write_minutes(book)))
     rows = {row.cells[0].text: [c.text for c in row.cells] for t in document.tables for row in t.rows}
-    assert rows["G01"][-1] == "OVERDUE" and rows["A07"][-1] == "OVERDUE: Open" and rows["A04"][-1] == "Open"
+    assert rows["G01"][-1] == "OVERDUE" and rows["A07"][-1] == "OVERDUE\nOpen" and rows["A04"][-1] == "Open"
     shaded = [row for t in document.tables for row in t.rows if "FFC7CE" in row._tr.xml]
     assert {row.cells[0].text for row in shaded} == {"G01", "G03", "A01", "A07"}
 
@@ -230,7 +241,7 @@ def test_history_survives_an_openpyxl_save_and_feeds_the_minutes(book):
 
 
 def test_closing_records_the_closure_and_writes_the_final_minutes(book):
-    result = run_peermap("close", book, "--date", "2026-12-01")
+    result = run_peermap("close", book, "--date", "2026-12-01", "--reason", "risk reduced", "--force")
     assert result.returncode == 0, result.stderr
     net = read_network(book)
     assert net.settings["status"] == "Closed" and net.settings["closed_on"] == D(2026, 12, 1)
@@ -250,8 +261,12 @@ def test_the_subject_list_for_invitees(book):
     assert document.sections[0].header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
     invited = {row.cells[0].text for row in document.tables[0].rows[1:]}
     assert invited == {c["Name"] for c in city_road.RECORDS["Contacts"] if "Multi-agency" in c["Invite to"]}
-    assert len(document.tables[1].rows) == 1 + 14 and len(document.tables[2].rows) == 1 + 6
-    assert "Devon and Cornwall Police" in text and "G03: What is the address in Plymouth" in text
+    listed = {row.cells[0].text for t in document.tables[1:] for row in t.rows[1:]}
+    active = {r["Name"] for r in city_road.RECORDS["Subjects"] if r["Status"] != "Removed"}
+    assert active | {r["Name"] for r in city_road.RECORDS["Contexts"]} <= listed and "Male H" not in listed
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert "Devon and Cornwall Police" in text and "What is the address in Plymouth and have any other arrests " \
+        "been made?" in cells
     sessions = read_network(book).sessions.set_index("id")
     assert sessions.loc["M02", "subject_list_sent"].date() == D(2026, 9, 8)
 

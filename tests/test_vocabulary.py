@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, change, run_peermap
-from peermap_xl import checks, domain, formulas, minutes, operations
+from peermap_xl import checks, domain, formulas, labels, minutes, operations
 from peermap_xl.book.file import read_network
 
 D = dt.date
@@ -74,7 +74,7 @@ def test_stale_means_the_same_everywhere(book, tmp_path):
     assert {i: edges[i] for i in stale} == stale
 
     figure = minutes.figure_one(network, "S01", on=as_of)
-    label = minutes.labels.labeller(network)
+    label = labels.labeller(network)
     for link_id, other in (("L05", "S03"), ("L06", "S04")):
         [entry] = [e for rows in figure.values() for e in rows if e.startswith(label(other) + " ")]
         assert ("stale" in entry) == stale[link_id], entry

@@ -7,7 +7,9 @@ the package parts openpyxl drops (the ribbon). Text is always stored as text.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 from copy import copy
 from pathlib import Path
 
@@ -25,10 +27,13 @@ DATE_FORMAT = "dd/mm/yyyy"
 
 
 def open_for_edit(path: str | Path) -> openpyxl.Workbook:
+    """The workbook to change; the parts openpyxl would not read are kept aside for `save` to put back
+    (the VBA project whatever the file's extension)."""
     path = Path(path)
     check_is_workbook(path)
     try:
-        return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+        with package.openpyxl_notes():
+            return openpyxl.load_workbook(path, keep_vba=True, keep_links=True)
     except Exception as exc:  # openpyxl raises many types for a damaged package
         raise WorkbookError(f"{path.name} could not be read as a workbook ({type(exc).__name__}). "
                             "Open it in Excel, save it as .xlsm, and try again.") from None
@@ -57,11 +62,12 @@ def read_raw(wb: openpyxl.Workbook, source: str) -> raw.RawBook | None:
     tables = {}
     for ws in wb.worksheets:
         for table in ws.tables.values():
-            tables.setdefault(schema.normalise_header(table.name).replace(" ", ""), (ws, table.ref))
+            tables.setdefault(schema.normalise_header(table.name).replace(" ", ""),
+                              (ws, raw.table_range(table.name, table.ref, table.totalsRowCount)))
     sheets = {schema.normalise_header(ws.title): ws for ws in wb.worksheets}
     book = raw.RawBook(source=source, epoch=wb.epoch)
     for wanted in raw.WANTED:
-        found = _read_table(tables, sheets, wanted)
+        found = _read_table(tables, sheets, wanted, book.ranges)
         if found is not None:
             if _has_formula(found):
                 return None
@@ -69,20 +75,30 @@ def read_raw(wb: openpyxl.Workbook, source: str) -> raw.RawBook | None:
     return book
 
 
-def _read_table(tables, sheets, wanted: str) -> raw.RawTable | None:
-    hit = tables.get(schema.normalise_header(wanted).replace(" ", ""))
-    if hit:
-        ws, ref = hit
-        c0, r0, c1, r1 = range_boundaries(ref)
-        rows = ws.iter_rows(min_row=r0, min_col=c0, max_col=c1, values_only=True)
-        return raw.table_from_rows(ws.title, rows, r0, c0, r1)
-    ws = sheets.get(schema.normalise_header(wanted))
+def _read_table(tables, sheets, wanted: str, notes: list[raw.RangeNote]) -> raw.RawTable | None:
+    """As book/file.py reads it (raw.TableReader): by its headers, every row present, slips noted."""
+    ws, table = tables.get(schema.normalise_header(wanted).replace(" ", ""), (None, None))
+    ws = ws or sheets.get(schema.normalise_header(wanted))
     if ws is None:
         return None
-    header = raw.find_header_row(ws.iter_rows(max_row=raw.HEADER_SEARCH_ROWS, values_only=True), wanted)
-    if header is None:
-        return raw.RawTable(sheet=ws.title, headers=[], rows=[])
-    return raw.table_from_rows(ws.title, ws.iter_rows(min_row=header, values_only=True), header, 1, None)
+    return raw.TableReader(ws.title, lambda: _present(ws)).read(wanted, table, notes)
+
+
+def _present(ws):
+    """(row, {column: value}) for each row of a loaded worksheet, blank cells left out.
+
+    openpyxl turns Excel's serial 60 (a 29/02/1900 that never was) and negative serials into
+    dates of 1899 and 1900, past telling apart: any date before 01/03/1900 is given as "#####",
+    for the model to report (PM107). (book/file.py reads the serials themselves.)
+    """
+    for row in ws.iter_rows():
+        if row:
+            yield row[0].row, {cell.column: "#####" if _before_1900_march(cell.value) else cell.value
+                               for cell in row if cell.value is not None}
+
+
+def _before_1900_march(value) -> bool:
+    return isinstance(value, dt.datetime) and value < dt.datetime(1900, 3, 1)
 
 
 #: Formula columns of the contract ("From name"): Excel fills them, no reader needs their values.
@@ -96,19 +112,30 @@ def _has_formula(table: raw.RawTable) -> bool:
                for _, values in table.rows for i in data if i < len(values))
 
 
+def sheet_named(wb: openpyxl.Workbook, name: str):
+    """The sheet called `name` whatever its case (its name is never changed), or a new one with its code name."""
+    for ws in wb.worksheets:
+        if ws.title.casefold() == name.casefold():
+            return ws
+    ws = wb.create_sheet(name)
+    ws.sheet_properties.codeName = schema.code_name(name)
+    return ws
+
+
 def save(wb: openpyxl.Workbook, path: str | Path, backup: bool = True, original: bytes | None = None) -> None:
     """Save atomically, keeping the previous version as a backup and the parts openpyxl drops.
 
     `original`: the package the workbook was loaded from (default: the file at `path`).
     """
     path = Path(path)
-    if original is None and path.exists():
+    if original is None and path.is_file() and zipfile.is_zipfile(path):
         original = path.read_bytes()
 
     def write(temp: Path) -> None:
-        wb.save(temp)
-        if original is not None:
-            temp.write_bytes(package.carry_over(original, temp.read_bytes()))
+        with package.openpyxl_notes():
+            wb.save(temp)
+        if original is not None:  # what openpyxl drops put back, or the save refused naming it
+            temp.write_bytes(package.carry_through(original, package.carry_over(original, temp.read_bytes())))
 
     safe.write_atomically(path, write, backup=backup)
 
@@ -120,7 +147,8 @@ def apply(wb: openpyxl.Workbook, plan: Plan) -> None:
     """Carry out every edit of `plan` on the loaded workbook."""
     for step in plan.edits:
         if isinstance(step, SetCell):
-            write_cell(wb[step.sheet], step.row, step.column, step.value)
+            if wb[step.sheet].cell(step.row, step.column).data_type != "f":  # a formula is never overwritten
+                write_cell(wb[step.sheet], step.row, step.column, step.value)
         elif isinstance(step, AddRows):
             _add_rows(wb, step)
         elif isinstance(step, ReplaceSheet):
@@ -148,7 +176,7 @@ def write_cell(ws, row: int, col: int, value) -> None:
 
 
 def _add_rows(wb: openpyxl.Workbook, step: AddRows) -> None:
-    ws = wb[step.sheet] if step.sheet in wb.sheetnames else wb.create_sheet(step.sheet)
+    ws = sheet_named(wb, step.sheet)
     if step.headers and all(ws.cell(step.header_row, c).value in (None, "") for c in step.columns.values()):
         for header in step.headers:
             col = step.columns.get(schema.normalise_header(header))
@@ -195,7 +223,7 @@ def _typed_blank(cell) -> bool:
 def _place_picture(wb: openpyxl.Workbook, step: PlacePicture) -> None:
     from openpyxl.drawing.image import Image
 
-    ws = wb[step.sheet] if step.sheet in wb.sheetnames else wb.create_sheet(step.sheet)
+    ws = sheet_named(wb, step.sheet)
     ws._images = []  # a sheet peermap owns: one picture, the latest
     image = Image(io.BytesIO(step.png))
     image.width, image.height = step.width, step.height
@@ -207,7 +235,7 @@ def _replace_sheet(wb: openpyxl.Workbook, step: ReplaceSheet) -> None:
     its place among the sheets and its code name, then write the lines."""
     from openpyxl.worksheet.cell_range import MultiCellRange
 
-    ws = wb[step.name] if step.name in wb.sheetnames else wb.create_sheet(step.name)
+    ws = sheet_named(wb, step.name)
     ws._cells.clear()
     ws._hyperlinks = []
     ws._images = []

@@ -1,161 +1,318 @@
-"""Reading a workbook file with openpyxl (no Excel needed).
+"""Reading a workbook file (no Excel needed): what is there, at a bounded cost.
 
-Finds each table of the contract by its Excel Table name, or else by its
-header row, and hands the cell values, with their worksheet row numbers, to
-peermap_xl.model, which types them.
+The package is checked first (book/package.py: sizes, ratios, safe XML).
+Each table of the contract is found by its Excel Table (through the
+workbook's relationships, never by parsing worksheets) or else by its header
+row. Worksheets are streamed row by row, and every row present is read,
+whatever the file says its size is: a sheet's stored <dimension> and a
+table's range are only where reading starts, and where they leave data out,
+a RangeNote says so (rule PM109). The cell values, with their worksheet row
+numbers, go to peermap_xl.model, which types them.
 """
 
 from __future__ import annotations
 
-import posixpath
+import stat
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from xml.etree import ElementTree
+from xml.etree.ElementTree import ParseError
 
 from peermap_xl import schema
+from peermap_xl.book import parts as pkg
 from peermap_xl.book import raw
-from peermap_xl.book.raw import RawBook, RawTable
+from peermap_xl.book.raw import RawBook
 from peermap_xl.errors import WorkbookError
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+_OLE = b"\xd0\xcf\x11\xe0"
+_ODF = b"application/vnd.oasis.opendocument"
+_DAMAGED = ("is damaged or is not an Excel workbook. Use the backup beside it, or the last copy you saved.")
+_UNSAFE = ("holds XML that declares entities or reaches for other files, which no Excel workbook needs: "
+           "peermap will not read it, as it may be made to harm the computer. Use the backup beside it, "
+           "or the last copy you saved.")
 
 
 def read_network(path: str | Path):
     """The workbook at `path` as a peermap_xl.model.Network."""
     from peermap_xl import model
+    from peermap_xl.book.package import openpyxl_notes
 
-    return model.build(read_raw(path))
+    with openpyxl_notes():  # openpyxl's warnings may quote cell values: reworded
+        raw_book = read_raw(path)
+    return model.build(raw_book)
 
 
-def read_raw(path: str | Path) -> RawBook:
-    """The cell values of every table of the contract found in the workbook."""
+def read_raw(path: str | Path, wanted: tuple[str, ...] = raw.WANTED) -> RawBook:
+    """The cell values of every table of the contract found in the workbook (or of the `wanted` ones)."""
+    from defusedxml import DefusedXmlException
+
     path = Path(path)
     check_is_workbook(path)
-    import openpyxl  # imported here: `peermap new` and `peermap rules` do not need it
-
     try:
         with zipfile.ZipFile(path) as package:
-            tables = _tables_by_sheet(package)
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except WorkbookError:
-        raise
+            sheets = pkg.sheets(package)
+            wb = _open_workbook(path)
+            try:
+                return _read_tables(path, package, wb, sheets, wanted)
+            finally:
+                wb.close()
+    except DefusedXmlException:
+        raise WorkbookError(f"{path.name} {_UNSAFE}") from None
+    except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError):
+        raise WorkbookError(f"{path.name} {_DAMAGED}") from None
+
+
+def _open_workbook(path: Path):
+    """openpyxl's read-only workbook: its shared strings, date styles and epoch (worksheets are read here)."""
+    import openpyxl  # imported here: `peermap new` and `peermap rules` do not need it
+    from defusedxml import DefusedXmlException
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except (DefusedXmlException, ParseError, zipfile.BadZipFile, zlib.error, EOFError):
+        raise  # unsafe, or damaged: said so by read_raw
     except Exception as exc:  # openpyxl raises many types for a damaged package
+        if _caused_by(exc, DefusedXmlException):  # openpyxl wraps what the safe parser refused
+            raise WorkbookError(f"{path.name} {_UNSAFE}") from None
         raise WorkbookError(f"{path.name} could not be read as a workbook ({type(exc).__name__}). "
                             "Open it in Excel, save it as .xlsm, and try again.") from None
-    try:
-        sheets = {schema.normalise_header(name): name for name in wb.sheetnames}
-        book = RawBook(source=path.name, epoch=wb.epoch)
-        for wanted in raw.WANTED:
-            table = _find_table(wb, sheets, tables, wanted)
-            if table is not None:
-                book.tables[wanted] = table
-        return book
-    finally:
-        wb.close()
+
+
+def _caused_by(exc: BaseException | None, kind) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, kind):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _read_tables(path: Path, package: zipfile.ZipFile, wb, sheets: list[pkg.SheetPart],
+                 names: tuple[str, ...] = raw.WANTED) -> RawBook:
+    book = RawBook(source=path.name, epoch=wb.epoch)
+    by_name = {schema.normalise_header(s.name): s for s in sheets}
+    for wanted in names:
+        found = _find_table(sheets, by_name, wanted)
+        if found is None:
+            continue
+        sheet, table = found
+        sheet_rows = _SheetReader(package, sheet, wb)
+        reader = raw.TableReader(sheet.name, sheet_rows.rows, lambda rows=sheet_rows: rows.dimension)
+        book.tables[wanted] = reader.read(wanted, table, book.ranges)
+    return book
+
+
+def _find_table(sheets: list[pkg.SheetPart], by_name: dict, wanted: str):
+    """(sheet, Excel Table or None) for a sheet of the contract: its Table by name, else its sheet by name."""
+    key = schema.normalise_header(wanted).replace(" ", "")
+    for sheet in sheets:
+        for table in sheet.tables:
+            if schema.normalise_header(table.name).replace(" ", "") == key:
+                return sheet, table
+    sheet = by_name.get(schema.normalise_header(wanted))
+    return None if sheet is None else (sheet, None)
+
+
+# --- is it a workbook at all? ------------------------------------------------
 
 
 def check_is_workbook(path: Path) -> None:
-    """Refuse, in words a person can act on, anything that is not an .xlsx/.xlsm file."""
-    if not path.exists():
-        raise WorkbookError(f"{path.name} was not found in {path.parent.resolve()}. Check the name and folder.")
-    if path.is_dir():
-        raise WorkbookError(f"{path.name} is a folder, not a workbook.")
+    """Refuse, in words a person can act on, anything that is not an .xlsx/.xlsm file of a sane size."""
+    path = Path(path)
+    _check_regular_file(path)
     with path.open("rb") as f:
-        head = f.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file
-            if _ENCRYPTED_MARK in f.read():
-                raise WorkbookError(
-                    f"{path.name} is password-protected. In Excel, remove the password "
-                    "(File > Info > Protect Workbook > Encrypt with Password), save, and try again.")
-            raise WorkbookError(f"{path.name} is an old .xls workbook. Save it in Excel as .xlsm and try again.")
+        head = f.read(4096)
+    if head.startswith(_OLE):
+        _refuse_ole(path)
     if not head.startswith(b"PK"):
-        raise WorkbookError(f"{path.name} is not an Excel workbook. Give peermap the .xlsm file.")
+        raise WorkbookError(_not_a_zip(path, head))
+    from defusedxml import DefusedXmlException
+
     try:
         with zipfile.ZipFile(path) as package:
-            names = set(package.namelist())
-            damaged = package.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError):
-        names, damaged = set(), "?"
-    if damaged or "xl/workbook.xml" not in names:
-        raise WorkbookError(f"{path.name} is damaged or is not an Excel workbook. "
-                            f"Use the backup beside it, or the last copy you saved.")
+            pkg.check_limits(package, path.name)
+            _refuse_other_packages(path, package)
+            pkg.check_parts_whole(package)
+    except DefusedXmlException:
+        raise WorkbookError(f"{path.name} {_UNSAFE}") from None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError):
+        raise WorkbookError(f"{path.name} {_DAMAGED}") from None
 
 
-def _tables_by_sheet(package: zipfile.ZipFile) -> dict[str, list[tuple[str, str]]]:
-    """{sheet name: [(table name, ref), ...]}, read from the package's XML."""
-
-    def rels(part: str) -> dict[str, str]:
-        folder, name = posixpath.split(part)
-        rels_part = posixpath.join(folder, "_rels", name + ".rels")
-        if rels_part not in package.namelist():
-            return {}
-        root = ElementTree.fromstring(package.read(rels_part))
-        out = {}
-        for rel in root.iter(_PKG_REL + "Relationship"):
-            target = rel.get("Target", "")
-            if rel.get("TargetMode") == "External":
-                continue
-            full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            out[rel.get("Id")] = full
-        return out
-
-    workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
-    book_rels = rels("xl/workbook.xml")
-    found: dict[str, list[tuple[str, str]]] = {}
-    for sheet in workbook.iter(_MAIN + "sheet"):
-        part = book_rels.get(sheet.get(_REL + "id"))
-        if not part or part not in package.namelist():
-            continue
-        sheet_xml = ElementTree.fromstring(package.read(part))
-        sheet_rels = rels(part)
-        for table_part in sheet_xml.iter(_MAIN + "tablePart"):
-            table_file = sheet_rels.get(table_part.get(_REL + "id"))
-            if not table_file or table_file not in package.namelist():
-                continue
-            table = ElementTree.fromstring(package.read(table_file))
-            if table.get("headerRowCount") == "0":
-                continue  # a table without headers cannot be matched to the contract
-            ref = table.get("ref", "")
-            if table.get("totalsRowCount") not in (None, "0"):
-                ref = _drop_last_row(ref)
-            found.setdefault(sheet.get("name"), []).append((table.get("name") or "", ref))
-    return found
+def _check_regular_file(path: Path) -> None:
+    """A regular file of a sane size: not missing, a folder, a pipe or device, empty, or huge."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise WorkbookError(f"{path.name} was not found in {path.parent.resolve()}. "
+                            "Check the name and folder.") from None
+    except OSError:
+        raise WorkbookError(f"{path.name} could not be opened. Check that the file is there and "
+                            "that you may read it.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise WorkbookError(f"{path.name} is a folder, not a workbook. Give peermap the .xlsm file inside it.")
+    if not stat.S_ISREG(info.st_mode):
+        raise WorkbookError(f"{path.name} is not a file but a device, pipe or socket. "
+                            "Give peermap the .xlsm workbook file itself.")
+    if info.st_size == 0:
+        raise WorkbookError(f"{path.name} is empty (0 bytes). Use the backup beside it, or the last copy you saved.")
+    if info.st_size > pkg.MAX_FILE_BYTES:
+        raise pkg.too_big(path.name, f"{info.st_size // pkg.MB} MB on disk; the limit is "
+                                     f"{pkg.MAX_FILE_BYTES // pkg.MB} MB")
 
 
-def _drop_last_row(ref: str) -> str:
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
-
-    c0, r0, c1, r1 = range_boundaries(ref)
-    return f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{max(r0, r1 - 1)}"
-
-
-def _find_table(wb, sheets: dict[str, str], tables, wanted: str) -> RawTable | None:
-    """The table named like `wanted`, or the header row of the sheet called `wanted`."""
-    from openpyxl.utils.cell import range_boundaries
-
-    key = schema.normalise_header(wanted).replace(" ", "")
-    for sheet_name, sheet_tables in tables.items():
-        for table_name, ref in sheet_tables:
-            if schema.normalise_header(table_name).replace(" ", "") == key:
-                c0, r0, c1, r1 = range_boundaries(ref)
-                return _read_rows(wb[sheet_name], r0, c0, c1, table_end=r1)
-    sheet_name = sheets.get(schema.normalise_header(wanted))
-    if sheet_name is None:
-        return None
-    ws = wb[sheet_name]
-    header_row = _find_header_row(ws, wanted)
-    if header_row is None:
-        return RawTable(sheet=sheet_name, headers=[], rows=[])
-    return _read_rows(ws, header_row, 1, None, table_end=None)
+def _refuse_ole(path: Path) -> None:
+    """An OLE compound file: a password-protected workbook, or an old .xls (or another Office file)."""
+    if _file_contains(path, _ENCRYPTED_MARK):
+        raise WorkbookError(
+            f"{path.name} is password-protected. In Excel, remove the password "
+            "(File > Info > Protect Workbook > Encrypt with Password), save, and try again.")
+    raise WorkbookError(f"{path.name} is an old .xls workbook. In Excel, choose File > Save As > "
+                        "Excel Macro-Enabled Workbook (.xlsm), and try again with that file.")
 
 
-def _find_header_row(ws, wanted: str) -> int | None:
-    return raw.find_header_row(ws.iter_rows(max_row=raw.HEADER_SEARCH_ROWS, values_only=True), wanted)
+def _file_contains(path: Path, mark: bytes) -> bool:
+    """Whether `mark` occurs in the file, read in chunks (the file's size is already bounded)."""
+    tail = b""
+    with path.open("rb") as f:
+        while chunk := f.read(pkg.MB):
+            if mark in tail + chunk:
+                return True
+            tail = chunk[-len(mark):]
+    return False
 
 
-def _read_rows(ws, header_row: int, first_col: int, last_col: int | None, table_end: int | None) -> RawTable:
-    rows = ws.iter_rows(min_row=header_row, min_col=first_col, max_col=last_col, values_only=True)
-    return raw.table_from_rows(ws.title, rows, header_row, first_col, table_end)
+def _not_a_zip(path: Path, head: bytes) -> str:
+    """Why a file that is not a zip package is not a workbook, and what to do."""
+    text = None if b"\0" in head else head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n").lower()
+    if text is None:
+        return f"{path.name} is not an Excel workbook. Give peermap the .xlsm file."
+    if text.startswith(("<html", "<!doctype html", "<table")):
+        return (f"{path.name} is not an Excel workbook: it is a web page (HTML) with an Excel name. Open it "
+                "in Excel, choose File > Save As > Excel Macro-Enabled Workbook (.xlsm), and try again.")
+    if text.startswith("<?xml"):
+        return (f"{path.name} is not an Excel workbook: it is an XML file (an old 'XML Spreadsheet'?). Open it "
+                "in Excel, choose File > Save As > Excel Macro-Enabled Workbook (.xlsm), and try again.")
+    kind = "a CSV text file" if path.suffix.lower() == ".csv" or "," in text.split("\n")[0] else "a text file"
+    return (f"{path.name} is not an Excel workbook: it is {kind}, which holds one sheet and no lists. Copy "
+            "its rows into a peermap workbook (make one with: peermap new \"Network.xlsm\"), and try again.")
+
+
+def _refuse_other_packages(path: Path, package: zipfile.ZipFile) -> None:
+    """A zip package that is not an Excel workbook: OpenDocument, .xlsb, Word and the like."""
+    names = package.NameToInfo
+    if "xl/workbook.xml" in names:
+        return
+    if "mimetype" in names and package.getinfo("mimetype").file_size < 200:
+        mimetype = package.read("mimetype")
+        if mimetype.startswith(_ODF + b".spreadsheet"):
+            raise WorkbookError(
+                f"{path.name} is an OpenDocument spreadsheet (.ods, from LibreOffice or OpenOffice), not an "
+                "Excel workbook. In LibreOffice choose File > Save As > Excel 2007-365 (.xlsx), and try again.")
+        if mimetype.startswith(_ODF):
+            raise WorkbookError(f"{path.name} is an OpenDocument file (a text or slides file?), not a "
+                                "workbook. Give peermap the .xlsm file.")
+    if "xl/workbook.bin" in names:
+        raise WorkbookError(f"{path.name} is a binary Excel workbook (.xlsb). In Excel, choose File > Save As > "
+                            "Excel Macro-Enabled Workbook (.xlsm), and try again with that file.")
+    if "word/document.xml" in names or "ppt/presentation.xml" in names:
+        raise WorkbookError(f"{path.name} is a Word or PowerPoint file, not a workbook. "
+                            "Give peermap the .xlsm file.")
+    raise WorkbookError(f"{path.name} {_DAMAGED}")
+
+
+# --- reading a worksheet, streamed -----------------------------------------
+
+
+class _SheetReader:
+    """One worksheet of the package, streamed row by row as often as raw.TableReader asks (passes stop early)."""
+
+    def __init__(self, package: zipfile.ZipFile, sheet: pkg.SheetPart, wb):
+        self.package, self.sheet, self.wb = package, sheet, wb
+        self.dimension: str | None = None
+
+    def rows(self) -> Iterator[tuple[int, dict[int, object]]]:
+        """(worksheet row, {column: value}) for each row present, in the file's order."""
+        parser = _row_parser()(self.package.open(self.sheet.part), self.wb)
+        try:
+            yield from parser.rows()
+        finally:
+            parser.source.close()
+            self.dimension = parser.dimension
+
+def _row_parser():
+    """openpyxl's worksheet parser, streaming and forgiving (made on first use: openpyxl loads late)."""
+    global _RowParser
+    if _RowParser is None:
+        _RowParser = _make_row_parser()
+    return _RowParser
+
+
+_RowParser = None
+
+
+def _make_row_parser():
+    from defusedxml.ElementTree import iterparse
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import DIMENSION_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
+    from openpyxl.worksheet._reader import INLINE_STRING as INLINE_TAG
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
+    text_tag, run_text = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}r/{{{SHEET_MAIN_NS}}}t"
+
+    class RowParser(WorkSheetParser):
+        """Rows as {column: value}, keeping nothing behind them; a cell it cannot type is kept as typed.
+
+        Numbers in date formats become dates as Excel shows them (raw.excel_date),
+        or stay numbers where Excel shows no date, for the model to report.
+        """
+
+        def __init__(self, src, wb):
+            strings = next((ws._shared_strings for ws in wb.worksheets), [])  # read once by openpyxl
+            super().__init__(src, strings, data_only=True, epoch=wb.epoch, date_formats=set())
+            self.book_date_formats = wb._date_formats - wb._timedelta_formats
+            self.dimension = None
+
+        def rows(self):
+            data = None
+            for event, element in iterparse(self.source, events=("start", "end")):
+                if event == "start":
+                    if element.tag == data_tag:
+                        data = element
+                elif element.tag == ROW_TAG:
+                    number, cells = self.parse_row(element)
+                    if data is not None:
+                        data.clear()  # the row, read: drop it from the tree
+                    yield number, {c["column"]: c["value"] for c in cells if c["value"] is not None}
+                elif element.tag == DIMENSION_TAG:
+                    self.dimension = element.get("ref")
+                elif element.tag == data_tag:
+                    return  # nothing after the cells is read
+
+        def parse_row(self, row):
+            r = row.get("r")
+            self.row_counter = int(float(r)) if r else self.row_counter + 1
+            self.col_counter = 0
+            return self.row_counter, [self.parse_cell(c) for c in row]
+
+        def parse_cell(self, element):
+            if element.get("t") == "inlineStr":  # as openpyxl reads it, without building rich text
+                coordinate = element.get("r")
+                self.col_counter = coordinate_to_tuple(coordinate)[1] if coordinate else self.col_counter + 1
+                text = element.find(INLINE_TAG)
+                return {"column": self.col_counter, "value": None if text is None else "".join(
+                    t.text or "" for t in (*text.findall(text_tag), *text.findall(run_text)))}
+            try:
+                cell = super().parse_cell(element)
+            except ValueError:  # a date cell that is no date (2026-02-31), a number that is none
+                coordinate = element.get("r")
+                column = coordinate_to_tuple(coordinate)[1] if coordinate else self.col_counter
+                cell = {"column": column, "value": element.findtext(VALUE_TAG)}
+            if cell["value"] is not None and cell.get("style_id") in self.book_date_formats:
+                cell["value"] = raw.excel_date(cell["value"], self.epoch) or cell["value"]
+            return cell
+
+    return RowParser

@@ -19,6 +19,24 @@ class RawTable:
     rows: list[tuple[int, list]]  # (worksheet row number, cell values in header order)
     header_row: int = 1  # the worksheet row of the headers
     first_col: int = 1  # the worksheet column (1 = A) of the first header
+    columns: list[int] | None = None  # the worksheet column of each header, where not first_col onwards
+
+
+@dataclass(frozen=True)
+class RangeNote:
+    """Data found outside the range a file states for a sheet or table: read, and reported."""
+
+    sheet: str  # the worksheet's name as the workbook spells it
+    row: int  # the first worksheet row concerned
+    kind: str  # one of RANGE_KINDS
+    stated: str  # the range as the file states it ("A1", "A1:S10")
+    found: str  # the range of what was read ("A1:S31")
+    table: str = ""  # the Excel Table's name, for the table kinds
+
+
+#: Sheet size stated too small; rows below a table; a table's columns or header row not where its range says.
+DIMENSION, TABLE_ROWS, TABLE_COLUMNS, TABLE_HEADER = "dimension", "table rows", "table columns", "table header"
+RANGE_KINDS = (DIMENSION, TABLE_ROWS, TABLE_COLUMNS, TABLE_HEADER)
 
 
 @dataclass
@@ -26,6 +44,33 @@ class RawBook:
     source: str  # the file name, for messages
     epoch: dt.datetime = EXCEL_EPOCH  # day zero of the workbook's serial dates
     tables: dict[str, RawTable] = field(default_factory=dict)  # keyed by the contract's sheet name
+    ranges: list[RangeNote] = field(default_factory=list)  # where the file's stated ranges left data out
+
+
+def excel_date(serial: object, epoch: dt.datetime = EXCEL_EPOCH) -> dt.datetime | None:
+    """The date (and time) Excel shows for a serial number; None where Excel shows no date.
+
+    In the 1900 date system Excel counts a 29 February 1900 that never was
+    (serial 60, kept from Lotus 1-2-3): serials 1 to 59 fall a day later than a
+    count from 30/12/1899 gives, 60 is no real date, and Excel shows no date
+    (####, or "00/01/1900" for 0) for serials below 1. In the 1904 system day 0
+    is 01/01/1904 and there are no negative dates.
+    """
+    if isinstance(serial, bool) or not isinstance(serial, (int, float)) or serial != serial:
+        return None
+    if epoch == EXCEL_EPOCH:
+        if serial < 1 or 60 <= serial < 61:
+            return None
+        if serial < 60:
+            serial += 1
+    elif serial < 0:
+        return None
+    try:
+        day, fraction = divmod(serial, 1)
+        moment = epoch + dt.timedelta(days=int(day), seconds=round(fraction * 86400))
+    except OverflowError:
+        return None
+    return moment
 
 
 HEADER_SEARCH_ROWS = 30
@@ -80,3 +125,137 @@ def table_from_rows(sheet: str, rows: Iterable[Sequence], header_row: int, first
             continue
         body.append((number, values))
     return RawTable(sheet=sheet, headers=headers, rows=body, header_row=header_row, first_col=first_col)
+
+
+# --- reading a table from the rows a sheet holds (both file readers) --------------------------
+
+#: Excel's last column, XFD: cells beyond it are not read.
+MAX_COLUMN = 16384
+#: (worksheet row, {column: value}) for each row present, blank cells left out, in the file's order.
+SparseRows = Iterable[tuple[int, dict[int, object]]]
+
+
+@dataclass(frozen=True)
+class TableRange:
+    """An Excel Table as the file states it."""
+
+    name: str
+    ref: str  # its range, without a totals row
+    stated_ref: str  # its range as stored
+
+
+def table_range(name: str, ref: str, totals_rows: object = 0) -> TableRange:
+    """The range of a table's header and records: its stored range less any totals row."""
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+    if totals_rows in (None, 0, "0"):
+        return TableRange(name, ref, ref)
+    c0, r0, c1, r1 = range_boundaries(ref)
+    return TableRange(name, f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{max(r0, r1 - 1)}", ref)
+
+
+class TableReader:
+    """A table of the contract read from the rows a sheet holds, whatever its stated ranges say.
+
+    `rows()` gives a fresh pass over the sheet's rows each call (a pass may stop
+    early); `dimension()` the sheet's stored size, once a full pass has run
+    (None where it has none, or where the rows come from a loaded workbook).
+    Where the stated ranges leave data out, it is read all the same and a
+    RangeNote says so.
+    """
+
+    def __init__(self, sheet: str, rows, dimension=lambda: None):
+        self.sheet, self.rows, self.dimension = sheet, rows, dimension
+
+    def read(self, wanted: str, table: TableRange | None, notes: list[RangeNote]) -> RawTable:
+        """The table: its header row, and every non-blank row below it."""
+        header_row, header = self._header(wanted, table, notes)
+        if header_row is None:
+            return RawTable(sheet=self.sheet, headers=[], rows=[])
+        columns = _columns(header, wanted, table, self.sheet, header_row, notes)
+        body, last_row, last_col = [], 0, 0
+        for number, cells in self.rows():
+            if not cells:  # a row with formatting only
+                continue
+            last_row, last_col = max(last_row, number), max(last_col, max(cells))
+            if number <= header_row:
+                continue
+            values = [cells.get(c) for c in columns]
+            if any(not (v is None or (isinstance(v, str) and not v.strip())) for v in values):
+                body.append((number, values))
+        self._note_overflow(table, body, columns, last_row, last_col, notes)
+        headers = ["" if header.get(c) is None else str(header[c]) for c in columns]
+        return RawTable(sheet=self.sheet, headers=headers, rows=body, header_row=header_row,
+                        first_col=columns[0] if columns else 1, columns=columns)
+
+    def _header(self, wanted: str, table: TableRange | None, notes: list[RangeNote]):
+        """(header row, {column: header}) as the table's range says, or else as the first rows show."""
+        from openpyxl.utils.cell import range_boundaries
+
+        stated = range_boundaries(table.ref)[1] if table else None
+        early = {}
+        for number, cells in self.rows():
+            if number <= HEADER_SEARCH_ROWS or number == stated:
+                early[number] = cells
+            if number >= max(HEADER_SEARCH_ROWS, stated or 0):
+                break
+        if stated is not None and _hits(early.get(stated, {}), known_headers(wanted)) > 1:
+            return stated, early[stated]
+        width = min(MAX_COLUMN, max((max(c) for c in early.values() if c), default=0))
+        found = find_header_row(([cells.get(c) for c in range(1, width + 1)]
+                                 for cells in (early.get(n, {}) for n in range(1, HEADER_SEARCH_ROWS + 1))), wanted)
+        if found is not None and table is not None:
+            notes.append(RangeNote(self.sheet, found, TABLE_HEADER, table.stated_ref, f"row {found}", table.name))
+        return found, early.get(found, {})
+
+    def _note_overflow(self, table, body, columns, last_row, last_col, notes) -> None:
+        """Notes where the sheet's stored size, or the table's range, leaves out rows that were read."""
+        from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+        dimension = self.dimension()
+        if dimension and last_row:
+            try:
+                _, _, dim_col, dim_row = range_boundaries(dimension)
+            except (ValueError, TypeError):
+                dim_col = dim_row = 0
+            if last_row > (dim_row or 0) or last_col > (dim_col or 0):
+                first = next((n for n, _ in body if n > (dim_row or 0)), last_row)
+                notes.append(RangeNote(self.sheet, first, DIMENSION, dimension,
+                                       f"A1:{get_column_letter(min(last_col, MAX_COLUMN))}{last_row}"))
+        if table is not None and body:
+            c0, r0, c1, r1 = range_boundaries(table.ref)
+            beyond = [n for n, _ in body if n > r1]
+            if beyond:
+                found = f"{get_column_letter(min(columns[0], c0))}{r0}:{get_column_letter(max(columns[-1], c1))}"
+                notes.append(RangeNote(self.sheet, beyond[0], TABLE_ROWS, table.stated_ref,
+                                       f"{found}{body[-1][0]}", table.name))
+
+
+def _hits(cells: dict, known: set[str]) -> int:
+    return sum(1 for v in cells.values() if v is not None and schema.normalise_header(v) in known)
+
+
+def _columns(header: dict, wanted: str, table, sheet: str, header_row: int, notes: list[RangeNote]) -> list[int]:
+    """The worksheet columns to read: the table's range, widened to take in any of the contract's headers.
+
+    A table whose range slipped a column is read by its headers (so IDs are never
+    renumbered for want of the ID column); the slip is noted.
+    """
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+    known = known_headers(wanted)
+    named = sorted({c for c, v in header.items() if v is not None and c <= MAX_COLUMN
+                    and schema.normalise_header(v) in known})
+    present = [c for c, v in header.items() if v is not None and str(v).strip() and c <= MAX_COLUMN]
+    if table is None:
+        return sorted(present)
+    c0, r0, c1, r1 = range_boundaries(table.ref)
+    inside = [c for c in present if c0 <= c <= c1]
+    outside = [c for c in named if not c0 <= c <= c1]
+    if not outside:
+        return sorted(inside)
+    columns = sorted(set(inside) | set(outside))
+    notes.append(RangeNote(sheet, header_row, TABLE_COLUMNS, table.stated_ref,
+                           f"{get_column_letter(columns[0])}{header_row}:{get_column_letter(columns[-1])}{r1}",
+                           table.name))
+    return columns

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from peermap_xl import schema
-from peermap_xl.checks.core import ERROR, Context, Hit, blank, date_text, rows, rule, typed
+from peermap_xl.book.raw import DIMENSION, TABLE_COLUMNS, TABLE_HEADER, TABLE_ROWS
+from peermap_xl.checks.core import ERROR, WARNING, Context, Hit, blank, date_text, rows, rule, typed
 from peermap_xl.model import split_entry
 from peermap_xl.suggest import did_you_mean, suggest
 
@@ -177,3 +178,24 @@ def future_date(ctx: Context) -> Iterator[Hit]:
                 yield Hit(sheet.name, record["row"], record["id"], header,
                           f"{header} ({date_text(record[key])}) is after today ({date_text(ctx.today)}): "
                           "is the day and month the right way round?")
+
+
+@rule("PM109", "read-range", WARNING, "The file's stated range for a sheet or table leaves out data",
+      """A workbook file states how far each sheet and each table reaches. When another program wrote
+      that too small, or a table did not grow (or slipped a column), other tools may miss rows.
+      peermap reads every row that is there and says so here, so that nobody is left off the map.""")
+def read_range(ctx: Context) -> Iterator[Hit]:
+    for note in ctx.network.ranges:
+        yield Hit(note.sheet, note.row, None, None, _RANGE_MESSAGES[note.kind].format(n=note))
+
+
+_RANGE_MESSAGES = {
+    DIMENSION: "The file says this sheet ends at {n.stated}, but it holds data as far as {n.found}: peermap read "
+               "it all. Another program saved it; open it in Excel and save it to mend this.",
+    TABLE_ROWS: "Rows from {n.row} lie below the {n.table} table ({n.stated}): peermap read them. In Excel, "
+                "resize the table (Table Design > Resize Table) to {n.found} so its drop-downs cover them.",
+    TABLE_COLUMNS: "The {n.table} table's range ({n.stated}) does not match its header row: peermap read the "
+                   "columns by their headers. In Excel, resize the table (Table Design > Resize Table) to {n.found}.",
+    TABLE_HEADER: "The {n.table} table's range ({n.stated}) does not start at its header row ({n.found}): peermap "
+                  "read from the headers. In Excel, resize the table (Table Design > Resize Table).",
+}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from peermap_xl import schema
+from peermap_xl import labels, schema
 from peermap_xl.checks.core import WARNING, Context, Hit, blank, date_text, days_text, rows, rule
 from peermap_xl.domain import LINK_OFF_MAP, weak_grounds
 from peermap_xl.domain import UNRELIABLE_SOURCE as _UNRELIABLE_SOURCE
@@ -103,8 +103,9 @@ def duplicate_link(ctx: Context) -> Iterator[Hit]:
     for link in rows(ctx.network.resolved_links):
         key = (frozenset((link["from_id"], link["to_id"])), link["relationship"])
         if key in first:
+            shown = labels.choice_text(link["relationship"], "Relationship")
+            how = ctx.label(labels.choose(link["relationship"] or "same relationship", shown or "same relationship"))
             yield Hit(LINKS, link["row"], link["id"], "Relationship",
-                      f"{ctx.link_label(link)} repeats {first[key]} ({link['relationship'] or 'same relationship'}): "
-                      "keep one row.")
+                      f"{ctx.link_label(link)} repeats {first[key]} ({how}): keep one row.")
         else:
             first[key] = link["id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from peermap_xl import schema
+from peermap_xl import labels, model, schema
 from peermap_xl.checks.core import INFO, WARNING, Context, Hit, blank, rows, rule
 
 SUBJECTS, CONTEXTS = schema.SUBJECTS.name, schema.CONTEXTS.name
@@ -71,9 +71,9 @@ def out_of_borough(ctx: Context) -> Iterator[Hit]:
             gap = None
             if isinstance(record["name"], str):
                 gap = (f"What do {borough} services know about {_refer(record['name'])}?", record["id"])
-            yield Hit(sheet, record["row"], record["id"], "Borough",
-                      f"{ctx.who(record)} is in {borough}, outside {home}: "
-                      f"what do {borough} services know?", gap=gap)
+            where = ctx.label(labels.choose(f"is in {borough}, outside {home}: what do {borough} services know?",
+                                            "is outside the home borough: what do the services there know?"))
+            yield Hit(sheet, record["row"], record["id"], "Borough", f"{ctx.who(record)} {where}", gap=gap)
 
 
 @rule("PM305", "unknown-risk", WARNING, "A young person has no risk level",
@@ -84,3 +84,19 @@ def unknown_risk(ctx: Context) -> Iterator[Hit]:
         if blank(person["risk_level"]) or person["risk_level"] == "Not known":
             yield Hit(SUBJECTS, person["row"], person["id"], "Risk level",
                       f"{ctx.who(person)} has no risk level: agree one (High, Medium or Low).")
+
+
+@rule("PM306", "already-mapped", INFO, "A person or place is already mapped in another network",
+      """Before mapping, the guidance asks: "Are there any contexts/young people identified who are already
+      subject to contextual safeguarding/peer mapping?" Ask that network's lead practitioner what they know, and
+      whether the two maps should be joined up. `peermap find` (Already mapped? in Excel) fills the Already mapped
+      elsewhere column from the team's other peer maps; each network named there is one finding.""")
+def already_mapped(ctx: Context) -> Iterator[Hit]:
+    for sheet, frame in ((SUBJECTS, ctx.network.active_subjects), (CONTEXTS, ctx.network.active_contexts)):
+        for record in rows(frame):
+            named = model.split_list(record.get("already_mapped_elsewhere"))
+            for n, _ in enumerate(named, start=1):  # the cell's text is not quoted: it may be anything typed
+                yield Hit(sheet, record["row"], record["id"], "Already mapped elsewhere",
+                          f"{ctx.who(record)} is already on another peer map (network {n} of {len(named)} in "
+                          "Already mapped elsewhere): ask its lead practitioner what they know, and whether the "
+                          "two maps should be joined up.")

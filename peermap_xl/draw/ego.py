@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle  # noqa: E402
 
 from peermap_xl import labels  # noqa: E402
+from peermap_xl.book.safe import name_part  # noqa: E402
 from peermap_xl.draw import frame, style  # noqa: E402
 from peermap_xl.errors import PeermapError  # noqa: E402
 from peermap_xl.model import Network, rows  # noqa: E402
@@ -49,7 +50,7 @@ def direct_work_for(network: Network, person: str) -> tuple[str | None, pd.DataF
 
 
 def file_name(label: str, as_of, anonymise: bool) -> str:
-    who = "anonymised" if anonymise else "".join(c for c in label if c not in '<>:"/\\|?*').strip()
+    who = "anonymised" if anonymise else name_part(label, empty="young person")
     return f"Peer Map (young person) - {who} - {as_of:%Y-%m-%d}.png"
 
 

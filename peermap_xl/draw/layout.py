@@ -6,6 +6,10 @@ and of the positions kept from the last map. Pinned nodes stay exactly where
 they are pinned; nodes drawn last time stay where they were; new ones are
 placed near their links. A last pass pushes apart any two nodes whose circle
 and label would overlap.
+
+The costs grow gently: shortest paths in compiled code (scipy), stress majorization
+as array sums over its terms (every pair up to FULL_STRESS_NODES nodes, above that
+the links and a few pivots), overlaps found by a sweep along x, crossings as arrays.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import dijkstra
 
 UNITS = 100.0
 
@@ -68,7 +74,7 @@ def place(graph: nx.Graph, footprints: dict[str, Footprint], box: Box,
         if pinned and len(pinned) < len(graph):
             units = _grow(graph, units, fixed=set(pinned), settle=True)
     pixels = {n: box.to_pixels(*units[n]) for n in sorted(graph)}
-    return _separate(pixels, footprints, box, fixed=set(pinned))
+    return _separate(pixels, footprints, box, fixed=set(pinned)) if pixels else {}
 
 
 GROUP_PULL, GROUP_PUSH = 0.75, 1.35  # link distances inside a group and across groups
@@ -191,11 +197,12 @@ def _edge_length(graph: nx.Graph, pos) -> float:
     return lengths[len(lengths) // 2] if lengths else UNITS / math.sqrt(max(len(graph), 1))
 
 
-def _best_of_starts(graph: nx.Graph, starts: int = 4) -> dict[str, tuple[float, float]]:
-    """Stress layouts from a few fixed starting points; the one with the fewest crossing links wins."""
+def _best_of_starts(graph: nx.Graph, starts: int = 16) -> dict[str, tuple[float, float]]:
+    """Stress layouts from a few fixed starting points; the one with the fewest crossing links wins
+    (up to 80 nodes: above that one start, and crossings are not counted because they decide nothing)."""
     nodes = sorted(graph)
-    best, best_crossings = None, None
     tries = starts if len(nodes) <= 80 else 1
+    best, best_crossings = None, None
     for attempt in range(tries):
         rng = np.random.default_rng(attempt)
         if attempt == 0:
@@ -204,105 +211,300 @@ def _best_of_starts(graph: nx.Graph, starts: int = 4) -> dict[str, tuple[float, 
         else:
             init = {n: tuple(float(v) for v in rng.uniform(-1, 1, 2)) for n in nodes}
         pos = stress(graph, init, set(), length=1.0)
+        if tries == 1:
+            return pos
         count = crossings(pos, list(graph.edges()))
         if best_crossings is None or count < best_crossings:
             best, best_crossings = pos, count
     return best
 
 
+#: Up to this many nodes, stress counts every pair; above it, the links and the pivots' distances.
+FULL_STRESS_NODES = 300
+PIVOTS = 60
+
+
+def distances(graph: nx.Graph, nodes: list[str], sources: list[int] | None = None) -> np.ndarray:
+    """Shortest-path lengths (each link's `length`, 1 by default) from `sources` (indices; all by default)
+    to every node, in compiled code: inf where there is no path."""
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = [(index[a], index[b], float(w)) for a, b, w in graph.edges(data="length", default=1.0) if a != b]
+    rows, cols, lengths = (np.array(c) for c in zip(*edges)) if edges else (np.zeros(0, int),) * 2 + (np.zeros(0),)
+    matrix = coo_array((lengths, (rows, cols)), shape=(len(nodes), len(nodes))).tocsr()
+    matrix.sum_duplicates()
+    return dijkstra(matrix, directed=False, indices=sources if sources is not None else None)
+
+
+def _all_pair_terms(graph: nx.Graph, nodes: list[str], length: float):
+    """Stress terms for every connected pair, as (ideal distance, weight) matrices."""
+    ideal = distances(graph, nodes) * length
+    weight = np.where(np.isfinite(ideal) & (ideal > 0), 1.0 / np.where(ideal > 0, ideal, 1.0) ** 2, 0.0)
+    return np.where(np.isfinite(ideal), ideal, 0.0), weight
+
+
+def _pivots(graph: nx.Graph, nodes: list[str], count: int) -> tuple[list[int], np.ndarray]:
+    """Pivots spread by max-min distance (the first: node 0), and their distances to every node."""
+    chosen = [0]
+    rows = [distances(graph, nodes, [0])[0]]
+    nearest = np.where(np.isfinite(rows[0]), rows[0], -1.0)
+    while len(chosen) < min(count, len(nodes)):
+        far = int(np.argmax(nearest))
+        if nearest[far] <= 0:
+            far = next((k for k in range(len(nodes)) if k not in chosen), None)
+            if far is None:
+                break
+        chosen.append(far)
+        rows.append(distances(graph, nodes, [far])[0])
+        nearest = np.minimum(nearest, np.where(np.isfinite(rows[-1]), rows[-1], np.inf))
+        nearest[chosen] = -1.0
+    return chosen, np.vstack(rows)
+
+
+def _pivot_terms(graph: nx.Graph, nodes: list[str], length: float):
+    """Sparse stress (Ortmann, Klimenta and Brandes 2016): each link, and each node's distance to a few
+    pivots, weighted by how many nodes near the pivot that term stands for."""
+    index = {n: i for i, n in enumerate(nodes)}
+    a = [index[x] for x, y, _ in graph.edges(data="length", default=1.0) if x != y]
+    b = [index[y] for x, y, _ in graph.edges(data="length", default=1.0) if x != y]
+    w = [float(v) for x, y, v in graph.edges(data="length", default=1.0) if x != y]
+    pivots, far = _pivots(graph, nodes, PIVOTS)
+    region = np.argmin(np.where(np.isfinite(far), far, np.inf), axis=0)
+    terms_i, terms_j, terms_d, terms_w = [np.array(a + b)], [np.array(b + a)], [np.array(w + w) * length], []
+    terms_w.append(1.0 / terms_d[0] ** 2)
+    for k, p in enumerate(pivots):
+        row = far[k]
+        mine = np.sort(row[region == k])
+        reach = np.isfinite(row) & (row > 0)
+        i = np.nonzero(reach)[0]
+        stands_for = np.maximum(np.searchsorted(mine, row[i] / 2, side="right"), 1)
+        terms_i.append(i)
+        terms_j.append(np.full(len(i), p))
+        terms_d.append(row[i] * length)
+        terms_w.append(stands_for / (row[i] * length) ** 2)
+    return tuple(np.concatenate(t) for t in (terms_i, terms_j, terms_d, terms_w))
+
+
 def stress(graph: nx.Graph, init: dict, fixed: set, length: float, rounds: int = 300) -> dict:
     """Stress majorization: place nodes so that map distances match link distances; fixed nodes stay."""
     nodes = sorted(graph)
-    index = {n: i for i, n in enumerate(nodes)}
-    n = len(nodes)
-    hops = np.full((n, n), np.inf)
-    for source, targets in nx.all_pairs_dijkstra_path_length(graph, weight="length"):
-        for target, d in targets.items():
-            hops[index[source], index[target]] = d
-    ideal = hops * length
-    weight = np.where(np.isfinite(ideal) & (ideal > 0), 1.0 / np.where(ideal > 0, ideal, 1.0) ** 2, 0.0)
-    ideal = np.where(np.isfinite(ideal), ideal, 0.0)
+    if not nodes:
+        return {}
+    terms = (_all_pair_terms if len(nodes) <= FULL_STRESS_NODES else _pivot_terms)(graph, nodes, length)
     x = np.array([init[m] for m in nodes], dtype=float)
     x += np.array([_jitter(m) for m in nodes]) * 1e-3 * length  # no two nodes start on one spot
     still = np.array([m in fixed for m in nodes])
+    x = (_majorize_all if len(terms) == 2 else _majorize)(x, terms, still, length, rounds)
+    return {m: (float(x[i, 0]), float(x[i, 1])) for i, m in enumerate(nodes)}
+
+
+def _majorize_all(x: np.ndarray, terms, still: np.ndarray, length: float, rounds: int) -> np.ndarray:
+    """Rounds of the stress majorization update over every pair, as matrix products."""
+    ideal, weight = terms
     total = weight.sum(axis=1)
+    idle = (total == 0) | still
+    total = np.where(total > 0, total, 1.0)[:, None]
+    weighted = weight * ideal
+    pulled = weight @ x
     for _ in range(rounds):
-        diff = x[:, None, :] - x[None, :, :]
-        dist = np.sqrt((diff ** 2).sum(axis=2)) + 1e-9
-        target = x[None, :, :] + ideal[:, :, None] * diff / dist[:, :, None]
-        new = (weight[:, :, None] * target).sum(axis=1) / np.where(total > 0, total, 1.0)[:, None]
-        new[total == 0] = x[total == 0]
-        new[still] = x[still]
+        dist = np.hypot(x[:, 0, None] - x[None, :, 0], x[:, 1, None] - x[None, :, 1])
+        pull = weighted / np.maximum(dist, 1e-9)
+        new = (pulled + pull.sum(axis=1)[:, None] * x - pull @ x) / total
+        new[idle] = x[idle]
+        step = np.abs(new - x).max()
+        x = new
+        pulled = weight @ x
+        if step < 1e-4 * length:
+            break
+    return x
+
+
+def _majorize(x: np.ndarray, terms, still: np.ndarray, length: float, rounds: int) -> np.ndarray:
+    """Rounds of the stress majorization update, each a weighted sum over the terms."""
+    i, j, ideal, weight = terms
+    n = len(x)
+    total = np.bincount(i, weight, n)
+    idle = (total == 0) | still
+    total = np.where(total > 0, total, 1.0)
+    for _ in range(rounds):
+        diff = x[i] - x[j]
+        dist = np.sqrt((diff ** 2).sum(axis=1)) + 1e-9
+        pull = weight * ideal / dist
+        new = np.empty_like(x)
+        for axis in (0, 1):
+            new[:, axis] = (np.bincount(i, weight * x[j, axis], n) + np.bincount(i, pull * diff[:, axis], n)) / total
+        new[idle] = x[idle]
         step = np.abs(new - x).max()
         x = new
         if step < 1e-4 * length:
             break
-    return {m: (float(x[i, 0]), float(x[i, 1])) for i, m in enumerate(nodes)}
+    return x
+
+
+def _rects(pos: np.ndarray, extent: np.ndarray, padding: float) -> np.ndarray:
+    return np.column_stack([pos[:, 0] + extent[:, 0], pos[:, 1] + extent[:, 1],
+                            pos[:, 0] + extent[:, 2], pos[:, 1] + extent[:, 3]]) + \
+        np.array([-padding / 2, -padding / 2, padding / 2, padding / 2])
+
+
+def overlapping_pairs(rects: np.ndarray) -> list[tuple[int, int]]:
+    """The pairs of rectangles (x0, y0, x1, y1) that overlap, found by a sweep along x (not all pairs)."""
+    n = len(rects)
+    order = np.lexsort((np.arange(n), rects[:, 0]))
+    r = rects[order]
+    ends = np.searchsorted(r[:, 0], r[:, 2], side="left")
+    counts = np.maximum(ends - np.arange(n) - 1, 0)
+    first = np.repeat(np.arange(n), counts)
+    second = first + 1 + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    a, b = r[first], r[second]
+    meet = (np.minimum(a[:, 2], b[:, 2]) > np.maximum(a[:, 0], b[:, 0])) & \
+        (np.minimum(a[:, 3], b[:, 3]) > np.maximum(a[:, 1], b[:, 1]))
+    return [(int(order[p]), int(order[q])) for p, q in zip(first[meet], second[meet])]
 
 
 def _separate(pixels: dict[str, tuple[float, float]], footprints: dict[str, Footprint], box: Box,
               fixed: set[str], padding: float = 4.0, rounds: int = 400) -> dict[str, tuple[float, float]]:
     """Push apart nodes whose shape-and-label rectangles overlap, keeping them inside the box."""
-    pos = {n: list(p) for n, p in pixels.items()}
-    extent = {n: footprints[n].extent() for n in pos}
-    names = sorted(pos)
-
-    def rect(n):
-        left, bottom, right, top = extent[n]
-        x, y = pos[n]
-        return x + left - padding / 2, y + bottom - padding / 2, x + right + padding / 2, y + top + padding / 2
-
-    def keep_inside(n):
-        left, bottom, right, top = extent[n]
-        pos[n][0] = min(max(pos[n][0], box.x0 - left), box.x1 - right)
-        pos[n][1] = min(max(pos[n][1], box.y0 - bottom), box.y1 - top)
-
-    for n in names:
-        if n not in fixed:
-            keep_inside(n)
+    names = sorted(pixels)
+    pos = np.array([pixels[n] for n in names], dtype=float)
+    extent = np.array([footprints[n].extent() for n in names], dtype=float)
+    still = np.array([n in fixed for n in names])
+    low = np.array([box.x0, box.y0]) - extent[:, :2]
+    high = np.array([box.x1, box.y1]) - extent[:, 2:]
+    pos[~still] = np.minimum(np.maximum(pos[~still], low[~still]), high[~still])
     for _ in range(rounds):
-        moved = False
-        order = sorted(names, key=lambda n: rect(n)[0])
-        for i, a in enumerate(order):
-            ra = rect(a)
-            for b in order[i + 1:]:
-                rb = rect(b)
-                if rb[0] >= ra[2]:
-                    break  # sorted by left edge: nothing further right can overlap
-                dx = min(ra[2], rb[2]) - max(ra[0], rb[0])
-                dy = min(ra[3], rb[3]) - max(ra[1], rb[1])
-                if dx <= 0 or dy <= 0:
-                    continue
-                moved = True
-                share_a = 0.0 if a in fixed else (1.0 if b in fixed else 0.5)
-                share_b = 0.0 if b in fixed else 1.0 - share_a
-                axis, push = (0, dx) if dx < dy else (1, dy)
-                sign = 1 if (pos[b][axis], b) >= (pos[a][axis], a) else -1
-                pos[a][axis] -= sign * (push * share_a + 0.5)
-                pos[b][axis] += sign * (push * share_b + 0.5)
-                for n in (a, b):
-                    if n not in fixed:
-                        keep_inside(n)
-                ra = rect(a)
-        if not moved:
+        pairs = overlapping_pairs(_rects(pos, extent, padding))
+        if not pairs:
             break
-    return {n: (pos[n][0], pos[n][1]) for n in names}
+        if len(pairs) > BULK_PAIRS:  # crowded: every pair pushed at once, as arrays
+            _push_all_apart(pos, extent, still, low, high, np.array(pairs), padding)
+            continue
+        for a, b in pairs:
+            _push_apart(pos, extent, still, low, high, a, b, padding)
+    return {n: (float(pos[k, 0]), float(pos[k, 1])) for k, n in enumerate(names)}
+
+
+#: Above this many overlapping pairs in a round, the pairs are pushed apart all at once (arrays), not one by one.
+BULK_PAIRS = 50
+
+
+def _push_all_apart(pos, extent, still, low, high, pairs: np.ndarray, padding: float) -> None:
+    """One round of _push_apart for every overlapping pair at once, each node moved by the sum of its pushes."""
+    rects = _rects(pos, extent, padding)
+    a, b = pairs[:, 0], pairs[:, 1]
+    dx = np.minimum(rects[a, 2], rects[b, 2]) - np.maximum(rects[a, 0], rects[b, 0])
+    dy = np.minimum(rects[a, 3], rects[b, 3]) - np.maximum(rects[a, 1], rects[b, 1])
+    share_a = np.where(still[a], 0.0, np.where(still[b], 1.0, 0.5))
+    share_b = np.where(still[b], 0.0, 1.0 - share_a)
+    axis = np.where(dx < dy, 0, 1)
+    push = np.where(axis == 0, dx, dy)
+    ahead = pos[b, axis] - pos[a, axis]
+    sign = np.where((ahead > 0) | ((ahead == 0) & (b > a)), 1.0, -1.0)
+    move = np.zeros_like(pos)
+    np.add.at(move, (a, axis), -sign * (push * share_a + 0.5))
+    np.add.at(move, (b, axis), sign * (push * share_b + 0.5))
+    move[still] = 0.0
+    pos += move
+    pos[~still] = np.minimum(np.maximum(pos[~still], low[~still]), high[~still])
+
+
+def _push_apart(pos, extent, still, low, high, a: int, b: int, padding: float) -> None:
+    """Move a and b apart along the axis where they overlap least (a fixed node does not move)."""
+    ra, rb = _rects(pos[[a, b]], extent[[a, b]], padding)
+    dx = min(ra[2], rb[2]) - max(ra[0], rb[0])
+    dy = min(ra[3], rb[3]) - max(ra[1], rb[1])
+    if dx <= 0 or dy <= 0:
+        return
+    share_a = 0.0 if still[a] else (1.0 if still[b] else 0.5)
+    share_b = 0.0 if still[b] else 1.0 - share_a
+    axis, push = (0, dx) if dx < dy else (1, dy)
+    sign = 1 if (pos[b, axis], b) >= (pos[a, axis], a) else -1
+    pos[a, axis] -= sign * (push * share_a + 0.5)
+    pos[b, axis] += sign * (push * share_b + 0.5)
+    for n in (a, b):
+        if not still[n]:
+            pos[n] = np.minimum(np.maximum(pos[n], low[n]), high[n])
 
 
 def crossings(pos: dict[str, tuple[float, float]], edges: list[tuple[str, str]]) -> int:
     """How many pairs of straight edges cross, not counting edges that share an end."""
     segments = sorted({tuple(sorted(e)) for e in edges if e[0] != e[1]})
+    if len(segments) < 2:
+        return 0
+    index = {n: i for i, n in enumerate(sorted({n for s in segments for n in s}))}
+    ends = np.array([[index[a], index[b]] for a, b in segments])
+    points = np.array([pos[n] for n in sorted(index)], dtype=float)
+    p, q = points[ends[:, 0]], points[ends[:, 1]]
     count = 0
-    for i, (a, b) in enumerate(segments):
-        for c, d in segments[i + 1:]:
-            if len({a, b, c, d}) == 4 and _intersect(pos[a], pos[b], pos[c], pos[d]):
-                count += 1
+    for start in range(0, len(segments), 256):
+        rows = slice(start, min(start + 256, len(segments)))
+        cross = _orient(p[rows, None], q[rows, None], p[None]) * _orient(p[rows, None], q[rows, None], q[None]) < 0
+        cross &= _orient(p[None], q[None], p[rows, None]) * _orient(p[None], q[None], q[rows, None]) < 0
+        shared = (ends[rows, None, :, None] == ends[None, :, None, :]).any(axis=(2, 3))
+        later = np.arange(len(segments))[None, :] > np.arange(start, rows.stop)[:, None]
+        count += int((cross & ~shared & later).sum())
     return count
 
 
-def _intersect(p1, p2, p3, p4) -> bool:
-    def orient(a, b, c):
-        value = float((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]))
-        return (value > 1e-9) - (value < -1e-9)
+def _orient(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    value = (b[..., 0] - a[..., 0]) * (c[..., 1] - a[..., 1]) - (b[..., 1] - a[..., 1]) * (c[..., 0] - a[..., 0])
+    return (value > 1e-9).astype(np.int8) - (value < -1e-9).astype(np.int8)
 
-    return (orient(p1, p2, p3) * orient(p1, p2, p4) < 0) and (orient(p3, p4, p1) * orient(p3, p4, p2) < 0)
+
+def link_segments(pos: dict, radius: dict, edges: list[tuple[str, str]]) -> np.ndarray:
+    """Each link as a straight segment (x0, y0, x1, y1): the part outside both end circles."""
+    out = []
+    for a, b in edges:
+        (xa, ya), (xb, yb) = pos[a], pos[b]
+        length = math.hypot(xb - xa, yb - ya)
+        if a == b or length <= radius[a] + radius[b]:
+            continue
+        ux, uy = (xb - xa) / length, (yb - ya) / length
+        out.append((xa + ux * radius[a], ya + uy * radius[a], xb - ux * radius[b], yb - uy * radius[b]))
+    return np.array(out, dtype=float).reshape(-1, 4)
+
+
+def segments_through(segments: np.ndarray, boxes) -> np.ndarray:
+    """Which segments pass through the inside of each box (Liang-Barsky clipping, all at once): a
+    (segments,) array for one box (x0, y0, x1, y1), a (segments, boxes) array for an array of boxes."""
+    boxes = np.asarray(boxes, dtype=float)
+    one = boxes.ndim == 1
+    boxes = boxes.reshape(-1, 4)[None, :, :]
+    x, y = segments[:, 0, None], segments[:, 1, None]
+    dx, dy = segments[:, 2, None] - x, segments[:, 3, None] - y
+    shape = (len(segments), boxes.shape[1])
+    enter, leave, outside = np.zeros(shape), np.ones(shape), np.zeros(shape, dtype=bool)
+    for p, q in ((-dx, x - boxes[..., 0]), (dx, boxes[..., 2] - x), (-dy, y - boxes[..., 1]), (dy, boxes[..., 3] - y)):
+        p = np.broadcast_to(p, shape)
+        flat = np.abs(p) < 1e-12
+        outside |= flat & (q <= 0)
+        ratio = np.divide(q, p, out=np.zeros(shape), where=~flat)
+        enter = np.where(~flat & (p < 0), np.maximum(enter, ratio), enter)
+        leave = np.where(~flat & (p > 0), np.minimum(leave, ratio), leave)
+    hit = ~outside & (enter < leave - 1e-9)
+    return hit[:, 0] if one else hit
+
+
+def readability(nodes: list[dict], edges: list[tuple[str, str]], width: float, height: float) -> dict:
+    """What a reader of the layout JSON meets: crossings, node overlaps, label overlaps, labels over another
+    node, labels outside the figure, and links passing through a label (the part of each link outside both
+    end circles, its own ends' labels included)."""
+    pos = {n["id"]: (n["x"], n["y"]) for n in nodes}
+    radius = {n["id"]: n["radius"] for n in nodes}
+    boxes = np.array([n["label_box"] for n in nodes], dtype=float).reshape(-1, 4)
+    centres = np.array([pos[n["id"]] for n in nodes], dtype=float).reshape(-1, 2)
+    radii = np.array([radius[n["id"]] for n in nodes])
+    apart = np.hypot(centres[:, 0, None] - centres[None, :, 0], centres[:, 1, None] - centres[None, :, 1])
+    upper = np.triu(np.ones((len(nodes),) * 2, dtype=bool), 1)
+    nearest_x = np.clip(centres[None, :, 0], boxes[:, None, 0], boxes[:, None, 2])
+    nearest_y = np.clip(centres[None, :, 1], boxes[:, None, 1], boxes[:, None, 3])
+    over = (nearest_x - centres[None, :, 0]) ** 2 + (nearest_y - centres[None, :, 1]) ** 2 < radii[None, :] ** 2
+    segments = link_segments(pos, radius, edges)
+    return {
+        "crossings": crossings(pos, edges),
+        "node overlaps": int((upper & (apart < radii[:, None] + radii[None, :])).sum()),
+        "label overlaps": len(overlapping_pairs(boxes)) if len(boxes) else 0,
+        "label over node": int((over & ~np.eye(len(nodes), dtype=bool)).sum()),
+        "labels outside": int(((boxes[:, 0] < 0) | (boxes[:, 1] < 0) | (boxes[:, 2] > width)
+                               | (boxes[:, 3] > height)).sum()),
+        "links through labels": int(sum(segments_through(segments, b).sum() for b in boxes)),
+    }

@@ -30,6 +30,7 @@ from matplotlib.patches import Circle, Patch, Polygon, RegularPolygon  # noqa: E
 
 from peermap_xl import graph as graphs  # noqa: E402
 from peermap_xl import labels  # noqa: E402
+from peermap_xl.book.safe import name_part  # noqa: E402
 from peermap_xl.domain import weak_grounds  # noqa: E402
 from peermap_xl.draw import frame, labelling, layout, style  # noqa: E402
 from peermap_xl.model import Network, rows  # noqa: E402
@@ -119,6 +120,7 @@ class Scene:
     marking: str
     home: object
     stale_after: int
+    shaded: bool = True  # the Network's "Shade groups on the map"
 
 
 def alt_text() -> str:
@@ -134,8 +136,9 @@ def next_review(network: Network) -> dt.date | None:
 
 def file_name(network: Network, as_of: dt.date, anonymise: bool, suffix: str = ".png") -> str:
     """ "Peer Map - City Road peer network - 2026-10-01.png", as DESIGN.md names it."""
-    name = "anonymised" if anonymise else (network.settings["network_name"] or "network")
-    safe = "".join(c for c in str(name) if c not in '<>:"/\\|?*').strip()
+    said = labels.View(network).names_replaced  # a name typed in the network's name becomes its label
+    name = "anonymised" if anonymise else said(network.settings["network_name"] or "network")
+    safe = name_part(name)  # no characters Windows forbids, and short enough for any folder
     return f"Peer Map - {safe} - {as_of:%Y-%m-%d}{suffix}"
 
 
@@ -148,7 +151,7 @@ def kept_positions(drawn: DrawnMap, day: dt.date) -> list[list]:
 
 
 def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = False,
-         png_copy: bool = False) -> DrawnMap:
+         png_copy: bool = False, banner: str | None = None) -> DrawnMap:
     """Lay out, draw and save the map to `out` (.png, .svg or .pdf); return what was drawn
     (with `png_copy`, also the picture as PNG bytes in `.png`, for a sheet)."""
     what = scene(network, as_of, anonymise)
@@ -156,6 +159,9 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
         fig, ax = frame.page(WIDTH, HEIGHT)
         pos, sizes = positions(what, network, fig)
         drawn = render(fig, ax, what, pos, sizes)
+        if banner:  # "This record has errors: ...", above the bottom marking
+            fig.text(0.5, 40 / HEIGHT, banner, ha="center", va="center", fontsize=11, fontweight="bold",
+                     color=style.MARKING_COLOUR, bbox={"facecolor": "#FFC7CE", "edgecolor": style.MARKING_COLOUR})
         png = frame.save(fig, out, png_copy)
     return replace(drawn, png=png)
 
@@ -177,6 +183,8 @@ def scene(network: Network, as_of: dt.date, anonymise: bool = False) -> Scene:
                  dated=_dated(network, as_of, anonymise), marking=network.settings["protective_marking"],
                  home=network.settings["home_borough"], stale_after=stale_after)
     _node_marks(what, network)
+    what.home = "the home borough" if anonymise else what.home  # the legend's words: no borough when anonymised
+    what.shaded = network.settings["shade_groups_on_the_map"] != "No"
     for n in nodes:
         sides = style.SHAPES[what.kind[n]][1]
         shape = what.radius[n] * (1.25 if sides == 4 and what.kind[n] == "unknown" else 1.1 if sides else 1.0)
@@ -184,7 +192,7 @@ def scene(network: Network, as_of: dt.date, anonymise: bool = False) -> Scene:
     for e in edges:
         what.used |= {f"nature:{e.nature}", f"style:{e.style}", f"width:{e.width}"}
         what.used |= ({"stale"} if e.stale else set()) | ({"arrow"} if e.arrow != "none" else set())
-    what.used |= {"group"} if what.groups else set()
+    what.used |= {"group"} if what.groups and what.shaded else set()
     return what
 
 
@@ -231,7 +239,9 @@ def _node_marks(what: Scene, network: Network) -> None:
 
 
 def _title(network: Network, anonymise: bool) -> str:
-    return "Peer network map (anonymised)" if anonymise else (network.settings["network_name"] or "Peer network map")
+    said = labels.View(network).names_replaced  # names typed in the Network's fields become labels
+    return ("Peer network map (anonymised)" if anonymise
+            else said(network.settings["network_name"] or "Peer network map"))
 
 
 def _dated(network: Network, as_of: dt.date, anonymise: bool) -> str:
@@ -239,7 +249,7 @@ def _dated(network: Network, as_of: dt.date, anonymise: bool) -> str:
     dated = f"Map dated {as_of:%d/%m/%Y}    Next review: " + (f"{review:%d/%m/%Y}" if review else "not set")
     risks = network.settings["key_contextual_risks"]
     if risks and not anonymise:
-        dated += f"    Key contextual risks: {risks}"
+        dated += f"    Key contextual risks: {labels.View(network).names_replaced(risks)}"
     return dated
 
 
@@ -292,7 +302,7 @@ def render(fig, ax, what: Scene, pos: dict, sizes: dict) -> DrawnMap:
 
 
 def _draw_groups(ax, what: Scene, pos) -> None:
-    for i, members in enumerate(what.groups):
+    for i, members in enumerate(what.groups if what.shaded else ()):
         points = []
         for n in members:
             x, y = pos[n]
@@ -443,7 +453,8 @@ def _who_items(what: Scene) -> list:
     items.append((Line2D([], [], linestyle="none", marker="o", markersize=6, markerfacecolor="#FFFFFF",
                          markeredgecolor=style.NODE_EDGE), "Larger: more links"))
     if "group" in what.used:
-        items.append((Patch(facecolor=style.GROUP_FILLS[0], alpha=0.25), "Shaded: a group"))
+        items.append((Patch(facecolor=style.GROUP_FILLS[0], alpha=0.25),
+                      "Drawn close together:\nmany links between them"))
     return items
 
 

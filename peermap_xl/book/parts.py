@@ -1,0 +1,198 @@
+"""The parts of a workbook file (a zip package), checked before anything in it is parsed.
+
+A workbook is a zip file. A hostile or broken one can claim small and inflate
+to gigabytes (a "zip bomb"), or carry XML that expands itself (an "entity
+bomb") or reaches out to other files. So, before openpyxl or peermap parses
+a byte, every part's declared size and compression ratio is held to limits
+that no real peer-map workbook approaches (the worked example is 0.2 MB
+inflated, its largest part 36 KB at 7:1); the parts peermap parses whole
+(the workbook, its relationships and its tables) are small by their nature
+and parsed with defusedxml, which refuses entity declarations and external
+references. Worksheets are never parsed here: they are streamed, row by row,
+by book/file.py.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+from peermap_xl.book import raw
+from peermap_xl.errors import WorkbookError
+
+MB = 1024 * 1024
+#: The limits, far above any real peer map (stated in README.md too).
+MAX_FILE_BYTES = 100 * MB  # the file on disk
+MAX_PARTS = 1000  # parts in the package (a new workbook has 57)
+MAX_PART_BYTES = 50 * MB  # any one part, inflated (a map picture is the largest real part)
+MAX_XML_PART_BYTES = 8 * MB  # any one XML part, inflated: some 12,000 full rows (years of History)
+MAX_SHARED_STRINGS_BYTES = 4 * MB  # the text of every cell, inflated (real: well under 1 MB), read whole by openpyxl
+MAX_XML_TOTAL_BYTES = 32 * MB  # all XML parts together, inflated: what reading costs in time
+MAX_TOTAL_BYTES = 200 * MB  # all parts together, inflated
+MAX_RATIO = 100  # inflated size / stored size, for parts over RATIO_FROM_BYTES (real parts: under 10)
+RATIO_FROM_BYTES = 1 * MB
+MAX_PARSED_PART_BYTES = 1 * MB  # the workbook, relationships and table parts, parsed whole (real: a few KB)
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_TABLE_TYPE = "/table"
+_CHUNK = 1 * MB
+
+
+def too_big(name: str, what: str) -> WorkbookError:
+    return WorkbookError(
+        f"{name} is far larger inside than any peer map ({what}), so peermap will not open it: it may be "
+        "damaged or made to harm the computer. Use the backup beside it or the last copy you saved; if the "
+        "file is yours, delete empty formatted rows below your data in Excel, save, and try again.")
+
+
+def check_limits(package: zipfile.ZipFile, name: str) -> None:
+    """Refuse a package whose declared sizes pass the limits, before any part is read."""
+    infos = package.infolist()
+    if len(infos) > MAX_PARTS:
+        raise too_big(name, f"{len(infos)} parts; the limit is {MAX_PARTS}")
+    if len({i.filename for i in infos}) != len(infos):
+        raise WorkbookError(f"{name} is damaged (two parts have the same name). "
+                            "Use the backup beside it, or the last copy you saved.")
+    for info in infos:
+        limit = _part_limit(info.filename)
+        if info.file_size > limit:
+            raise too_big(name, f"one part inflates to {info.file_size // MB} MB; the limit is {limit // MB} MB")
+        if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise too_big(name, f"one part inflates {info.file_size // max(info.compress_size, 1)} times; "
+                                f"the limit is {MAX_RATIO} times")
+    xml = sum(i.file_size for i in infos if _is_xml(i.filename))
+    if xml > MAX_XML_TOTAL_BYTES:
+        raise too_big(name, f"{xml // MB} MB of XML inflated; the limit is {MAX_XML_TOTAL_BYTES // MB} MB")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_TOTAL_BYTES:
+        raise too_big(name, f"{total // MB} MB inflated; the limit is {MAX_TOTAL_BYTES // MB} MB")
+
+
+def _is_xml(part: str) -> bool:
+    return part.endswith((".xml", ".rels", ".vml"))
+
+
+def _part_limit(part: str) -> int:
+    if part.lower() == "xl/sharedstrings.xml":
+        return MAX_SHARED_STRINGS_BYTES
+    return MAX_XML_PART_BYTES if _is_xml(part) else MAX_PART_BYTES
+
+
+def check_parts_whole(package: zipfile.ZipFile) -> None:
+    """Inflate every part in chunks: each must inflate to exactly its declared size, with its CRC.
+
+    zipfile itself stops at the declared size, so a part that would inflate
+    further passes its CRC there, yet a whole read of it (openpyxl's, keeping
+    the macros) would inflate all of it at once: here such a part is found
+    without inflating more than a chunk past what it declares.
+    """
+    for info in package.infolist():
+        if info.compress_type == zipfile.ZIP_STORED:
+            ok = info.compress_size == info.file_size
+            if ok and _is_xml(info.filename):
+                with package.open(info) as part:
+                    refuse_dtd(part.read(_CHUNK))
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            ok = _inflates_as_declared(package, info, _is_xml(info.filename))
+        else:
+            raise zipfile.BadZipFile("a part is compressed in a way Excel does not use")
+        if not ok:
+            raise zipfile.BadZipFile("a part does not inflate to its declared size")
+
+
+def _inflates_as_declared(package: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bool) -> bool:
+    with package.open(info) as part:  # checks the local header, and leaves the file at the part's data
+        stream = part._fileobj  # noqa: SLF001 (zipfile gives no public door to a part's stored bytes)
+        inflater, left, seen, crc = zlib.decompressobj(-15), info.compress_size, 0, 0
+        pending = b""
+        while not inflater.eof and seen <= info.file_size:
+            if not pending:
+                if left <= 0:
+                    break
+                pending = stream.read(min(_CHUNK, left))
+                left -= len(pending)
+                if not pending:
+                    break
+            out = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            if xml and seen == 0:
+                refuse_dtd(out)
+            seen, crc = seen + len(out), zlib.crc32(out, crc)
+    return inflater.eof and seen == info.file_size and crc == info.CRC
+
+
+def refuse_dtd(head: bytes) -> None:
+    """Raise DTDForbidden if an XML part opens with a document type (where entities are declared).
+
+    Excel never writes one, so no part of an accepted package has one, whichever
+    parser reads it later (openpyxl, lxml on save, peermap's own).
+    """
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    parser = DefusedXMLParser(forbid_dtd=True)
+    try:
+        parser.feed(head)  # a DOCTYPE can only come before the first element: the head of the part
+    except ParseError:
+        pass  # the head of a part is not a whole document; a damaged part is found when it is read
+
+
+def parse_part(package: zipfile.ZipFile, part: str):
+    """A small part (the workbook, relationships, a table) parsed whole, with defusedxml."""
+    from defusedxml import ElementTree
+
+    if package.getinfo(part).file_size > MAX_PARSED_PART_BYTES:
+        raise too_big(Path(package.filename or "").name or "The workbook",
+                      f"{part} is {package.getinfo(part).file_size // 1024} KB; "
+                      f"the limit is {MAX_PARSED_PART_BYTES // 1024} KB")
+    return ElementTree.fromstring(package.read(part))
+
+
+def relationships(package: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """{relationship id: (target part, type)} of a part, from its .rels part (internal targets only)."""
+    folder, name = posixpath.split(part)
+    rels_part = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_part not in package.NameToInfo:
+        return {}
+    out = {}
+    for rel in parse_part(package, rels_part).iter(_PKG_REL + "Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id")] = (full, rel.get("Type", ""))
+    return out
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    name: str  # the worksheet's name as the workbook spells it
+    part: str  # its XML part in the package
+    tables: tuple[raw.TableRange, ...]
+
+
+def sheets(package: zipfile.ZipFile) -> list[SheetPart]:
+    """The worksheets and their tables, found through relationships: no worksheet XML is parsed."""
+    book_rels = relationships(package, "xl/workbook.xml")
+    found = []
+    for sheet in parse_part(package, "xl/workbook.xml").iter(_MAIN + "sheet"):
+        part, _ = book_rels.get(sheet.get(_REL + "id"), ("", ""))
+        if part not in package.NameToInfo:
+            continue
+        tables = tuple(t for target, kind in relationships(package, part).values()
+                       if kind.endswith(_TABLE_TYPE) and target in package.NameToInfo
+                       and (t := _table(package, target)) is not None)
+        found.append(SheetPart(sheet.get("name") or "", part, tables))
+    return found
+
+
+def _table(package: zipfile.ZipFile, part: str) -> raw.TableRange | None:
+    table = parse_part(package, part)
+    if table.get("headerRowCount") == "0":
+        return None  # a table without headers cannot be matched to the contract
+    return raw.table_range(table.get("name") or "", table.get("ref", ""), table.get("totalsRowCount"))

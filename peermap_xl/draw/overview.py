@@ -1,0 +1,287 @@
+"""The map of a large network: an overview of its groups, and one page per group at full detail.
+
+Up to OVERVIEW_ABOVE people and places, the map is one picture (network_map). Above that, one picture
+cannot be read: in the drawing area (1,100 x 870 pixels, a landscape page) each node with its label
+takes about 85 x 50 pixels, so 100 of them fill 45% of it and 150 fill 65%; measured on synthetic
+maps (benchmarks/map_readability.py), at 100 nodes the push-apart pass clears every node and label,
+at 150 it cannot (24 to 36 labels left over another node, with links crossing 1,000 to 1,600 times).
+So the map becomes:
+
+- the overview: each group one bubble, its area by its members, its slices the risk mix (places apart);
+  a line between two groups as thick as the links between them; under each bubble the people who
+  connect it to other groups, by name (or code);
+- one page per group (at most PAGE_MOST nodes: a group too large is split by its own groups), drawn
+  exactly as a small network's map, with pins and kept positions honoured.
+
+The layout JSON has the overview's bubbles as "nodes", the lines between groups as "edges", and every
+page under "pages".
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Circle, Patch, Wedge  # noqa: E402
+
+from peermap_xl import graph as graphs  # noqa: E402
+from peermap_xl import labels  # noqa: E402
+from peermap_xl.book import safe  # noqa: E402
+from peermap_xl.draw import layout, network_map, style  # noqa: E402
+from peermap_xl.model import Network  # noqa: E402
+
+#: Above this many people and places on the map, the map is an overview plus one page per group.
+OVERVIEW_ABOVE = 100
+PAGE_MOST = 100
+CONNECTORS_NAMED = 3  # people named under each bubble: those with the most links to other groups
+RISKS = ("High", "Medium", "Low", "Not known")
+PLACES = "Places"
+WIDTH, HEIGHT, DPI = network_map.WIDTH, network_map.HEIGHT, network_map.DPI
+BOX = network_map.BOX
+
+
+class Drawn(dict):
+    """What the overview drew, read as a dict (drawn["pages"]) or as attributes (drawn.pages), like the
+    single map's result; `layout_json()` is what `peermap map --layout-json` writes."""
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def layout_json(self) -> dict:
+        return {k: self[k] for k in ("figure", "nodes", "edges", "pages") if k in self}
+
+
+def is_large(graph) -> bool:
+    return len(graph) > OVERVIEW_ABOVE
+
+
+def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_copy: bool = False,
+         named: str | Path | None = None, wanted=None, banner: str | None = None):
+    """The network map: one picture up to OVERVIEW_ABOVE nodes; above, the overview at `out` and each
+    group's page beside the file `named` (`out` by default) as "<name> - group 01 of 12.png" (with
+    `wanted`, only the pages whose set of members it accepts). Returns the layout of what was drawn."""
+    graph = graphs.build(network)
+    if not is_large(graph):
+        return network_map.draw(network, out, as_of, anonymise, png_copy=png_copy, banner=banner)
+    parts = graphs.pages(graph, PAGE_MOST)
+    drawn = draw_overview(network, graph, parts, out, as_of, anonymise, png_copy)
+    named = Path(named or out)
+    drawn["pages"] = []
+    for number, members in enumerate(parts, start=1):
+        if wanted is not None and not wanted(members):
+            continue
+        target = page_file(named, number, len(parts))
+        page = _draw_page(page_of(network, members, number, len(parts)), target, as_of, anonymise, banner)
+        drawn["pages"].append({"page": number, "of": len(parts), "group": _group_id(number), "file": target.name,
+                               **page})
+    drawn["positions"] = {n: p for page in drawn["pages"] for n, p in page.get("positions", {}).items()}
+    return drawn
+
+
+def _draw_page(page: Network, target: Path, as_of, anonymise: bool, banner: str | None = None) -> dict:
+    drawn: dict = {}
+    safe.write_atomically(target, lambda temp: drawn.update(_as_dict(network_map.draw(page, temp, as_of, anonymise,
+                                                                                      banner=banner))),
+                          backup=False)
+    drawn.pop("png", None)
+    return drawn
+
+
+def page_file(named: Path, number: int, pages: int) -> Path:
+    return named.with_name(f"{named.stem} - group {number:02d} of {pages:02d}{named.suffix}")
+
+
+def _group_id(number: int) -> str:
+    return f"G{number:02d}"
+
+
+def _as_dict(drawn) -> dict:
+    """A page's layout as a dict, whether the single map returns a dict or an object with layout_json()."""
+    if isinstance(drawn, dict):
+        return drawn
+    return {**drawn.layout_json(), "positions": drawn.positions}
+
+
+def page_of(network: Network, members: set[str], number: int, pages: int) -> Network:
+    """The network as one group's page shows it: only `members` and the live links between them. Every
+    record stays on the network, so each label (and each anonymised code) is the one the whole network gives."""
+    page = copy.copy(network)
+    name = network.settings.get("network_name") or "Peer network"
+    page.settings = type(network.settings)({**network.settings,
+                                            "network_name": f"{name}: group {number} of {pages}"})
+    links = network.live_links
+    page.__dict__.update(
+        active_subjects=network.active_subjects[network.active_subjects["id"].isin(members)],
+        active_contexts=network.active_contexts[network.active_contexts["id"].isin(members)],
+        live_links=links[links["from_id"].isin(members) & links["to_id"].isin(members)])
+    return page
+
+
+def summary(graph, parts: list[set[str]]) -> tuple[list[dict], dict[tuple[int, int], int]]:
+    """([per group: risk mix and the people who connect it to other groups], {(group, group): links})."""
+    where = {n: i for i, members in enumerate(parts) for n in members}
+    between: dict[tuple[int, int], int] = {}
+    outward: dict[str, int] = {}
+    for a, b in graph.edges():
+        if where[a] != where[b]:
+            key = tuple(sorted((where[a], where[b])))
+            between[key] = between.get(key, 0) + 1
+            for n in (a, b):
+                if graph.nodes[n]["kind"] != graphs.PLACE:
+                    outward[n] = outward.get(n, 0) + 1
+    groups = []
+    for members in parts:
+        mix = dict.fromkeys((*RISKS, PLACES), 0)
+        for n in members:
+            data = graph.nodes[n]
+            risk = data.get("risk") if data.get("risk") in RISKS else "Not known"
+            mix[PLACES if data["kind"] == graphs.PLACE else risk] += 1
+        connectors = sorted((n for n in members if n in outward), key=lambda n: (-outward[n], n))
+        groups.append({"members": sorted(members), "mix": mix, "connectors": connectors[:CONNECTORS_NAMED]})
+    return groups, between
+
+
+def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, anonymise: bool,
+                  png_copy: bool) -> Drawn:
+    """Draw the overview to `out`; return its layout (bubbles as nodes, links between groups as edges)."""
+    groups, between = summary(graph, parts)
+    name = labels.labeller(network, anonymise)
+    captions = [_caption(i, g, name) for i, g in enumerate(groups, start=1)]
+    area = (BOX.x1 - BOX.x0) * (BOX.y1 - BOX.y0)
+    scale = math.sqrt(0.22 * area / (math.pi * sum(len(g["members"]) for g in groups)))
+    radius = [max(18.0, scale * math.sqrt(len(g["members"]))) for g in groups]
+    with plt.rc_context({"svg.fonttype": "none", "font.family": style.FONT, "svg.hashsalt": "peermap"}):
+        fig = plt.figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, WIDTH)
+        ax.set_ylim(0, HEIGHT)
+        ax.set_axis_off()
+        renderer = fig.canvas.get_renderer()
+        texts = [ax.text(0, 0, c, ha="center", va="top", fontsize=9, zorder=5, linespacing=1.15) for c in captions]
+        sizes = [t.get_window_extent(renderer) for t in texts]
+        ids = [_group_id(i) for i in range(1, len(groups) + 1)]
+        footprints = {g: layout.Footprint(r, s.width, s.height, gap=5.0) for g, r, s in zip(ids, radius, sizes)}
+        pos = layout.place(_group_graph(ids, between), footprints, BOX)
+        top = max(between.values(), default=1)
+        for (i, j), count in sorted(between.items()):
+            ax.add_line(Line2D([pos[ids[i]][0], pos[ids[j]][0]], [pos[ids[i]][1], pos[ids[j]][1]],
+                               linewidth=0.8 + 7 * count / top, color="#737373", alpha=0.55, zorder=1))
+        for k, gid in enumerate(ids):
+            _bubble(ax, pos[gid], radius[k], groups[k]["mix"])
+            texts[k].set_position((pos[gid][0], pos[gid][1] - radius[k] - footprints[gid].gap))
+        _heading(fig, network, as_of, anonymise, len(graph), len(groups))
+        _legend(fig)
+        fig.canvas.draw()
+        drawn = Drawn({
+            "figure": {"width": WIDTH, "height": HEIGHT, "overview": True}, "width": WIDTH, "height": HEIGHT,
+            "nodes": [{"id": gid, "label": captions[k], "kind": "group", "x": round(pos[gid][0], 2),
+                       "y": round(pos[gid][1], 2), "radius": round(radius[k], 2),
+                       "label_box": [round(v, 2) for v in texts[k].get_window_extent(renderer).extents],
+                       "members": groups[k]["members"], "mix": groups[k]["mix"],
+                       "connectors": groups[k]["connectors"]} for k, gid in enumerate(ids)],
+            "edges": [{"id": f"{ids[i]}-{ids[j]}", "source": ids[i], "target": ids[j], "links": count}
+                      for (i, j), count in sorted(between.items())],
+        })
+        drawn["png"] = _save(fig, Path(out), png_copy)
+        plt.close(fig)
+    return drawn
+
+
+def _group_graph(ids: list[str], between: dict[tuple[int, int], int]):
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(ids)
+    g.add_edges_from((ids[i], ids[j]) for i, j in between)
+    return g
+
+
+def _caption(number: int, group: dict, name) -> str:
+    mix = group["mix"]
+    people = len(group["members"]) - mix[PLACES]
+    text = f"Group {number}: {_count(people, 'person', 'people')}"
+    text += f", {_count(mix[PLACES], 'place', 'places')}" if mix[PLACES] else ""
+    text += f"\n{mix['High']} at high risk" if mix["High"] else ""
+    if group["connectors"]:
+        text += "\nLinks out: " + ", ".join(name(n) for n in group["connectors"])
+    return text
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _bubble(ax, centre, radius: float, mix: dict) -> None:
+    """One group: a circle in slices, one per risk level (and places), each as wide as its share."""
+    total = sum(mix.values()) or 1
+    start = 90.0
+    for key, count in mix.items():
+        if not count:
+            continue
+        sweep = 360.0 * count / total
+        fill = style.RISK_FILLS[key] if key in style.RISK_FILLS else style.PLACE_FILLS["Mixed"]
+        ax.add_patch(Wedge(centre, radius, start, start + sweep, facecolor=fill, edgecolor="white",
+                           linewidth=0.8, zorder=3))
+        start += sweep
+    ax.add_patch(Circle(centre, radius, facecolor="none", edgecolor=style.NODE_EDGE, linewidth=1.2, zorder=4))
+
+
+def _heading(fig, network: Network, as_of, anonymise: bool, nodes: int, groups: int) -> None:
+    marking = network.settings["protective_marking"]
+    for y in (HEIGHT - 16, 14):
+        fig.text(0.5, y / HEIGHT, marking, ha="center", va="center", fontsize=11, fontweight="bold",
+                 color=style.MARKING_COLOUR)
+    title = "Peer network map (anonymised)" if anonymise else (network.settings["network_name"] or "Peer network map")
+    fig.text(40 / WIDTH, (HEIGHT - 52) / HEIGHT, f"{title}: overview", fontsize=18, fontweight="bold",
+             color=style.TITLE_COLOUR)
+    fig.text(40 / WIDTH, (HEIGHT - 84) / HEIGHT,
+             f"Map dated {as_of:%d/%m/%Y}    {nodes} people and places in {groups} groups; "
+             "each group is drawn in full on its own page", fontsize=11, color="#333333")
+
+
+def _legend(fig) -> None:
+    handles = [Patch(facecolor=style.RISK_FILLS[r], edgecolor=style.NODE_EDGE, label=f"{r} risk") for r in RISKS]
+    handles.append(Patch(facecolor=style.PLACE_FILLS["Mixed"], edgecolor=style.NODE_EDGE, label="Places"))
+    handles.append(Line2D([], [], color="#737373", linewidth=4, alpha=0.55,
+                          label="Links between groups\n(thicker: more links)"))
+    fig.legend(handles=handles, loc="upper left", frameon=True, fontsize=9.5, title="Each circle: one group",
+               title_fontproperties={"weight": "bold", "size": 9.5}, borderpad=0.9, labelspacing=0.7,
+               bbox_to_anchor=((WIDTH - 330) / WIDTH, (HEIGHT - 110) / HEIGHT))
+
+
+def _save(fig, out: Path, png_copy: bool) -> bytes | None:
+    import io
+
+    metadata = {"Creator": None} if out.suffix.lower() == ".svg" else None
+    fig.savefig(out, dpi=DPI, metadata=metadata)
+    if not png_copy:
+        return None
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def minutes_pictures(network: Network, folder: Path, day, anonymise: bool = False,
+                     banner: str | None = None) -> list[tuple[Path, str]]:
+    """The map pictures the minutes carry, drawn into `folder`, as [(picture, caption)]: the map (for a
+    large network its overview) first, then the page of each group with a young person at high risk."""
+    picture = Path(folder) / "map.png"
+    subjects = network.active_subjects
+    high = set(subjects["id"][(subjects["type"] == "Young person") & (subjects["risk_level"] == "High")])
+    drawn = draw(network, picture, day, anonymise, wanted=lambda members: bool(members & high), banner=banner)
+    out = [(picture, f"Map dated {day:%d/%m/%Y}. Key: see the legend on the map.")]
+    for page in drawn.get("pages", []) if isinstance(drawn, dict) else []:
+        at_risk = _count(len({n["id"] for n in page["nodes"]} & high), "young person", "young people")
+        out.append((picture.with_name(page["file"]),
+                    f"Group {page['page']} of {page['of']} in full: {at_risk} at high risk."))
+    return out

@@ -1,0 +1,95 @@
+"""Figure 1 of the guidance for one young person: concerns, places, peers, contacts, questions, their view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from peermap_xl import labels, model
+from peermap_xl.model import Network, rows
+
+FIGURE_ONE_ROWS = ("Current concerns - vulnerabilities", "Current linked contexts", "Linked peers / peer group",
+                   "Key contacts", "Key questions", "The young person's own view")
+
+
+def figure_one(network: Network, person_id: str, anonymise: bool = False, on: dt.date | None = None,
+               view: labels.View | None = None, person: dict | None = None) -> dict:
+    """The Figure 1 matrix for one young person: {row title: [entries]} (their own view only when recorded)."""
+    view = view or labels.View(network, anonymise)
+    person = person or rows(network.subjects[network.subjects["id"] == person_id])[0]
+    today = pd.Timestamp(on or dt.date.today())
+    links = network.live_links
+    mine = rows(links[(links["from_id"] == person_id) | (links["to_id"] == person_id)])
+    context_ids = set(network.contexts["id"])
+    places = [_link_line(view, link, person_id, network, today) for link in mine
+              if _other(link, person_id) in context_ids]
+    peers = [_link_line(view, link, person_id, network, today) for link in mine
+             if _other(link, person_id) not in context_ids]
+    linked_places = {_other(link, person_id) for link in mine} & context_ids
+    matrix = {
+        FIGURE_ONE_ROWS[0]: list(dict.fromkeys(view.text(item) for item in model.split_list(person["concerns"]))),
+        FIGURE_ONE_ROWS[1]: places,
+        FIGURE_ONE_ROWS[2]: peers,
+        FIGURE_ONE_ROWS[3]: _contacts(network, view, person, linked_places),
+        FIGURE_ONE_ROWS[4]: _questions(network, view, {person_id} | linked_places, {link["id"] for link in mine}),
+    }
+    own_view = _own_view(network, view, person_id)
+    if own_view:
+        matrix[FIGURE_ONE_ROWS[5]] = own_view
+    return matrix
+
+
+def _other(link: dict, person_id: str) -> str:
+    return link["to_id"] if link["from_id"] == person_id else link["from_id"]
+
+
+def _link_line(view: labels.View, link: dict, person_id: str, network: Network, today) -> str:
+    """ "Male B – close friend (protective; anecdotal; stale)"."""
+    how = view.choice(link["relationship"], "Relationship").lower() or "linked"
+    marks = [link["nature"].lower() if isinstance(link["nature"], str) else "nature not known"]
+    if link["evidence"] == "Anecdotal":
+        marks.append("anecdotal")
+    if network.is_stale(link, today):
+        marks.append("stale")
+    return f"{view.label(_other(link, person_id))} \u2013 {how} ({'; '.join(marks)})"
+
+
+def _contacts(network: Network, view: labels.View, person: dict, linked_places: set[str]) -> list[str]:
+    """The allocated worker once, then each contact who knows the young person or their places
+    (in the anonymised version, only how many)."""
+    worker = person["allocated_worker"] if isinstance(person["allocated_worker"], str) else ""
+    seen = {" ".join(worker.split()).casefold()} if worker.strip() else set()
+    others = []
+    for contact in rows(network.contacts):
+        held = {rid for ref in contact["for"] for rid in network.resolve(ref)}
+        name = " ".join(str(contact["name"] or "").split()).casefold()
+        if (person["id"] in held or held & linked_places) and name not in seen:
+            seen.add(name)
+            role = ", ".join(p for p in (view.text(contact["role"]), view.text(contact["agency"])) if p)
+            others.append(f"{view.text(contact['name'])} ({role})" if role else view.text(contact["name"]))
+    if view.anonymise:
+        counted = [f"{len(others)} key contact{'s' if len(others) > 1 else ''} (names, roles and agencies "
+                   f"{labels.WITHHELD})"] if others else []
+        return (["Allocated worker (name withheld)"] if seen and worker.strip() else []) + counted
+    return ([f"{view.text(worker)} (allocated worker)"] if worker.strip() else []) + others
+
+
+def _questions(network: Network, view: labels.View, about_ids: set[str], link_ids: set[str]) -> list[str]:
+    """Open questions about the young person, a place they are linked to, or a link they are part of."""
+    out = []
+    for gap in rows(network.open_questions):
+        about = {rid for ref in gap["about"] for rid in network.resolve(ref)}
+        about |= {model.normalise_id(ref) for ref in gap["about"]} & link_ids
+        if about & (about_ids | link_ids):
+            out.append(f"{gap['id']}: {view.text(gap['question'])}")
+    return out
+
+
+def _own_view(network: Network, view: labels.View, person_id: str) -> list[str]:
+    """From the Direct work sheet: who they say would help them, and the strategy agreed with them."""
+    mine = rows(network.direct_work[network.direct_work["young_person_id"] == person_id])
+    helpers = [view.text(r["peer"]) for r in mine if str(r["would_help_if_in_trouble"]).casefold() == "yes"]
+    strategies = [view.text(r["strategy"]) for r in mine if isinstance(r["strategy"], str)]
+    out = [f"Would help if in trouble: {', '.join(helpers)}"] if helpers else []
+    return out + [f"Strategy: {s}" for s in strategies]

@@ -1,0 +1,152 @@
+"""One meeting as the minutes see it: the session, the network as it was then, and what may be shown."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from peermap_xl import labels, model
+from peermap_xl.book.safe import name_part
+from peermap_xl.errors import PeermapError
+from peermap_xl.model import Network, rows
+
+
+def pick_session(network: Network, session_id: str | None) -> dict:
+    """The session asked for, or the latest by date."""
+    sessions = network.sessions.dropna(subset=["date"]).sort_values(["date", "row"])
+    if session_id:
+        chosen = sessions[sessions["id"] == model.normalise_id(session_id)]
+        if not len(chosen):
+            raise PeermapError(f"There is no session {session_id} with a date on the Sessions sheet.")
+        return rows(chosen)[0]
+    if not len(sessions):
+        raise PeermapError("There are no sessions with a date on the Sessions sheet yet. Record the meeting "
+                           "there (date and type) first.")
+    return rows(sessions)[-1]
+
+
+def title(network: Network, anonymise: bool) -> str:
+    view = labels.View(network, anonymise)
+    risks = view.text(network.settings["key_contextual_risks"], withheld="anonymised") or "key risks not recorded"
+    return f"Peer Mapping Minutes Peer Network \u2013 {risks}"
+
+
+def file_name(network: Network, session_date: dt.date, anonymise: bool) -> str:
+    """ "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-09-16.docx" (DESIGN.md)."""
+    view = labels.View(network, anonymise)
+    risks = view.text(network.settings["key_contextual_risks"], withheld="anonymised") or "network"
+    safe = name_part(risks)  # no characters Windows forbids, and short enough for any folder
+    return f"Peer Mapping Minutes Peer Network - {safe} - {session_date:%Y-%m-%d}.docx"
+
+
+def date_text(value) -> str:
+    return f"{value:%d/%m/%Y}" if value is not None and pd.notna(value) else ""
+
+
+class Meeting:
+    """What every section of the minutes reads: the session, the network as it was, one redacting view."""
+
+    def __init__(self, network: Network, session_id: str | None = None, anonymise: bool = False,
+                 map_picture: Path | None = None, errors: list | None = None):
+        self.session = pick_session(network, session_id)
+        self.day = self.session["date"].date()
+        self.today = pd.Timestamp(self.day)
+        self.snapshot = _snapshot_of(network, self.session)
+        self.network = _as_it_was(network, self.snapshot, self.day) if self._earlier(network) else network
+        self.view = labels.View(self.network, anonymise)
+        self.anonymise = anonymise
+        self.map_picture = map_picture
+        self.errors = errors or []
+
+    def _earlier(self, network: Network) -> bool:
+        """An earlier session than the latest, whose snapshot says how the network was then."""
+        return self.snapshot is not None and self.session["id"] != pick_session(network, None)["id"]
+
+    @property
+    def label(self):
+        return self.view.label
+
+    @cached_property
+    def findings(self) -> list:
+        from peermap_xl import checks
+
+        return checks.run_checks(self.network, self.day, self.anonymise)
+
+    @cached_property
+    def earlier_sessions(self) -> int:
+        sessions = self.network.sessions.dropna(subset=["date"])
+        return int((sessions["date"] < self.today).sum())
+
+    @cached_property
+    def changes(self) -> list[str] | None:
+        """What changed since the snapshot before this session; None when there is none to compare with."""
+        from peermap_xl import history
+
+        before = history.latest_before(self.network, self.day, self.session["id"])
+        if before is None:
+            return None
+        after = self.snapshot if self.snapshot is not None else history.as_frame(
+            history.snapshot(self.network, self.session["id"], self.day))
+        return history.compare(before, after, self.day, self.network.settings.stale_after_days,
+                               self.label)
+
+    def refs(self, references) -> str:
+        """ "S02; C01" -> "Unknown adult male, 123 City Road" (labels; a link's ID as it is)."""
+        out = []
+        for ref in references:
+            ids = self.network.resolve(ref)
+            if len(ids) == 1:
+                out.append(self.label(ids[0]))
+            else:
+                out.append(self._link(ref) or self.view.text(ref, withheld="?"))
+        return ", ".join(out)
+
+    def _link(self, ref) -> str | None:
+        """ "L13 (MR – KO)" for a link's ID; None when `ref` is not one."""
+        links = self.network.links
+        found = rows(links[links["id"] == model.normalise_id(model.clean_text(ref))])
+        if not found:
+            return None
+        ends = [self.label(found[0][k]) if isinstance(found[0][k], str) else "?" for k in ("from_id", "to_id")]
+        return f"{found[0]['id']} ({ends[0]} \u2013 {ends[1]})"
+
+
+def _snapshot_of(network: Network, session: dict) -> pd.DataFrame | None:
+    """The History rows taken at `session`, with the sheet's own headers; None when none was taken."""
+    from peermap_xl import history
+
+    taken = network.history
+    if taken is None or not len(taken) or session["id"] not in set(taken["session"]):
+        return None
+    return history._as_headers(taken[taken["session"] == session["id"]])
+
+
+def _as_it_was(network: Network, snapshot: pd.DataFrame, day: dt.date) -> Network:
+    """The network as its snapshot recorded it: who and what was on it, with the status, risk and nature
+    of then. What a snapshot does not keep (concerns, notes) is as recorded now."""
+    frames = dict(network.frames)
+    for sheet, record, columns in (("Subjects", "Subject", {"Status": "status", "Risk or nature": "risk_level"}),
+                                   ("Contexts", "Context", {"Status": "status", "Risk or nature": "nature"}),
+                                   ("Links", "Link", {"Status": "status", "Risk or nature": "nature",
+                                                      "Relationship": "relationship", "Strength": "strength",
+                                                      "Last seen": "last_seen"}),
+                                   ("Actions", "Action", {"Status": "status", "Due": "due"})):
+        frames[sheet] = _restored(frames[sheet], snapshot[snapshot["Record"] == record], columns)
+    gaps = frames["Gaps"]
+    frames["Gaps"] = gaps[gaps["raised_on"].isna() | (gaps["raised_on"] <= pd.Timestamp(day))]
+    return dataclasses.replace(network, frames=frames)
+
+
+def _restored(frame: pd.DataFrame, then: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    kept = frame[frame["id"].isin(set(then["ID"]))].copy()
+    by_id = then.drop_duplicates("ID").set_index("ID")
+    for header, key in columns.items():
+        values = kept["id"].map(by_id[header])
+        if kept[key].dtype.kind == "M":
+            values = pd.to_datetime(values)
+        kept[key] = values.where(values.notna(), None) if kept[key].dtype == object else values
+    return kept

@@ -1,0 +1,137 @@
+"""The subject list sent to invitees before a session, for them to research their agency's records.
+
+Its readers must find people in their systems, so it names them in full, with date of birth
+(or age), gender, address or area and known-as, grouped by the agency that holds information;
+it carries the marking and a line on secure handling. Only active subjects are listed. The
+anonymised version (codes, no free text) is for sharing beyond the named agencies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from peermap_xl import labels
+from peermap_xl.minutes.blocks import Banner, Heading, Para, Table
+from peermap_xl.minutes.meeting import date_text, file_name, pick_session
+from peermap_xl.model import Network, rows
+
+INVITE_FOR = {"Internal mapping": "Internal", "Multi-agency mapping": "Multi-agency", "Review": "Review",
+              "Closure": "Review"}
+HANDLING = ("Handle securely: send and reply by secure email only; do not forward beyond your agency's "
+            "named contact; store it with the case records and delete other copies once you have replied.")
+_PEOPLE = ["Full name", "Shown on the map as", "Known as", "Date of birth or age", "Gender", "Address or area",
+           "Type"]
+_PEOPLE_CODED = ["Who", "Type", "Gender", "Age", "Borough"]
+
+
+def invite_file_name(network: Network, session_date: dt.date, anonymise: bool) -> str:
+    return file_name(network, session_date, anonymise).replace("Peer Mapping Minutes", "Peer Mapping Subject List")
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def invite_content(network: Network, session_id: str | None = None, anonymise: bool = False,
+                   errors: list | None = None) -> list:
+    """The subject list: marking and handling, who is invited, then per agency whom to research and what to ask."""
+    session = pick_session(network, session_id)
+    view = labels.View(network, anonymise, names=labels.FULL_NAMES)  # for researching: names in full
+    day = session["date"].date()
+    invited = [c for c in rows(network.contacts) if INVITE_FOR.get(session["type"], "Review") in c["invite_to"]]
+    blocks: list = [Heading(f"Peer mapping session on {day:%d/%m/%Y}: subjects to research", 0)]
+    if errors:
+        blocks.append(Banner("This record has errors: " + " ".join(f.message for f in errors)
+                             + " Everyone recorded is listed; the list will be corrected and sent again."))
+    blocks += [Para(f"{network.settings.protective_marking}. {HANDLING}", bold=True),
+               Para(f"You are invited to the {_text(session['type']).lower() or 'mapping'} session on "
+                    f"{day:%d/%m/%Y}. Please research the people and places below in your agency's records, and "
+                    "bring what you know, and what you do not, to the session.")]
+    blocks += _invited(view, invited)
+    for agency, held in _by_agency(network, invited).items():
+        blocks += _agency(network, view, agency, held, invited)
+    return blocks + _unclaimed(network, view, invited)
+
+
+def _invited(view: labels.View, invited: list[dict]) -> list:
+    if view.anonymise:
+        return [Heading("Who is invited"), Para(f"{len(invited)} key contacts (names, roles and agencies are "
+                                                f"{labels.WITHHELD} in the anonymised version).")]
+    lines = [[_text(c["name"]), _text(c["role"]), _text(c["agency"])] for c in invited]
+    return [Heading("Who is invited"), Table(["Name", "Role", "Agency"], lines or [
+        ["Nobody is marked to invite yet (Contacts: Invite to).", "", ""]])]
+
+
+def _by_agency(network: Network, invited: list[dict]) -> dict[str, set[str]]:
+    """{agency: the IDs of the active subjects and contexts its invited contacts hold information on}."""
+    active = set(network.active_subjects["id"]) | set(network.active_contexts["id"])
+    out: dict[str, set[str]] = {}
+    for contact in invited:
+        agency = _text(contact["agency"]) or "Agency not recorded"
+        out.setdefault(agency, set()).update(rid for ref in contact["for"] for rid in network.resolve(ref)
+                                             if rid in active)
+    return dict(sorted(out.items()))
+
+
+def _agency(network: Network, view: labels.View, agency: str, held: set[str], invited: list[dict]) -> list:
+    name = f"Agency {sorted(_by_agency(network, invited)).index(agency) + 1}" if view.anonymise else agency
+    names = {_text(c["name"]).casefold() for c in invited if (_text(c["agency"]) or "Agency not recorded") == agency}
+    asks = [g for g in rows(network.open_questions)
+            if _text(g["agency"]) == agency or _text(g["assigned_to"]).casefold() in names]
+    questions = [[g["id"], view.text(g["question"])] for g in asks]
+    return [Heading(name, 1), _people(network, view, held), _places(network, view, held),
+            Para("Questions for your agency", bold=True),
+            Table(["ID", "Question"], questions, widths=(1.5, 15.5)) if questions
+            else Para("No open questions assigned to your agency yet.")]
+
+
+def _people(network: Network, view: labels.View, ids: set[str]):
+    people = [r for r in rows(network.active_subjects) if r["id"] in ids]
+    if not people:
+        return Para("People: none recorded for your agency.")
+    if view.anonymise:
+        return Table(_PEOPLE_CODED, [[view.label(r["id"]), _text(r["type"]), view.text(r["gender"]),
+                                      _age(r), view.borough(r["borough"])] for r in people])
+    shown = labels.View(network).label  # the key to the map and minutes, which may use initials
+    return Table(_PEOPLE, [[_text(r["name"]), shown(r["id"]), _text(r.get("known_as")), _born(r),
+                            _text(r["gender"]), _where(r), _text(r["type"])] for r in people],
+                 widths=(3.0, 2.1, 2.0, 2.4, 1.5, 3.6, 2.4))
+
+
+def _places(network: Network, view: labels.View, ids: set[str]):
+    places = [r for r in rows(network.active_contexts) if r["id"] in ids]
+    if not places:
+        return Para("Places: none recorded for your agency.")
+    return Table(["Where", "Type", "Address or area"],
+                 [[_text(r["name"]) if not view.anonymise else view.label(r["id"]), _text(r["type"]),
+                   view.text(r["address_or_area"]) if view.anonymise else _where(r)] for r in places])
+
+
+def _unclaimed(network: Network, view: labels.View, invited: list[dict]) -> list:
+    held = set().union(*_by_agency(network, invited).values()) if invited else set()
+    rest = (set(network.active_subjects["id"]) | set(network.active_contexts["id"])) - held
+    if not rest:
+        return []
+    return [Heading("Not yet linked to an invited agency"),
+            Para("Every agency please check these too: nobody invited is recorded as holding information on them."),
+            _people(network, view, rest), _places(network, view, rest)]
+
+
+def _born(record: dict) -> str:
+    if pd.notna(record.get("date_of_birth")):
+        return date_text(record["date_of_birth"])
+    return _age(record)
+
+
+def _age(record: dict) -> str:
+    return f"{int(record['age'])} years" if pd.notna(record.get("age")) else "not known"
+
+
+def _where(record: dict) -> str:
+    """ "Clarence Road, Hackney": the address or area, then the borough unless it already says it."""
+    address, borough = _text(record.get("address_or_area")), _text(record.get("borough"))
+    if borough and borough.casefold() in address.casefold():
+        return address
+    return ", ".join(p for p in (address, borough) if p)

@@ -1,0 +1,313 @@
+"""Issue 10: outputs a practitioner can upload and send as they are, shown on the nine-young-people case."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import docx
+import pytest
+
+from conftest import change, run_peermap
+from nine_young_people import AS_OF, FULL_NAMES, RECORDS, write_case
+from outputs_scan import every_part, names_in
+from peermap_xl import checks, labels, minutes
+from peermap_xl.book.file import read_network
+from peermap_xl.operations import write_invite, write_minutes
+
+D = dt.date
+NAMES = list(FULL_NAMES.values())
+
+
+def text_of(document) -> str:
+    """Paragraphs and table cells in reading order."""
+    out = []
+    for block in document.iter_inner_content():
+        if isinstance(block, docx.table.Table):
+            out += [" | ".join(c.text for c in row.cells) for row in block.rows]
+        else:
+            out.append(block.text)
+    return "\n".join(out)
+
+
+def section(text: str, heading: str, following: str) -> str:
+    return text.split("\n" + heading + "\n", 1)[1].split("\n" + following + "\n", 1)[0]
+
+
+def case_in(tmp_path, names_mode=None, records=None) -> Path:
+    network = {"Names on outputs": names_mode} if names_mode else None
+    return write_case(tmp_path / "Mare Street.xlsm", records, network)
+
+
+# --- 1. initials unique, pseudonyms kept, no name leaks ----------------------------------------------
+
+
+def test_initials_are_unique_within_the_network_and_pseudonyms_are_kept(case_book):
+    view = labels.View(read_network(case_book))
+    assert (view.label("S01"), view.label("S02")) == ("JMo", "JMe")  # Jordan Morris, Jamal Mensah
+    assert view.label("S11") == "\u201cBugsy\u201d" and view.label("S12") == "Unknown adult male"
+    assert view.label("C04").startswith("LOC")  # an address is never shown by its name on initials outputs
+    assert len(set(view.labels.values())) == len(view.labels)
+    assert view.key() == [("JMo", "Jordan Morris"), ("JMe", "Jamal Mensah")]
+    assert labels.unique_initials([("S1", "Jo Ma"), ("S2", "Jo Ma")]) == {"S1": "JM1", "S2": "JM2"}
+
+
+def test_names_typed_in_free_text_are_replaced_by_labels(case_book):
+    view = labels.View(read_network(case_book))
+    assert view.text("Jordan says Bugsy pays him; the Morris family are worried; Marcus Reid leads") == \
+        "JMo says Bugsy pays him; the JMo family are worried; MR leads"
+    assert view.text("He will see Priya's mum") == "He will see PS's mum"
+
+
+@pytest.mark.parametrize("mode", ["Initials", "Codes"])
+def test_no_name_in_any_part_of_an_initials_or_codes_output(tmp_path, mode):
+    book = write_case(tmp_path / "Mare Street.xlsm", network={"Names on outputs": mode,
+                                                               "Network name": "Jordan Morris and friends"})
+    outputs = [write_minutes(book, out=tmp_path)]
+    assert run_peermap("map", book, "--as-of", AS_OF, "--out", tmp_path / "map.svg").returncode == 0
+    assert run_peermap("map", book, "--as-of", AS_OF, "--out", tmp_path).returncode == 0  # named as DESIGN.md says
+    outputs += [tmp_path / "map.svg", *tmp_path.glob("Peer Map - *.png")]
+    assert len(outputs) == 3
+    report = run_peermap("check", book, "--as-of", AS_OF)
+    found = {str(p.name): names_in(every_part(p) + p.name, NAMES) for p in outputs}
+    found["check"] = names_in(report.stdout, NAMES)
+    assert found == {name: [] for name in found}
+
+
+# --- 2. the subject list: researchable, active subjects only -------------------------------------------
+
+
+def test_the_subject_list_carries_what_agencies_need_to_research(case_book, tmp_path):
+    path = write_invite(case_book, day=D(2026, 9, 7), out=tmp_path / "list.docx")
+    text = text_of(docx.Document(str(path)))
+    assert "OFFICIAL-SENSITIVE" in text and "secure email only" in text
+    assert "Jordan Morris | JMo | JJ | 04/03/2011 | Male | Clarence Road, Hackney | Young person" in text
+    assert "Jamal Mensah | JMe |  | 16 years | Male" in text
+    police = section(text, "Metropolitan Police", "Questions for your agency")
+    assert "Marcus Reid" in police and "Liam Doherty" not in police  # per the agency holding information
+    assert "G03 | Who is Bugsy and does Jordan owe him money?" in text
+    assert "Ryan Price" not in text  # removed: no longer researched
+
+
+def test_the_anonymised_subject_list_keeps_its_meaning(case_book, tmp_path):
+    path = write_invite(case_book, day=D(2026, 9, 7), out=tmp_path / "list.docx", anonymise=True)
+    text = every_part(path)
+    assert names_in(text, NAMES) == [] and "YP1" in text and "outside the home borough" in text
+    assert "Enfield" not in text and "Designated safeguarding lead" not in text
+
+
+# --- 3. the meeting's decisions apart from peermap's prompts ----------------------------------------
+
+
+def test_decisions_hold_only_what_the_meeting_recorded(case_book, tmp_path):
+    text = text_of(docx.Document(str(write_minutes(case_book, out=tmp_path / "m.docx"))))
+    decided = section(text, "Decisions", minutes.CONSIDER)
+    assert decided.strip() == "Police to identify Bugsy. Safety plan for JMo with PS's help."
+    prompts = section(text, minutes.CONSIDER, "What changed since the last session")
+    assert "Consider a peer assessment" in prompts and "links L01, L02, L03, L04" in prompts
+    first = text_of(docx.Document(str(write_minutes(case_book, "M01", out=tmp_path / "m1.docx"))))
+    assert "Consider" not in section(first, "Decisions", minutes.CONSIDER)
+
+
+def test_a_session_without_decisions_says_none_recorded(case_book):
+    network = read_network(case_book)
+    network.sessions.loc[network.sessions["id"] == "M02", "decisions"] = None
+    blocks = minutes.content(network, "M02")
+    at = next(i for i, b in enumerate(blocks) if isinstance(b, minutes.Heading) and b.text == "Decisions")
+    assert blocks[at + 1].text == "None recorded."
+
+
+# --- 4. prompts that do not overreach ----------------------------------------------------------------
+
+
+def prompts(book):
+    return {f.rule: f for f in checks.run_checks(read_network(book), AS_OF)
+            if f.rule in ("consider-peer-assessment", "consider-context-assessment")} | {
+        (f.rule, f.id): f for f in checks.run_checks(read_network(book), AS_OF) if f.rule == "bridge"}
+
+
+def test_prompts_count_risky_links_only_and_judge_nobody(case_book):
+    found = prompts(case_book)
+    peer = found["consider-peer-assessment"].message
+    assert "(JMo, JMe, MR, TB)" in peer and "PS" not in peer  # the protective low-risk friend is not swept in
+    context = [f for f in checks.run_checks(read_network(case_book), AS_OF)
+               if f.rule == "consider-context-assessment"]
+    assert [f.id for f in context] == ["C01"]  # the park; never the school its pupils attend
+    victim = found[("bridge", "S03")].message  # Kayla, 14, groomed: the only link to her friends
+    assert "is the only recorded link between" in victim
+    for f in checks.run_checks(read_network(case_book), AS_OF):
+        assert "%" not in f.message and "holds the network together" not in f.message
+
+
+def test_the_map_describes_its_shading_and_can_leave_it_out(tmp_path):
+    shaded, plain = case_in(tmp_path / "a" if (tmp_path / "a").mkdir() is None else None), None
+    (tmp_path / "b").mkdir()
+    plain = write_case(tmp_path / "b" / "Mare Street.xlsm", network={"Shade groups on the map": "No"})
+    for book, expected in ((shaded, True), (plain, False)):
+        out = book.with_suffix(".svg")
+        assert run_peermap("map", book, "--as-of", AS_OF, "--out", out).returncode == 0
+        text = out.read_text(encoding="utf-8")
+        assert ("Drawn close together:" in text) is expected and "a group" not in text
+
+
+# --- 5. Figure 1 and the minutes faithful to the record ----------------------------------------------
+
+
+def test_figure_one_is_about_the_young_person(case_book):
+    network = read_network(case_book)
+    jordan = minutes.figure_one(network, "S01", on=D(2026, 9, 15))
+    assert jordan["Key questions"] == ["G03: Who is Bugsy and does JMo owe him money?"]  # not G02 about MR and KO
+    assert sum("Sam Taylor" in c for c in jordan["Key contacts"]) == 1
+    assert jordan["The young person's own view"] == ["Would help if in trouble: PS",
+                                                      "Strategy: Meet PS at the library after school"]
+    kayla = minutes.figure_one(network, "S03", on=D(2026, 9, 15))
+    assert "MR \u2013 partner (risky; anecdotal)" in kayla["Linked peers / peer group"]
+    assert "The young person's own view" not in kayla
+
+
+def test_an_earlier_sessions_minutes_describe_the_network_as_it_was(case_book, tmp_path):
+    from peermap_xl.operations import record_session
+
+    record_session(case_book, "Review", D(2026, 10, 1))  # M03, with its snapshot
+    change(case_book, [("Subjects", "S06", "Status", "Removed"),  # Tariq leaves after M03
+                       ("Subjects", "S09", "Risk level", "High")])
+    record_session(case_book, "Review", D(2026, 11, 1))  # M04
+    then = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "m3.docx"))))
+    now = text_of(docx.Document(str(write_minutes(case_book, "M04", out=tmp_path / "m4.docx"))))
+    assert "\nTB\n" in then and "\nTB\n" not in now
+    assert "DC (young person, high risk)" in now and "DC (young person, high risk)" not in then
+    assert "No snapshot was kept before this session" in then  # M01 and M02 were held before snapshots
+    assert "Removed: TB (person)" in now
+    first = text_of(docx.Document(str(write_minutes(case_book, "M01", out=tmp_path / "m1.docx"))))
+    assert "This is the first session recorded" in first
+
+
+def test_one_next_review_date_in_the_minutes_and_on_the_map(tmp_path):
+    sessions = [dict(s) for s in RECORDS["Sessions"]]
+    sessions[-1]["Next review"] = D(2027, 1, 20)  # agreed at the meeting, not three months on
+    book = case_in(tmp_path, records={**RECORDS, "Sessions": sessions})
+    text = text_of(docx.Document(str(write_minutes(book, out=tmp_path / "m.docx"))))
+    assert "Next review: 20/01/2027" in text
+    assert run_peermap("map", book, "--as-of", "2026-09-15", "--out", tmp_path / "map.svg").returncode == 0
+    assert "Next review: 20/01/2027" in (tmp_path / "map.svg").read_text(encoding="utf-8")
+
+
+def test_anonymised_minutes_say_withheld_where_they_withhold(case_book, tmp_path):
+    text = text_of(docx.Document(str(write_minutes(case_book, out=tmp_path / "m.docx", anonymise=True))))
+    assert "Current concerns - vulnerabilities | withheld" in text
+    assert section(text, "Decisions", minutes.CONSIDER).strip() == "withheld"
+
+
+def test_the_map_is_on_its_own_landscape_page_with_labels_of_8_points_in_print(case_book, tmp_path):
+    from peermap_xl.draw import network_map
+
+    document = docx.Document(str(write_minutes(case_book, out=tmp_path / "m.docx")))
+    [picture] = document.inline_shapes
+    page = next(s for s in document.sections if s.page_width > s.page_height)
+    printed_inches = picture.width.inches
+    assert printed_inches <= docx.shared.Length(page.page_width - page.left_margin - page.right_margin).inches
+    room = page.page_height - page.top_margin - page.bottom_margin - docx.shared.Cm(minutes.word.MAP_PAGE_TEXT_CM)
+    assert picture.height <= room  # its heading and caption on the same page
+    drawn_inches = network_map.WIDTH / network_map.DPI
+    assert network_map.LABEL_POINTS * printed_inches / drawn_inches >= 8
+    assert document.sections[-1].page_width < document.sections[-1].page_height  # portrait again after it
+
+
+def test_status_cells_fit_their_longest_word(case_book, tmp_path):
+    """'OVERDUE' and 'In progress' on lines of their own, in a column wide enough not to break them."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    text = text_of(docx.Document(str(write_minutes(case_book, out=tmp_path / "m.docx"))))
+    assert "| OVERDUE\nIn progress" in text
+    widest = max(TextPath((0, 0), w, size=9, prop=FontProperties(family="DejaVu Sans", weight="bold"))
+                 .get_extents().width for w in ("OVERDUE", "In progress", "Status"))
+    status_cm = minutes.sections._LIST_WIDTHS[-1] - 2 * 0.19  # Word's default cell margins
+    assert widest / 72 * 2.54 < status_cm
+
+
+def test_word_opens_the_minutes_and_subject_list_without_repair(case_book, tmp_path):
+    from openxml_audit import OpenXmlValidator
+
+    validator = OpenXmlValidator()
+    plain = tmp_path / "plain.docx"
+    docx.Document().save(str(plain))
+    assert validator.validate(str(plain)).errors  # python-docx's own template: the findings this fixes
+    for path in (write_minutes(case_book, out=tmp_path / "m.docx"),
+                 write_invite(case_book, day=D(2026, 9, 7), out=tmp_path / "l.docx")):
+        result = validator.validate(str(path))
+        assert [e for e in result.errors] == []
+        assert "stylesWithEffects" not in every_part(path)
+
+
+# --- 6. closing with safeguards -------------------------------------------------------------------------
+
+
+def test_close_refuses_while_actions_or_questions_are_open(case_book):
+    before = case_book.read_bytes()
+    unexplained = run_peermap("close", case_book, "--date", "2026-10-01")
+    assert unexplained.returncode == 2 and "--reason" in unexplained.stderr
+    refused = run_peermap("close", case_book, "--date", "2026-10-01", "--reason", "risk reduced")
+    assert refused.returncode == 2, refused.stderr
+    assert "actions A01 (overdue), A02; questions G01, G02, G03; young people at high risk S01, S02, S03, S08" \
+        in refused.stderr and "--force" in refused.stderr
+    assert names_in(refused.stderr, NAMES) == []  # IDs only in messages
+    assert case_book.read_bytes() == before
+
+
+def test_a_forced_close_checks_records_the_reason_and_what_was_left_open(case_book):
+    import openpyxl
+
+    result = run_peermap("close", case_book, "--date", "2026-10-01", "--reason", "young people moved", "--force")
+    assert result.returncode == 0, result.stderr
+    assert "Left open: actions A01 (overdue), A02; questions G01, G02, G03" in result.stdout
+    assert openpyxl.load_workbook(case_book)["Checks"]["A1"].value.startswith("Checks as of 01/10/2026")
+    final = case_book.with_name("Peer Mapping Minutes Peer Network - Criminal exploitation around Mare Street park "
+                                "- 2026-10-01.docx")
+    text = text_of(docx.Document(str(final)))
+    closing = section(text, "Closure", "What changed since the last session")
+    assert "Reason for closing: Close the network: young people moved." in closing
+    assert "Action A01: Refer JMo to the National Referral Mechanism (overdue)" in closing
+    assert "Question G02: Is MR controlling KO?" in closing and "KO: young person at high risk" in closing
+    assert "Chair | not recorded (add it on the Sessions sheet)" in text
+    assert "No next review: the network is closed." in text
+
+
+# --- 7. a record error never merges or drops a person --------------------------------------------------
+
+
+def duplicate_id_case(tmp_path):
+    records = dict(RECORDS)
+    records["Subjects"] = [{**s, "ID": "S01"} if s["ID"] == "S02" else s for s in RECORDS["Subjects"]]
+    return case_in(tmp_path, records=records)
+
+
+@pytest.mark.parametrize("command", ["minutes", "invite", "map"])
+def test_an_output_is_refused_when_two_people_share_an_id(tmp_path, command):
+    book = duplicate_id_case(tmp_path)
+    before = sorted(tmp_path.iterdir())
+    result = run_peermap(command, book)
+    assert result.returncode == 1, result.stderr
+    assert "S01 is also the ID of Subjects row 2" in result.stderr and "--despite-errors" in result.stderr
+    assert sorted(tmp_path.iterdir()) == before  # nothing written
+    assert names_in(result.stderr, NAMES) == []
+
+
+def test_despite_errors_shows_everyone_under_a_banner(tmp_path):
+    book = duplicate_id_case(tmp_path)
+    result = run_peermap("minutes", book, "--despite-errors", "--out", tmp_path / "m.docx")
+    assert result.returncode == 0, result.stderr
+    document = docx.Document(str(tmp_path / "m.docx"))
+    text = text_of(document)
+    assert text.split("\n")[1].startswith("This record has errors: S01 is also the ID of Subjects row 2")
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert "JMo" in headings and "JMe" in headings  # both young people, each under their own label
+    listed = run_peermap("invite", book, "--despite-errors", "--out", tmp_path / "l.docx")
+    assert listed.returncode == 0, listed.stderr
+    subject_list = text_of(docx.Document(str(tmp_path / "l.docx")))
+    assert "Jordan Morris" in subject_list and "Jamal Mensah" in subject_list
+    assert "This record has errors" in subject_list
+    drawn = run_peermap("map", book, "--despite-errors", "--out", tmp_path / "map.svg", "--as-of", AS_OF)
+    assert drawn.returncode == 0, drawn.stderr
+    svg = (tmp_path / "map.svg").read_text(encoding="utf-8")
+    assert re.search(r"This record has errors \(\d+\): S01 is also the ID", svg)
+    assert ">JMo</text>" in svg and ">JMe</text>" in svg  # both drawn, each under their own label

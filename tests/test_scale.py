@@ -1,0 +1,120 @@
+"""Speed at every size without losing the picture: the layout's compiled paths give the same answers
+as the plain ones, large networks get an overview and a page per group, and no page has overlaps."""
+
+import datetime as dt
+import json
+import random
+import sys
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from conftest import ROOT, run_peermap
+from peermap_xl import graph as graphs
+from peermap_xl import model, schema
+from peermap_xl.book.raw import RawBook, RawTable
+from peermap_xl.draw import layout, overview
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synthetic  # noqa: E402
+
+AS_OF = dt.date(2026, 10, 1)
+
+
+def network_of(subjects: int, links: int, seed: int = 1) -> model.Network:
+    """A synthetic network (benchmarks/synthetic.py) read as the workbook reader would give it."""
+    raw = RawBook(source="synthetic.xlsm")
+    for name, records in synthetic.records(subjects, links, seed).items():
+        sheet = schema.sheet(name)
+        headers = [c.header for c in sheet.columns]
+        raw.tables[sheet.name] = RawTable(sheet.name, headers,
+                                          [(i + 2, [r.get(h) for h in headers]) for i, r in enumerate(records)])
+    raw.tables[schema.NETWORK] = RawTable(schema.NETWORK, ["Field", "Value"], [(2, ["Network name", "Synthetic"])])
+    return model.build(raw)
+
+
+def random_graph(nodes: int, edges: int, seed: int) -> nx.Graph:
+    g = nx.gnm_random_graph(nodes, edges, seed=seed)
+    return nx.relabel_nodes(g, {i: f"N{i:04d}" for i in g})
+
+
+def test_betweenness_is_networkx_s_exactly_and_sampled_from_the_same_sources(monkeypatch):
+    g = random_graph(60, 150, 2)
+    ours, theirs = graphs.brokers(nx.MultiGraph(g)), nx.betweenness_centrality(g)
+    assert max(abs(ours[n] - theirs[n]) for n in g) < 1e-12 and max(theirs.values()) > 0.01
+    monkeypatch.setattr(graphs, "EXACT_BETWEENNESS_NODES", 40)
+    monkeypatch.setattr(graphs, "SAMPLED_SOURCES", 20)
+    ours, theirs = graphs.brokers(nx.MultiGraph(g)), nx.betweenness_centrality(g, k=20, seed=0)
+    assert max(abs(ours[n] - theirs[n]) for n in g) < 1e-12
+
+
+def test_splits_count_the_parts_a_node_leaves_behind():
+    g = nx.Graph([("A", "B"), ("B", "C"), ("C", "A"), ("C", "D"), ("D", "E"), ("D", "F"), ("G", "H")])
+    assert graphs.splits(nx.MultiGraph(g)) == {"C": 2, "D": 3}
+
+
+def test_crossings_as_arrays_match_the_pairwise_count():
+    g = random_graph(40, 90, 3)
+    rnd = random.Random(3)
+    pos = {n: (rnd.random(), rnd.random()) for n in g}
+
+    def orient(a, b, c):
+        v = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+        return (v > 1e-9) - (v < -1e-9)
+
+    edges = sorted(tuple(sorted(e)) for e in g.edges())
+    slow = sum(1 for i, (a, b) in enumerate(edges) for c, d in edges[i + 1:]
+               if len({a, b, c, d}) == 4 and orient(pos[a], pos[b], pos[c]) * orient(pos[a], pos[b], pos[d]) < 0
+               and orient(pos[c], pos[d], pos[a]) * orient(pos[c], pos[d], pos[b]) < 0)
+    assert layout.crossings(pos, list(g.edges())) == slow > 0
+
+
+def test_a_large_layout_is_repeatable_keeps_pins_and_has_no_overlaps():
+    g = random_graph(layout.FULL_STRESS_NODES + 50, 700, 4)  # above the all-pairs size: sparse stress with pivots
+    box = layout.Box(0, 0, 4000, 3000)
+    footprints = {n: layout.Footprint(6.0, 30.0, 10.0) for n in g}
+    pins = {"N0007": (20.0, 80.0)}
+    first = layout.place(g, footprints, box, pinned=pins)
+    assert first == layout.place(g, footprints, box, pinned=pins)
+    assert first["N0007"] == pytest.approx(box.to_pixels(20.0, 80.0))
+    rects = [(x + e[0], y + e[1], x + e[2], y + e[3]) for (x, y), e in
+             ((first[n], footprints[n].extent()) for n in sorted(g))]
+    assert layout.overlapping_pairs(np.array(rects)) == []
+
+
+def test_below_the_threshold_one_map_above_it_an_overview_and_a_page_per_group(tmp_path, monkeypatch):
+    monkeypatch.setattr(overview, "OVERVIEW_ABOVE", 30)
+    monkeypatch.setattr(overview, "PAGE_MOST", 30)
+    small = overview.draw(network_of(25, 60), tmp_path / "small.png", AS_OF).layout_json()
+    assert "pages" not in small and len(small["nodes"]) > 25
+    net = network_of(40, 120)
+    drawn = overview.draw(net, tmp_path / "large.png", AS_OF).layout_json()
+    pages = drawn["pages"]
+    assert drawn["figure"]["overview"] and len(drawn["nodes"]) == len(pages) > 1
+    members = [n["id"] for page in pages for n in page["nodes"]]
+    assert len(members) == len(set(members)) == len(graphs.build(net))  # everyone on exactly one page
+    assert all(len(page["nodes"]) <= 30 for page in pages)
+    assert all((tmp_path / page["file"]).exists() for page in pages)
+    between = sum(e["links"] for e in drawn["edges"])
+    within = sum(len(page["edges"]) for page in pages)
+    assert between + within == len(net.live_links)  # every link: inside one page or counted between two groups
+
+
+@pytest.fixture(scope="module")
+def large_layout(tmp_path_factory):
+    """`peermap map --layout-json` on a workbook of 200 people and their places."""
+    folder = tmp_path_factory.mktemp("large")
+    book = synthetic.write(folder / "large.xlsm", 200, 500)
+    result = run_peermap("map", book, "--as-of", AS_OF, "--layout-json", folder / "layout.json")
+    assert result.returncode == 0, result.stderr
+    return json.loads((folder / "layout.json").read_text())
+
+
+def test_a_200_node_map_is_an_overview_with_no_overlaps_on_any_page(large_layout):
+    assert len(large_layout["pages"]) > 1
+    for drawn in (large_layout, *large_layout["pages"]):
+        edges = [(e["source"], e["target"]) for e in drawn["edges"]]
+        measured = layout.readability(drawn["nodes"], edges, 1500, 1060)
+        assert measured["node overlaps"] == measured["label overlaps"] == measured["label over node"] == 0, measured
+        assert measured["labels outside"] == 0, measured
