@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import sys
 from pathlib import Path
 
 import xlwings as xw
@@ -63,8 +64,17 @@ def _logged(action):
             if handler:
                 log.removeHandler(handler)
                 handler.close()
+            _close_figures()
 
     return run
+
+
+def _close_figures() -> None:
+    """With "Use UDF Server" one Python serves every click: a picture half drawn when a click failed must
+    not stay behind in it (matplotlib keeps every open figure)."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
 
 
 @_logged
@@ -97,9 +107,9 @@ def draw_map(book) -> None:
     network = live.read_network(book)
     today = dt.date.today()
     picture = folder_of(book) / network_map.file_name(network, today, anonymise=False)
-    drawn = network_map.draw(network, picture, today, png_copy=True)
+    drawn = network_map.draw(network, picture, today)
     show(1, 2, "putting it on the Map sheet")
-    live.apply(book, map_plan(drawn, drawn.png, today))
+    live.apply(book, map_plan(drawn, picture.read_bytes(), today))  # the file's own bytes: encoded once
     show(2, 2, "done")
     _alert(book, f"Map drawn: {picture.name}, also on the Map sheet.")
 

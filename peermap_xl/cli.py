@@ -262,11 +262,23 @@ def _score(text: str) -> int:
     return value
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-01") from None
+#: The ways a date may be given on the command line: as people write them (04/11/2026 is 4 November) or ISO.
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+def parse_cli_date(text: str) -> dt.date:
+    """A date given as dd/mm/yyyy (UK order: 04/11/2026 is 4 November 2026) or yyyy-mm-dd."""
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as dd/mm/yyyy (04/11/2026 is 4 November "
+                                     "2026) or yyyy-mm-dd (2026-11-04)")
+
+
+def _date_option(sub, flag: str, what: str) -> None:
+    sub.add_argument(flag, type=parse_cli_date, metavar="DATE", help=f"{what}: dd/mm/yyyy or yyyy-mm-dd")
 
 
 DESPITE_ERRORS = ("write it even though the record has errors that could merge or leave out a person "
@@ -296,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the folder to write into (default: ./peermap-demo)")
 
     check = command("check", cmd_check, epilog="Exit code 0: no errors; 1: the data has errors; 2: unusable input.")
-    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="judge as of this date (default: today)")
+    _date_option(check, "--as-of", "judge as of this date (default: today)")
     check.add_argument("--json", action="store_true", help="print the findings as JSON")
     check.add_argument("--write", action="store_true",
                        help="record the findings in the workbook: the Checks sheet, the Links' Flags, "
@@ -305,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     draw = command("map", cmd_map)
     draw.add_argument("--out", metavar="FILE", help="the picture: .png, .svg or .pdf (default: beside the workbook)")
-    draw.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the map's date (default: today)")
+    _date_option(draw, "--as-of", "the map's date (default: today)")
     draw.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text, for sharing")
     draw.add_argument("--layout-json", metavar="FILE", help="also write what was drawn, for measuring readability")
     draw.add_argument("--despite-errors", action="store_true", help=DESPITE_ERRORS)
@@ -315,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     ego = command("ego", cmd_ego)
     ego.add_argument("person", metavar="NAME", help="the young person, by ID or name (e.g. S01 or \"Male A\")")
     ego.add_argument("--out", metavar="FILE", help="the picture: .png, .svg or .pdf (default: beside the workbook)")
-    ego.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the map's date (default: today)")
+    _date_option(ego, "--as-of", "the map's date (default: today)")
     ego.add_argument("--anonymise", action="store_true", help="no names and no notes, for sharing")
 
     minutes = command("minutes", cmd_minutes)
@@ -327,16 +339,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     invite = command("invite", cmd_invite)
     invite.add_argument("--session", metavar="ID", help="the session, e.g. M03 (default: the latest)")
-    invite.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the day it is sent (default: today)")
+    _date_option(invite, "--date", "the day it is sent (default: today)")
     invite.add_argument("--out", metavar="FILE.docx", help="the document (default: beside the workbook)")
     invite.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text")
     invite.add_argument("--despite-errors", action="store_true", help=DESPITE_ERRORS)
 
     review = command("review", cmd_review)
-    review.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the review's date (default: today)")
+    _date_option(review, "--date", "the review's date (default: today)")
 
     close = command("close", cmd_close)
-    close.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the closure's date (default: today)")
+    _date_option(close, "--date", "the closure's date (default: today)")
     close.add_argument("--reason", metavar="TEXT", help='why: "risk reduced", "young people moved", or your words')
     close.add_argument("--force", action="store_true", help="close even though actions or questions are open")
 

@@ -24,6 +24,13 @@ ACTIONS = (
 )
 
 
+#: Ribbon-only entries for support: (macro, label, icon, what it says when done).
+SUPPORT = (
+    ("RestartPython", "Restart Python", "Refresh",
+     "Python will start afresh at the next click (the first click takes a moment longer)."),
+)
+
+
 code_name = schema.code_name  # the VBA code name of a sheet (defined with the sheets, for book/ too)
 
 
@@ -51,11 +58,12 @@ def module_source() -> str:
     ]
     for macro, label, function, _, _ in ACTIONS:
         lines += [f"Public Sub {macro}()", f"    ' {label}", f'    RunPeerMap "{function}"', "End Sub", ""]
+    lines += _support_source()
     lines += ["' The ribbon's buttons all call this; each button's id is the macro it runs.",
               "' (control is an IRibbonControl; As Object needs no reference to the Office library.)",
               "Public Sub OnRibbon(control As Object)",
               "    Select Case control.Id"]
-    for macro, *_ in ACTIONS:
+    for macro in [a[0] for a in ACTIONS] + [s[0] for s in SUPPORT]:
         lines += [f'        Case "{macro}": {macro}']
     lines += ["    End Select", "End Sub", ""]
     return "\r\n".join(lines)
@@ -68,6 +76,8 @@ CONF = (
     ("Interpreter_Mac", "", "the team's python on a Mac (blank: the default)"),
     ("PYTHONPATH", "", "the folder holding udfs\\peermap_udfs.py, for the worksheet functions"),
     ("UDF Modules", "peermap_udfs", "the worksheet functions PEERMAP_STALE, PEERMAP_GRADE, ..."),
+    ("Use UDF Server", "True", "True: the buttons reuse one Python process, so only the first click waits for "
+     "Python to start; Restart Python (Peer Map tab) starts it afresh"),
     ("Show Console", "False", "True shows a console window while Python runs (for support)"),
 )
 
@@ -75,7 +85,7 @@ CONF = (
 def sheet_names() -> list[str]:
     """Every sheet of the template, in order (their document modules go into the VBA project)."""
     return [schema.START_SHEET, schema.NETWORK, *(s.name for s in schema.DATA_SHEETS), *schema.OUTPUT_SHEETS,
-            schema.LISTS_SHEET, CONF_SHEET]
+            schema.LISTS_SHEET, schema.PICK_SHEET, CONF_SHEET]
 
 
 def vba_project() -> bytes:
@@ -84,10 +94,23 @@ def vba_project() -> bytes:
     return vba.project_bin({MODULE: module_source()}, documents)
 
 
+def _support_source() -> list[str]:
+    """Restart Python: stop the Python process the buttons reuse (xlwings' "Use UDF Server"), as the
+    xlwings tab's Restart does; the next click starts a fresh one."""
+    lines = []
+    for macro, label, _, said in SUPPORT:
+        lines += [f"Public Sub {macro}()", f"    ' {label}", "    On Error Resume Next",
+                  '    Application.Run "xlwings.xlam!KillPy"', "    On Error GoTo 0",
+                  f'    MsgBox "{said}", vbInformation, "peermap"', "End Sub", ""]
+    return lines
+
+
 def _ribbon(namespace: str) -> str:
+    entries = [(macro, label, icon) for macro, label, _, icon, _ in ACTIONS]
+    entries += [(macro, label, icon) for macro, label, icon, _ in SUPPORT]
     buttons = "\n".join(
         f'        <button id="{macro}" label="{label}" imageMso="{icon}" size="large" onAction="OnRibbon" '
-        f'screentip="{label}"/>' for macro, label, _, icon, _ in ACTIONS)
+        f'screentip="{label}"/>' for macro, label, icon in entries)
     return (f'<customUI xmlns="{namespace}">\n  <ribbon>\n    <tabs>\n'
             '      <tab id="peermapTab" label="Peer Map">\n'
             '        <group id="peermapGroup" label="Peer group mapping">\n'

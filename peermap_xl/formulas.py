@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peermap_xl import domain, model
+from peermap_xl import domain, model, schema
 
 SOURCE_WORDS = {"1": "reliable source", "2": "untested source", "3": "unreliable source"}
 INFORMATION_WORDS = {"A": "known directly", "B": "known indirectly and corroborated", "C": "known indirectly",
@@ -21,12 +21,28 @@ def _day(value) -> dt.date | None:
         return None
 
 
-def stale(last_seen, days=90, as_of=None):
-    """TRUE when a link last seen on `last_seen` is stale: seen more than `days` days before today."""
+_STALE_FIELD = next(f for f in schema.NETWORK_FIELDS if f.name == "Stale after (days)")
+
+
+def stale_after(setting) -> int:
+    """The network's Stale after (days) as the reader takes it: the usual value when blank or out of range."""
+    try:
+        days = model.parse_whole_number(setting)
+    except ValueError:
+        days = None
+    low, high = _STALE_FIELD.bounds
+    return days if days is not None and low <= days <= high else _STALE_FIELD.default
+
+
+def stale(last_seen, days=None, as_of=None):
+    """TRUE when a link last seen on `last_seen` is stale: seen more than `days` days before `as_of` (today).
+
+    `days` is the network's Stale after (days) (the usual 90 when blank); "" for a blank or unreadable date.
+    """
     seen = _day(last_seen)
     if seen is None:
         return ""
-    return domain.is_stale(seen, _day(as_of) or dt.date.today(), int(days or 90))
+    return domain.is_stale(seen, _day(as_of) or dt.date.today(), stale_after(days))
 
 
 def grade(source_grade, information_grade) -> str:
@@ -52,6 +68,23 @@ def review_due(last_session, months=3):
     if held is None:
         return ""
     return domain.review_after(held, int(months or 3))
+
+
+def network_of(subjects, contexts, links) -> model.Network:
+    """A network from the Subjects, Contexts and Links tables' cells (header row first), as Excel passes them."""
+    from peermap_xl.book.raw import RawBook, table_from_rows
+
+    raw = RawBook(source="this workbook")
+    for sheet, cells in ((schema.SUBJECTS, subjects), (schema.CONTEXTS, contexts), (schema.LINKS, links)):
+        raw.tables[sheet.name] = table_from_rows(sheet.name, _rows(cells), 1, 1, None)
+    return model.build(raw)
+
+
+def _rows(cells) -> list[list]:
+    """A range's values as rows (xlwings passes them two-dimensional; a single cell comes as a value)."""
+    if not isinstance(cells, (list, tuple)):
+        return [[cells]]
+    return [list(row) if isinstance(row, (list, tuple)) else [row] for row in cells]
 
 
 def links(network, name) -> int:

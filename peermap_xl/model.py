@@ -220,11 +220,15 @@ class Network:
                     *frame["row"]]) + 1
 
     def resolve(self, ref: object) -> list[str]:
-        """The IDs of the subjects and contexts that `ref` (an ID or exact name) names."""
+        """The IDs of the subjects and contexts that `ref` (a pick-list entry, an ID or an exact name) names."""
         return self._resolver(ref)
 
+    def suggest(self, ref: object, limit: int = 3) -> list[str]:
+        """The people and places (as the pick list shows them) nearest to a reference that names nobody."""
+        return self._resolver.suggestions(ref, limit)
+
     @cached_property
-    def _resolver(self):
+    def _resolver(self) -> Resolver:
         return _resolver(self.subjects, self.contexts, known_as(self.history))
 
 
@@ -434,15 +438,19 @@ def _column_positions(raw: RawBook, sheet: schema.Sheet, table: RawTable) -> dic
 
 def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) -> pd.DataFrame:
     positions = _column_positions(raw, sheet, table)
+    filled_by_excel = {positions[schema.normalise_header(c.header)] for c in sheet.all_columns
+                       if c.kind == schema.FORMULA and schema.normalise_header(c.header) in positions}
     records = []
-    where = [(col, positions.get(schema.normalise_header(col.header))) for col in sheet.all_columns]
+    where = [(col, positions.get(schema.normalise_header(col.header))) for col in _data_columns(sheet)]
     for row_number, values in table.rows:
+        if filled_by_excel and all(i in filled_by_excel for i, v in enumerate(values) if v not in (None, "")):
+            continue  # nothing typed: only a formula column's value (a row Excel prepared, or a slip)
         record = {"row": row_number}
         for col, i in where:
             value = values[i] if i is not None and i < len(values) else None
             record[col.key] = _typed(value, col, raw, lists, problems, table.sheet, row_number)
         records.append(record)
-    columns = ["row"] + [col.key for col in sheet.all_columns]
+    columns = ["row"] + [col.key for col in _data_columns(sheet)]
     frame = pd.DataFrame.from_records(records, columns=columns)
     for col in sheet.all_columns:
         if col.kind == schema.DATE:
@@ -455,6 +463,11 @@ def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) 
     if sheet.id_prefix:
         _fill_ids(frame, sheet.id_prefix)
     return frame
+
+
+def _data_columns(sheet: schema.Sheet) -> list[schema.Column]:
+    """The columns people type in: FORMULA columns (Excel fills them) are not data."""
+    return [col for col in sheet.all_columns if col.kind != schema.FORMULA]
 
 
 def _typed(value, col: schema.Column, raw: RawBook, lists, problems, sheet_name: str, row: int):
@@ -510,30 +523,78 @@ def known_as(history: pd.DataFrame | None) -> dict[str, str]:
     return {name: next(iter(ids)) for name, ids in found.items() if len(ids) == 1}
 
 
-def _resolver(subjects: pd.DataFrame, contexts: pd.DataFrame, earlier: dict[str, str] | None = None):
-    by_id: dict[str, list[str]] = {}
-    by_name: dict[str, list[str]] = {}
-    for frame in (subjects, contexts):
-        for record_id, name in zip(frame["id"], frame["name"]):
-            if isinstance(record_id, str):
-                by_id.setdefault(record_id, []).append(record_id)
-                if isinstance(name, str):
-                    by_name.setdefault(name.casefold(), []).append(record_id)
-    earlier = {name: rid for name, rid in (earlier or {}).items() if name not in by_name and rid in by_id}
+_ENTRY = re.compile(r"^(?P<name>.*?)\s*\(\s*(?P<id>[^()]*?)\s*\)$")
 
-    def resolve(ref: object) -> list[str]:
+
+def split_entry(text: str | None) -> tuple[str | None, str | None]:
+    """A pick-list entry "Male A (S01)" -> ("Male A", "S01"); anything else -> (text, None)."""
+    match = _ENTRY.match(text) if isinstance(text, str) else None
+    if not match or not match.group("id"):
+        return text, None
+    return match.group("name") or None, normalise_id(match.group("id"))
+
+
+def entry(name: str | None, record_id: str | None) -> str | None:
+    """How the pick lists show a person or place: "Male A (S01)" (the name alone before it has an ID)."""
+    if not name:
+        return record_id
+    return f"{name} ({record_id})" if record_id else name
+
+
+class Resolver:
+    """Who a typed reference names: a pick-list entry ("Male A (S01)"), an ID ("s01") or an exact name.
+
+    In an entry the ID decides, so a person renamed since the pick (an unknown identified) keeps the link.
+    """
+
+    def __init__(self, subjects: pd.DataFrame, contexts: pd.DataFrame, earlier: dict[str, str] | None = None):
+        self.by_id: dict[str, list[str]] = {}
+        self.by_name: dict[str, list[str]] = {}
+        self.entries: list[str] = []  # as the pick list offers them
+        for frame in (subjects, contexts):
+            for record_id, name in zip(frame["id"], frame["name"]):
+                if isinstance(record_id, str):
+                    self.by_id.setdefault(record_id, []).append(record_id)
+                    if isinstance(name, str):
+                        self.by_name.setdefault(name.casefold(), []).append(record_id)
+                    self.entries.append(entry(name if isinstance(name, str) else None, record_id))
+        # names a record had before (History): a renamed or identified person keeps links typed by name
+        self.earlier = {name: rid for name, rid in (earlier or {}).items()
+                        if name not in self.by_name and rid in self.by_id}
+
+    def __call__(self, ref: object) -> list[str]:
         text = clean_text(ref)
         if text is None:
             return []
-        named = by_name.get(text.casefold()) or ([earlier[text.casefold()]] if text.casefold() in earlier else [])
-        return list(dict.fromkeys(by_id.get(normalise_id(text), []) + named))
+        name, record_id = split_entry(text)
+        if record_id in self.by_id:
+            return [record_id]
+        found = self._plain(text)
+        return found or (self._plain(name) if record_id and name else [])
 
-    return resolve
+    def _plain(self, text: str) -> list[str]:
+        folded = text.casefold()
+        named = self.by_name.get(folded) or ([self.earlier[folded]] if folded in self.earlier else [])
+        return list(dict.fromkeys(self.by_id.get(normalise_id(text), []) + named))
+
+    def suggestions(self, typed: object, limit: int = 3) -> list[str]:
+        """The pick-list entries nearest to what was typed, nearest first."""
+        from peermap_xl.suggest import suggest
+
+        text = clean_text(typed)
+        return suggest(split_entry(text)[0] or text, self.entries, limit) if text else []
+
+
+def _resolver(subjects: pd.DataFrame, contexts: pd.DataFrame, earlier: dict[str, str] | None = None) -> Resolver:
+    return Resolver(subjects, contexts, earlier)
 
 
 def _resolve_endpoints(frames: dict[str, pd.DataFrame], earlier: dict[str, str] | None = None) -> None:
-    """Add from_id/to_id to Links, where_id to Incidents, young_person_id to Direct work: the one record
-    named (by ID, name, or a name it was known by), or None."""
+    """Add from_id/to_id to Links, where_id to Incidents, young_person_id and peer_id to Direct work: the one
+    record named (by pick-list entry, ID, name, or a name it was known by), or None.
+
+    A Peer picked from the list ("Male B (S03)") is kept as the name the young person's map shows.
+    """
     resolve = _resolver(frames[schema.SUBJECTS.name], frames[schema.CONTEXTS.name], earlier)
 
     def single(ref):
@@ -547,6 +608,10 @@ def _resolve_endpoints(frames: dict[str, pd.DataFrame], earlier: dict[str, str] 
     incidents["where_id"] = [single(ref) for ref in incidents["where"]]
     direct = frames[schema.DIRECT_WORK.name]
     direct["young_person_id"] = [single(ref) for ref in direct["young_person"]]
+    peers = list(direct["peer"])  # "Female D (sister)" is the young person's own words: only a real ID counts
+    peer_ids = [split_entry(ref)[1] if split_entry(ref)[1] in resolve.by_id else None for ref in peers]
+    direct["peer_id"] = peer_ids
+    direct["peer"] = [split_entry(ref)[0] if pid else ref for ref, pid in zip(peers, peer_ids)]
 
 
 def _settings(raw: RawBook, lists, problems) -> tuple[Settings, dict[str, int]]:

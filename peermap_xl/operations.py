@@ -230,15 +230,10 @@ def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of
 
 
 def minutes_plan(blocks: list) -> Plan:
-    """The Minutes sheet: the minutes laid out one line a row, headings styled."""
+    """The Minutes sheet: the minutes laid out as the document is (see minutes.to_rows), ready to print."""
     from peermap_xl import minutes
 
-    rows = minutes.to_rows(blocks)
-    lines = []
-    for r, values in enumerate(rows):
-        heading = len(values) == 1 and r > 0 and not rows[r - 1]
-        lines.append(Line(tuple(values), "title" if r == 0 else "heading" if heading else "text"))
-    return Plan([ReplaceSheet(MINUTES_SHEET, tuple(lines), (40, 28, 28, 28, 28, 28, 28))])
+    return Plan([ReplaceSheet(MINUTES_SHEET, tuple(minutes.to_rows(blocks)), minutes.PREVIEW_WIDTHS)])
 
 
 def minutes_record_plan(network, session: dict, blocks: list, today: dt.date) -> Plan:

@@ -23,9 +23,11 @@ CHOICE = "choice"  # one value from a list
 CHOICES = "choices"  # ";"-separated values from a list
 REF = "ref"  # one subject or context, by ID or exact name
 REFS = "refs"  # ";"-separated subjects, contexts or links
+PEER = "peer"  # free text, offered the people and places to pick from (Direct work's Peer)
 DATE = "date"
 WHOLE_NUMBER = "whole number"
 NUMBER = "number"
+FORMULA = "formula"  # filled by Excel from other cells (e.g. "From name"): never read as data, never written
 
 LISTS: dict[str, tuple[str, ...]] = {
     "Themes": (
@@ -89,6 +91,7 @@ class Column:
     width: int | None = None
     help: str | None = None  # the input message shown when the cell is selected
     bounds: tuple[int, int] | None = None  # for whole numbers
+    formula: str | None = None  # for FORMULA columns: the table's calculated-column formula
 
     @property
     def key(self) -> str:
@@ -197,6 +200,48 @@ CONTEXTS = Sheet(
     optional_columns=SUBJECTS.optional_columns,
 )
 
+# --- picking people and places ---------------------------------------------------------
+# A hidden sheet stacks every subject, then every context, as "Name (ID)", with their IDs and
+# names beside: the drop-down of every REF/REFS column, and the "From name" formula columns'
+# lookup. Its formulas follow the Subjects and Contexts tables as they grow. It is a sheet of its
+# own so that readers (which never look at it) do not pay for its rows.
+
+PICK_SHEET = "Pick lists"
+#: How many people and places the pick list can hold.
+PICK_ROWS = ROWS_PREPARED
+PICK_LIST = "PeopleAndPlaces"  # the drop-down: entries only, as long as the two tables
+PICK_COLUMNS = (  # (header on the Lists sheet, defined name over its PICK_ROWS cells)
+    ("Pick: person or place", "PickEntries"),
+    ("Pick: ID", "PickIDs"),
+    ("Pick: name", "PickNames"),
+)
+
+
+def name_formula(table: str, header: str) -> str:
+    """The calculated column that shows the name of whoever a REF cell names (by entry, ID or name).
+
+    The reference is qualified with the table's name ("Links[[#This Row],[From]]"): LibreOffice needs it.
+    """
+    ref = f"{table}[[#This Row],[{header}]]"
+    inner = f'FIND("(",{ref})'
+    id_in_brackets = f'TRIM(MID({ref},{inner}+1,FIND(")",{ref}&")",{inner})-{inner}-1))'
+    lookups = [f"INDEX(PickNames,MATCH({ref},PickEntries,0))",
+               f"INDEX(PickNames,MATCH({id_in_brackets},PickIDs,0))",
+               f"INDEX(PickNames,MATCH(TRIM({ref}),PickIDs,0))",
+               f"INDEX(PickNames,MATCH(TRIM({ref}),PickNames,0))"]
+    chain = '"not found"'
+    for lookup in reversed(lookups):
+        chain = f"IFERROR({lookup},{chain})"
+    return f'=IF({ref}="","",{chain})'
+
+
+def name_column(table: str, header: str) -> Column:
+    return Column(f"{header} name", FORMULA, width=18, formula=name_formula(table, header),
+                  help=f"Filled in by Excel: the name of the person or place in {header}. Do not type here.")
+
+
+_PICK_HELP = ("Pick a person or place from the list, or type an ID (S01, C02) or an exact name.")
+
 LINKS = Sheet(
     "Links",
     id_prefix="L",
@@ -204,10 +249,10 @@ LINKS = Sheet(
     purpose="who is linked to whom and to which places, and how we know",
     columns=(
         Column("ID", ID, width=8, help="Left blank, peermap numbers it L01, L02..."),
-        Column("From", REF, required=True, width=20,
-               help="A subject or context: its ID (S01, C02) or its exact name."),
-        Column("To", REF, required=True, width=20,
-               help="A subject or context: its ID (S01, C02) or its exact name."),
+        Column("From", REF, required=True, width=20, help=_PICK_HELP),
+        name_column("Links", "From"),  # an addition to the contract: the name beside the ID, filled by Excel
+        Column("To", REF, required=True, width=20, help=_PICK_HELP),
+        name_column("Links", "To"),
         Column("Relationship", CHOICE, "Relationship", required=True, width=15),
         Column("Nature", CHOICE, "Link nature", width=12, help="Is this link risky or protective?"),
         Column("Strength", CHOICE, "Strength", width=11),
@@ -246,7 +291,9 @@ CONTACTS = Sheet(
         Column("Agency", width=18),
         Column("Email", width=24),
         Column("Phone", width=14),
-        Column("For", REFS, width=22, help="The subjects or contexts they know about: IDs or names, separated by ;"),
+        Column("For", REFS, width=22,
+               help="The subjects or contexts they know about: pick from the list, or type IDs or names "
+                    "separated by ;"),
         Column("Invite to", CHOICES, "Invite to", width=18,
                help="Internal, Multi-agency, Review: separate several with ;"),
         _NOTES,
@@ -260,7 +307,9 @@ GAPS = Sheet(
     columns=(
         Column("ID", ID, width=8),
         Column("Question", LONG_TEXT, required=True),
-        Column("About", REFS, width=18, help="Subjects, contexts or links (IDs or names), separated by ;"),
+        Column("About", REFS, width=18,
+               help="Pick a person or place from the list, or type subjects, contexts or links (IDs or names) "
+                    "separated by ;"),
         Column("Assigned to", width=18),
         Column("Agency", width=16),
         Column("Raised on", DATE, width=12),
@@ -279,7 +328,9 @@ ACTIONS = Sheet(
         Column("ID", ID, width=8),
         Column("Action", LONG_TEXT, required=True),
         Column("Type", CHOICE, "Action type", width=22),
-        Column("About", REFS, width=18, help="Subjects, contexts or links (IDs or names), separated by ;"),
+        Column("About", REFS, width=18,
+               help="Pick a person or place from the list, or type subjects, contexts or links (IDs or names) "
+                    "separated by ;"),
         Column("Owner", width=18, help="Every action needs an owner and a due date."),
         Column("Agency", width=16),
         Column("Set on", DATE, width=12),
@@ -331,8 +382,9 @@ DIRECT_WORK = Sheet(
     "Direct work",
     purpose="the young person's own map (Appendix B): their peers, as they see them",
     columns=(
-        Column("Young person", REF, required=True, width=18),
-        Column("Peer", required=True, width=18, help="As the young person names them."),
+        Column("Young person", REF, required=True, width=18, help=_PICK_HELP),
+        Column("Peer", PEER, required=True, width=18,
+               help="As the young person names them: pick from the list, or type the name they use."),
         Column("Relationship", width=16),
         Column("Closeness", WHOLE_NUMBER, width=11, bounds=(1, 5),
                help="1 is closest to 'Me', 5 is most distant."),
@@ -421,7 +473,7 @@ OUTPUT_SHEETS: dict[str, str] = {
     "History": "Snapshots taken at each session, for 'what changed since last time'.",
 }
 
-LISTS_SHEET = "Lists"
+LISTS_SHEET = "Lists"  # (PICK_SHEET, the people-and-places pick list, follows it)
 START_SHEET = "Start here"
 
 

@@ -14,7 +14,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from peermap_xl import domain, excel, schema
-from peermap_xl.schema import DATE, LONG_TEXT, WHOLE_NUMBER
+from peermap_xl.schema import DATE, FORMULA, LONG_TEXT, PEER, REF, REFS, WHOLE_NUMBER
 
 TEMPLATE_NAME = "workbook_template.xlsm"
 _BUILT_ON = dt.datetime(2026, 1, 1)  # fixed, so that every build is identical
@@ -61,6 +61,7 @@ class _Builder:
         self.aside = fmt({"italic": True, "font_color": "#595959", "valign": "top"})  # runs on to the right
         self.marking_fmt = fmt({"bold": True, "font_color": "#C00000"})
         self.link = fmt({"font_color": "#0563C1", "underline": 1})
+        self.filled = fmt({"font_color": "#404040", "italic": True, "valign": "top", "bg_color": "#F2F2F2"})
         self.amber = fmt(AMBER)
         self.red = fmt(RED)
         self.anecdotal = fmt(ANECDOTAL)
@@ -90,6 +91,7 @@ class _Builder:
         for name, purpose in schema.OUTPUT_SHEETS.items():
             self.output_sheet(name, purpose)
         self.lists_sheet()
+        self.pick_sheet()
         self.xlwings_sheet()
 
     # --- sheets -------------------------------------------------------------
@@ -155,9 +157,22 @@ class _Builder:
         ws.write(row, 2, "Type in the coloured tables; they grow as you type below them. Pick from the "
                          "drop-downs; a team can extend them on the hidden Lists sheet (unhide it, add the "
                          "value below the last one in its column). Select a cell to see what its column "
-                         "means. Links name people and places by ID (S01, C01) or by exact name.", self.wrap)
-        ws.set_row(row, 48)
+                         "means. Pick people and places from the drop-down (\"Male A (S01)\"; the list grows with "
+                         "Subjects and Contexts), or type an ID (S01, C01) or an exact name.", self.wrap)
+        ws.set_row(row, 64)
         row += 2
+
+        ws.write(row, 0, "Worksheet functions", self.heading)
+        ws.write(row, 2, "Type them into any cell once the xlwings add-in has imported them (README: Setting it "
+                         "up on Windows).", self.note)
+        row += 1
+        for example, meaning in FUNCTIONS:
+            ws.merge_range(row, 0, row, 1, "", self.wrap)
+            ws.write_string(row, 0, example, self.wrap)  # shown as typed, not run
+            ws.write_string(row, 2, meaning, self.wrap)
+            ws.set_row(row, 32)
+            row += 1
+        row += 1
 
         ws.write(row, 0, "What the colours mean", self.heading)
         row += 1
@@ -218,9 +233,12 @@ class _Builder:
         ws.add_table(0, 0, 1, len(cols) - 1, {
             "name": sheet.table,
             "style": "Table Style Medium 2",
-            "columns": [{"header": col.header, "header_format": self.header} for col in cols],
+            "columns": [{"header": col.header, "header_format": self.header}
+                        | ({"formula": col.formula, "format": self.filled} if col.formula else {}) for col in cols],
         })
         for c, col in enumerate(cols):
+            if col.formula:  # shown as empty until Excel calculates, not as 0
+                ws.write_formula(1, c, col.formula, self.filled, "")
             ws.set_column(c, c, col.display_width, self.column_format(col))
             self.validate(ws, 1, c, schema.ROWS_PREPARED, c, col.header, col.kind, col.list, col.help,
                           col.bounds)
@@ -253,6 +271,42 @@ class _Builder:
                 f"=OFFSET({schema.LISTS_SHEET}!${col}$2,0,0,COUNTA({schema.LISTS_SHEET}!${col}:${col})-1,1)",
             )
 
+    def pick_sheet(self) -> None:
+        """Every subject, then every context, as "Name (ID)" with its ID and name: the people-and-places pick list.
+
+        Formulas over the Subjects and Contexts tables, so the list grows with them in Excel, no macro needed.
+        """
+        ws = self.add_sheet(schema.PICK_SHEET)
+        ws.hide()
+        first_col = 0
+        subjects, contexts = schema.SUBJECTS.table, schema.CONTEXTS.table
+        n = f"ROWS({subjects}[Name])"
+        k = "(ROW()-1)"
+
+        def stacked(header: str) -> str:
+            return (f'=IF({k}<={n},INDEX({subjects}[{header}],{k}),IF({k}-{n}<=ROWS({contexts}[Name]),'
+                    f'INDEX({contexts}[{header}],{k}-{n}),""))&""')
+
+        entry_col, id_col, name_col = (xl_col_to_name(first_col + i) for i in range(3))
+
+        def entry(r: int) -> str:
+            name, rid = f"{name_col}{r}", f"{id_col}{r}"
+            return f'=IF({name}="",{rid},{name}&IF({rid}="",""," ("&{rid}&")"))'
+
+        formulas = (entry, lambda r: stacked("ID"), lambda r: stacked("Name"))
+        last = schema.PICK_ROWS + 1
+        sheet = f"'{schema.PICK_SHEET}'"
+        for i, ((header, name), formula) in enumerate(zip(schema.PICK_COLUMNS, formulas)):
+            c = first_col + i
+            ws.set_column(c, c, 26)
+            ws.write_string(0, c, header, self.bold)
+            for r in range(2, last + 1):
+                ws.write_formula(r - 1, c, formula(r), None, "")
+            letter = xl_col_to_name(c)
+            self.book.define_name(name, f"={sheet}!${letter}$2:${letter}${last}")
+        self.book.define_name(schema.PICK_LIST, f"=OFFSET({sheet}!${entry_col}$2,0,0,"
+                                                f"MAX(1,MIN({schema.PICK_ROWS},{n}+ROWS({contexts}[Name]))),1)")
+
     def buttons(self, ws, sheet_name: str, row: int, col: int) -> None:
         """The sheet's buttons, one under another, from (row, col)."""
         for i, (macro, label, *_) in enumerate(a for a in excel.ACTIONS if sheet_name in a[4]):
@@ -274,6 +328,8 @@ class _Builder:
     # --- cells ------------------------------------------------------------
 
     def column_format(self, col: schema.Column):
+        if col.kind == FORMULA:
+            return self.filled
         if col.kind == DATE:
             return self.date
         if col.kind == LONG_TEXT:
@@ -283,7 +339,14 @@ class _Builder:
     def validate(self, ws, r0, c0, r1, c1, title, kind, list_key, help_text, bounds=None) -> None:
         """A drop-down, a date or number check, or just the input message."""
         options: dict = {"validate": "any"}
-        if list_key and kind == schema.CHOICES:
+        if kind in (REF, REFS, PEER):
+            options = {  # IDs, plain names and (for REFS) several separated by ; are welcome too
+                "validate": "list", "source": "=" + schema.PICK_LIST,
+                "error_type": "information", "error_title": "Not on the list",
+                "error_message": "That is not a person or place on Subjects or Contexts as the list shows them. "
+                                 "An ID (S01) or an exact name works too; several are separated by ;",
+            }
+        elif list_key and kind == schema.CHOICES:
             options = {  # several values are allowed, so an unlisted entry only informs
                 "validate": "list", "source": "=" + schema.list_name(list_key),
                 "error_type": "information", "error_title": "Several values?",
@@ -386,6 +449,19 @@ _PROCESS = (
     ("Closure", "when the risks have reduced",
      "When everyone agrees the risks and vulnerabilities have reduced, set the network Status to Closed "
      "and record a Closure session."),
+)
+
+#: The worksheet functions (udfs/peermap_udfs.py), each with an example, as Start here shows them.
+FUNCTIONS = (
+    ("=PEERMAP_STALE([@[Last seen]])",
+     "TRUE when the link was last seen longer ago than Stale after (days) on the Network sheet; judged as of "
+     "today and recalculated daily, like TODAY(). =PEERMAP_STALE(P2, DATE(2026,10,1)) judges as of a date."),
+    ("=PEERMAP_LINKS(\"Male A\", Subjects[#All], Contexts[#All], Links[#All])",
+     "How many current links Male A has on the map. The tables are part of the formula, so the count changes "
+     "as soon as a link is added, changed or marked Historic."),
+    ("=PEERMAP_GRADE([@[Source grade]], [@[Information grade]])",
+     "The 3x5x2 grading in plain words, e.g. \"Strong: reliable source, known directly\"."),
+    ("=PEERMAP_REVIEW_DUE(Sessions!B3)", "The date the next review is due: 3 months after that session."),
 )
 
 _COLOURS = (

@@ -135,16 +135,28 @@ def understated_subjects(folder):
         p, sheet_part(p, "Subjects"), r'<dimension ref="[^"]*"/>', '<dimension ref="A1"/>'))
 
 
+def _links_last_column() -> str:
+    """The Links table's last column letter (found from the contract, not assumed)."""
+    from openpyxl.utils.cell import get_column_letter
+
+    from peermap_xl import schema
+
+    return get_column_letter(len(schema.LINKS.columns))
+
+
+L = _links_last_column()
+
+
 def understated_links(folder):
     return rewritten(folder, "Links claiming A1-S10.xlsm", lambda p: sub(
-        p, sheet_part(p, "Links"), r'<dimension ref="[^"]*"/>', '<dimension ref="A1:S10"/>'))
+        p, sheet_part(p, "Links"), r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{L}10"/>'))
 
 
 def short_links_table(folder):
     """The Links table (and the sheet's dimension) stop at row 10; 21 links lie below."""
     def change(p):
-        sub(p, table_part(p, "Links"), r'ref="A1:S\d+"', 'ref="A1:S10"')
-        sub(p, sheet_part(p, "Links"), r'<dimension ref="[^"]*"/>', '<dimension ref="A1:S10"/>')
+        sub(p, table_part(p, "Links"), rf'ref="A1:{L}\d+"', f'ref="A1:{L}10"')
+        sub(p, sheet_part(p, "Links"), r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{L}10"/>')
     return rewritten(folder, "Links table to row 10.xlsm", change)
 
 
@@ -165,7 +177,7 @@ def shifted_subjects_table(folder):
 def lowered_links_table(folder):
     """The Links table's range starts a row low, on its first link instead of its headers."""
     return rewritten(folder, "Links table a row low.xlsm", lambda p: sub(
-        p, table_part(p, "Links"), r'ref="A1:S(\d+)"', lambda m: f'ref="A2:S{int(m.group(1)) + 1}"'))
+        p, table_part(p, "Links"), rf'ref="A1:{L}(\d+)"', lambda m: f'ref="A2:{L}{int(m.group(1)) + 1}"'))
 
 
 def _sheet_bomb(p, sheet="Subjects", size=2 * GiB):

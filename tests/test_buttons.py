@@ -1,6 +1,7 @@
 """The Excel door, through xlwings' own API: its remote engine runs the buttons against a payload
 built from the real template filled with the worked example, and we assert what they send back."""
 
+import copy
 import datetime as dt
 import os
 import sys
@@ -33,7 +34,8 @@ def example_payload(example_book):
 
 
 def book_of(data) -> xw.Book:
-    return xw.Book(json=data)
+    """The workbook as Excel sends it for one click (a copy: the remote engine records its writes in it)."""
+    return xw.Book(json=copy.deepcopy(data))
 
 
 def actions(book, func=None, sheet=None):
@@ -157,12 +159,74 @@ def test_anonymised_pack(here, example_payload):
 # --- worksheet functions ------------------------------------------------------------------
 
 
-def test_stale_as_a_worksheet_function():
-    assert formulas.stale(D(2026, 7, 3), 90, D(2026, 10, 1)) is False  # exactly 90 days: not stale
-    assert formulas.stale(D(2026, 7, 2), 90, D(2026, 10, 1)) is True
+def edited(data: dict, sheet: str, row: int, header: str, value) -> dict:
+    """The payload Excel sends after a person typed `value` into `header` of a sheet's worksheet row."""
+    sheets = [dict(s) for s in data["sheets"]]
+    target = next(s for s in sheets if s["name"] == sheet)
+    values = [list(r) for r in target["values"]]
+    values[row - 1][values[0].index(header)] = value
+    target["values"] = values
+    return {**data, "sheets": sheets}
+
+
+def stale_cell(book) -> xw.Range:
+    """A cell of the workbook, as Excel's `caller` for a function typed into it."""
+    return book.sheets["Links"]["V2"]
+
+
+def test_stale_uses_the_networks_setting_and_an_as_of_date(example_payload):
+    book = book_of(example_payload)
+    seen, as_of = dt.datetime(2026, 7, 2), dt.datetime(2026, 10, 1)  # 91 days
+    assert peermap_udfs.PEERMAP_STALE(seen, as_of, caller=stale_cell(book)) is True  # the example: 90 days
+    assert peermap_udfs.PEERMAP_STALE(dt.datetime(2026, 7, 3), as_of, caller=stale_cell(book)) is False
+    network_sheet = next(s for s in example_payload["sheets"] if s["name"] == "Network")
+    row = 1 + [r[0] for r in network_sheet["values"]].index("Stale after (days)")
+    for setting, expected in ((120, False), (30, True), ("", True), (0, True)):  # blank or out of range: 90
+        changed = book_of(edited(example_payload, "Network", row, "Value", setting))
+        assert peermap_udfs.PEERMAP_STALE(seen, as_of, caller=stale_cell(changed)) is expected, setting
+    assert peermap_udfs.PEERMAP_STALE(seen, as_of, 120, caller=stale_cell(book)) is False  # a days override
+
+
+def test_stale_is_judged_as_of_today_like_excels_today():
+    today = dt.date.today()
+    assert formulas.stale(today - dt.timedelta(days=91)) is True
+    assert formulas.stale(today - dt.timedelta(days=90)) is False
+    assert formulas.stale(today - dt.timedelta(days=31), 30) is True
     assert formulas.stale("02/07/2026", 90, D(2026, 10, 1)) is True  # UK text
     assert formulas.stale(None) == "" and formulas.stale("yesterday") == ""
-    assert peermap_udfs.PEERMAP_STALE(dt.datetime(2000, 1, 1)) is True
+    assert peermap_udfs.PEERMAP_STALE(dt.datetime(2000, 1, 1)) is True  # no workbook behind it: 90 days
+
+
+def test_stale_agrees_with_the_checks_on_every_link_of_the_example(example_book, example_payload):
+    from peermap_xl.checks import run_checks
+
+    network = file.read_network(example_book)
+    as_of = D(2026, 10, 1)
+    flagged = {f.id for f in run_checks(network, as_of) if f.rule == "stale-link"}
+    book = book_of(example_payload)
+    live = network.live_links
+    assert flagged and len(flagged) < len(live)
+    for link in live.to_dict("records"):
+        seen = link["last_seen"] if pd.notna(link["last_seen"]) else link["first_recorded"]
+        if pd.isna(seen):
+            continue
+        said = peermap_udfs.PEERMAP_STALE(seen.to_pydatetime(), dt.datetime(2026, 10, 1), caller=stale_cell(book))
+        assert said is (link["id"] in flagged), link["id"]
+
+
+def test_stale_recalculates_like_today_and_links_takes_the_tables():
+    """Excel recalculates a volatile function at every recalculation (TODAY() is one), and a function whenever
+    a range passed to it changes: read from the xlwings decorators and signatures."""
+    import ast
+    import inspect
+
+    tree = ast.parse((ROOT / "udfs" / "peermap_udfs.py").read_text())
+    decorators = {node.name: [ast.unparse(d) for d in node.decorator_list]
+                  for node in tree.body if isinstance(node, ast.FunctionDef)}
+    assert "xw.func(volatile=True)" in decorators["PEERMAP_STALE"]
+    assert list(inspect.signature(peermap_udfs.PEERMAP_LINKS).parameters) == ["name", "subjects", "contexts", "links"]
+    for table in ("subjects", "contexts", "links"):
+        assert f"xw.arg('{table}', ndim=2)" in decorators["PEERMAP_LINKS"]
 
 
 @pytest.mark.parametrize("source, information, expected", [
@@ -184,11 +248,29 @@ def test_review_due():
     assert formulas.review_due("") == ""
 
 
+def tables_of(book) -> list:
+    """What Excel passes for Subjects[#All], Contexts[#All], Links[#All]."""
+    return [book.sheets[name].tables[name].range.options(ndim=2).value for name in ("Subjects", "Contexts", "Links")]
+
+
 def test_links_counts_current_links_on_the_map(example_payload):
-    book = book_of(example_payload)
-    assert peermap_udfs.PEERMAP_LINKS("Male A", book.sheets[0]["A1"]) == 13  # L27 touches a removed person
-    assert peermap_udfs.PEERMAP_LINKS("s07", book.sheets[0]["A1"]) == 4
-    assert peermap_udfs.PEERMAP_LINKS("Nobody", book.sheets[0]["A1"]) == 0
+    tables = tables_of(book_of(example_payload))
+    assert peermap_udfs.PEERMAP_LINKS("Male A", *tables) == 13  # L27 touches a removed person
+    assert peermap_udfs.PEERMAP_LINKS("s07", *tables) == 4
+    assert peermap_udfs.PEERMAP_LINKS("Male A (S01)", *tables) == 13  # as the pick list offers him
+    assert peermap_udfs.PEERMAP_LINKS("Nobody", *tables) == 0
+
+
+def test_links_follows_an_edit_to_links(example_payload):
+    links = next(s for s in example_payload["sheets"] if s["name"] == "Links")
+    row = 1 + [r[0] for r in links["values"]].index("L01")  # L01: Male A stays at 123 City Road
+    before = peermap_udfs.PEERMAP_LINKS("Male A", *tables_of(book_of(example_payload)))
+    historic = book_of(edited(example_payload, "Links", row, "Status", "Historic"))
+    assert peermap_udfs.PEERMAP_LINKS("Male A", *tables_of(historic)) == before - 1
+    moved = book_of(edited(example_payload, "Links", row, "From", "Male B (S03)"))
+    assert peermap_udfs.PEERMAP_LINKS("Male A", *tables_of(moved)) == before - 1
+    assert peermap_udfs.PEERMAP_LINKS("Male B", *tables_of(moved)) == (
+        peermap_udfs.PEERMAP_LINKS("Male B", *tables_of(book_of(example_payload))) + 1)
 
 
 def test_xlwings_decorators_leave_plain_functions_on_linux():

@@ -87,9 +87,44 @@ def test_unknown_and_ambiguous_endpoints():
     net = network(subjects=(A, B, {"ID": "S03", "Name": "Male B", "Type": "Young person"}),
                   links=(link(To="Male Z"), link(ID="L02", To="male b"), link(ID="L03", To="S03")))
     [unknown] = found(net, "unknown-endpoint")
-    assert (unknown.row, unknown.column) == (2, "To") and "Male Z" not in unknown.message
+    assert (unknown.row, unknown.column) == (2, "To")
     [ambiguous] = found(net, "ambiguous-endpoint")
     assert (ambiguous.row, ambiguous.id) == (3, "L02") and "S02 or S03" in ambiguous.message
+
+
+def test_an_unknown_name_is_quoted_with_the_nearest_names_suggested():
+    net = network(subjects=(A, B, {"ID": "S03", "Name": "Female A", "Type": "Young person"}),
+                  links=(link(To="Mle B"),), contacts=({"Name": "PC Jones", "For": "Femle A; S01"},))
+    [typo, in_for] = found(net, "unknown-endpoint")
+    assert typo.message.startswith('To "Mle B" names no person or place on this workbook. Did you mean Male B (S02)? ')
+    assert 'For "Femle A"' in in_for.message and "Did you mean Female A (S03)?" in in_for.message
+    assert "Pick from the drop-down" in typo.message
+
+
+def test_typing_is_quoted_only_where_outputs_show_full_names():
+    jordan = {**B, "Name": "Jordan Smith"}  # a real name: initials or codes on outputs that ask for them
+    for setting, shown in (("Initials", "JS (S02)"), ("Codes", "YP2 (S02)")):
+        net = network(subjects=(A, jordan), links=(link(To="Jordan Smyth"),), settings_={"Names on outputs": setting})
+        [unknown] = found(net, "unknown-endpoint")
+        assert "Jordan" not in unknown.message and f"Did you mean {shown}?" in unknown.message
+    net = network(subjects=(A, jordan), links=(link(To="Jordan Smyth"),))
+    [quoted] = found(net, "unknown-endpoint")
+    assert quoted.message.startswith('To "Jordan Smyth" names no person') and "Jordan Smith (S02)" in quoted.message
+    [anonymised] = [f for f in run_checks(net, AS_OF, anonymise=True) if f.rule == "unknown-endpoint"]
+    assert "Jordan" not in anonymised.message and "Did you mean YP2 (S02)?" in anonymised.message
+
+
+def test_nothing_is_suggested_when_nothing_is_near():
+    [unknown] = found(network(links=(link(To="Qwxyz"),)), "unknown-endpoint")
+    assert "Did you mean" not in unknown.message
+
+
+def test_a_value_off_its_list_is_quoted_with_the_nearest_value():
+    [f] = found(network(links=(link(Relationship="Freind"),)), "invalid-value")
+    assert f.message.startswith('Relationship "Freind" is not on its list. Did you mean Friend? Pick from')
+    [f] = found(network(links=(link(Relationship="Freind"),), settings_={"Names on outputs": "Codes"}),
+                "invalid-value")
+    assert "Freind" not in f.message and "Did you mean Friend?" in f.message
 
 
 def test_about_may_name_a_link_but_for_may_not():
@@ -108,7 +143,7 @@ def test_self_link():
 def test_invalid_value_from_the_workbooks_own_lists():
     net = network(links=(link(Evidence="Rumour"),))
     [f] = found(net, "invalid-value")
-    assert (f.column, f.row) == ("Evidence", 2) and "Rumour" not in f.message
+    assert (f.column, f.row) == ("Evidence", 2) and '"Rumour"' in f.message and "Did you mean" not in f.message
     net.lists["Evidence"] = ("Evidenced", "Anecdotal", "Rumour")  # a team extended its list
     assert found(net, "invalid-value") == []
 

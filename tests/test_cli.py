@@ -1,13 +1,18 @@
 """The `peermap` command as a user runs it: new, demo, summary."""
 
+import argparse
+import datetime as dt
 import hashlib
 import io
 import shutil
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import TEMPLATE, run_peermap
 from peermap_xl.book import safe
+from peermap_xl.cli import parse_cli_date
 from peermap_xl.examples import city_road
 
 
@@ -100,3 +105,24 @@ def test_progress_is_a_bar_in_a_terminal_and_silent_otherwise(tmp_path, book):
     assert "[" + "#" * 20 + "] 4/4 Done" in shown and "1/4 Checking the data" in shown
     piped = io.StringIO()
     assert progress.terminal(piped) is progress.quiet
+
+
+@pytest.mark.parametrize("typed, day", [("04/11/2026", dt.date(2026, 11, 4)), ("2026-11-04", dt.date(2026, 11, 4)),
+                                        ("4/11/2026", dt.date(2026, 11, 4)), (" 01/10/2026 ", dt.date(2026, 10, 1))])
+def test_dates_on_the_command_line_as_people_write_them(typed, day):
+    assert parse_cli_date(typed) == day
+
+
+@pytest.mark.parametrize("typed", ["11/30/2026", "2026/11/04", "tomorrow", "04/11/26", ""])
+def test_a_date_that_is_not_one_is_refused_saying_how_to_write_it(typed):
+    with pytest.raises(argparse.ArgumentTypeError, match="write it as dd/mm/yyyy"):
+        parse_cli_date(typed)
+
+
+def test_check_as_of_a_uk_date_matches_the_iso_one(example_book):
+    uk = run_peermap("check", example_book, "--as-of", "01/10/2026", "--json")
+    iso = run_peermap("check", example_book, "--as-of", "2026-10-01", "--json")
+    assert uk.returncode == iso.returncode == 0 and uk.stdout == iso.stdout and len(uk.stdout) > 100
+    bad = run_peermap("check", example_book, "--as-of", "31/02/2026")
+    assert bad.returncode == 2 and "'31/02/2026' is not a date: write it as dd/mm/yyyy" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 2  # argparse's usage line, then the reason

@@ -2,11 +2,10 @@
 
 import datetime as dt
 
-from test_checks import AS_OF, network
-
 from conftest import run_peermap
 from peermap_xl import due
 from peermap_xl.examples import city_road
+from test_checks import AS_OF, network
 
 D = dt.date
 LEAD = {"Lead practitioner": "CS lead", "Recorder": "Business support",

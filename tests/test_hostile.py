@@ -83,7 +83,7 @@ def test_an_understated_dimension_loses_no_row_and_is_reported(build, sheet, cas
 def test_rows_below_a_table_that_stops_short_are_all_read_and_reported(case_folder, base):
     network = read_network(hostile.short_links_table(case_folder))
     assert list(network.links["id"]) == list(base.links["id"])
-    assert [(h.row, "lie below the Links table (A1:S10)" in h.message) for h in ranges(network, "Links")
+    assert [(h.row, f"lie below the Links table (A1:{hostile.L}10)" in h.message) for h in ranges(network, "Links")
             if "table" in h.message] == [(11, True)]
 
 

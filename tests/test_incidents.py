@@ -4,11 +4,11 @@ import datetime as dt
 import shutil
 
 import openpyxl
-from test_checks import AS_OF, GOOD_LINK, HUB, B, found, network
 
 from peermap_xl import schema
 from peermap_xl.book.file import read_network
 from peermap_xl.checks import RULES
+from test_checks import AS_OF, GOOD_LINK, HUB, B, found, network
 
 D = dt.date
 

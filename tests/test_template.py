@@ -126,8 +126,9 @@ def book():
 
 def test_every_sheet_is_there_in_order(book):
     assert book.sheetnames == [schema.START_SHEET, schema.NETWORK, *(s.name for s in schema.DATA_SHEETS),
-                               *schema.OUTPUT_SHEETS, schema.LISTS_SHEET, "xlwings.conf"]
-    assert book[schema.LISTS_SHEET].sheet_state == "hidden" and book["xlwings.conf"].sheet_state == "hidden"
+                               *schema.OUTPUT_SHEETS, schema.LISTS_SHEET, schema.PICK_SHEET, "xlwings.conf"]
+    for hidden in (schema.LISTS_SHEET, schema.PICK_SHEET, "xlwings.conf"):
+        assert book[hidden].sheet_state == "hidden", hidden
     conf = {row[0].value: row[1].value for row in book["xlwings.conf"].iter_rows()}
     assert conf["UDF Modules"] == "peermap_udfs" and conf["Interpreter_Win"] in ("", None)
     assert book.active.title == schema.START_SHEET
@@ -204,12 +205,21 @@ def conditional_formulas(ws) -> list[tuple[str, str]]:
     return [(str(cf.sqref), rule.formula[0]) for cf in ws.conditional_formatting for rule in cf.rules]
 
 
+def letter(sheet: schema.Sheet, header: str) -> str:
+    from openpyxl.utils.cell import get_column_letter
+
+    return get_column_letter([c.header for c in sheet.columns].index(header) + 1)
+
+
 def test_links_turn_amber_when_stale_and_anecdotal_evidence_stands_out(book):
     rules = conditional_formulas(book[schema.LINKS.name])
     stale = [f for ref, f in rules if "StaleAfterDays" in f]
-    assert stale == ['AND($B2<>"",$S2<>"Historic",$S2<>"Removed",'
-                     'ISNUMBER(IF($P2<>"",$P2,$O2)),IF($P2<>"",$P2,$O2)<TODAY()-StaleAfterDays)']
-    assert ("H2:H2001", '$H2="Anecdotal"') in rules
+    col = {h: letter(schema.LINKS, h) for h in ("From", "Status", "Last seen", "First recorded", "Evidence")}
+    seen = f'IF(${col["Last seen"]}2<>"",${col["Last seen"]}2,${col["First recorded"]}2)'
+    assert stale == [f'AND(${col["From"]}2<>"",${col["Status"]}2<>"Historic",${col["Status"]}2<>"Removed",'
+                     f'ISNUMBER({seen}),{seen}<TODAY()-StaleAfterDays)']
+    evidence = col["Evidence"]
+    assert (f"{evidence}2:{evidence}2001", f'${evidence}2="Anecdotal"') in rules
     stale_row = 1 + [f.name for f in schema.NETWORK_FIELDS].index("Stale after (days)") + 1
     assert book.defined_names["StaleAfterDays"].attr_text == f"Network!$B${stale_row}"
 
@@ -239,6 +249,19 @@ def test_start_here_explains_the_process_and_its_timescales(book):
         assert phrase in text, phrase
     for sheet in schema.DATA_SHEETS:
         assert sheet.name in text
+
+
+def test_start_here_gives_an_example_of_every_worksheet_function(book):
+    import ast
+
+    tree = ast.parse((CONTRACT.parents[1] / "udfs" / "peermap_udfs.py").read_text())
+    functions = [node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.isupper()]
+    cells = [c.value for row in book[schema.START_SHEET].iter_rows() for c in row if isinstance(c.value, str)]
+    for name in functions:
+        assert any(cell.startswith(f"={name}(") for cell in cells), name  # typed as text, not as a formula
+    readme = (CONTRACT.parents[1] / "README.md").read_text()
+    for example, _ in template.FUNCTIONS:
+        assert example in readme, example
 
 
 # --- programs nobody here wrote -------------------------------------------
@@ -289,8 +312,17 @@ def test_olevba_lists_every_macro_with_its_source():
         assert f"Public Sub {macro}()" in source and f'RunPeerMap "{function}"' in source
     assert 'Application.Run "xlwings.xlam!RunPython"' in source
     assert "Public Sub OnRibbon(control As Object)" in source
+    restart = source[source.index("Public Sub RestartPython()"):]
+    assert 'Application.Run "xlwings.xlam!KillPy"' in restart[:restart.index("End Sub")]
+    assert 'Case "RestartPython": RestartPython' in source
     documents = {name[:-4] for name in modules if name.endswith(".cls")}
     assert documents == {"ThisWorkbook"} | {excel.code_name(name) for name in excel.sheet_names()}
+
+
+def test_the_buttons_reuse_one_python_process():
+    wb = openpyxl.load_workbook(TEMPLATE)
+    conf = {row[0]: row[1] for row in wb["xlwings.conf"].iter_rows(values_only=True)}
+    assert conf["Use UDF Server"] == "True" and conf["UDF Modules"] == "peermap_udfs"
 
 
 def test_the_vba_project_compresses_and_decompresses_every_size():
@@ -315,7 +347,7 @@ def test_the_ribbon_parts_are_well_formed_and_call_the_module():
             root = ElementTree.fromstring(package.read(part))
             assert root.tag == f"{{{namespace}}}customUI"
             buttons = root.findall(f".//{{{namespace}}}button")
-            assert [b.get("id") for b in buttons] == [a[0] for a in excel.ACTIONS]
+            assert [b.get("id") for b in buttons] == [a[0] for a in excel.ACTIONS] + ["RestartPython"]
             assert {b.get("onAction") for b in buttons} == {"OnRibbon"}
             assert f'Type="{rel_type}" Target="{part}"' in rels
         assert "xl/vbaProject.bin" in package.namelist()

@@ -2,9 +2,8 @@
 
 import datetime as dt
 
-from test_checks import GOOD_LINK, HUB, B, network
-
 from peermap_xl import minutes, voice
+from test_checks import GOOD_LINK, HUB, B, network
 
 D = dt.date
 A = {"ID": "S01", "Name": "Male A", "Type": "Young person", "Risk level": "High", "Allocated worker": "SW"}

@@ -50,4 +50,19 @@ def payload(path, selection="A1", active_sheet=0) -> dict:
         sheets.append({"name": ws.title, "values": values, "pictures": pictures, "tables": tables})
     return {"client": "VBA", "version": xw.__version__,
             "book": {"name": path.name, "active_sheet_index": active_sheet, "selection": selection},
-            "names": [], "sheets": sheets}
+            "names": _names(wb), "sheets": sheets}
+
+
+def _names(wb) -> list[dict]:
+    """The workbook's defined names over plain cell ranges (e.g. StaleAfterDays), as Excel's client sends them."""
+    out = []
+    titles = wb.sheetnames
+    for name, defined in wb.defined_names.items():
+        destinations = list(defined.destinations) if defined.attr_text and "(" not in defined.attr_text else []
+        if len(destinations) != 1 or destinations[0][0] not in titles:
+            continue
+        sheet, address = destinations[0]
+        out.append({"name": name, "sheet_index": titles.index(sheet), "address": address.replace("$", ""),
+                    "book_scope": True, "scope_sheet_index": None, "scope_sheet_name": None,
+                    "refers_to": "=" + defined.attr_text})
+    return out

@@ -101,8 +101,15 @@ def _before_1900_march(value) -> bool:
     return isinstance(value, dt.datetime) and value < dt.datetime(1900, 3, 1)
 
 
+#: Formula columns of the contract ("From name"): Excel fills them, no reader needs their values.
+_FILLED_BY_EXCEL = {schema.normalise_header(c.header) for s in schema.DATA_SHEETS for c in s.columns
+                    if c.kind == schema.FORMULA}
+
+
 def _has_formula(table: raw.RawTable) -> bool:
-    return any(isinstance(v, str) and v.startswith("=") for _, values in table.rows for v in values)
+    data = [i for i, h in enumerate(table.headers) if schema.normalise_header(h) not in _FILLED_BY_EXCEL]
+    return any(isinstance(values[i], str) and values[i].startswith("=")
+               for _, values in table.rows for i in data if i < len(values))
 
 
 def sheet_named(wb: openpyxl.Workbook, name: str):
@@ -193,6 +200,24 @@ def put_records(ws, header_row: int, columns: dict[str, int], rows: list[tuple[i
             table.ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{last}"
             if table.autoFilter is not None:
                 table.autoFilter.ref = table.ref
+            _fill_calculated_columns(ws, table, r1 + 1, last)
+
+
+def _fill_calculated_columns(ws, table, first: int, last: int) -> None:
+    """Rows a table grew by get its calculated columns' formulas, as Excel gives them ("From name")."""
+    c0 = range_boundaries(table.ref)[0]
+    for i, column in enumerate(table.tableColumns):
+        formula = column.calculatedColumnFormula
+        if formula is not None and getattr(formula, "attr_text", None):
+            for row in range(first, last + 1):
+                if ws.cell(row, c0 + i).value in (None, ""):
+                    write_cell(ws, row, c0 + i, None)  # the column's style
+                    ws.cell(row, c0 + i).value = "=" + formula.attr_text  # a formula, written as one
+
+
+def _typed_blank(cell) -> bool:
+    """Nothing typed: empty, or a formula Excel fills (a table's calculated column)."""
+    return cell.value in (None, "") or cell.data_type == "f"
 
 
 def _place_picture(wb: openpyxl.Workbook, step: PlacePicture) -> None:
@@ -248,15 +273,20 @@ def _write_line(ws, r: int, line: Line, styles: _SheetStyles) -> None:
         cell = ws.cell(r, len(line.values))
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=line.link, display=str(line.values[-1]))
         cell._style = styles.of("link", 1, False)
+    for first, last in line.merges:
+        ws.merge_cells(start_row=r, start_column=first, end_row=r, end_column=last)
+    if line.height:
+        ws.row_dimensions[r].height = line.height
 
 
 # How each line style looks (both appliers use the same colours: see book/live.py).
 FILLS = {"error": "FFC7CE", "warning": "FFE699", "info": "DDEBF7", "flagged": "FFC7CE", "header": "1F4E78",
-         "key": "DDEBF7"}
+         "key": "DDEBF7", "keyed": "DDEBF7"}
 FONTS = {"title": dict(bold=True, size=16, color="1F4E78"), "heading": dict(bold=True, size=13, color="1F4E78"),
          "subheading": dict(bold=True, size=11, color="1F4E78"), "note": dict(italic=True, color="595959"),
          "header": dict(bold=True, color="FFFFFF"), "key": dict(bold=True), "link": dict(color="0563C1",
                                                                                             underline="single")}
+FIRST_CELL_ONLY = ("error", "warning", "info", "keyed")  # styles that mark a line's first cell only
 
 
 class _SheetStyles:
@@ -268,13 +298,13 @@ class _SheetStyles:
     def of(self, style: str, column: int, date: bool):
         from openpyxl.styles import Alignment, Font, PatternFill
 
-        key = (style, column == 1 and style in ("error", "warning", "info"), date)
+        key = (style, column == 1 and style in FIRST_CELL_ONLY, date)
         if key not in self.cache:
             sample = self.ws.cell(self.ws.max_row + 1, 1)  # styled once, its style kept, then dropped
             sample.alignment = Alignment(wrap_text=self.wrap and style not in ("title", "heading"), vertical="top")
             fill = FILLS.get(style) if style in ("header", "key", "flagged") or key[1] else None
             sample.fill = PatternFill("solid", fgColor=fill) if fill else PatternFill()
-            sample.font = Font(**FONTS.get(style, {}))
+            sample.font = Font(**FONTS.get("key" if style == "keyed" and key[1] else style, {}))
             sample.number_format = DATE_FORMAT if date else "General"
             self.cache[key] = copy(sample._style)
             del self.ws._cells[(sample.row, sample.column)]
@@ -308,7 +338,7 @@ def append_records(wb: openpyxl.Workbook, sheet: schema.Sheet, records: list[dic
     ws, table = table_of(wb, sheet)
     c0, r0, c1, r1 = range_boundaries(table.ref)
     row = r1
-    while row > r0 and all(ws.cell(row, c).value in (None, "") for c in range(c0, c1 + 1)):
+    while row > r0 and all(_typed_blank(ws.cell(row, c)) for c in range(c0, c1 + 1)):
         row -= 1
     headers = {schema.normalise_header(ws.cell(r0, c).value): c for c in range(c0, c1 + 1)}
     put_records(ws, r0, headers, [(row + i, record) for i, record in enumerate(records, start=1)])

@@ -135,7 +135,8 @@ def _runs(cells: dict[int, object]) -> list[tuple[int, list]]:
 
 
 COLOURS = {"error": "#FFC7CE", "warning": "#FFE699", "info": "#DDEBF7", "flagged": "#FFC7CE", "header": "#BDD7EE",
-           "key": "#DDEBF7"}
+           "key": "#DDEBF7", "keyed": "#DDEBF7"}
+BOLD = ("title", "heading", "subheading", "header", "key", "keyed")  # their first cell (all of it for header)
 
 
 def _replace_sheet(book, step: ReplaceSheet):
@@ -149,12 +150,29 @@ def _replace_sheet(book, step: ReplaceSheet):
     for r, line in enumerate(step.lines, start=1):
         colour = COLOURS.get(line.style)
         if colour:
-            cells = (r, 1) if line.style in ("error", "warning", "info") else ((r, 1), (r, width))
+            cells = (r, 1) if line.style in ("error", "warning", "info", "keyed") else ((r, 1), (r, width))
             (sheet.range(*cells) if isinstance(cells[0], tuple) else sheet.range(cells)).color = colour
         if line.link:
             sheet.range((r, len(line.values))).add_hyperlink("#" + line.link, str(line.values[-1]))
+    _lay_out(sheet, step, width)
     sheet.visible = not step.hidden
     return sheet
+
+
+def _lay_out(sheet, step: ReplaceSheet, width: int) -> None:
+    """What the file applier gives the same sheet: column widths, wrapped text, bold headings, merged
+    cells and row heights (a sheet cleared in Excel has lost them)."""
+    for col, chars in enumerate(step.widths, start=1):
+        sheet.range((1, col)).column_width = chars
+    if step.wrap and step.lines:
+        sheet.range((1, 1), (len(step.lines), width)).wrap_text = True
+    for r, line in enumerate(step.lines, start=1):
+        if line.style in BOLD and line.values:
+            sheet.range((r, 1), (r, width if line.style == "header" else 1)).font.bold = True
+        for first, last in line.merges:
+            sheet.range((r, first), (r, last)).merge()
+        if line.height:
+            sheet.range((r, 1)).row_height = line.height
 
 
 def _place_picture(book, step: PlacePicture) -> None:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 # Styles a ReplaceSheet line may ask for; each applier gives them the same look.
 TITLE, NOTE, HEADER, HEADING, SUBHEADING, TEXT, KEY = "title", "note", "header", "heading", "subheading", "text", "key"
 ERROR, WARNING, INFO, FLAGGED = "error", "warning", "info", "flagged"
-STYLES = (TITLE, NOTE, HEADER, HEADING, SUBHEADING, TEXT, KEY, ERROR, WARNING, INFO, FLAGGED)
+KEYED = "keyed"  # a table row named by its first cell: that cell as KEY, the rest as TEXT
+STYLES = (TITLE, NOTE, HEADER, HEADING, SUBHEADING, TEXT, KEY, ERROR, WARNING, INFO, FLAGGED, KEYED)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class Line:
     values: tuple
     style: str = TEXT
     link: str | None = None
+    merges: tuple[tuple[int, int], ...] = ()  # (first, last) columns merged into one cell, for long text
+    height: float | None = None  # the row's height in points (None: the sheet's usual height)
 
 
 @dataclass(frozen=True)

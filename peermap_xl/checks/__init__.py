@@ -48,7 +48,8 @@ def render(findings: list[Finding], network, anonymise: bool = False) -> list[Fi
     from peermap_xl import labels
 
     label = labels.labeller(network, anonymise)
-    return [f.worded(label) for f in findings]
+    quote = not anonymise and network.settings.names_on_outputs == labels.FULL_NAMES
+    return [f.worded(label, quote) for f in findings]
 
 
 def run_checks(network, as_of: dt.date | None = None, anonymise: bool = False) -> list[Finding]:

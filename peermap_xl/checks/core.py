@@ -46,10 +46,10 @@ class Finding:
         return {"rule": self.rule, "code": self.code, "severity": self.severity, "sheet": self.sheet,
                 "row": self.row, "id": self.id, "column": self.column, "message": self.message}
 
-    def worded(self, label: Callable[[str], str]) -> Finding:
+    def worded(self, label: Callable[[str], str], quote_typing: bool = False) -> Finding:
         """This finding with the people and places it names worded by `label` (names, initials or codes)."""
         gap = (word(self.gap[0], label), self.gap[1]) if self.gap else None
-        return replace(self, message=word(self.message, label), gap=gap)
+        return replace(self, message=word(self.message, label, quote_typing), gap=gap)
 
 
 # A rule names a person or place by a token holding its ID; the wording (name, initials or code)
@@ -58,12 +58,24 @@ _MARK = "\u2063"  # INVISIBLE SEPARATOR: never typed into a cell
 _TOKEN = re.compile(f"{_MARK}([^{_MARK}]*){_MARK}")
 
 
+# What a person typed (a name that names nobody, a value off its list) is quoted only where the output
+# shows full names (`quote_typing`); elsewhere it is left out.
+_TYPED_MARK = "\u2064"  # INVISIBLE PLUS: never typed into a cell
+_TYPED = re.compile(f"{_TYPED_MARK}([^{_TYPED_MARK}]*){_TYPED_MARK}")
+
+
 def token(record_id: str) -> str:
     return f"{_MARK}{record_id}{_MARK}"
 
 
-def word(text: str, label: Callable[[str], str]) -> str:
-    """`text` with each token replaced by the label of the ID it holds."""
+def typed(text: object) -> str:
+    """ ' "Mle B"' where the output may quote what was typed, nothing elsewhere."""
+    return f"{_TYPED_MARK}{text}{_TYPED_MARK}"
+
+
+def word(text: str, label: Callable[[str], str], quote_typing: bool = False) -> str:
+    """`text` with each token replaced by the label of the ID it holds, and typed text quoted or left out."""
+    text = _TYPED.sub(lambda m: f' "{m.group(1)}"' if quote_typing else "", text)
     return _TOKEN.sub(lambda m: label(m.group(1)), text)
 
 

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 from peermap_xl import schema
 from peermap_xl.book.raw import DIMENSION, TABLE_COLUMNS, TABLE_HEADER, TABLE_ROWS
-from peermap_xl.checks.core import ERROR, WARNING, Context, Hit, blank, date_text, rows, rule
+from peermap_xl.checks.core import ERROR, WARNING, Context, Hit, blank, date_text, rows, rule, typed
+from peermap_xl.model import split_entry
+from peermap_xl.suggest import did_you_mean, suggest
 
 _ABOUT_COLUMNS = ((schema.CONTACTS, "For"), (schema.GAPS, "About"), (schema.ACTIONS, "About"),
                   (schema.INCIDENTS, "Who"))
@@ -74,8 +76,15 @@ def unknown_endpoint(ctx: Context) -> Iterator[Hit]:
             continue
         what = "person, place or link" if may_be_link else "person or place"
         yield Hit(sheet, record["row"], record.get("id"), column,
-                  f"{column} names no {what} on this workbook. Check the spelling, use the ID, "
-                  "or add them to Subjects or Contexts.")
+                  f"{column}{typed(ref)} names no {what} on this workbook. {_nearest_names(ctx, ref)}"
+                  "Pick from the drop-down, use the ID, or add them to Subjects or Contexts.")
+
+
+def _nearest_names(ctx, ref) -> str:
+    """ "Did you mean Male B (S03)? " with the people and places named as the outputs name them."""
+    ids = [split_entry(found)[1] for found in ctx.network.suggest(ref)]
+    said = did_you_mean([f"{ctx.label(rid)} ({rid})" for rid in ids if rid])
+    return f"{said} " if said else ""
 
 
 @rule("PM104", "ambiguous-endpoint", ERROR, "A reference could mean more than one record",
@@ -114,8 +123,7 @@ def invalid_value(ctx: Context) -> Iterator[Hit]:
                 bad = values.map(lambda vs, allowed=allowed: any(not blank(v) and v not in allowed for v in vs))
                 for record in rows(frame[bad]):
                     yield Hit(sheet.name, record["row"], record.get("id"), col.header,
-                                  f"{col.header} is not on its list: pick from the drop-down, or add the "
-                                  f"value to the {col.list} column of the Lists sheet.")
+                              _off_list(col, record[col.key], lists[col.list]))
             elif col.kind == schema.WHOLE_NUMBER and col.bounds:
                 low, high = col.bounds
                 for record in rows(frame[frame[col.key].notna()]):
@@ -145,6 +153,16 @@ def invalid_date(ctx: Context) -> Iterator[Hit]:
         if problem.kind == schema.DATE:
             yield Hit(problem.sheet, problem.row, None, problem.column,
                       f"{problem.column} is not a date: type it as dd/mm/yyyy.")
+
+
+def _off_list(col: schema.Column, value, allowed: tuple[str, ...]) -> str:
+    """ 'Relationship "Freind" is not on its list. Did you mean Friend? Pick from the drop-down...'."""
+    values = value if isinstance(value, tuple) else (value,)
+    bad = [v for v in values if not blank(v) and v not in allowed]
+    nearest = did_you_mean(list(dict.fromkeys(s for v in bad for s in suggest(v, allowed))))
+    quoted = "".join(typed(v) for v in bad)
+    return (f"{col.header}{quoted} is not on its list.{' ' + nearest if nearest else ''} Pick from the "
+            f"drop-down, or add the value to the {col.list} column of the Lists sheet.")
 
 
 _PAST_DATES = ((schema.LINKS, ("Last seen", "First recorded")), (schema.GAPS, ("Raised on",)),
