@@ -353,7 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     close.add_argument("--force", action="store_true", help="close even though actions or questions are open")
 
     due = command("due", cmd_due)
-    due.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="what is due as of this date (default: today)")
+    _date_option(due, "--as-of", "what is due as of this date (default: today)")
 
     rules = command("rules", cmd_rules, book=None)
     rules.add_argument("rule", nargs="?", metavar="RULE", help="one rule, by slug or code (e.g. stale-link)")
