@@ -284,3 +284,17 @@ def test_the_anonymised_subject_list_names_nobody(book):
     for secret in secrets(read_network(book)):
         if len(secret) > 3:
             assert secret not in xml, secret
+
+
+def test_questions_peermap_suggested_are_marked_as_such_in_the_minutes(book, tmp_path):
+    from peermap_xl.minutes.sections import SUGGESTED
+    from peermap_xl.operations import check_book
+
+    check_book(book, D(2026, 10, 1))  # suggests questions on Gaps (Origin: Suggested)
+    net = read_network(book)
+    suggested = set(net.gaps["id"][net.gaps["origin"] == "Suggested"])
+    assert suggested
+    rows = {r[0]: r[1] for b in minutes.content(net, None) if isinstance(b, minutes.Table) and b.header
+            and b.header[:2] == ["ID", "Question"] for r in b.rows}
+    assert suggested <= set(rows)  # open questions all listed
+    assert {i for i, q in rows.items() if q.endswith(SUGGESTED)} == suggested

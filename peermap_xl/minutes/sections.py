@@ -109,6 +109,9 @@ def review_agenda(m: Meeting) -> list:
     return agenda.blocks(m.network, m.session, m.anonymise) if m.session["type"] == "Review" else []
 
 
+SUGGESTED = " (suggested by peermap from the record: for the meeting to agree)"
+
+
 def information_gaps(m: Meeting) -> list:
     v = m.view
     gaps = m.network.open_questions
@@ -117,7 +120,8 @@ def information_gaps(m: Meeting) -> list:
         overdue = pd.notna(gap["due"]) and gap["due"] < m.today
         if overdue:
             flagged.add(i)
-        lines.append([gap["id"], v.text(gap["question"]), m.refs(gap["about"]),
+        question = v.text(gap["question"]) + (SUGGESTED if gap["origin"] == "Suggested" else "")
+        lines.append([gap["id"], question, m.refs(gap["about"]),
                       v.text(gap["assigned_to"]) or "NOBODY YET", v.text(gap["agency"]), date_text(gap["due"]),
                       "OVERDUE" if overdue else "Open"])
     return [Heading("Information gaps"),
