@@ -68,4 +68,4 @@ def section(network: Network, day: dt.date, anonymise: bool = False) -> list:
                       label(i["where_id"]) if isinstance(i["where_id"], str) else "", who, what,
                       "Yes" if i["significant"] == "Yes" else "No"])
     return blocks + [Table(["ID", "Date", "Type", "Where", "Who", "What happened", "Significant"], table,
-                           widths=(1.1, 2.1, 2.0, 2.4, 2.6, 5.0, 1.8))]
+                           widths=(1.1, 2.1, 2.0, 2.4, 2.4, 4.7, 2.3))]
