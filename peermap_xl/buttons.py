@@ -99,7 +99,7 @@ def check(book) -> None:
 @_logged
 def draw_map(book) -> None:
     """Draw map: the dated map on the Map sheet and beside the workbook; positions kept for next time."""
-    from peermap_xl.draw import network_map
+    from peermap_xl.draw import network_map, overview
     from peermap_xl.operations import map_plan
 
     show = progress.status_bar(book)
@@ -107,7 +107,7 @@ def draw_map(book) -> None:
     network = live.read_network(book)
     today = dt.date.today()
     picture = folder_of(book) / network_map.file_name(network, today, anonymise=False)
-    drawn = network_map.draw(network, picture, today)
+    drawn = overview.draw(network, picture, today, named=picture)  # as `peermap map`: an overview when large
     show(1, 2, "putting it on the Map sheet")
     live.apply(book, map_plan(drawn, picture.read_bytes(), today))  # the file's own bytes: encoded once
     show(2, 2, "done")
@@ -179,7 +179,10 @@ def anonymised_pack(book) -> None:
     today = dt.date.today()
     folder = folder_of(book) / f"Anonymised pack - {today:%Y-%m-%d}"
     folder.mkdir(exist_ok=True)
-    network_map.draw(network, folder / network_map.file_name(network, today, anonymise=True), today, anonymise=True)
+    from peermap_xl.draw import overview
+
+    target = folder / network_map.file_name(network, today, anonymise=True)
+    overview.draw(network, target, today, anonymise=True, named=target)
     session = minutes_.pick_session(network, None)
     minutes_document(network, session, folder / minutes_.file_name(network, session["date"].date(), True), True)
     _alert(book, f"Anonymised map and minutes written to the folder '{folder.name}' beside the workbook.")
