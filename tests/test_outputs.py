@@ -150,6 +150,31 @@ def test_the_map_describes_its_shading_and_can_leave_it_out(tmp_path):
         assert ("Drawn close together:" in text) is expected and "a group" not in text
 
 
+def test_groups_are_the_same_whatever_the_order_of_the_rows(tmp_path):
+    from peermap_xl import graph
+
+    reordered = {**RECORDS, **{sheet: list(reversed(RECORDS[sheet])) for sheet in ("Subjects", "Contexts", "Links")}}
+    first = graph.groups(graph.build(read_network(case_in(tmp_path))))
+    (tmp_path / "b").mkdir()
+    again = graph.groups(graph.build(read_network(write_case(tmp_path / "b" / "Mare Street.xlsm", reordered))))
+    assert len(first) >= 3 and again == first  # the same members, in the same order (the same shading)
+
+
+def test_a_group_whose_links_did_not_change_keeps_its_members_and_number(case_book):
+    from peermap_xl import graph
+    from peermap_xl.operations import record_session
+
+    before = graph.groups(graph.build(read_network(case_book)))
+    kayla = next(i for i, g in enumerate(before) if "S03" in g)
+    record_session(case_book, "Review", D(2026, 10, 1))  # the snapshot the next map is compared with
+    change(case_book, [("Links", 1, header, value) for header, value in (
+        ("ID", "L22"), ("From", "S04"), ("To", "S06"), ("Relationship", "Associate"), ("Nature", "Risky"))])
+    after = graph.groups(graph.build(read_network(case_book)))
+    assert any({"S04", "S06"} <= g for g in after)  # the far-away link made a new group...
+    assert after[kayla] == before[kayla] == {"S03", "S07", "S09"}  # ...and Kayla's keeps its members and number
+    assert graph.groups(graph.build(read_network(case_book)), earlier=[]) != after  # numbering came from before
+
+
 # --- 5. Figure 1 and the minutes faithful to the record ----------------------------------------------
 
 
