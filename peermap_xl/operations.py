@@ -459,7 +459,7 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
         target = target_path(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise),
                              DOCUMENTS)
         checked, errors = gate.guarded(network, "subject list", day, anonymise, despite_errors)
-        blocks = minutes.invite_content(checked, session["id"], anonymise, errors)
+        blocks = minutes.invite_content(checked, session["id"], anonymise, errors, issued=day)
         safe.write_atomically(target, lambda temp: minutes.to_docx(
             blocks, temp, network.settings.protective_marking, day, blocks[0].text), backup=False)
         edit.apply(wb, invite_plan(network, session, day))

@@ -12,7 +12,7 @@ from nine_young_people import AS_OF, FULL_NAMES, RECORDS, write_case
 from outputs_scan import every_part, names_in
 from peermap_xl import checks, labels, minutes
 from peermap_xl.book.file import read_network
-from peermap_xl.operations import write_invite, write_minutes
+from peermap_xl.operations import record_session, write_invite, write_minutes
 
 D = dt.date
 NAMES = list(FULL_NAMES.values())
@@ -87,6 +87,29 @@ def test_the_subject_list_carries_what_agencies_need_to_research(case_book, tmp_
     assert "Marcus Reid" in police and "Liam Doherty" not in police  # per the agency holding information
     assert "G03 | Who is Bugsy and does Jordan owe him money?" in text
     assert "Ryan Price" not in text  # removed: no longer researched
+
+
+def test_the_subject_list_says_who_sends_it_when_and_whom_agencies_may_not_find(tmp_path):
+    lead = {"ID": "K06", "Name": "Amira Clarke", "Role": "Contextual safeguarding practitioner",
+            "Agency": "Hackney CSC", "Email": "amira.clarke@hackney.example", "Phone": "020 7000 0000"}
+    book = case_in(tmp_path, records={**RECORDS, "Contacts": RECORDS["Contacts"] + [lead]})
+    document = docx.Document(str(write_invite(book, day=D(2026, 9, 7), out=tmp_path / "list.docx")))
+    text = text_of(document)
+    assert "From | Amira Clarke\nRole | Contextual safeguarding practitioner\nAgency | Hackney CSC\n" \
+           "Contact | amira.clarke@hackney.example; 020 7000 0000\nDate of issue | 07/09/2026" in text
+    undated = [r["Name"] for r in RECORDS["Subjects"] if r["Status"] == "Active" and not r.get("Age")
+               and not r.get("Date of birth")]
+    assert undated == ["\u201cBugsy\u201d", "Unknown adult male"]
+    for name in undated:
+        assert f"\n{name} \u2013 Date of birth not recorded: agencies may not be able to find records.\n" in text
+    assert text.count("Date of birth not recorded") == len(undated)  # each listed once (by the police)
+    tables = [t for t in document.tables if t.rows[0].cells[0].text in ("Full name", "ID", "Name", "Where")]
+    assert tables and all(t.rows[0]._tr.trPr is not None and t.rows[0]._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader"))
+                          is not None for t in tables)  # the header row repeated on every page
+    assert all(row._tr.trPr is None or row._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is None
+               for t in tables for row in t.rows[1:])
+    shared = every_part(write_invite(book, day=D(2026, 9, 7), out=tmp_path / "anon.docx", anonymise=True))
+    assert "Date of issue" in shared and "Amira" not in shared and "hackney.example" not in shared
 
 
 def test_the_anonymised_subject_list_keeps_its_meaning(case_book, tmp_path):
@@ -205,6 +228,21 @@ def test_an_earlier_sessions_minutes_describe_the_network_as_it_was(case_book, t
     assert "Removed: TB (person)" in now
     first = text_of(docx.Document(str(write_minutes(case_book, "M01", out=tmp_path / "m1.docx"))))
     assert "This is the first session recorded" in first
+
+
+def test_minutes_of_a_session_without_a_snapshot_leave_out_what_came_after_it(case_book, tmp_path):
+    change(case_book, [("Gaps", 1, header, value) for header, value in (
+        ("ID", "G04"), ("Question", "Who else goes to the flat?"), ("About", "C04"), ("Raised on", D(2026, 9, 25)),
+        ("Status", "Open"), ("Origin", "Suggested"))])
+    text = text_of(docx.Document(str(write_minutes(case_book, "M02", out=tmp_path / "m2.docx"))))
+    top = text.split("\nMeeting details\n")[0]
+    assert "No snapshot was kept at this session" in top and "as it stood on 15/09/2026" in top
+    assert "1 question" in top and "put back: 1 person or place removed since" in top  # G04; Ryan, removed 20/09
+    assert "G04" not in text and "Who else goes" not in text
+    assert "\nRP\n" in text  # Ryan was still on the network on 15/09: his Figure 1 is there
+    record_session(case_book, "Review", D(2026, 10, 1))  # a snapshot: those minutes say nothing of the kind
+    latest = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "m3.docx"))))
+    assert "No snapshot was kept at this session" not in latest and "G04" in latest and "\nRP\n" not in latest
 
 
 def test_one_next_review_date_in_the_minutes_and_on_the_map(tmp_path):

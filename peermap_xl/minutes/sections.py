@@ -14,7 +14,7 @@ from peermap_xl import agenda, domain, incidents, labels, model, voice
 from peermap_xl.draw import style as map_style
 from peermap_xl.minutes.blocks import Banner, Bullets, Heading, Para, Picture, Table
 from peermap_xl.minutes.figure import figure_one
-from peermap_xl.minutes.meeting import Meeting, date_text, title
+from peermap_xl.minutes.meeting import Meeting, date_text, rebuilt_text, title
 from peermap_xl.model import Network, rows
 
 UPLOAD_DAYS = 14
@@ -39,6 +39,11 @@ def record_errors(m: Meeting) -> list:
         return []
     return [Banner("This record has errors: " + " ".join(f.message for f in m.errors)
                    + " Everyone recorded is shown; correct the workbook, check it, and write these minutes again.")]
+
+
+def not_a_snapshot(m: Meeting) -> list:
+    """Minutes of a session that kept no snapshot, written after the record moved on: said at the top."""
+    return [Banner(rebuilt_text(m.rebuilt, m.day))] if m.rebuilt else []
 
 
 def meeting_details(m: Meeting) -> list:
@@ -223,7 +228,7 @@ def narrative(m: Meeting) -> list:
             + [Bullets(notes) if notes else Para("No further notes.")])
 
 
-SECTIONS = [record_errors, meeting_details, the_network, the_map, young_people, young_persons_view,
+SECTIONS = [record_errors, not_a_snapshot, meeting_details, the_network, the_map, young_people, young_persons_view,
             incidents_section, review_agenda, information_gaps, actions, decisions, for_consideration, closure,
             what_changed, next_review, narrative]
 

@@ -187,11 +187,21 @@ def _table(doc, block: Table) -> None:
         column.width = Cm(width)  # the grid, which LibreOffice follows; the cells below, which Word follows
     lines = ([block.header] if block.header else []) + block.rows
     for i, values in enumerate(lines):
-        cells = table.add_row().cells
+        row = table.add_row()
+        if block.header and i == 0:
+            _repeat_on_every_page(row)
+        cells = row.cells
         for j, value in enumerate(values):
             bold = (block.header and i == 0) or (block.key_column and j == 0)
             _cell(cells[j], str(value), Cm(widths[j]), bool(bold), (i - (1 if block.header else 0)) in block.flagged)
     doc.add_paragraph()
+
+
+def _repeat_on_every_page(row) -> None:
+    """The header row repeated at the top of every page the table runs onto (w:tblHeader)."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _cell(cell, text: str, width, bold: bool, flagged: bool) -> None:
