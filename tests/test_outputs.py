@@ -261,6 +261,20 @@ def test_anonymised_minutes_say_withheld_where_they_withhold(case_book, tmp_path
     assert section(text, "Decisions", minutes.CONSIDER).strip() == "withheld"
 
 
+def test_anonymised_minutes_are_for_sharing_not_for_the_childs_file(case_book, tmp_path):
+    text = text_of(docx.Document(str(write_minutes(case_book, out=tmp_path / "a.docx", anonymise=True))))
+    assert "Upload these minutes" not in text and "Mosaic" not in text and "upload." not in text
+    assert text.count(minutes.sections.SHARING) == 2  # at the top, and where the full minutes say where to upload
+    assert "\nNext review and sharing\n" in text and "before it is shared." in text
+    prompts = section(text, minutes.CONSIDER, "What changed since the last session")
+    assert "YP1 is the only recorded link between" in prompts
+    assert not re.search(r"\b[SC]\d\d\b", prompts)  # the workbook's IDs mean nothing to this reader
+    full = text_of(docx.Document(str(write_minutes(case_book, out=tmp_path / "m.docx"))))
+    assert "Upload these minutes and the map to the Mosaic file" in full and minutes.sections.SHARING not in full
+    shared = run_peermap("minutes", case_book, "--anonymise", "--out", tmp_path / "b.docx")
+    assert shared.returncode == 0 and "Mosaic" not in shared.stdout and "do not upload it" in shared.stdout
+
+
 def test_the_map_is_on_its_own_landscape_page_with_labels_of_8_points_in_print(case_book, tmp_path):
     from peermap_xl.draw import network_map
 
@@ -287,6 +301,57 @@ def test_status_cells_fit_their_longest_word(case_book, tmp_path):
                  .get_extents().width for w in ("OVERDUE", "In progress", "Status"))
     status_cm = minutes.sections._LIST_WIDTHS[-1] - 2 * 0.19  # Word's default cell margins
     assert widest / 72 * 2.54 < status_cm
+
+
+def _printed_cm(word: str, points: float, bold: bool) -> float:
+    """The word's printed width in Arial's metric twin (Liberation Sans), read from the font file itself."""
+    import subprocess
+
+    from fontTools.ttLib import TTFont
+
+    path = subprocess.run(["fc-match", "-f", "%{file}", f"Liberation Sans:{'bold' if bold else 'regular'}"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "LiberationSans-" in path, path  # Arial's metric twin, as LibreOffice prints it
+    font = TTFont(path)
+    cmap, metrics = font.getBestCmap(), font["hmtx"]
+    units = sum(metrics[cmap[ord(c)]][0] for c in word)
+    return units / font["head"].unitsPerEm * points / 72 * 2.54
+
+
+def test_no_table_cell_breaks_a_word(case_book, tmp_path):
+    """Every word in every table cell (status words, headers, names) fits its column at the size it prints."""
+    record_session(case_book, "Review", D(2026, 10, 1))  # overdue questions and actions: OVERDUE, NOBODY YET
+    change(case_book, [("Gaps", "G01", "Assigned to", None)])
+    documents = [write_minutes(case_book, out=tmp_path / "m.docx"),
+                 write_minutes(case_book, out=tmp_path / "a.docx", anonymise=True),
+                 write_invite(case_book, day=D(2026, 9, 30), out=tmp_path / "l.docx")]
+    margins = 2 * 0.19
+    checked = set()
+    for path in documents:
+        for table in docx.Document(str(path)).tables:
+            grid = [docx.shared.Length(int(c.get(docx.oxml.ns.qn("w:w"))) * 635).cm
+                    for c in table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))]
+            for row in table.rows:
+                for j, cell in enumerate(row.cells):
+                    for run in (r for p in cell.paragraphs for r in p.runs):
+                        for word in run.text.split():
+                            width = _printed_cm(word, run.font.size.pt, bool(run.bold))
+                            assert width + margins <= grid[j], (path.name, word, grid[j])
+                            checked.add(word)
+    assert {"OVERDUE", "NOBODY", "progress", "Metropolitan", "Date"} <= checked
+
+
+def test_a_column_too_narrow_for_its_word_takes_room_from_the_others():
+    from peermap_xl.minutes import fit
+
+    widths = (1.2, 4.4, 2.4, 2.4, 2.2, 2.0, 1.2)  # a Status column 1.2 cm wide: "OVERDUE" would break
+    lines = [["ID", "Question", "About", "Finding out", "Agency", "By", "Status"],
+             ["G01", "Who is he?", "S01", "NOBODY YET", "", "", "OVERDUE"]]
+    assert fit.longest_word_cm("OVERDUE", 9) + fit.CELL_MARGINS_CM > widths[-1]
+    fitted = fit.fitted(widths, lines, 9, bold_row=0, bold_column=None)
+    assert fitted[-1] >= fit.longest_word_cm("OVERDUE", 9) + fit.CELL_MARGINS_CM
+    assert fitted[1] < widths[1] and sum(fitted) == pytest.approx(sum(widths))  # from the Question's room
+    assert fit.fitted((2.0, 15.0), [["ID", "Question"]], 9, 0, None) == (2.0, 15.0)  # nothing to change
 
 
 def test_word_opens_the_minutes_and_subject_list_without_repair(case_book, tmp_path):
@@ -334,6 +399,26 @@ def test_a_forced_close_checks_records_the_reason_and_what_was_left_open(case_bo
     assert "Question G02: Is MR controlling KO?" in closing and "KO: young person at high risk" in closing
     assert "Chair | not recorded (add it on the Sessions sheet)" in text
     assert "No next review: the network is closed." in text
+
+
+def test_review_and_closure_minutes_carry_the_chair_and_attendees_given(case_book, tmp_path):
+    review = run_peermap("review", case_book, "--date", "2026-10-01", "--chair", "Amira Clarke",
+                         "--attendees", "Amira Clarke; PC Dan Ross; Ms Adebayo")
+    assert review.returncode == 0, review.stderr
+    assert "Not given" not in review.stdout
+    text = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "m3.docx"))))
+    details = section(text, "Meeting details", "The network")
+    assert "Chair | Amira Clarke" in details and "Attendees | Amira Clarke; PC Dan Ross; Ms Adebayo" in details
+    assert "not recorded" not in details
+    shared = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "a3.docx", anonymise=True))))
+    assert "Chair | withheld" in shared and "Attendees | withheld" in shared and "Amira" not in shared
+    closed = run_peermap("close", case_book, "--date", "2026-11-01", "--reason", "risk reduced", "--force",
+                         "--chair", "Sam Taylor")
+    assert closed.returncode == 0, closed.stderr
+    assert "Not given: the attendees." in closed.stdout and "session M04's row" in closed.stdout
+    final = text_of(docx.Document(str(write_minutes(case_book, "M04", out=tmp_path / "m4.docx"))))
+    details = section(final, "Meeting details", "The network")
+    assert "Chair | Sam Taylor" in details and "Attendees | not recorded (add it on the Sessions sheet)" in details
 
 
 # --- 7. a record error never merges or drops a person --------------------------------------------------

@@ -191,7 +191,7 @@ def _count(what: str, n: int) -> str:
     return f"{n} {ONE[what] if n == 1 else MANY.get(what, what)}"
 
 
-def rebuilt_text(later: dict[str, int], day: dt.date) -> str:
+def rebuilt_text(later: dict[str, int], day: dt.date, anonymise: bool = False) -> str:
     """The statement at the top of minutes rebuilt without a snapshot."""
     left = ", ".join(_count(what, n) for what, n in later.items() if what != "removals")
     back = _count("removals", later["removals"]) if "removals" in later else ""
@@ -199,7 +199,8 @@ def rebuilt_text(later: dict[str, int], day: dt.date) -> str:
                                  f"put back: {back}" if back else "") if p)
     return (f"No snapshot was kept at this session: the network below is rebuilt from the workbook as it is now, "
             f"as it stood on {day:%d/%m/%Y} where the record says when ({said}). Statuses, risk levels and "
-            "anything without a date are as recorded now: check them against the session's notes before upload.")
+            "anything without a date are as recorded now: check them against the session's notes before "
+            + ("it is shared." if anonymise else "upload."))
 
 
 def _restored(frame: pd.DataFrame, then: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
