@@ -49,12 +49,14 @@ def _about(network: Network, frame: pd.DataFrame, record_id: str) -> list[dict]:
     return [r for r in rows(frame) if record_id in {i for ref in r["about"] for i in network.resolve(ref)}]
 
 
-def _open_items(network: Network, record_id: str, anonymise: bool) -> list[str]:
-    items = [f"Action {a['id']}" + ("" if anonymise or not isinstance(a["action"], str) else f": {a['action']}")
+def _open_items(network: Network, record_id: str, view: labels.View) -> list[str]:
+    """The open actions and questions about them, in the output's names (a name typed in them as its label)."""
+    items = [f"Action {a['id']}" + ("" if view.anonymise or not isinstance(a["action"], str)
+                                    else f": {view.text(a['action'])}")
              + (f" (due {a['due']:%d/%m/%Y})" if not domain.blank(a["due"]) else "")
              for a in _about(network, network.open_actions, record_id)]
-    items += [f"Question {g['id']}" + ("" if anonymise or not isinstance(g["question"], str)
-                                       else f": {g['question']}")
+    items += [f"Question {g['id']}" + ("" if view.anonymise or not isinstance(g["question"], str)
+                                       else f": {view.text(g['question'])}")
               for g in _about(network, network.open_questions, record_id)]
     return items or ["No open actions or questions about them."]
 
@@ -100,18 +102,19 @@ def removed_since(network: Network, before: pd.DataFrame | None, day: dt.date) -
                  or not domain.blank(r["status_date"]) and since < r["status_date"] <= on_day)]
 
 
-def _removal(record: dict, anonymise: bool) -> str:
+def _removal(record: dict, view: labels.View) -> str:
     when = "" if domain.blank(record["status_date"]) else f" on {record['status_date']:%d/%m/%Y}"
     why = record.get("status_reason")
-    reason = "" if anonymise or not isinstance(why, str) or not why.strip() else f": {why.strip()}"
+    reason = "" if view.anonymise or not isinstance(why, str) or not why.strip() else f": {view.text(why).strip()}"
     return f"Removed from the network{when}{reason}." + (" (Reason withheld in the anonymised version.)"
-                                                           if anonymise and isinstance(why, str) else "")
+                                                           if view.anonymise and isinstance(why, str) else "")
 
 
 def blocks(network: Network, session: dict, anonymise: bool = False) -> list:
     """The agenda for a review session: each active young person, adult, unknown person and place, then those
     removed since the last snapshot."""
-    label = labels.labeller(network, anonymise)
+    view = labels.View(network, anonymise)
+    label = view.label
     day: dt.date = session["date"].date()
     before = history.latest_before(network, day, session["id"])
     after = history.of_session(network, session["id"])
@@ -126,10 +129,10 @@ def blocks(network: Network, session: dict, anonymise: bool = False) -> list:
         for record in records:
             said = (_changes(before, after, record["id"]) + _incidents_since(network, before, day, record["id"],
                                                                               anonymise)
-                    + _open_items(network, record["id"], anonymise))
+                    + _open_items(network, record["id"], view))
             out += [Heading(label(record["id"]), 3), Bullets(said), Para(DECISION)]
     gone = removed_since(network, before, day)
     if gone:
         out.append(Heading(REMOVED, 2))
-        out += [item for r in gone for item in (Heading(label(r["id"]), 3), Bullets([_removal(r, anonymise)]))]
+        out += [item for r in gone for item in (Heading(label(r["id"]), 3), Bullets([_removal(r, view)]))]
     return out

@@ -171,7 +171,7 @@ def cmd_review(args) -> int:
     _print_session(recorded)
     print(f"Next review: {recorded.next_review:%d/%m/%Y} (to agree another date, change Next review on session "
           f"{recorded.session}'s row). Update every outstanding action, and reassess each subject and context.")
-    print(f"The review agenda (each young person and place: what changed, what is open, the decision) is in "
+    print(f"The review agenda (each person and place: what changed, what is open, the decision) is in "
           f"its minutes: peermap minutes \"{args.book}\" --session {recorded.session}")
     return 0
 

@@ -59,14 +59,15 @@ def test_only_a_reviews_minutes_carry_the_agenda(example_book):
 def test_the_agenda_says_who_was_removed_since_the_last_snapshot_and_when(case_book):
     record_session(case_book, "Review", D(2026, 10, 1))  # M03: Tariq (S06) still on the network
     change(case_book, [("Subjects", "S06", "Status", "Removed"), ("Subjects", "S06", "Status date", D(2026, 10, 15)),
-                       ("Subjects", "S06", "Status reason", "Moved to Leeds")])
+                       ("Subjects", "S06", "Status reason", "Tariq moved to Leeds")])
     record_session(case_book, "Review", D(2026, 11, 1))  # M04
     net = read_network(case_book)
     parts: list[str] = []
     walked = agenda_of(minutes.content(net, "M04"), parts)
     assert parts == list(agenda.PEOPLE) + [agenda.PLACES, agenda.REMOVED]
-    assert walked["TB"] == ["Removed from the network on 15/10/2026: Moved to Leeds."]
+    assert walked["TB"] == ["Removed from the network on 15/10/2026: TB moved to Leeds."]  # his name as his label
     assert "RP" not in walked  # Ryan was removed before M03's snapshot: not news at this review
+    assert "Question G03: Who is Bugsy and does JMo owe him money?" in walked["\u201cBugsy\u201d"]  # no name typed
     assert walked["\u201cBugsy\u201d"][-1] == agenda.DECISION and walked["Unknown adult male"][-1] == agenda.DECISION
     shared = agenda_of(minutes.content(net, "M04", anonymise=True))
     removed = [lines for lines in shared.values() if lines[0].startswith("Removed from the network")]
