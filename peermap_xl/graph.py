@@ -144,12 +144,23 @@ def groups(graph: nx.MultiGraph, smallest: int = 3, earlier: list[set[str]] | No
     the network whose links did not change keeps its groups when links elsewhere change (each part is
     grouped on its own). Numbered (listed) as the `earlier` groups were, by most members shared: by default
     the groups of the last snapshot's links (`build` keeps them); new groups after, largest first."""
-    found = _canonical_groups(nx.Graph(graph), smallest)
+    simple = nx.Graph(graph)
+    found = _canonical_groups(simple, smallest)
     if len(found) < 2:
         return []
     if earlier is None:
-        earlier = _canonical_groups(_canonical(nx.Graph(graph.graph.get("earlier_links", []))), smallest)
+        before = nx.Graph(graph.graph.get("earlier_links", []))
+        if _same_links(before, simple):  # nothing changed since: the same groups, in the same order
+            return found
+        earlier = _canonical_groups(_canonical(before), smallest)
     return _numbered(found, earlier)
+
+
+def _same_links(one: nx.Graph, other: nx.Graph) -> bool:
+    def pairs(g: nx.Graph) -> set[frozenset]:
+        return {frozenset(e) for e in g.edges()}
+
+    return set(one) == set(other) and pairs(one) == pairs(other)
 
 
 def _canonical(simple: nx.Graph) -> nx.Graph:

@@ -238,11 +238,15 @@ def minutes_plan(blocks: list) -> Plan:
 
 def minutes_record_plan(network, session: dict, blocks: list, today: dt.date) -> Plan:
     """Recording the minutes: the Minutes sheet, and a snapshot of the session on History when it is the
-    latest held and has none yet (so the next review, and these minutes, compare with it)."""
+    latest held and has none yet (so the next review, and these minutes, compare with it): of the network as
+    the minutes show it (what the record dates after the session left out, as there)."""
     from peermap_xl import history
+    from peermap_xl.minutes import meeting
 
     plan = minutes_plan(blocks)
-    taken = history.for_minutes(network, session, today)
+    day = session["date"].date()
+    then = meeting.as_recorded_by(network, day) if meeting.later_than(network, day) else network
+    taken = history.for_minutes(then, session, today)
     if taken:
         plan.add(history_rows(network, taken))
     return plan

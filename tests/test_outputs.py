@@ -245,6 +245,16 @@ def test_minutes_of_a_session_without_a_snapshot_leave_out_what_came_after_it(ca
     assert "No snapshot was kept at this session" not in latest and "G04" in latest and "\nRP\n" not in latest
 
 
+def test_the_snapshot_kept_with_such_minutes_is_the_network_they_show(case_book, tmp_path):
+    write_minutes(case_book, "M02", out=tmp_path / "m2.docx", write=True)  # keeps M02's snapshot
+    kept = read_network(case_book).history
+    ryan = kept[(kept["session"] == "M02") & (kept["id"] == "S10")]
+    assert list(ryan["status"]) == ["Active"]  # removed on 20/09, after the session, as its minutes show him
+    record_session(case_book, "Review", D(2026, 10, 1))
+    text = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "m3.docx"))))
+    assert "Removed: RP (person)" in section(text, "What changed since the last session", "Next review and upload")
+
+
 def test_one_next_review_date_in_the_minutes_and_on_the_map(tmp_path):
     sessions = [dict(s) for s in RECORDS["Sessions"]]
     sessions[-1]["Next review"] = D(2027, 1, 20)  # agreed at the meeting, not three months on

@@ -154,29 +154,38 @@ DATED = {"questions": ("Gaps", "raised_on"), "actions": ("Actions", "set_on"), "
 STATUS_DATED = ("Subjects", "Contexts")
 
 
+def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A date column as dates (anything else typed there as no date)."""
+    return pd.to_datetime(frame[column], errors="coerce") if column in frame else pd.Series(pd.NaT, frame.index)
+
+
+def _after(frame: pd.DataFrame, column: str, day: dt.date) -> pd.Series:
+    return _dates(frame, column) > pd.Timestamp(day)
+
+
+def _removed_after(frame: pd.DataFrame, day: dt.date) -> pd.Series:
+    return (frame["status"] == domain.REMOVED) & _after(frame, "status_date", day)
+
+
 def later_than(network: Network, day: dt.date) -> dict[str, int]:
     """{what: how many} the record dates after `day`: added (questions, actions, links, incidents, direct work)
     or removed from the network (people and places, by their Status date). Empty when nothing is."""
-    after = pd.Timestamp(day)
-    out = {what: int((network.frames[sheet][column] > after).sum()) for what, (sheet, column) in DATED.items()
+    out = {what: int(_after(network.frames[sheet], column, day).sum()) for what, (sheet, column) in DATED.items()
            if sheet in network.frames}
-    out["removals"] = sum(int(((f["status"] == domain.REMOVED) & (f["status_date"] > after)).sum())
-                          for f in (network.frames[s] for s in STATUS_DATED))
+    out["removals"] = sum(int(_removed_after(network.frames[s], day).sum()) for s in STATUS_DATED)
     return {what: n for what, n in out.items() if n}
 
 
 def as_recorded_by(network: Network, day: dt.date) -> Network:
     """The network as today's record says it was on `day`, where it says when: what it dates later left out,
     people and places removed later put back. Statuses and risk levels are as recorded now."""
-    after = pd.Timestamp(day)
     frames = dict(network.frames)
     for sheet, column in DATED.values():
         if sheet in frames:
-            frames[sheet] = frames[sheet][~(frames[sheet][column] > after)]
+            frames[sheet] = frames[sheet][~_after(frames[sheet], column, day)]
     for sheet in STATUS_DATED:
         frame = frames[sheet].copy()
-        later = (frame["status"] == domain.REMOVED) & (frame["status_date"] > after)
-        frame.loc[later, "status"] = None
+        frame.loc[_removed_after(frame, day), "status"] = None
         frames[sheet] = frame
     return dataclasses.replace(network, frames=frames)
 
