@@ -654,7 +654,8 @@ def summary(network: Network) -> list[str]:
     def counts(series, order) -> str:
         tally = series.fillna("not recorded").value_counts()
         known = (*order, "not recorded")
-        parts = [f"{int(tally[k])} {_PLURALS.get(k, k.lower())}" for k in known if k in tally]
+        parts = [f"{int(tally[k])} {k.lower() if tally[k] == 1 else _PLURALS.get(k, k.lower())}" for k in known
+                 if k in tally]  # "1 adult", "2 adults"
         parts += [f"{int(n)} other" for k, n in tally.items() if k not in known]
         return ", ".join(parts)
 

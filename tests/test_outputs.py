@@ -276,6 +276,7 @@ def test_anonymised_minutes_are_for_sharing_not_for_the_childs_file(case_book, t
     assert "Upload these minutes" not in text and "Mosaic" not in text and "upload." not in text
     assert text.count(minutes.sections.SHARING) == 2  # at the top, and where the full minutes say where to upload
     assert "\nNext review and sharing\n" in text and "before it is shared." in text
+    assert "12 people: 10 young people, 1 adult, 1 unknown" in text  # not "1 adults"
     prompts = section(text, minutes.CONSIDER, "What changed since the last session")
     assert "YP1 is the only recorded link between" in prompts
     assert not re.search(r"\b[SC]\d\d\b", prompts)  # the workbook's IDs mean nothing to this reader
