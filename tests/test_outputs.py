@@ -108,6 +108,8 @@ def test_the_subject_list_says_who_sends_it_when_and_whom_agencies_may_not_find(
                           is not None for t in tables)  # the header row repeated on every page
     assert all(row._tr.trPr is None or row._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is None
                for t in tables for row in t.rows[1:])
+    labels_ = [p for p in document.paragraphs if p.text == "Questions for your agency"]
+    assert labels_ and all(p.paragraph_format.keep_with_next for p in labels_)  # never alone at a page's foot
     shared = every_part(write_invite(book, day=D(2026, 9, 7), out=tmp_path / "anon.docx", anonymise=True))
     assert "Date of issue" in shared and "Amira" not in shared and "hackney.example" not in shared
 

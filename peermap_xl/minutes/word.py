@@ -86,7 +86,9 @@ def _add(doc, block) -> None:
     elif isinstance(block, Banner):
         _banner(doc, block.text)
     elif isinstance(block, Para):
-        doc.add_paragraph().add_run(block.text).bold = block.bold
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(block.text).bold = block.bold
+        paragraph.paragraph_format.keep_with_next = block.bold or None  # a label stays with what it labels
     elif isinstance(block, Bullets):
         for item in block.items:
             doc.add_paragraph(item, style="List Bullet")
