@@ -173,6 +173,7 @@ def later_than(network: Network, day: dt.date) -> dict[str, int]:
     out = {what: int(_after(network.frames[sheet], column, day).sum()) for what, (sheet, column) in DATED.items()
            if sheet in network.frames}
     out["removals"] = sum(int(_removed_after(network.frames[s], day).sum()) for s in STATUS_DATED)
+    out["sessions"] = int(_after(network.sessions, "date", day).sum())  # the record moved on since, dated or not
     return {what: n for what, n in out.items() if n}
 
 
@@ -192,8 +193,12 @@ def as_recorded_by(network: Network, day: dt.date) -> Network:
 
 #: How one of each is said.
 ONE = {"questions": "question", "actions": "action", "links": "link", "incidents": "incident",
-       "direct work": "direct work answer", "removals": "person or place removed since"}
-MANY = {"direct work": "direct work answers", "removals": "people or places removed since"}
+       "direct work": "direct work answer", "removals": "person or place removed since",
+       "sessions": "session held since"}
+MANY = {"direct work": "direct work answers", "removals": "people or places removed since",
+        "sessions": "sessions held since"}
+#: What `later_than` counts that is not left out of the rebuilt network.
+_NOT_LEFT_OUT = ("removals", "sessions")
 
 
 def _count(what: str, n: int) -> str:
@@ -202,10 +207,11 @@ def _count(what: str, n: int) -> str:
 
 def rebuilt_text(later: dict[str, int], day: dt.date, anonymise: bool = False) -> str:
     """The statement at the top of minutes rebuilt without a snapshot."""
-    left = ", ".join(_count(what, n) for what, n in later.items() if what != "removals")
+    left = ", ".join(_count(what, n) for what, n in later.items() if what not in _NOT_LEFT_OUT)
     back = _count("removals", later["removals"]) if "removals" in later else ""
+    since = _count("sessions", later["sessions"]) if "sessions" in later else ""
     said = "; ".join(p for p in (f"left out, dated after the session: {left}" if left else "",
-                                 f"put back: {back}" if back else "") if p)
+                                 f"put back: {back}" if back else "", since) if p)
     return (f"No snapshot was kept at this session: the network below is rebuilt from the workbook as it is now, "
             f"as it stood on {day:%d/%m/%Y} where the record says when ({said}). Statuses, risk levels and "
             "anything without a date are as recorded now: check them against the session's notes before "
