@@ -150,7 +150,7 @@ def groups(graph: nx.MultiGraph, smallest: int = 3, earlier: list[set[str]] | No
         return []
     if earlier is None:
         before = nx.Graph(graph.graph.get("earlier_links", []))
-        if _same_links(before, simple):  # nothing changed since: the same groups, in the same order
+        if not len(before) or _same_links(before, simple):  # no snapshot, or no change since: as found
             return found
         earlier = _canonical_groups(_canonical(before), smallest)
     return _numbered(found, earlier)
@@ -165,22 +165,24 @@ def _same_links(one: nx.Graph, other: nx.Graph) -> bool:
 
 def _canonical(simple: nx.Graph) -> nx.Graph:
     """The same graph with its nodes and edges added in ID order (community detection depends on the order)."""
+    rank = {node: i for i, node in enumerate(sorted(simple, key=id_order))}
     out = nx.Graph()
-    out.add_nodes_from(sorted(simple, key=id_order))
-    out.add_edges_from(sorted((tuple(sorted((a, b), key=id_order)) for a, b in simple.edges()),
-                              key=lambda e: (id_order(e[0]), id_order(e[1]))))
+    out.add_nodes_from(rank)
+    ends = ((a, b) if rank[a] <= rank[b] else (b, a) for a, b in simple.edges())
+    out.add_edges_from(sorted(ends, key=lambda e: (rank[e[0]], rank[e[1]])))
     return out
 
 
 def _canonical_groups(simple: nx.Graph, smallest: int) -> list[set[str]]:
     """Groups of at least `smallest` found in each connected part on its own, in ID order."""
+    rank = {node: i for i, node in enumerate(sorted(simple, key=id_order))}
     found = []
-    for part in sorted(nx.connected_components(simple), key=lambda c: id_order(min(c, key=id_order))):
+    for part in sorted(nx.connected_components(simple), key=lambda c: min(rank[n] for n in c)):
         if len(part) < smallest:
             continue
         piece = _canonical(simple.subgraph(part))
         found += [set(c) for c in (_communities(piece) if piece.number_of_edges() else [part]) if len(c) >= smallest]
-    return sorted(found, key=lambda c: (-len(c), id_order(min(c, key=id_order))))
+    return sorted(found, key=lambda c: (-len(c), min(rank[n] for n in c)))
 
 
 def _numbered(found: list[set[str]], earlier: list[set[str]]) -> list[set[str]]:
