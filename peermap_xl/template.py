@@ -158,8 +158,10 @@ class _Builder:
                          "drop-downs; a team can extend them on the hidden Lists sheet (unhide it, add the "
                          "value below the last one in its column). Select a cell to see what its column "
                          "means. Pick people and places from the drop-down (\"Male A (S01)\"; the list grows with "
-                         "Subjects and Contexts), or type an ID (S01, C01) or an exact name.", self.wrap)
-        ws.set_row(row, 64)
+                         "Subjects and Contexts), or type an ID (S01, C01) or an exact name. Where a column "
+                         "holds several (About, Who, For), each pick adds to the cell; to take one out, clear "
+                         "the cell and pick again.", self.wrap)
+        ws.set_row(row, 80)
         row += 2
 
         ws.write(row, 0, "Worksheet functions", self.heading)
