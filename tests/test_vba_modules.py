@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from conftest import TEMPLATE
-from peermap_xl import excel, schema, vba
-from peermap_xl.book import edit, vba_modules
+from peermap_xl import excel, schema, vba, vba_modules
+from peermap_xl.book import edit
 from peermap_xl.book.package import Package
 
 #: {sheet: headers of its columns holding several entries}, from the schema.

@@ -18,7 +18,7 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from peermap_xl import schema
-from peermap_xl.book import package, raw, safe, vba_modules
+from peermap_xl.book import package, raw, safe
 from peermap_xl.book.file import check_is_workbook
 from peermap_xl.book.plan import AddRows, Line, PlacePicture, Plan, ReplaceSheet, SetCell, is_date
 from peermap_xl.errors import WorkbookError
@@ -136,6 +136,8 @@ def save(wb: openpyxl.Workbook, path: str | Path, backup: bool = True, original:
             wb.save(temp)
         if original is not None:  # what openpyxl drops put back, or the save refused naming it
             temp.write_bytes(package.carry_through(original, package.carry_over(original, temp.read_bytes())))
+        from peermap_xl import vba_modules  # the VBA project's content is the Excel door's (excel.py)
+
         vba_modules.add_document_modules(temp, [ws.sheet_properties.codeName for ws in wb.worksheets])
 
     safe.write_atomically(path, write, backup=backup)
