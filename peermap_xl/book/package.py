@@ -258,11 +258,12 @@ def _carry_extensions(old_root, new_root) -> bool:
 
 
 def _formula_values(root) -> dict[str, tuple]:
-    """{cell reference: (formula element, value element, type)} of the formula cells that have a value."""
+    """{cell reference: (formula element, value element, type)} of the formula cells that have a value
+    (an empty text is a value: Excel's "" result, typed t="str")."""
     found = {}
     for cell in root.iter(f"{{{MAIN}}}c"):
         formula, value = cell.find(f"{{{MAIN}}}f"), cell.find(f"{{{MAIN}}}v")
-        if formula is not None and value is not None and value.text:
+        if formula is not None and value is not None and (value.text or cell.get("t") == "str"):
             found[cell.get("r")] = (formula, value, cell.get("t"))
     return found
 
