@@ -568,6 +568,34 @@ def test_no_blank_id_is_numbered_into_a_sheet_whose_formula_id_is_unknown(book):
     assert not [f for f in record.plan(network, dt.date.fromisoformat(AS_OF)).filled_ids if f[0] == "Subjects"]
 
 
+def test_shared_formulas_keep_their_values_through_a_write(book):
+    """Excel stores a formula filled down a column once, shared (t="shared"); openpyxl saves each cell's own
+    formula: the cached values are still the same formulas' and must be kept."""
+    from openpyxl.utils.cell import get_column_letter
+
+    layout = read_network(book).layout["Subjects"]
+    ids = list(read_network(book).subjects["id"])
+    package, part, root = _sheet_xml(book, layout.sheet)
+    letter, first = get_column_letter(layout.column("ID")), layout.header_row + 1
+    refs = [f"{letter}{first + k}" for k in range(3)]
+    for k, cell in enumerate(c for ref in refs for c in root.iter(f"{{{pkg.MAIN}}}c") if c.get("r") == ref):
+        for child in list(cell):
+            cell.remove(child)
+        cell.set("t", "str")
+        shared = {"t": "shared", "si": "0", **({"ref": f"{refs[0]}:{refs[-1]}"} if k == 0 else {})}
+        etree.SubElement(cell, f"{{{pkg.MAIN}}}f", shared).text = (
+            f'"S"&TEXT(ROW()-{first - 1},"00")' if k == 0 else None)
+        etree.SubElement(cell, f"{{{pkg.MAIN}}}v").text = ids[k]
+    package.parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    book.write_bytes(package.bytes())
+    assert list(read_network(book).subjects["id"]) == ids
+    assert run_peermap("check", "--write", "--as-of", AS_OF, book).returncode in (0, 1)
+    assert list(read_network(book).subjects["id"]) == ids
+    assert not [f for f in checks.run_checks(read_network(book)) if f.code == UNCALCULATED_RULE.code]
+    formulas = openpyxl.load_workbook(book)[layout.sheet]
+    assert all(str(formulas[ref].value).startswith("=") for ref in refs)
+
+
 def test_openpyxl_warnings_are_reworded_without_cell_values(capsys, monkeypatch):
     import warnings
 
