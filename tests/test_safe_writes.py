@@ -258,6 +258,36 @@ def test_a_second_writer_waits_for_the_first_then_reads_what_it_wrote(book):
     assert before > 0
 
 
+LOCK_HOLDER = """
+import shutil, sys, time
+from filelock import FileLock
+from peermap_xl.book import safe
+
+with FileLock(safe.peermap_lock(safe.real_path(sys.argv[1]))):
+    print("holding", flush=True)
+    time.sleep(2)
+    shutil.copyfile(sys.argv[2], sys.argv[1])  # what the other writer saved
+"""
+
+
+def test_find_write_waits_for_another_writer_then_reads_what_it_wrote(book, tmp_path):
+    """`find --write` is a read-modify-write too: it holds the workbook's lock from reading to saving."""
+    from peermap_xl import operations
+    from peermap_xl.book import edit
+
+    wb = edit.open_for_edit(book)
+    edit.set_network_values(wb, {"Key contextual risks": "written by the other writer"})
+    other = tmp_path / "other" / "saved.xlsm"
+    other.parent.mkdir()
+    edit.save(wb, other, backup=False)
+    child = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(book), str(other)], stdout=subprocess.PIPE,
+                             text=True)
+    assert child.stdout.readline().strip() == "holding"
+    operations.find_book(book, book.parent, 80)
+    child.wait(timeout=20)
+    assert read_network(book).settings["key_contextual_risks"] == "written by the other writer"
+
+
 # --- killed and concurrent writers ----------------------------------------------------------------------
 
 
