@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from peermap_xl import model, schema
@@ -108,7 +108,6 @@ def raw_books(draw):
     return book
 
 
-@settings(deadline=None)  # no time limit in a unit test: the machine may be busy (budgets live in benchmarks/)
 @given(raw_books())
 def test_messy_rows_always_build_a_network(raw):
     net = model.build(raw)
