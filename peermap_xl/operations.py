@@ -152,12 +152,12 @@ def find_book(book: str | Path, folder: str | Path, min_score: int, as_of: dt.da
     from peermap_xl.book import edit
 
     book = Path(book)
-    safe.ensure_closed(book)
-    wb, network = edit.open_book(book)
-    found = register.find(folder, book, min_score, progress=progress, network=network)
-    plan, values, lacking, _ = already_mapped_plan(found, as_of or dt.date.today())
-    edit.apply(wb, plan)
-    edit.save(wb, book)
+    with safe.transaction(book):  # held from reading to saving: another writer waits, then re-reads
+        wb, network = edit.open_book(book)
+        found = register.find(folder, book, min_score, progress=progress, network=network)
+        plan, values, lacking, _ = already_mapped_plan(found, as_of or dt.date.today())
+        edit.apply(wb, plan)
+        edit.save(wb, book)
     return found, values, lacking
 
 
