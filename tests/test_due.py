@@ -142,7 +142,8 @@ def test_a_session_with_a_snapshot_is_held_even_before_its_date():
     assert any(d.id == "M02" and d.what.startswith("Send the subject list") for d in due.deadlines(net, AS_OF))
     net.history = history.as_frame(history.snapshot(net, "M02", NEXT["Date"])).rename(
         columns={c.header: c.key for c in schema.HISTORY.columns})
-    assert [d.what.split(" ")[0] for d in due.deadlines(net, AS_OF) if d.id == "M02"] == ["Upload"]
+    steps = [d.what for d in due.deadlines(net, AS_OF) if d.id == "M02"]
+    assert [w.split(" ")[0] for w in steps if not w.startswith("Hold the next review")] == ["Upload"]
 
 
 def test_open_actions_and_questions_without_a_date_or_owner_come_last():
