@@ -253,9 +253,11 @@ def _dated(network: Network, as_of: dt.date, anonymise: bool) -> str:
     return dated
 
 
-def positions(what: Scene, network: Network, fig) -> tuple[dict[str, tuple[float, float]], dict]:
+def positions(what: Scene, network: Network, fig, previous: dict | None = None
+              ) -> tuple[dict[str, tuple[float, float]], dict]:
     """({node: (x, y) pixels}, {node: (label width, height) pixels}): the layout, with each label
-    measured as it will be drawn on `fig`, pins and kept positions honoured."""
+    measured as it will be drawn on `fig`, pins and kept positions (`previous`, in map units; by default
+    the Map layout sheet's) honoured."""
     renderer = fig.canvas.get_renderer()
     sizes = {}
     for n in what.nodes:
@@ -265,7 +267,8 @@ def positions(what: Scene, network: Network, fig) -> tuple[dict[str, tuple[float
         text.remove()
     footprints = {n: layout.Footprint(what.reach[n], *sizes[n]) for n in what.nodes}
     pins = {n: p for n, p in network.pins.items() if n in what.graph}
-    pos = layout.place(what.graph, footprints, BOX, pinned=pins, previous=network.map_positions,
+    pos = layout.place(what.graph, footprints, BOX, pinned=pins,
+                       previous=network.map_positions if previous is None else previous,
                        groups=what.groups)
     return pos, sizes
 
