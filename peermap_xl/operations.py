@@ -270,6 +270,7 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
         blocks = minutes.render(meeting)
         at = next((i for i, b in enumerate(blocks) if isinstance(b, minutes.Picture)), len(blocks))
         blocks[at + 1:at + 1] = [minutes.Picture(path, caption) for path, caption in pictures[1:]]
+        blocks[at + len(pictures):at + len(pictures)] = change_map_pictures(meeting, Path(folder))
         doc_title = minutes.title(network, anonymise)
         safe.write_atomically(target, lambda temp: minutes.to_docx(
             blocks, temp, network.settings.protective_marking, day, doc_title), backup=False)
@@ -363,6 +364,21 @@ def change_map_plan(network, before, target: Path, day: dt.date) -> Plan:
              "note")), wrap=False)
     height = round(MAP_WIDTH_ON_SHEET * drawn.height / drawn.width)
     return Plan([sheet, PlacePicture(CHANGES_SHEET, drawn.png, (4, 1), MAP_WIDTH_ON_SHEET, height, "PeerMapChanges")])
+
+
+def change_map_pictures(meeting, folder: Path) -> list:
+    """For the minutes of a review with an earlier snapshot: the map of what changed, after the map, described
+    (its alt text) in the minutes' own labels."""
+    from peermap_xl import history, minutes
+    from peermap_xl.draw import change_map
+
+    before = history.latest_before(meeting.network, meeting.day, meeting.session["id"])
+    if meeting.session["type"] != "Review" or before is None:
+        return []
+    picture = folder / "changes.png"
+    change_map.draw(meeting.network, before, picture, meeting.day, meeting.anonymise)
+    return [minutes.Picture(picture, change_map.caption(history.describe(before), meeting.changes or []),
+                            landscape=True, title="What changed on the map")]
 
 
 def _with_change_map(network, recorded: SessionRecord, book: Path) -> SessionRecord:
