@@ -158,6 +158,10 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, as_of: dt.date, stale_aft
         present.setdefault("after", set()).update(now)
         out += [f"Added: {label(i)} ({kind})" for i in sorted(now - was)]
         out += [f"Removed: {label(i)} ({kind})" for i in sorted(was - now)]
+        word = "Risk" if record == "Subject" else "Nature"
+        out += [f"{word} changed: {label(i)}, {old[i]['Risk or nature'].lower()} to {new[i]['Risk or nature'].lower()}"
+                for i in sorted(was & now) if isinstance(old[i]["Risk or nature"], str)
+                and isinstance(new[i]["Risk or nature"], str) and old[i]["Risk or nature"] != new[i]["Risk or nature"]]
 
     old, new = table(before, "Link"), table(after, "Link")
 

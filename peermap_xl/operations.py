@@ -381,13 +381,14 @@ def change_map_pictures(meeting, folder: Path) -> list:
                             landscape=True, title="What changed on the map")]
 
 
-def _with_change_map(network, recorded: SessionRecord, book: Path) -> SessionRecord:
-    """At a review with an earlier snapshot: the map of what changed beside the workbook (and on it)."""
+def with_change_map(network, recorded: SessionRecord, folder: Path) -> SessionRecord:
+    """At a review with an earlier snapshot: the map of what changed in `folder` (the workbook's), and on the
+    workbook when it keeps its map."""
     from peermap_xl.draw import change_map
 
     if recorded.kind != "Review" or recorded.before is None:
         return recorded
-    recorded.change_map = book.with_name(change_map.file_name(network, recorded.day, anonymise=False))
+    recorded.change_map = Path(folder) / change_map.file_name(network, recorded.day, anonymise=False)
     recorded.plan.extend(change_map_plan(network, recorded.before, recorded.change_map, recorded.day))
     return recorded
 
@@ -432,8 +433,8 @@ def setting_plan(network, values: dict[str, object]) -> Plan:
     return plan
 
 
-def record_session(book: str | Path, kind: str, day: dt.date | None = None, decisions: str | None = None
-                   ) -> SessionRecord:
+def record_session(book: str | Path, kind: str, day: dt.date | None = None, decisions: str | None = None,
+                   backup: bool = True) -> SessionRecord:
     """Record a Review or Closure session in the workbook file (see `session_plan`); at a review, the map of
     what changed since the last snapshot beside it (and on its Map changes sheet when it keeps its map)."""
     from peermap_xl.book import edit
@@ -442,9 +443,9 @@ def record_session(book: str | Path, kind: str, day: dt.date | None = None, deci
     day = day or dt.date.today()
     with safe.transaction(book):
         wb, network = edit.open_book(book)
-        recorded = _with_change_map(network, session_plan(network, kind, day, decisions), book)
+        recorded = with_change_map(network, session_plan(network, kind, day, decisions), book.parent)
         edit.apply(wb, recorded.plan)
-        edit.save(wb, book)
+        edit.save(wb, book, backup=backup)
     return recorded
 
 

@@ -40,24 +40,24 @@ def write_example(path: str | Path, checked_as_of: dt.date | None = None) -> Pat
 
 
 def record_review(path: str | Path):
-    """The demo's review on the written example: the snapshot of its last session kept (as recording its
-    minutes does), the dated changes since (city_road.REVIEW_CHANGES), then the review recorded on
-    city_road.REVIEW_DAY with its map of what changed. Returns the review (operations.SessionRecord)."""
+    """The demo's review on the written example, as a team would hold it: the snapshot of its last session
+    kept (as recording its minutes does), the dated changes since (city_road.REVIEW_CHANGES), the workbook
+    checked and mapped as of city_road.REVIEW_DAY, then the review recorded with its map of what changed.
+    Returns (the review (operations.SessionRecord), the map drawn for it)."""
     from peermap_xl import history
     from peermap_xl.book import edit, safe
-    from peermap_xl.operations import history_rows, record_session
+    from peermap_xl.operations import check_book, draw_map, history_rows, record_session
 
-    path = Path(path)
+    path, day = Path(path), city_road.REVIEW_DAY
     with safe.transaction(path):
         wb, network = edit.open_book(path)
         last = network.sessions.sort_values(["date", "row"]).iloc[-1]
         edit.apply(wb, Plan([history_rows(network, history.snapshot(network, last["id"], last["date"].date()))]))
-        edit.save(wb, path, backup=False)
-    with safe.transaction(path):
-        wb, network = edit.open_book(path)
         edit.apply(wb, changes_plan(network, city_road.REVIEW_CHANGES))
         edit.save(wb, path, backup=False)
-    return record_session(path, "Review", city_road.REVIEW_DAY, city_road.REVIEW_DECISIONS)
+    check_book(path, day, backup=False)
+    picture, _ = draw_map(path, path.parent, day, write=True, backup=False)
+    return record_session(path, "Review", day, city_road.REVIEW_DECISIONS, backup=False), picture
 
 
 def changes_plan(network, changes) -> Plan:
