@@ -58,6 +58,7 @@ def test_new_removed_gone_and_changed_are_each_marked(reviewed, tmp_path):
     said = [e.text for e in out.legend if e.section == "What changed"]
     assert said == [change_map.WORDS[k] for k in ("new", "removed", "new link", "gone", "changed", "same")]
     assert out.layout_json()["nodes"][0]["change"] in (None, "new", "removed")
+    assert {n.id: n.incidents for n in out.nodes if n.incidents} == {"C01": 1, "C02": 1, "C06": 3}  # I05 too
 
 
 def test_everyone_is_drawn_where_the_last_snapshot_put_them(reviewed, tmp_path):

@@ -180,6 +180,7 @@ def render(fig, ax, found: Changes, pos: dict, sizes: dict) -> DrawnChanges:
     network_map._draw_links(ax, [e for e in what.edges if found.change.get(e.id) != GONE], paths)
     network_map._draw_links(ax, [replace(e, nature="gone") for e in gone], paths)  # no nature's mark: faint only
     network_map._draw_nodes(ax, what, pos)
+    network_map._draw_badges(ax, what, pos)
     _draw_marks(ax, found, pos)
     _draw_numbers(ax, found, paths)
     boxes, sides = labelling.place(what.nodes, pos, what.reach, sizes, list(paths.values()),
@@ -238,7 +239,8 @@ def _draw_labels(fig, ax, found: Changes, pos: dict, boxes: dict, sides: dict) -
         x, y = pos[n]
         out.append(DrawnNode(id=n, label=what.label[n], kind=what.kind[n], x=round(x, 2), y=round(y, 2),
                              radius=round(what.radius[n], 2), fill=what.fill[n], symbol=what.symbol[n],
-                             label_at=sides[n],
+                             label_at=sides[n], incidents=what.incidents.get(n, (0, 0))[0],
+                             significant=what.incidents.get(n, (0, 0))[1],
                              label_box=tuple(round(v, 2) for v in text.get_window_extent(renderer).extents)))
     return out
 
