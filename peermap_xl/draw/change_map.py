@@ -58,6 +58,7 @@ class Changes:
     change: dict[str, str] = field(default_factory=dict)  # {node or link ID: NEW, REMOVED, GONE or CHANGED}
     numbers: dict[str, int] = field(default_factory=dict)  # {changed link ID: its number in the list}
     previous: dict[str, tuple[float, float]] = field(default_factory=dict)  # kept positions, map units
+    names: dict[str, str] = field(default_factory=dict)  # {node: its label, before any change is added to it}
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def scene(network: Network, before: pd.DataFrame, as_of: dt.date, anonymise: boo
         if {row["From"], row["To"]} <= set(what.graph):
             what.graph.add_edge(row["From"], row["To"], key=lid, source=row["From"], influence=None)
             what.edges.append(_gone(lid, row))
+    found.names = dict(what.label)
     _mark(found)
     found.previous = {**network.map_positions, **history.positions(before)}
     what.shaded = False  # the changes stand out on a plain page
@@ -268,18 +270,12 @@ def _legend(found: Changes) -> list[tuple[str, list]]:
 
 def _notes(found: Changes) -> list[str]:
     """The list beside the map: each numbered link's change, then what else changed, in sentences."""
-    label = found.scene.label
     lines = []
     for lid, number in found.numbers.items():
         e = next(e for e in found.scene.edges if e.id == lid)
-        ends = f"{_plain(label[e.source])} \u2013 {_plain(label[e.target])}"
+        ends = f"{found.names[e.source]} \u2013 {found.names[e.target]}"
         lines.append(f"{number}. {lid} ({ends}): {', '.join(found.difference.changed_links[lid])}")
     return lines
-
-
-def _plain(text: str) -> str:
-    """A label without the change added to it: "Male E (new)" -> "Male E"."""
-    return text.split(" (")[0] if text.endswith(")") else text
 
 
 def _draw_notes(fig, notes: list[str]) -> None:
