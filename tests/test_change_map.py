@@ -109,3 +109,20 @@ def test_the_review_minutes_carry_the_change_map_after_the_map_described_in_thei
     described = hidden.inline_shapes[1]._inline.docPr.get("descr")
     assert described.startswith("What changed since session M02") and "Male J" not in described
     assert "Female C" not in described
+
+
+def test_the_start_review_button_draws_what_changed_beside_the_workbook_and_on_it(reviewed, tmp_path, monkeypatch):
+    import xlwings as xw
+    from xlwings_payload import payload
+
+    from peermap_xl import buttons
+
+    monkeypatch.chdir(tmp_path)  # the remote engine gives no folder: files go to the current one
+    book = xw.Book(json=payload(reviewed[0]))  # a review after M03: compared with M03's snapshot
+    buttons.review(book)
+    sent = book.json()["actions"]
+    [alert] = [a["args"][0] for a in sent if a["func"] == "alert"]
+    [drawn] = list(tmp_path.glob("Peer Map changes - City Road peer network - *.png"))
+    assert alert.startswith("Review M04 recorded.") and f"What changed is drawn in {drawn.name}." in alert
+    names = [a["args"][-1] for a in sent if a["func"] == "setPictureName"]
+    assert names == ["PeerMapChanges"] and [a for a in sent if a["func"] == "addPicture"]
