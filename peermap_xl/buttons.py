@@ -134,16 +134,17 @@ def minutes(book) -> None:
 @_logged
 def review(book) -> None:
     """Record session / Start review: a review session, a snapshot on History, what changed."""
-    from peermap_xl.operations import session_plan
+    from peermap_xl.operations import session_plan, with_change_map
 
     network = live.read_network(book)
-    recorded = session_plan(network, "Review", dt.date.today())
+    recorded = with_change_map(network, session_plan(network, "Review", dt.date.today()), folder_of(book))
     live.apply(book, recorded.plan)
     changes = recorded.changes
     said = ("No earlier snapshot: this is the first." if changes is None else
             "Nothing changed since the last snapshot." if not changes else
             "Changed: " + "; ".join(changes[:8]) + (f"; and {len(changes) - 8} more" if len(changes) > 8 else ""))
-    _alert(book, f"Review {recorded.session} recorded. {said} Next review: {recorded.next_review:%d/%m/%Y}. "
+    drawn = f" What changed is drawn in {recorded.change_map.name}." if recorded.change_map else ""
+    _alert(book, f"Review {recorded.session} recorded. {said}{drawn} Next review: {recorded.next_review:%d/%m/%Y}. "
                  f"Add the chair and attendees on its Sessions row before writing its minutes.")
 
 

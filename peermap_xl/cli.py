@@ -32,7 +32,8 @@ def cmd_new(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """Write the worked example (Male A and the City Road network), check it, map it, write its minutes."""
+    """Write the worked example (Male A and the City Road network), check it, map it, write its minutes; then
+    record a review after dated changes, with its map of what changed and its minutes."""
     from peermap_xl import checks, model
     from peermap_xl.book.file import read_network
     from peermap_xl.examples import city_road, write_example
@@ -54,8 +55,25 @@ def cmd_demo(args) -> int:
     print(f"\nDrew the network map (also on its Map sheet): {picture}")
     print(f"Drew Male A's own map (Appendix B): {young}")
     print(f"Wrote the minutes of the latest session: {write_minutes(path)}")
+    _demo_review(path)
     print("\nOpen the workbook in Excel to explore it. To start your own: peermap new \"My network.xlsm\"")
     return 0
+
+
+def _demo_review(path: Path) -> None:
+    """The demo's review: dated changes after the multi-agency session, then the review and its minutes."""
+    from peermap_xl.examples import city_road, record_review
+    from peermap_xl.operations import write_minutes
+
+    review, picture = record_review(path)
+    print(f"\nThen, dated up to {city_road.REVIEW_DAY:%d/%m/%Y}: Male J joins, Female C is removed, Male E's risk "
+          f"rises, link L29 goes, and a significant incident (I05) at the estate park. Recorded review session "
+          f"{review.session} on {review.day:%d/%m/%Y}, compared with the snapshot of session M02:")
+    print("\n".join(f"  {line}" for line in review.changes or ()))
+    print(f"Drew the map at the review (also on its Map sheet): {picture}")
+    print(f"Drew what changed on the map since M02 (also on its Map changes sheet): {review.change_map}")
+    print(f"Wrote the review's minutes (review agenda, the young person's view, what changed): "
+          f"{write_minutes(path, review.session)}")
 
 
 def cmd_check(args) -> int:
@@ -162,13 +180,15 @@ def cmd_review(args) -> int:
     """Record a review session: a snapshot, what changed since the last one, the next review date."""
     from peermap_xl.operations import Attendance, record_session
 
-    recorded = record_session(args.book, "Review", args.date, Attendance(args.chair, args.attendees))
+    recorded = record_session(args.book, "Review", args.date, people=Attendance(args.chair, args.attendees))
     print(f"Recorded review session {recorded.session} on the Sessions sheet, with a snapshot on History.")
     _remind_attendance(args, recorded.session)
     if recorded.was_due:
         due = recorded.was_due
         print(f"This review was due on {due.due:%d/%m/%Y} ({due.reason()}).")
     _print_session(recorded)
+    if recorded.change_map:
+        print(f"Drew what changed on the map since the last snapshot: {recorded.change_map}")
     print(f"Next review: {recorded.next_review:%d/%m/%Y} (to agree another date, change Next review on session "
           f"{recorded.session}'s row). Update every outstanding action, and reassess each subject and context.")
     print(f"The review agenda (each person and place: what changed, what is open, the decision) is in "

@@ -4,7 +4,9 @@ The guidance's cycle: the first internal session within 14 days of the concern, 
 multi-agency session within 14 days of that, the subject list out 7 days before each
 session, minutes uploaded within 14 days of it, the next review (agreed, or every few
 months) and a review after a significant incident; and, between sessions, the actions
-and questions by their due dates. `deadlines` lists them overdue first, then soonest.
+and questions by their due dates. `deadlines` lists them overdue first, then soonest, then the open
+actions and questions with no due date. A session already held (dated before today, or recorded: its
+summary, decisions, minutes upload or snapshot filled in) has no steps before it left, only its minutes.
 Used by `peermap due`, the Due next block on Start here and the subject-list check.
 """
 
@@ -29,21 +31,29 @@ SHEET_CELL = (14, 5)
 SHEET_ROWS = 60
 
 
+NO_DATE = "no due date"
+
+
 @dataclass(frozen=True)
 class Deadline:
-    due: dt.date
+    due: dt.date | None  # None: an open action or question nobody has dated yet
     what: str
     owner: str
     sheet: str  # where the row it comes from lives
     row: int | None = None
     id: str | None = None
 
-    def days_left(self, today: dt.date) -> int:
-        return (self.due - today).days
+    def days_left(self, today: dt.date) -> int | None:
+        return None if self.due is None else (self.due - today).days
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.due is not None and self.due < today
 
     def when(self, today: dt.date) -> str:
-        """ "overdue by 3 days", "today", "in 1 day"."""
+        """ "overdue by 3 days", "today", "in 1 day", "no due date"."""
         days = self.days_left(today)
+        if days is None:
+            return NO_DATE
         if days < 0:
             return f"OVERDUE by {_days(-days)}"
         return "today" if days == 0 else f"in {_days(days)}"
@@ -74,16 +84,34 @@ def subject_list_due(session_date) -> dt.date:
     return _date(session_date) - dt.timedelta(days=LIST_NOTICE_DAYS)
 
 
-def upcoming_sessions(network: Network, today: dt.date) -> list[dict]:
-    """Dated sessions today or later, soonest first."""
+#: Filled in only once a session has taken place: any of them means the session is held.
+_HELD_SIGNS = ("summary", "decisions", "minutes_uploaded")
+
+
+def _recorded(network: Network) -> set[str]:
+    """Sessions recorded as held: with a summary, decisions, minutes uploaded, or a snapshot on History."""
+    held = {s["id"] for s in rows(network.sessions) if any(not domain.blank(s[k]) for k in _HELD_SIGNS)}
+    history = network.history
+    if history is not None and len(history):
+        held |= {i for i in history["session"] if isinstance(i, str)}
+    return held
+
+
+def _dated_sessions(network: Network, today: dt.date) -> list[tuple[dict, bool]]:
+    """(session, held) for each dated session, earliest first: held when dated before today, or recorded."""
     sessions = network.sessions.dropna(subset=["date"]).sort_values(["date", "row"])
-    return rows(sessions[sessions["date"] >= pd.Timestamp(today)])
+    recorded = _recorded(network)
+    return [(s, s["date"] < pd.Timestamp(today) or s["id"] in recorded) for s in rows(sessions)]
+
+
+def upcoming_sessions(network: Network, today: dt.date) -> list[dict]:
+    """Dated sessions today or later not yet held, soonest first."""
+    return [s for s, held in _dated_sessions(network, today) if not held and s["date"] >= pd.Timestamp(today)]
 
 
 def held_sessions(network: Network, today: dt.date) -> list[dict]:
-    """Dated sessions up to today, earliest first."""
-    sessions = network.sessions.dropna(subset=["date"]).sort_values(["date", "row"])
-    return rows(sessions[sessions["date"] <= pd.Timestamp(today)])
+    """Sessions held by today (dated before it, or recorded), earliest first."""
+    return [s for s, held in _dated_sessions(network, today) if held]
 
 
 def _session_name(session: dict) -> str:
@@ -155,30 +183,36 @@ def _next_review(network: Network, today: dt.date) -> list[Deadline]:
                      row, review.session_id)]
 
 
+NO_OWNER = "no owner"
+
+
+def _dated(value) -> dt.date | None:
+    return None if domain.blank(value) else _date(value)
+
+
 def _actions(network: Network) -> list[Deadline]:
-    actions = network.open_actions
-    open_ = actions[actions["due"].notna()]
-    return [Deadline(_date(a["due"]), f"Action {a['id']}: {_text(a['action']) or _text(a['type']) or 'an action'}",
-                     _text(a["owner"]) or "NO OWNER", schema.ACTIONS.name, a["row"], a["id"])
-            for a in rows(open_)]
+    """Every open action: by its due date, or with NO_DATE; with its owner, or NO_OWNER."""
+    return [Deadline(_dated(a["due"]), f"Action {a['id']}: {_text(a['action']) or _text(a['type']) or 'an action'}",
+                     _text(a["owner"]) or NO_OWNER, schema.ACTIONS.name, a["row"], a["id"])
+            for a in rows(network.open_actions)]
 
 
 def _questions(network: Network) -> list[Deadline]:
-    gaps = network.open_questions
-    open_ = gaps[gaps["due"].notna()]
-    return [Deadline(_date(g["due"]), f"Question {g['id']}: {_text(g['question']) or 'a question'}",
-                     _text(g["assigned_to"]) or "NOBODY ASSIGNED", schema.GAPS.name, g["row"], g["id"])
-            for g in rows(open_)]
+    """Every open question: by its due date, or with NO_DATE; with who is finding out, or NO_OWNER."""
+    return [Deadline(_dated(g["due"]), f"Question {g['id']}: {_text(g['question']) or 'a question'}",
+                     _text(g["assigned_to"]) or NO_OWNER, schema.GAPS.name, g["row"], g["id"])
+            for g in rows(network.open_questions)]
 
 
 def deadlines(network: Network, today: dt.date) -> list[Deadline]:
-    """Every deadline of the cycle as of `today`: overdue first (oldest first), then the soonest."""
+    """Every deadline of the cycle as of `today`: overdue first (oldest first), then the soonest, then the open
+    actions and questions with no due date."""
     found = _minutes(network, today)
     if not network.settings.closed:
         found += _booked(network, today) + _subject_lists(network, today) + _first_sessions(network, today)
         found += _incident_reviews(network, today) + _next_review(network, today)
         found += _actions(network) + _questions(network)
-    return sorted(found, key=lambda d: (d.due >= today, d.due, d.sheet, d.row or 0))
+    return sorted(found, key=lambda d: (d.due is None, not d.overdue(today), d.due or today, d.sheet, d.row or 0))
 
 
 def report(network: Network, today: dt.date) -> list[str]:
@@ -187,12 +221,18 @@ def report(network: Network, today: dt.date) -> list[str]:
     name = network.settings.get("network_name") or "the network"
     lines = [f"Due next for {name} as of {today:%d/%m/%Y}"]
     if not found:
-        return lines + ["  Nothing is due: no sessions booked, no open actions or questions with a date."]
+        return lines + ["  Nothing is due: no sessions booked, no open actions or questions."]
     for d in found:
-        lines.append(f"  {d.due:%d/%m/%Y}  {d.when(today):<20} {d.what}  [{d.owner}]")
-    overdue = sum(d.days_left(today) < 0 for d in found)
-    lines += ["", f"{len(found)} deadlines, {overdue} overdue."]
+        lines.append(f"  {_day(d.due):<10}  {d.when(today):<20} {d.what}  [{d.owner}]")
+    overdue = sum(d.overdue(today) for d in found)
+    undated = sum(d.due is None for d in found)
+    lines += ["", f"{len(found)} deadlines, {overdue} overdue" + (f", {undated} with no due date (set one)."
+                                                                   if undated else ".")]
     return lines
+
+
+def _day(due: dt.date | None) -> str:
+    return f"{due:%d/%m/%Y}" if due else "-"
 
 
 def sheet_rows(network: Network, today: dt.date) -> list[list]:

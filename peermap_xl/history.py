@@ -10,6 +10,7 @@ now stale, and which actions were completed or fell overdue.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -157,6 +158,10 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, as_of: dt.date, stale_aft
         present.setdefault("after", set()).update(now)
         out += [f"Added: {label(i)} ({kind})" for i in sorted(now - was)]
         out += [f"Removed: {label(i)} ({kind})" for i in sorted(was - now)]
+        word = "Risk" if record == "Subject" else "Nature"
+        out += [f"{word} changed: {label(i)}, {old[i]['Risk or nature'].lower()} to {new[i]['Risk or nature'].lower()}"
+                for i in sorted(was & now) if isinstance(old[i]["Risk or nature"], str)
+                and isinstance(new[i]["Risk or nature"], str) and old[i]["Risk or nature"] != new[i]["Risk or nature"]]
 
     old, new = table(before, "Link"), table(after, "Link")
 
@@ -196,6 +201,79 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, as_of: dt.date, stale_aft
         if overdue_now and not overdue_then:
             out.append(f"Action overdue: {i}, due {pd.Timestamp(due):%d/%m/%Y}")
     return out
+
+
+@dataclass
+class Difference:
+    """What changed on the map between two snapshots, record by record (the change map draws it)."""
+
+    added: list[str] = field(default_factory=list)  # people and places on the map now, not before
+    removed: dict[str, dict] = field(default_factory=dict)  # on the map before, not now: {ID: its row then}
+    changed: dict[str, str] = field(default_factory=dict)  # {ID: "Medium to High"}: risk or nature
+    new_links: list[str] = field(default_factory=list)
+    gone_links: dict[str, dict] = field(default_factory=dict)  # {ID: its row then}
+    changed_links: dict[str, list[str]] = field(default_factory=dict)  # {ID: ["moderate to strong", ...]}
+
+    def __bool__(self) -> bool:
+        return any((self.added, self.removed, self.changed, self.new_links, self.gone_links, self.changed_links))
+
+
+#: What a link's change is called, for each History column compared.
+_LINK_FIELDS = (("Strength", "{} to {}"), ("Risk or nature", "{} to {}"), ("Relationship", "{} to {}"))
+
+
+def _on_map(frame: pd.DataFrame, records: tuple[str, ...]) -> dict[str, dict]:
+    part = frame[frame["Record"].isin(records)]
+    return {r["ID"]: r for r in part.to_dict("records") if r["Status"] != domain.REMOVED}
+
+
+def _links_on_map(frame: pd.DataFrame, present: set[str]) -> dict[str, dict]:
+    """Links drawn on a map: not Historic or Removed, both ends on it."""
+    part = frame[frame["Record"] == "Link"]
+    return {r["ID"]: r for r in part.to_dict("records")
+            if domain.link_on_map(r["Status"]) and {r["From"], r["To"]} <= present}
+
+
+def _link_changes(a: dict, b: dict) -> list[str]:
+    out = []
+    for header, words in _LINK_FIELDS:
+        was, now = a.get(header), b.get(header)
+        if isinstance(was, str) and isinstance(now, str) and was.casefold() != now.casefold():
+            out.append(words.format(was.lower(), now.lower()))
+    if (a["From"], a["To"]) != (b["From"], b["To"]):
+        out.append("turned round" if (a["From"], a["To"]) == (b["To"], b["From"]) else "ends changed")
+    return out
+
+
+def difference(before: pd.DataFrame, after: pd.DataFrame) -> Difference:
+    """Who and which links are on the map in `after` and not `before`, the reverse, and what changed."""
+    was, now = _on_map(before, ("Subject", "Context")), _on_map(after, ("Subject", "Context"))
+    out = Difference(added=sorted(set(now) - set(was)), removed={i: was[i] for i in sorted(set(was) - set(now))})
+    for i in sorted(set(was) & set(now)):
+        a, b = was[i]["Risk or nature"], now[i]["Risk or nature"]
+        if isinstance(a, str) and isinstance(b, str) and a != b:
+            out.changed[i] = f"{a} to {b}"
+    old, new = _links_on_map(before, set(was)), _links_on_map(after, set(now))
+    out.new_links = sorted(set(new) - set(old))
+    out.gone_links = {i: old[i] for i in sorted(set(old) - set(new))}
+    for i in sorted(set(old) & set(new)):
+        if _link_changes(old[i], new[i]):
+            out.changed_links[i] = _link_changes(old[i], new[i])
+    return out
+
+
+def positions(snapshot: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Where the map drew each person and place when the snapshot was taken (map units)."""
+    part = snapshot[snapshot["Record"].isin(["Subject", "Context"])].dropna(subset=["X", "Y"])
+    return {i: (float(x), float(y)) for i, x, y in zip(part["ID"], part["X"], part["Y"])}
+
+
+def describe(snapshot: pd.DataFrame) -> str:
+    """ "session M02 on 16/09/2026": which snapshot, in words."""
+    taken = snapshot["Taken on"].dropna()
+    session = snapshot["Session"].dropna()
+    name = f"session {session.iloc[0]}" if len(session) else "the last snapshot"
+    return name + (f" on {pd.Timestamp(taken.iloc[0]):%d/%m/%Y}" if len(taken) else "")
 
 
 def changes_for(network: Network, session: dict, anonymise: bool = False) -> list[str] | None:

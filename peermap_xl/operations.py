@@ -25,6 +25,7 @@ from peermap_xl.progress import Progress, quiet
 PICTURES = (".png", ".svg", ".pdf")
 DOCUMENTS = (".docx",)
 MAP_SHEET, MINUTES_SHEET = "Map", "Minutes"
+CHANGES_SHEET = "Map changes"  # the review's map of what changed, beside the Map sheet
 MAP_WIDTH_ON_SHEET = 1000  # pixels
 
 
@@ -273,6 +274,7 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
         blocks = minutes.render(meeting)
         at = next((i for i, b in enumerate(blocks) if isinstance(b, minutes.Picture)), len(blocks))
         blocks[at + 1:at + 1] = [minutes.Picture(path, caption) for path, caption in pictures[1:]]
+        blocks[at + len(pictures):at + len(pictures)] = change_map_pictures(meeting, Path(folder))
         doc_title = minutes.title(network, anonymise)
         safe.write_atomically(target, lambda temp: minutes.to_docx(
             blocks, temp, network.settings.protective_marking, day, doc_title), backup=False)
@@ -319,6 +321,8 @@ class SessionRecord:
     was_due: domain.NextReview | None = None  # the review that was due before this session
     snapshot: list[dict] = field(repr=False, default_factory=list)
     plan: Plan = field(repr=False, default_factory=Plan)
+    before: object = field(repr=False, default=None)  # the snapshot compared with (a History frame), if any
+    change_map: Path | None = None  # the map of what changed, written beside the workbook at a review
 
 
 @dataclass
@@ -358,7 +362,54 @@ def session_plan(network, kind: str, day: dt.date, decisions: str | None = None,
     plan.add(history_rows(network, now))
     if kind == "Closure":
         plan.extend(setting_plan(network, {"Status": domain.NETWORK_CLOSED, "Closed on": day}))
-    return SessionRecord(session_id, kind, day, changes, review, network.next_review(), now, plan)
+    return SessionRecord(session_id, kind, day, changes, review, network.next_review(), now, plan, before)
+
+
+def change_map_plan(network, before, target: Path, day: dt.date) -> Plan:
+    """Draw the map of what changed since the snapshot `before` to `target`; when the workbook keeps its map
+    (a Map layout), also onto the Map changes sheet (replacing the last)."""
+    from peermap_xl.draw import change_map
+
+    on_sheet = bool(network.map_positions)
+    drawn = []
+    safe.write_atomically(target, lambda temp: drawn.append(
+        change_map.draw(network, before, temp, day, png_copy=on_sheet)), backup=False)
+    if not on_sheet:
+        return Plan()
+    drawn = drawn[0]
+    sheet = ReplaceSheet(CHANGES_SHEET, (
+        Line((f"What changed on the map, {day:%d/%m/%Y}",), "title"),
+        Line(("Drawn by peermap review: compared with the last snapshot, where the last map put everyone.",),
+             "note")), wrap=False)
+    height = round(MAP_WIDTH_ON_SHEET * drawn.height / drawn.width)
+    return Plan([sheet, PlacePicture(CHANGES_SHEET, drawn.png, (4, 1), MAP_WIDTH_ON_SHEET, height, "PeerMapChanges")])
+
+
+def change_map_pictures(meeting, folder: Path) -> list:
+    """For the minutes of a review with an earlier snapshot: the map of what changed, after the map, described
+    (its alt text) in the minutes' own labels."""
+    from peermap_xl import history, minutes
+    from peermap_xl.draw import change_map
+
+    before = history.latest_before(meeting.network, meeting.day, meeting.session["id"])
+    if meeting.session["type"] != "Review" or before is None:
+        return []
+    picture = folder / "changes.png"
+    change_map.draw(meeting.network, before, picture, meeting.day, meeting.anonymise)
+    return [minutes.Picture(picture, change_map.caption(history.describe(before), meeting.changes or []),
+                            landscape=True, title="What changed on the map")]
+
+
+def with_change_map(network, recorded: SessionRecord, folder: Path) -> SessionRecord:
+    """At a review with an earlier snapshot: the map of what changed in `folder` (the workbook's), and on the
+    workbook when it keeps its map."""
+    from peermap_xl.draw import change_map
+
+    if recorded.kind != "Review" or recorded.before is None:
+        return recorded
+    recorded.change_map = Path(folder) / change_map.file_name(network, recorded.day, anonymise=False)
+    recorded.plan.extend(change_map_plan(network, recorded.before, recorded.change_map, recorded.day))
+    return recorded
 
 
 def _proposed_review(network, day: dt.date) -> dt.date:
@@ -401,18 +452,19 @@ def setting_plan(network, values: dict[str, object]) -> Plan:
     return plan
 
 
-def record_session(book: str | Path, kind: str, day: dt.date | None = None,
-                   people: Attendance | None = None) -> SessionRecord:
-    """Record a Review or Closure session in the workbook file (see `session_plan`)."""
+def record_session(book: str | Path, kind: str, day: dt.date | None = None, decisions: str | None = None,
+                   backup: bool = True, people: Attendance | None = None) -> SessionRecord:
+    """Record a Review or Closure session in the workbook file (see `session_plan`); at a review, the map of
+    what changed since the last snapshot beside it (and on its Map changes sheet when it keeps its map)."""
     from peermap_xl.book import edit
 
     book = Path(book)
     day = day or dt.date.today()
     with safe.transaction(book):
         wb, network = edit.open_book(book)
-        recorded = session_plan(network, kind, day, people=people)
+        recorded = with_change_map(network, session_plan(network, kind, day, decisions, people=people), book.parent)
         edit.apply(wb, recorded.plan)
-        edit.save(wb, book)
+        edit.save(wb, book, backup=backup)
     return recorded
 
 

@@ -52,6 +52,11 @@ def test_demo_writes_the_example_and_summarises_it(tmp_path):
     assert "0 errors, 38 warnings, 25 for information." in result.stdout
     assert (tmp_path / "demo" / "Peer Map - City Road peer network - 2026-10-01.png").exists()
     assert (tmp_path / "demo" / "Peer Map (young person) - Male A - 2026-09-20.png").exists()  # the direct work
+    review = result.stdout.split("Recorded review session M03 on 20/10/2026", 1)[1]
+    assert "  New link: L31 (Male J \u2013 Male E), associate" in review
+    for printed in ("Peer Map changes - City Road peer network - 2026-10-20.png",
+                    "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-10-20.docx"):
+        assert printed in review and (tmp_path / "demo" / printed).exists()
 
 
 def test_demo_again_keeps_the_previous_file_as_a_backup(tmp_path):
@@ -64,7 +69,10 @@ def test_demo_again_keeps_the_previous_file_as_a_backup(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([
         book.name, backup.name, "Peer Map - City Road peer network - 2026-10-01.png",
         "Peer Map (young person) - Male A - 2026-09-20.png",
-        "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-09-16.docx"])
+        "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-09-16.docx",
+        "Peer Map - City Road peer network - 2026-10-20.png",  # the review: its map, what changed, its minutes
+        "Peer Map changes - City Road peer network - 2026-10-20.png",
+        "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-10-20.docx"])
 
 
 def test_a_workbook_open_in_excel_is_not_replaced(tmp_path):

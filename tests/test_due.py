@@ -3,7 +3,7 @@
 import datetime as dt
 
 from conftest import run_peermap
-from peermap_xl import due
+from peermap_xl import due, history, schema
 from peermap_xl.examples import city_road
 from test_checks import AS_OF, network
 
@@ -33,7 +33,7 @@ def test_minutes_not_uploaded_fall_to_the_recorder_and_overdue_comes_first():
     assert minutes.what.startswith("Upload the minutes of session M01") and minutes.owner == "Business support"
     assert minutes.due == D(2026, 9, 17) and minutes.when(AS_OF) == "OVERDUE by 14 days"
     assert [d.due for d in found[1:]] == sorted(d.due for d in found[1:])
-    assert all(d.days_left(AS_OF) >= 0 for d in found[1:])
+    assert all(d.days_left(AS_OF) >= 0 for d in found[1:] if d.due is not None)
     assert any(d.id == "A01" and d.owner == "YOT" for d in found)
 
 
@@ -71,7 +71,10 @@ def test_peermap_due_prints_the_example_overdue_first(example_book):
     overdue = [i for i, line in enumerate(lines) if "OVERDUE" in line]
     assert overdue == list(range(len(overdue))) and overdue
     assert any("significant incident I04" in line for line in lines)
-    assert result.stdout.rstrip().endswith(f"{len(lines)} deadlines, {len(overdue)} overdue.")
+    undated = [line for line in lines if due.NO_DATE in line]
+    assert undated and lines[-len(undated):] == undated  # the undated ones last
+    assert result.stdout.rstrip().endswith(f"{len(lines)} deadlines, {len(overdue)} overdue, {len(undated)} with "
+                                           "no due date (set one).")
 
 
 def test_the_next_review_is_the_one_the_meeting_agreed_else_counted_from_the_last_session():
@@ -101,7 +104,7 @@ def test_check_write_puts_due_next_on_start_here_and_replaces_it(book):
     assert listed[0][1].startswith("OVERDUE") and any("next review" in r[2] for r in listed)
     record_checks(book, D(2027, 1, 5))  # everything overdue by then; the earlier block is replaced, not added to
     again = [r for r in start_here_block(book)[2:] if r[2]]
-    assert len(again) == len(listed) and all(r[1].startswith("OVERDUE") for r in again)
+    assert len(again) == len(listed) and all(r[1].startswith("OVERDUE") or r[1] == due.NO_DATE for r in again)
 
 
 def test_the_check_button_writes_due_next_on_start_here(tmp_path, monkeypatch, example_book):
@@ -120,3 +123,40 @@ def test_the_check_button_writes_due_next_on_start_here(tmp_path, monkeypatch, e
     assert sorted((w["start_row"] + 1, w["start_column"] + 1) for w in writes) == [(row, col + i) for i in range(4)]
     [dates] = [w for w in writes if w["start_column"] + 1 == col]  # one call to Excel per column
     assert dates["values"][0][0].startswith("Due next as of ") and len(dates["values"]) == due.SHEET_ROWS
+
+
+def test_a_session_held_today_and_recorded_has_only_its_minutes_left():
+    today = {"ID": "M02", "Date": AS_OF, "Type": "Review"}
+    whats = [d.what for d in deadlines(sessions=(HELD, today))]
+    assert any(w.startswith("Hold session M02") for w in whats)  # booked for today, not yet held
+    assert any(w.startswith("Send the subject list for session M02") for w in whats)
+    recorded = {**today, "Decisions": "Stay on the map"}
+    whats = [d.what for d in deadlines(sessions=(HELD, recorded))]
+    assert not any("session M02" in w and not w.startswith("Upload the minutes") for w in whats)
+    assert any(w.startswith("Upload the minutes of session M02") for w in whats)
+
+
+def test_a_session_with_a_snapshot_is_held_even_before_its_date():
+    ahead = {**NEXT, "Type": "Review"}
+    net = network(settings_=LEAD, sessions=(HELD, ahead))
+    assert any(d.id == "M02" and d.what.startswith("Send the subject list") for d in due.deadlines(net, AS_OF))
+    net.history = history.as_frame(history.snapshot(net, "M02", NEXT["Date"])).rename(
+        columns={c.header: c.key for c in schema.HISTORY.columns})
+    steps = [d.what for d in due.deadlines(net, AS_OF) if d.id == "M02"]
+    assert [w.split(" ")[0] for w in steps if not w.startswith("Hold the next review")] == ["Upload"]
+
+
+def test_open_actions_and_questions_without_a_date_or_owner_come_last():
+    dated = {"ID": "A01", "Action": "Visit", "Owner": "YOT", "Due": AS_OF + dt.timedelta(days=3)}
+    undated = {"ID": "A02", "Action": "Context assessment of the park"}
+    question = {"ID": "G01", "Question": "Who runs the line?", "Status": "Open"}
+    found = deadlines(sessions=(HELD,), actions=(undated, dated), gaps=(question,))
+    assert [d.id for d in found[-2:]] == ["A02", "G01"]
+    a02, g01 = found[-2:]
+    assert a02.due is None and a02.owner == due.NO_OWNER and a02.when(AS_OF) == due.NO_DATE
+    assert g01.owner == due.NO_OWNER
+    assert next(d for d in found if d.id == "A01").owner == "YOT"
+    report = due.report(network(settings_=LEAD, sessions=(HELD,), actions=(undated,)), AS_OF)
+    assert any("Action A02" in line and due.NO_DATE in line and f"[{due.NO_OWNER}]" in line for line in report)
+    rows_ = due.sheet_rows(network(settings_=LEAD, sessions=(HELD,), actions=(undated,)), AS_OF)
+    assert [None, due.NO_DATE] == [r[:2] for r in rows_ if r[2] and "A02" in r[2]][0]

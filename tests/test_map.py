@@ -14,7 +14,7 @@ from PIL import Image
 from conftest import change, run_peermap
 from peermap_xl import labels
 from peermap_xl.book.file import read_network
-from peermap_xl.draw import ego, network_map
+from peermap_xl.draw import ego, network_map, style
 from peermap_xl.examples import city_road
 
 AS_OF = city_road.AS_OF
@@ -264,3 +264,35 @@ def test_drawing_is_split_from_layout_and_saving(tmp_path, example_book):
         frame.save(fig, tmp_path / "map.png")
     assert (tmp_path / "map.png").stat().st_size > 10_000
     assert drawn == network_map.draw(net, tmp_path / "again.png", AS_OF)
+
+
+
+def badge(node) -> dict:
+    """Where a place's incident badge is drawn (network_map._badge_centre), as a node-like circle."""
+    x, y = network_map._badge_centre((node["x"], node["y"]), node["radius"])
+    return {"x": x, "y": y, "radius": style.BADGE_RADIUS}
+
+
+def test_places_with_incidents_carry_a_badge_with_their_count(drawn, example_book):
+    _, layout = drawn
+    counted = {n["id"]: (n["incidents"], n["significant"]) for n in layout["nodes"] if n["incidents"]}
+    expected = {}
+    for row in read_network(example_book).incidents.to_dict("records"):  # up to the map's date
+        if row["date"] <= pd.Timestamp(AS_OF):
+            count, significant = expected.get(row["where_id"], (0, 0))
+            expected[row["where_id"]] = (count + 1, significant + (row["significant"] == "Yes"))
+    assert counted == expected and counted["C06"] == (2, 1) and counted["C01"] == (1, 0)
+    assert [e["text"] for e in layout["legend"] if e["text"] in style.BADGE_WORDS] == list(style.BADGE_WORDS)
+    for place in (n for n in layout["nodes"] if n["incidents"]):
+        mark = badge(place)
+        for other in layout["nodes"]:  # no label under a badge, and no other person or place
+            assert not circle_meets_box(mark, other["label_box"]), (place["id"], other["id"])
+            gap = ((mark["x"] - other["x"]) ** 2 + (mark["y"] - other["y"]) ** 2) ** 0.5
+            assert other is place or gap >= mark["radius"] + other["radius"], (place["id"], other["id"])
+
+
+def test_a_map_without_incidents_has_no_badge_in_its_legend(tmp_path, book):
+    change(book, [("Incidents", i, "Where", None) for i in ("I01", "I02", "I03", "I04")])
+    drawn_ = network_map.draw(read_network(book), tmp_path / "map.png", AS_OF)
+    assert not any(n.incidents for n in drawn_.nodes)
+    assert not [e for e in drawn_.legend if e.text in style.BADGE_WORDS]

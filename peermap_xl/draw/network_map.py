@@ -56,6 +56,8 @@ class DrawnNode:
     fill: str
     symbol: str | None
     label_at: str  # below, above, right, left or a corner: where the links left room
+    incidents: int = 0  # at a place: incidents recorded there up to the map's date (its badge)
+    significant: int = 0  # of which significant
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class Scene:
     home: object
     stale_after: int
     shaded: bool = True  # the Network's "Shade groups on the map"
+    incidents: dict[str, tuple[int, int]] = field(default_factory=dict)  # {place: (incidents, significant)}
 
 
 def alt_text() -> str:
@@ -189,6 +192,7 @@ def scene(network: Network, as_of: dt.date, anonymise: bool = False) -> Scene:
         sides = style.SHAPES[what.kind[n]][1]
         shape = what.radius[n] * (1.25 if sides == 4 and what.kind[n] == "unknown" else 1.1 if sides else 1.0)
         what.reach[n] = shape + RING_GAP if n in what.away else shape
+    _incident_marks(what, network, as_of)
     for e in edges:
         what.used |= {f"nature:{e.nature}", f"style:{e.style}", f"width:{e.width}"}
         what.used |= ({"stale"} if e.stale else set()) | ({"arrow"} if e.arrow != "none" else set())
@@ -238,6 +242,36 @@ def _node_marks(what: Scene, network: Network) -> None:
             what.used.add("away")
 
 
+def _incident_marks(what: Scene, network: Network, as_of: dt.date) -> None:
+    """Places on the map with incidents up to `as_of`: their badge's counts, and room for it in their reach."""
+    from peermap_xl import incidents
+
+    for incident in rows(incidents.up_to(network, as_of)):
+        place = incident["where_id"]
+        if place in what.graph and what.kind.get(place) in ("place", "online"):
+            count, significant = what.incidents.get(place, (0, 0))
+            what.incidents[place] = (count + 1, significant + (incident["significant"] == "Yes"))
+    for place, (_, significant) in what.incidents.items():
+        what.used |= {"incidents"} | ({"incidents:significant"} if significant else set())
+        centre = _badge_centre((0.0, 0.0), what.radius[place])
+        what.reach[place] = max(what.reach[place], math.hypot(*centre) + style.BADGE_RADIUS)
+
+
+def _badge_centre(at, radius: float) -> tuple[float, float]:
+    """On the shape's upper right edge."""
+    return at[0] + 0.72 * radius, at[1] + 0.72 * radius
+
+
+def _draw_badges(ax, what: Scene, pos) -> None:
+    """A small disc with the count of incidents at each place; red with "!" when one was significant."""
+    for place, (count, significant) in what.incidents.items():
+        fill = style.BADGE_SIGNIFICANT if significant else style.BADGE_FILL
+        ax.add_patch(Circle(_badge_centre(pos[place], what.radius[place]), style.BADGE_RADIUS, facecolor=fill,
+                            edgecolor="#FFFFFF", linewidth=1.2, zorder=5.5))
+        ax.text(*_badge_centre(pos[place], what.radius[place]), f"{count}!" if significant else str(count),
+                ha="center", va="center_baseline", fontsize=8, fontweight="bold", color="#FFFFFF", zorder=5.6)
+
+
 def _title(network: Network, anonymise: bool) -> str:
     said = labels.View(network).names_replaced  # names typed in the Network's fields become labels
     return ("Peer network map (anonymised)" if anonymise
@@ -253,9 +287,11 @@ def _dated(network: Network, as_of: dt.date, anonymise: bool) -> str:
     return dated
 
 
-def positions(what: Scene, network: Network, fig) -> tuple[dict[str, tuple[float, float]], dict]:
+def positions(what: Scene, network: Network, fig, previous: dict | None = None
+              ) -> tuple[dict[str, tuple[float, float]], dict]:
     """({node: (x, y) pixels}, {node: (label width, height) pixels}): the layout, with each label
-    measured as it will be drawn on `fig`, pins and kept positions honoured."""
+    measured as it will be drawn on `fig`, pins and kept positions (`previous`, in map units; by default
+    the Map layout sheet's) honoured."""
     renderer = fig.canvas.get_renderer()
     sizes = {}
     for n in what.nodes:
@@ -265,7 +301,8 @@ def positions(what: Scene, network: Network, fig) -> tuple[dict[str, tuple[float
         text.remove()
     footprints = {n: layout.Footprint(what.reach[n], *sizes[n]) for n in what.nodes}
     pins = {n: p for n, p in network.pins.items() if n in what.graph}
-    pos = layout.place(what.graph, footprints, BOX, pinned=pins, previous=network.map_positions,
+    pos = layout.place(what.graph, footprints, BOX, pinned=pins,
+                       previous=network.map_positions if previous is None else previous,
                        groups=what.groups)
     return pos, sizes
 
@@ -281,6 +318,7 @@ def render(fig, ax, what: Scene, pos: dict, sizes: dict) -> DrawnMap:
     _draw_groups(ax, what, pos)
     _draw_links(ax, what.edges, paths)
     _draw_nodes(ax, what, pos)
+    _draw_badges(ax, what, pos)
     boxes, sides = labelling.place(what.nodes, pos, what.reach, sizes, list(paths.values()),
                                    labelling.Area(BOX.x0 - 30, 24, BOX.x1 + 20, BOX.y1 + 20))
     renderer = fig.canvas.get_renderer()
@@ -293,7 +331,8 @@ def render(fig, ax, what: Scene, pos: dict, sizes: dict) -> DrawnMap:
         drawn_nodes.append(DrawnNode(
             id=n, label=what.label[n], kind=what.kind[n], x=round(x, 2), y=round(y, 2),
             radius=round(what.radius[n], 2), fill=what.fill[n], symbol=what.symbol[n], label_at=sides[n],
-            label_box=tuple(round(v, 2) for v in text.get_window_extent(renderer).extents)))
+            label_box=tuple(round(v, 2) for v in text.get_window_extent(renderer).extents),
+            incidents=what.incidents.get(n, (0, 0))[0], significant=what.incidents.get(n, (0, 0))[1]))
     frame.heading(fig, what.marking, what.title, what.dated)
     entries = frame.legend(fig, _legend_sections(what), left=WIDTH - 330, top=HEIGHT - 110)
     return DrawnMap(width=WIDTH, height=HEIGHT, nodes=tuple(drawn_nodes), edges=tuple(what.edges),
@@ -430,8 +469,22 @@ def _legend_sections(what: Scene) -> list[tuple[str, list]]:
                                 r if r != "Not known" else "Risk not known")
                                for r in style.RISK_FILLS if f"risk:{r}" in used]),
             ("Places", [(_node_handle("place", style.PLACE_FILLS[p], style.PLACE_SYMBOLS.get(p)),
-                         style.PLACE_WORDS[p]) for p in style.PLACE_FILLS if f"place:{p}" in used]),
+                         style.PLACE_WORDS[p]) for p in style.PLACE_FILLS if f"place:{p}" in used]
+             + _badge_items(used)),
             ("Links", _link_items(what))]
+
+
+def _badge_items(used: set[str]) -> list:
+    """The incident badges in the legend: the plain count, and the significant one, when drawn."""
+    items = []
+    for key, fill, text, words in (("incidents", style.BADGE_FILL, "$2$", style.BADGE_WORDS[0]),
+                                   ("incidents:significant", style.BADGE_SIGNIFICANT, "$1!$", style.BADGE_WORDS[1])):
+        if key in used:
+            disc = Line2D([], [], linestyle="none", marker="o", markersize=13, markerfacecolor=fill,
+                          markeredgecolor="#FFFFFF")
+            items.append(((disc, Line2D([], [], linestyle="none", marker=text, markersize=7, color="#FFFFFF")),
+                          words))
+    return items
 
 
 def _node_handle(kind: str, fill: str, symbol: str | None):

@@ -47,6 +47,21 @@ FRESH_ALPHA = 0.95
 GROUP_FILLS = ("#0072B2", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")  # Okabe-Ito
 GROUP_ALPHA = 0.08
 
+# Incidents at a place: a small badge on the place's upper right with the count; "!" and red when at least one
+# was significant (white text on both: WCAG AA).
+BADGE_FILL = "#404040"
+BADGE_SIGNIFICANT = "#C00000"
+BADGE_RADIUS = 10.0  # pixels
+BADGE_WORDS = ("Incidents at this place (count)", "At least one significant incident (!)")
+
+# The map of what changed (change_map.py): new marked by a bold ring and name (Okabe-Ito bluish green, apart
+# from every fill and link colour), removed and gone faint and dashed, changed links numbered.
+NEW_COLOUR = "#009E73"
+GONE_COLOUR = "#8A8A8A"
+UNCHANGED_ALPHA = 0.5
+REMOVED_VEIL = 0.6  # the white laid over a removed person or place
+NOTE_COLOUR = "#1F4E78"
+
 MARKING_COLOUR = "#C00000"
 TITLE_COLOUR = "#1F4E78"
 SUBTITLE_COLOUR = "#333333"

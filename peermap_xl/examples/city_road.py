@@ -307,3 +307,33 @@ RECORDS: dict[str, list[dict]] = {
         (schema.DIRECT_WORK, _DIRECT_COLUMNS, _DIRECT_WORK),
     )
 }
+
+#: The demo's review (`peermap demo`): what the team learnt after the multi-agency session, dated, and the
+#: review that compares the map with M02's snapshot. (sheet, record ID or None for a new row, {header: value})
+REVIEW_DAY = D(2026, 10, 20)
+REVIEW_CHANGES = (
+    ("Subjects", None, {"ID": "S16", "Name": "Male J", "Type": "Young person", "Gender": "Male", "Age": 16,
+                        "Borough": "Hackney", "Known to services": "Police", "Risk level": "Medium",
+                        "Role in group": "Not known", "Status": "Active",
+                        "Concerns": "Arrested with Male E after the stabbing at the estate park"}),
+    ("Subjects", "S08", {"Risk level": "High"}),
+    ("Subjects", "S09", {"Status": "Removed", "Status date": D(2026, 10, 5),
+                         "Status reason": "Moved schools; no longer seen with the group"}),
+    ("Links", None, {"ID": "L31", "From": "S16", "To": "S08", "Relationship": "Associate", "Nature": "Risky",
+                     "Strength": "Moderate", "Influence": "From leads", "Evidence": "Evidenced",
+                     "Source": "Metropolitan Police", "Source grade": "1 Reliable",
+                     "Information grade": "A Known directly", "Where seen": "Estate park", "Seen by": "Police",
+                     "First recorded": D(2026, 10, 12), "Last seen": D(2026, 10, 12)}),
+    ("Links", None, {"ID": "L32", "From": "S16", "To": "C06", "Relationship": "Seen at", "Nature": "Risky",
+                     "Strength": "Moderate", "Evidence": "Evidenced", "Source": "Detached youth work",
+                     "Source grade": "1 Reliable", "Information grade": "A Known directly",
+                     "First recorded": D(2026, 10, 9), "Last seen": D(2026, 10, 16)}),
+    ("Links", "L20", {"Strength": "Strong", "Last seen": D(2026, 10, 16)}),
+    ("Links", "L29", {"Status": "Historic", "Notes": "Not seen together since June"}),
+    ("Incidents", None, {"ID": "I05", "Date": D(2026, 10, 12), "What happened": "Male E and Male J arrested at "
+                         "the estate park with a knife", "Type": "Weapon", "Where": "C06", "Who": "S08; S16",
+                         "Significant": "Yes", "Source": "Metropolitan Police"}),
+    ("Actions", "A07", {"Status": "Done", "Outcome": "Four sessions held; Male A engaged."}),
+)
+REVIEW_DECISIONS = ("Review brought forward after incident I05. Male E stays on the map at high risk; Female C "
+                    "removed (moved schools); context assessment of the estate park.")

@@ -118,8 +118,9 @@ def _picture(doc, block: Picture) -> None:
     from docx.shared import Cm
 
     width = PORTRAIT_CM[0] - 4.0
-    if block.landscape:
-        section = doc.add_section(WD_SECTION.NEW_PAGE)
+    if block.landscape:  # straight after another map: onto the page its section break opened, not a blank one
+        after_map = getattr(doc, "_peermap_after_map", None) == len(doc.element.body)
+        section = doc.sections[-1] if after_map else doc.add_section(WD_SECTION.NEW_PAGE)
         _page(section, MAP_PAGE_CM, MAP_MARGIN_CM)
         section.left_margin = section.right_margin = Cm(MAP_SIDE_MARGIN_CM)
         width = map_width_cm(block.path)
@@ -132,6 +133,7 @@ def _picture(doc, block: Picture) -> None:
         doc.add_paragraph(block.caption).runs[0].italic = True
     if block.landscape:
         _page(doc.add_section(WD_SECTION.NEW_PAGE), PORTRAIT_CM, 2.0)
+        doc._peermap_after_map = len(doc.element.body)
 
 
 def map_width_cm(picture: Path) -> float:
