@@ -216,6 +216,8 @@ def _best_of_starts(graph: nx.Graph, starts: int = 16) -> dict[str, tuple[float,
         count = crossings(pos, list(graph.edges()))
         if best_crossings is None or count < best_crossings:
             best, best_crossings = pos, count
+        if best_crossings == 0:  # no later start can do better (only fewer wins): the same layout, sooner
+            break
     return best
 
 

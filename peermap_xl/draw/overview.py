@@ -263,15 +263,9 @@ def _legend(fig) -> None:
 
 
 def _save(fig, out: Path, png_copy: bool) -> bytes | None:
-    import io
+    from peermap_xl.draw import frame
 
-    metadata = {"Creator": None} if out.suffix.lower() == ".svg" else None
-    fig.savefig(out, dpi=DPI, metadata=metadata)
-    if not png_copy:
-        return None
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    return frame.rendered(fig, out, png_copy, DPI)
 
 
 def minutes_pictures(network: Network, folder: Path, day, anonymise: bool = False,
