@@ -136,6 +136,9 @@ def save(wb: openpyxl.Workbook, path: str | Path, backup: bool = True, original:
             wb.save(temp)
         if original is not None:  # what openpyxl drops put back, or the save refused naming it
             temp.write_bytes(package.carry_through(original, package.carry_over(original, temp.read_bytes())))
+        from peermap_xl import vba_modules  # the VBA project's content is the Excel door's (excel.py)
+
+        vba_modules.add_document_modules(temp, [ws.sheet_properties.codeName for ws in wb.worksheets])
 
     safe.write_atomically(path, write, backup=backup)
 
