@@ -3,11 +3,13 @@
     python benchmarks/commands_speed.py                      # every size, 5 runs each
     python benchmarks/commands_speed.py --runs 3 --sizes example 60x200
     python benchmarks/commands_speed.py --markdown table.md  # also write the table for RESULTS.md
+    python benchmarks/commands_speed.py --runs 3 --sizes 5000x20000 --timeout 1800  # a loaded machine
 
 Each run is a fresh process (`python -m peermap_xl.cli ...`), timed from start to exit; its peak
 memory is the child's own maximum resident set and its CPU time user + system (os.wait4): on a
 shared machine the CPU time says more than the wall clock about what an idle one would show.
-The figure is the median of the runs.
+The figure is the median of the runs; the load column is the machine's one-minute load average
+as the runs ended (least and most), which says how shared the machine was.
 The floor of a command is a fresh process importing only what that command needs, so that
 "1.5x the floor" means what the budget of issue 12 means. Sizes are the worked example and
 synthetic networks (benchmarks/synthetic.py): subjects x links.
@@ -43,8 +45,8 @@ BUDGETS = {
     "5000x20000": {"check": (90, 2048), "map": (90, 2048), "minutes": (90, 2048)},
 }
 TIMEOUT = 600
-HEADER = ("| subjects x links | command | median | CPU (median) | import floor | peak memory | budget | runs |\n"
-          "|---|---|---|---|---|---|---|---|\n")
+HEADER = ("| subjects x links | command | median | CPU (median) | import floor | peak memory | budget | runs | load |\n"
+          "|---|---|---|---|---|---|---|---|---|\n")
 
 
 def run(args: list[str]) -> tuple[float, float, int, float]:
@@ -68,9 +70,12 @@ def run(args: list[str]) -> tuple[float, float, int, float]:
 def median_of(args: list[str], runs: int, warm: bool = True) -> dict:
     if warm:  # a first run, not counted: it fills the disk cache and matplotlib's font cache
         run(args)
-    results = [run(args) for _ in range(runs)]
+    results, loads = [], []
+    for _ in range(runs):
+        results.append(run(args))
+        loads.append(os.getloadavg()[0])  # the machine's load over the last minute, as the run ended
     return {"seconds": statistics.median(r[0] for r in results), "mb": max(r[1] for r in results),
-            "cpu": statistics.median(r[3] for r in results),
+            "cpu": statistics.median(r[3] for r in results), "load": (min(loads), max(loads)),
             "failed": sum(r[2] not in (0, 1) for r in results), "runs": runs}
 
 
@@ -125,7 +130,7 @@ def line(row: dict) -> str:
     failed = f" ({row['failed']} runs failed)" if row["failed"] else ""
     return (f"| {row['size']} | {row['command']} | {row['seconds']:.2f} s{failed} | {row['cpu']:.2f} s | "
             f"{row['floor']:.2f} s (CPU {row['floor_cpu']:.2f} s) | "
-            f"{row['mb']:.0f} MB | {verdict(row)} | {row['runs']} |")
+            f"{row['mb']:.0f} MB | {verdict(row)} | {row['runs']} | {row['load'][0]:.1f}-{row['load'][1]:.1f} |")
 
 
 def main() -> None:
@@ -133,12 +138,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", nargs="*", default=list(SIZES))
     parser.add_argument("--markdown")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds of wall clock before a run is stopped")
+    parser.add_argument("--no-floors", action="store_true", help="skip measuring the import floors (shown as 0)")
     options = parser.parse_args()
+    globals()["TIMEOUT"] = options.timeout
     print(HEADER, end="")
-    floors = {command: median_of(["-c", code], options.runs) for command, code in FLOORS.items()}
-    rows = [row for size in options.sizes for row in measure(size, options.runs, floors)]
-    if options.markdown:
-        Path(options.markdown).write_text(HEADER + "".join(line(r) + "\n" for r in rows), encoding="utf-8")
+    floors = ({command: {"seconds": 0.0, "cpu": 0.0} for command in FLOORS} if options.no_floors else
+              {command: median_of(["-c", code], options.runs) for command, code in FLOORS.items()})
+    rows = []
+    for size in options.sizes:
+        rows += measure(size, options.runs, floors)
+        if options.markdown:  # after each size: a long run stopped part-way keeps what it measured
+            Path(options.markdown).write_text(HEADER + "".join(line(r) + "\n" for r in rows), encoding="utf-8")
 
 
 if __name__ == "__main__":

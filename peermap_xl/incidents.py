@@ -12,7 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
-from peermap_xl import labels
+from peermap_xl import labels, model
 from peermap_xl.minutes.blocks import Heading, Para, Table
 from peermap_xl.model import Network, rows
 
@@ -49,8 +49,8 @@ def describe(network: Network, incident: dict, anonymise: bool = False) -> str:
 def per_record(network: Network, record_id: str, day: dt.date, anonymise: bool = False) -> list[str]:
     """The recent incidents (the last RECENT_DAYS days up to `day`) at a place or involving a person."""
     since = pd.Timestamp(day) - pd.Timedelta(days=RECENT_DAYS)
-    return [describe(network, i, anonymise) for i in rows(up_to(network, day))
-            if i["date"] >= since and involves(network, i, record_id)]
+    listed = model.once(network, f"incidents up to {day}", network.incidents, lambda: rows(up_to(network, day)))
+    return [describe(network, i, anonymise) for i in listed if i["date"] >= since and involves(network, i, record_id)]
 
 
 def section(network: Network, day: dt.date, anonymise: bool = False) -> list:

@@ -237,6 +237,17 @@ def rows(frame: pd.DataFrame) -> list[dict]:
     return frame.to_dict("records")
 
 
+def once(network: Network, key: str, frame: pd.DataFrame, make):
+    """make(), worked out once per network for this very frame (the same object): for what an output
+    looks up again for every young person (their links, the open questions), which would otherwise
+    grow with the number of people times the number of records."""
+    store = network.__dict__.setdefault("_once", {})
+    held = store.get((key, id(frame)))
+    if held is None or held[0] is not frame:
+        held = store[(key, id(frame))] = (frame, make())
+    return held[1]
+
+
 # --- typing cell values --------------------------------------------------
 
 

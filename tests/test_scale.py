@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, run_peermap
 from peermap_xl import graph as graphs
-from peermap_xl import model, schema
+from peermap_xl import labels, model, schema
 from peermap_xl.book.raw import RawBook, RawTable
 from peermap_xl.draw import layout, overview
 
@@ -118,3 +118,82 @@ def test_a_200_node_map_is_an_overview_with_no_overlaps_on_any_page(large_layout
         measured = layout.readability(drawn["nodes"], edges, 1500, 1060)
         assert measured["node overlaps"] == measured["label overlaps"] == measured["label over node"] == 0, measured
         assert measured["labels outside"] == 0, measured
+
+
+def test_a_borough_wide_workbook_is_within_the_reading_limits(tmp_path):
+    """5,000 people and 20,000 links (issue 12's largest size) must be read, not refused as a zip bomb:
+    the Links and Subjects sheets of a smaller workbook, scaled to that size, fit the part and XML limits."""
+    import zipfile
+
+    from peermap_xl.book import parts
+
+    book = synthetic.write(tmp_path / "borough.xlsm", 250, 1000)
+    with zipfile.ZipFile(book) as package:
+        sizes = {i.filename: i.file_size for i in package.infolist() if parts._is_xml(i.filename)}
+        part = {s.name: s.part for s in parts.sheets(package)}
+    links, subjects = sizes[part[schema.LINKS.name]], sizes[part[schema.SUBJECTS.name]]
+    assert links == max(sizes.values())  # the Links sheet is the largest part
+    assert links * 20 < parts.MAX_XML_PART_BYTES  # 20,000 links
+    assert sum(sizes.values()) + links * 19 + subjects * 19 < parts.MAX_XML_TOTAL_BYTES
+
+
+def test_map_write_draws_the_picture_once(tmp_path, monkeypatch):
+    """`peermap map --write` puts on the sheet the very PNG it saved, drawn once (issue 12: no repeated work)."""
+    from matplotlib.figure import Figure
+
+    from peermap_xl.draw import network_map
+
+    drawn = []
+    save = Figure.savefig
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: (drawn.append(a[0]), save(self, *a, **k))[1])
+    result = network_map.draw(network_of(25, 60), tmp_path / "map.png", AS_OF, png_copy=True)
+    assert len(drawn) == 1 and result.png == (tmp_path / "map.png").read_bytes()
+    drawn.clear()
+    network_map.draw(network_of(25, 60), tmp_path / "map.svg", AS_OF, png_copy=True)
+    assert len(drawn) == 2  # an SVG file, and the PNG for the sheet
+
+
+def test_the_pages_of_a_large_map_share_one_set_of_labels(tmp_path, monkeypatch):
+    from peermap_xl import labels
+
+    monkeypatch.setattr(overview, "OVERVIEW_ABOVE", 30)
+    monkeypatch.setattr(overview, "PAGE_MOST", 30)
+    made = []
+    monkeypatch.setattr(labels.View, "labels", property(lambda self: made.append(self) or codes_of(self)))
+    drawn = overview.draw(network_of(60, 150), tmp_path / "large.png", AS_OF, anonymise=True)
+    assert len(drawn["pages"]) > 2
+    assert len({id(v) for v in made}) == 1  # one View for the overview and every page
+
+
+def codes_of(view):
+    return labels.codes(view.network)
+
+
+def test_a_layout_with_no_crossings_takes_the_first_start_only(monkeypatch):
+    """A start with no crossing links cannot be bettered: the later starts are not tried, and the layout is
+    the one the first start gives."""
+    tree = nx.relabel_nodes(nx.balanced_tree(2, 3), {i: f"N{i:02d}" for i in range(15)})
+    starts = []
+    stress = layout.stress
+    monkeypatch.setattr(layout, "stress", lambda *a, **k: (starts.append(a[1]), stress(*a, **k))[1])
+    pos = layout._best_of_starts(tree)
+    assert layout.crossings(pos, list(tree.edges())) == 0 and len(starts) == 1
+    crossing = nx.relabel_nodes(nx.complete_graph(7), {i: f"N{i:02d}" for i in range(7)})  # K7 always crosses
+    starts.clear()
+    layout._best_of_starts(crossing)
+    assert len(starts) == 16
+
+
+def test_figure_one_follows_the_record_when_its_links_change():
+    """The minutes' per-person indexes (model.once) are made again when a sheet's frame is replaced."""
+    from peermap_xl.minutes.figure import FIGURE_ONE_ROWS, figure_one
+
+    net = network_of(30, 80)
+    person = next(r["id"] for r in model.rows(net.active_subjects) if r["type"] == "Young person")
+    before = figure_one(net, person, on=AS_OF)[FIGURE_ONE_ROWS[2]]
+    links = net.frames[schema.LINKS.name]
+    mine = (links["from_id"] == person) | (links["to_id"] == person)
+    net.frames[schema.LINKS.name] = links[~mine]
+    for derived in ("resolved_links", "live_links"):  # as a fresh read would give them
+        net.__dict__.pop(derived, None)
+    assert before and figure_one(net, person, on=AS_OF)[FIGURE_ONE_ROWS[2]] == []

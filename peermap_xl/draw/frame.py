@@ -80,12 +80,23 @@ def legend(fig, sections: list[tuple[str, list[tuple[object, str]]]], left: floa
 def save(fig, out: str | Path, png_copy: bool = False) -> bytes | None:
     """Save the page to `out` (.png, .svg or .pdf), with no creator stamp in an SVG (so it is
     repeatable); with `png_copy`, also return it as PNG bytes (for a sheet). Closes the figure."""
-    out = Path(out)
-    fig.savefig(out, dpi=DPI, metadata={"Creator": None} if out.suffix.lower() == ".svg" else None)
-    copy = None
-    if png_copy:
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=DPI)
-        copy = buffer.getvalue()
+    copy = rendered(fig, out, png_copy, DPI)
     plt.close(fig)
     return copy
+
+
+def rendered(fig, out: str | Path, png_copy: bool, dpi: int) -> bytes | None:
+    """Save `fig` to `out`; with `png_copy`, also return the PNG's bytes: a .png drawn once for both
+    (so that `peermap map --write` draws the map once), another format drawn again as PNG."""
+    out = Path(out)
+    if png_copy and out.suffix.lower() == ".png":
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi)
+        out.write_bytes(buffer.getvalue())
+        return buffer.getvalue()
+    fig.savefig(out, dpi=dpi, metadata={"Creator": None} if out.suffix.lower() == ".svg" else None)
+    if not png_copy:
+        return None
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()

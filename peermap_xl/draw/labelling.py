@@ -136,8 +136,9 @@ def place(nodes: list[str], pos: dict, radius: dict, sizes: dict, paths: list[np
     centres = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2)
     radii = np.array([radius[n] for n in nodes], dtype=float)
     taken = np.array([boxes[n] for n in nodes], dtype=float).reshape(-1, 4)
+    crossed = dict(zip(nodes, _crossings(taken, segs, owner).tolist()))  # every label below, weighed at once
     for i, n in list(enumerate(nodes)) * 2:  # twice: a label moved later may free room for an earlier one
-        if not crossed_by(boxes[n], segs, owner):
+        if not crossed[n]:
             continue
         x, y = pos[n]
         reach = radius[n] + GAP + FURTHER + sum(sizes[n])  # every candidate box lies within this
@@ -145,16 +146,18 @@ def place(nodes: list[str], pos: dict, radius: dict, sizes: dict, paths: list[np
         near = _near(region, segs)
         local = np.nonzero(_meets(region, taken, 0.0) | _within(region, centres, radii + reach))[0]
         moved = _best_side(boxes[n], pos[n], radius[n], sizes[n], area, (segs[near], owner[near]),
-                           (centres[local], radii[local], taken[local[local != i]]))
+                           (centres[local], radii[local], taken[local[local != i]]), crossed[n])
         if moved:
             boxes[n], sides[n] = moved
             taken[i] = moved[0]
+            crossed[n] = crossed_by(boxes[n], segs, owner)
     return boxes, sides
 
 
-def _best_side(now, at, r, size, area: Area, links, others):
-    """(box, side) crossed by the fewest links, fewer than the label's box `now`, free of nodes and
-    labels; None when no side is better. All sides are weighed at once."""
+def _best_side(now, at, r, size, area: Area, links, others, now_crossed: int | None = None):
+    """(box, side) crossed by the fewest links, fewer than the label's box `now` (crossed by `now_crossed`
+    links, when the caller has counted them), free of nodes and labels; None when no side is better. All
+    sides are weighed at once."""
     segs, owner = links
     centres, radii, taken = others
     boxes = candidates(*at, r, *size)
@@ -169,8 +172,9 @@ def _best_side(now, at, r, size, area: Area, links, others):
         return None
     counts = np.where(free, _crossings(boxes, segs, owner), np.iinfo(np.int64).max)
     best = int(np.argmin(counts))
-    return (tuple(float(v) for v in boxes[best]), SIDES[best]) if counts[best] < crossed_by(now, segs, owner) \
-        else None
+    if now_crossed is None:
+        now_crossed = crossed_by(now, segs, owner)
+    return (tuple(float(v) for v in boxes[best]), SIDES[best]) if counts[best] < now_crossed else None
 
 
 def _crossings(boxes: np.ndarray, segs: np.ndarray, owner: np.ndarray) -> np.ndarray:

@@ -154,10 +154,11 @@ def kept_positions(drawn: DrawnMap, day: dt.date) -> list[list]:
 
 
 def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = False,
-         png_copy: bool = False, banner: str | None = None) -> DrawnMap:
+         png_copy: bool = False, banner: str | None = None, view: labels.View | None = None) -> DrawnMap:
     """Lay out, draw and save the map to `out` (.png, .svg or .pdf); return what was drawn
-    (with `png_copy`, also the picture as PNG bytes in `.png`, for a sheet)."""
-    what = scene(network, as_of, anonymise)
+    (with `png_copy`, also the picture as PNG bytes in `.png`, for a sheet). `view`: the labels, when the
+    caller has them already (the pages of a large map share the whole network's)."""
+    what = scene(network, as_of, anonymise, view)
     with plt.rc_context(frame.RC):
         fig, ax = frame.page(WIDTH, HEIGHT)
         pos, sizes = positions(what, network, fig)
@@ -169,21 +170,22 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
     return replace(drawn, png=png)
 
 
-def scene(network: Network, as_of: dt.date, anonymise: bool = False) -> Scene:
+def scene(network: Network, as_of: dt.date, anonymise: bool = False, view: labels.View | None = None) -> Scene:
     """What to draw: nodes with their kinds, sizes, fills and symbols; links with their styles."""
+    view = view or labels.View(network, anonymise)
     g = graphs.build(network)
     types = dict(zip(network.contexts["id"], network.contexts["type"]))
     for node in g:
         g.nodes[node]["type"] = types.get(node)
     nodes = sorted(g)
     degree = dict(g.degree())
-    name = labels.labeller(network, anonymise)
+    name = view.label
     stale_after = network.settings.stale_after_days
     edges = [_edge(network, link, pd.Timestamp(as_of)) for link in rows(network.live_links)]
     what = Scene(graph=g, nodes=nodes, label={n: name(n) for n in nodes}, kind={n: _kind(g, n) for n in nodes},
                  radius={n: 12 + 2.2 * math.sqrt(degree[n]) for n in nodes}, reach={}, fill={}, symbol={}, away=set(),
-                 edges=edges, groups=graphs.groups(g), used=set(), title=_title(network, anonymise),
-                 dated=_dated(network, as_of, anonymise), marking=network.settings["protective_marking"],
+                 edges=edges, groups=graphs.groups(g), used=set(), title=_title(network, anonymise, view),
+                 dated=_dated(network, as_of, anonymise, view), marking=network.settings["protective_marking"],
                  home=network.settings["home_borough"], stale_after=stale_after)
     _node_marks(what, network)
     what.home = "the home borough" if anonymise else what.home  # the legend's words: no borough when anonymised
@@ -272,18 +274,18 @@ def _draw_badges(ax, what: Scene, pos) -> None:
                 ha="center", va="center_baseline", fontsize=8, fontweight="bold", color="#FFFFFF", zorder=5.6)
 
 
-def _title(network: Network, anonymise: bool) -> str:
-    said = labels.View(network).names_replaced  # names typed in the Network's fields become labels
+def _title(network: Network, anonymise: bool, view: labels.View) -> str:
+    said = view.names_replaced  # names typed in the Network's fields become labels
     return ("Peer network map (anonymised)" if anonymise
             else said(network.settings["network_name"] or "Peer network map"))
 
 
-def _dated(network: Network, as_of: dt.date, anonymise: bool) -> str:
+def _dated(network: Network, as_of: dt.date, anonymise: bool, view: labels.View) -> str:
     review = next_review(network)
     dated = f"Map dated {as_of:%d/%m/%Y}    Next review: " + (f"{review:%d/%m/%Y}" if review else "not set")
     risks = network.settings["key_contextual_risks"]
     if risks and not anonymise:
-        dated += f"    Key contextual risks: {labels.View(network).names_replaced(risks)}"
+        dated += f"    Key contextual risks: {view.names_replaced(risks)}"
     return dated
 
 

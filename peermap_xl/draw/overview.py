@@ -76,25 +76,26 @@ def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_
     if not is_large(graph):
         return network_map.draw(network, out, as_of, anonymise, png_copy=png_copy, banner=banner)
     parts = graphs.pages(graph, PAGE_MOST)
-    drawn = draw_overview(network, graph, parts, out, as_of, anonymise, png_copy)
+    view = labels.View(network, anonymise)  # every page's labels are the whole network's: worked out once
+    drawn = draw_overview(network, graph, parts, out, as_of, anonymise, png_copy, view)
     named = Path(named or out)
     drawn["pages"] = []
     for number, members in enumerate(parts, start=1):
         if wanted is not None and not wanted(members):
             continue
         target = page_file(named, number, len(parts))
-        page = _draw_page(page_of(network, members, number, len(parts)), target, as_of, anonymise, banner)
+        page = _draw_page(page_of(network, members, number, len(parts)), target, as_of, anonymise, banner, view)
         drawn["pages"].append({"page": number, "of": len(parts), "group": _group_id(number), "file": target.name,
                                **page})
     drawn["positions"] = {n: p for page in drawn["pages"] for n, p in page.get("positions", {}).items()}
     return drawn
 
 
-def _draw_page(page: Network, target: Path, as_of, anonymise: bool, banner: str | None = None) -> dict:
+def _draw_page(page: Network, target: Path, as_of, anonymise: bool, banner: str | None = None,
+               view: labels.View | None = None) -> dict:
     drawn: dict = {}
-    safe.write_atomically(target, lambda temp: drawn.update(_as_dict(network_map.draw(page, temp, as_of, anonymise,
-                                                                                      banner=banner))),
-                          backup=False)
+    safe.write_atomically(target, lambda temp: drawn.update(_as_dict(network_map.draw(
+        page, temp, as_of, anonymise, banner=banner, view=view))), backup=False)
     drawn.pop("png", None)
     return drawn
 
@@ -154,10 +155,10 @@ def summary(graph, parts: list[set[str]]) -> tuple[list[dict], dict[tuple[int, i
 
 
 def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, anonymise: bool,
-                  png_copy: bool) -> Drawn:
+                  png_copy: bool, view: labels.View | None = None) -> Drawn:
     """Draw the overview to `out`; return its layout (bubbles as nodes, links between groups as edges)."""
     groups, between = summary(graph, parts)
-    name = labels.labeller(network, anonymise)
+    name = (view or labels.View(network, anonymise)).label
     captions = [_caption(i, g, name) for i, g in enumerate(groups, start=1)]
     area = (BOX.x1 - BOX.x0) * (BOX.y1 - BOX.y0)
     scale = math.sqrt(0.22 * area / (math.pi * sum(len(g["members"]) for g in groups)))
@@ -262,15 +263,9 @@ def _legend(fig) -> None:
 
 
 def _save(fig, out: Path, png_copy: bool) -> bytes | None:
-    import io
+    from peermap_xl.draw import frame
 
-    metadata = {"Creator": None} if out.suffix.lower() == ".svg" else None
-    fig.savefig(out, dpi=DPI, metadata=metadata)
-    if not png_copy:
-        return None
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    return frame.rendered(fig, out, png_copy, DPI)
 
 
 def minutes_pictures(network: Network, folder: Path, day, anonymise: bool = False,

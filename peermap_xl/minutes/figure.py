@@ -19,8 +19,7 @@ def figure_one(network: Network, person_id: str, anonymise: bool = False, on: dt
     view = view or labels.View(network, anonymise)
     person = person or rows(network.subjects[network.subjects["id"] == person_id])[0]
     today = pd.Timestamp(on or dt.date.today())
-    links = network.live_links
-    mine = rows(links[(links["from_id"] == person_id) | (links["to_id"] == person_id)])
+    mine = _links_by_person(network).get(person_id, [])
     context_ids = set(network.contexts["id"])
     places = [_link_line(view, link, person_id, network, today) for link in mine
               if _other(link, person_id) in context_ids]
@@ -38,6 +37,18 @@ def figure_one(network: Network, person_id: str, anonymise: bool = False, on: dt
     if own_view:
         matrix[FIGURE_ONE_ROWS[5]] = own_view
     return matrix
+
+
+def _links_by_person(network: Network) -> dict[str, list[dict]]:
+    """{person: their live links, in the sheet's order}, worked out once for all the young people."""
+    def make():
+        out: dict[str, list[dict]] = {}
+        for link in rows(network.live_links):
+            for end in dict.fromkeys((link["from_id"], link["to_id"])):
+                out.setdefault(end, []).append(link)
+        return out
+
+    return model.once(network, "links by person", network.live_links, make)
 
 
 def _other(link: dict, person_id: str) -> str:
@@ -61,8 +72,10 @@ def _contacts(network: Network, view: labels.View, person: dict, linked_places: 
     worker = person["allocated_worker"] if isinstance(person["allocated_worker"], str) else ""
     seen = {" ".join(worker.split()).casefold()} if worker.strip() else set()
     others = []
-    for contact in rows(network.contacts):
-        held = {rid for ref in contact["for"] for rid in network.resolve(ref)}
+    held_by = model.once(network, "contacts", network.contacts, lambda: [
+        (contact, {rid for ref in contact["for"] for rid in network.resolve(ref)})
+        for contact in rows(network.contacts)])
+    for contact, held in held_by:
         name = " ".join(str(contact["name"] or "").split()).casefold()
         if (person["id"] in held or held & linked_places) and name not in seen:
             seen.add(name)
@@ -78,9 +91,11 @@ def _contacts(network: Network, view: labels.View, person: dict, linked_places: 
 def _questions(network: Network, view: labels.View, about_ids: set[str], link_ids: set[str]) -> list[str]:
     """Open questions about the young person, a place they are linked to, or a link they are part of."""
     out = []
-    for gap in rows(network.open_questions):
-        about = {rid for ref in gap["about"] for rid in network.resolve(ref)}
-        about |= {model.normalise_id(ref) for ref in gap["about"]} & link_ids
+    questions = model.once(network, "questions", network.open_questions, lambda: [
+        (gap, {rid for ref in gap["about"] for rid in network.resolve(ref)},
+         {model.normalise_id(ref) for ref in gap["about"]}) for gap in rows(network.open_questions)])
+    for gap, resolved, named in questions:
+        about = resolved | (named & link_ids)
         if about & (about_ids | link_ids):
             out.append(f"{gap['id']}: {view.text(gap['question'])}")
     return out
@@ -88,7 +103,10 @@ def _questions(network: Network, view: labels.View, about_ids: set[str], link_id
 
 def _own_view(network: Network, view: labels.View, person_id: str) -> list[str]:
     """From the Direct work sheet: who they say would help them, and the strategy agreed with them."""
-    mine = rows(network.direct_work[network.direct_work["young_person_id"] == person_id])
+    work = network.direct_work
+    by_person = model.once(network, "direct work", work, lambda: {
+        pid: rows(work[work["young_person_id"] == pid]) for pid in work["young_person_id"].dropna().unique()})
+    mine = by_person.get(person_id, [])
     helpers = [view.text(r["peer"]) for r in mine if str(r["would_help_if_in_trouble"]).casefold() == "yes"]
     strategies = [view.text(r["strategy"]) for r in mine if isinstance(r["strategy"], str)]
     out = [f"Would help if in trouble: {', '.join(helpers)}"] if helpers else []

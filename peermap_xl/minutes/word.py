@@ -80,7 +80,7 @@ def _add(doc, block) -> None:
     from docx.shared import RGBColor
 
     if isinstance(block, Heading):
-        heading = doc.add_heading(block.text, block.level)
+        heading = _styled(doc, doc.add_paragraph(block.text), "Title" if block.level == 0 else f"Heading {block.level}")
         for r in heading.runs:
             r.font.color.rgb = RGBColor.from_string(_BLUE)
     elif isinstance(block, Banner):
@@ -91,11 +91,29 @@ def _add(doc, block) -> None:
         paragraph.paragraph_format.keep_with_next = block.bold or None  # a label stays with what it labels
     elif isinstance(block, Bullets):
         for item in block.items:
-            doc.add_paragraph(item, style="List Bullet")
+            _styled(doc, doc.add_paragraph(item), "List Bullet")
     elif isinstance(block, Table):
         _table(doc, block)
     elif isinstance(block, Picture):
         _picture(doc, block)
+
+
+def _style_id(doc, name: str, kind: str = "paragraph") -> str | None:
+    """The ID of a style, looked up once per document: python-docx looks it up (and works out the default
+    style of its type, over every style) each time a style is set, which for the minutes of a large network
+    (a Figure 1 table and heading per young person) was a third of writing them."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    known = doc.__dict__.setdefault("_style_ids", {})
+    if name not in known:
+        known[name] = doc.part.get_style_id(doc.styles[name], getattr(WD_STYLE_TYPE, kind.upper()))
+    return known[name]
+
+
+def _styled(doc, paragraph, name: str):
+    """The paragraph in the style `name` (as `paragraph.style = name`, with the ID looked up once)."""
+    paragraph._p.style = _style_id(doc, name)
+    return paragraph
 
 
 def _banner(doc, text: str) -> None:
@@ -187,7 +205,7 @@ def _table(doc, block: Table) -> None:
 
     columns = len(block.header or block.rows[0])
     table = doc.add_table(rows=0, cols=columns)
-    table.style = "Table Grid"
+    table._tbl.tblStyle_val = _style_id(doc, "Table Grid", "table")  # as `table.style = "Table Grid"`
     table.autofit = False
     widths = block.widths or ((5.0, 12.0) if columns == 2 else (17.0 / columns,) * columns)
     lines = ([block.header] if block.header else []) + block.rows
