@@ -7,7 +7,7 @@ they are pinned; nodes drawn last time stay where they were; new ones are
 placed near their links. A last pass pushes apart any two nodes whose circle
 and label would overlap.
 
-The costs grow gently: shortest paths in compiled code (scipy), stress majorization
+The costs grow gently: shortest paths in compiled code (scipy; numpy up to SMALL_NODES), stress majorization
 as array sums over its terms (every pair up to FULL_STRESS_NODES nodes, above that
 the links and a few pivots), overlaps found by a sweep along x, crossings as arrays.
 """
@@ -20,8 +20,6 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-from scipy.sparse import coo_array
-from scipy.sparse.csgraph import dijkstra
 
 UNITS = 100.0
 
@@ -199,29 +197,36 @@ def _edge_length(graph: nx.Graph, pos) -> float:
 
 def _best_of_starts(graph: nx.Graph, starts: int = 16) -> dict[str, tuple[float, float]]:
     """Stress layouts from a few fixed starting points; the one with the fewest crossing links wins
-    (up to 80 nodes: above that one start, and crossings are not counted because they decide nothing)."""
+    (up to SMALL_NODES nodes, all the starts at once as arrays; above that one start, and crossings are
+    not counted because they decide nothing)."""
     nodes = sorted(graph)
-    tries = starts if len(nodes) <= 80 else 1
-    best, best_crossings = None, None
-    for attempt in range(tries):
-        rng = np.random.default_rng(attempt)
-        if attempt == 0:
-            init = {n: (math.cos(2 * math.pi * i / len(nodes)), math.sin(2 * math.pi * i / len(nodes)))
-                    for i, n in enumerate(nodes)}
-        else:
-            init = {n: tuple(float(v) for v in rng.uniform(-1, 1, 2)) for n in nodes}
-        pos = stress(graph, init, set(), length=1.0)
-        if tries == 1:
-            return pos
-        count = crossings(pos, list(graph.edges()))
-        if best_crossings is None or count < best_crossings:
-            best, best_crossings = pos, count
-    return best
+    tries = starts if len(nodes) <= SMALL_NODES else 1
+    inits = [_start(nodes, attempt) for attempt in range(tries)]
+    if tries == 1:
+        return stress(graph, inits[0], set(), length=1.0)
+    layouts = stress_from(graph, inits, length=1.0)
+    edges = list(graph.edges())
+    counts = [crossings(pos, edges) for pos in layouts]
+    return layouts[counts.index(min(counts))]
+
+
+def _start(nodes: list[str], attempt: int) -> dict[str, tuple[float, float]]:
+    """Starting point `attempt`: the nodes on a circle first, then fixed random draws (seeded by the attempt)."""
+    if attempt == 0:
+        return {n: (math.cos(2 * math.pi * i / len(nodes)), math.sin(2 * math.pi * i / len(nodes)))
+                for i, n in enumerate(nodes)}
+    rng = np.random.default_rng(attempt)
+    return {n: tuple(float(v) for v in rng.uniform(-1, 1, 2)) for n in nodes}
 
 
 #: Up to this many nodes, stress counts every pair; above it, the links and the pivots' distances.
 FULL_STRESS_NODES = 300
 PIVOTS = 60
+
+
+#: Up to this many nodes (a meeting's map), shortest paths are worked out with numpy alone: drawing it
+#: does not pay for importing scipy (about a quarter of a second).
+SMALL_NODES = 80
 
 
 def distances(graph: nx.Graph, nodes: list[str], sources: list[int] | None = None) -> np.ndarray:
@@ -230,9 +235,34 @@ def distances(graph: nx.Graph, nodes: list[str], sources: list[int] | None = Non
     index = {n: i for i, n in enumerate(nodes)}
     edges = [(index[a], index[b], float(w)) for a, b, w in graph.edges(data="length", default=1.0) if a != b]
     rows, cols, lengths = (np.array(c) for c in zip(*edges)) if edges else (np.zeros(0, int),) * 2 + (np.zeros(0),)
+    if len(nodes) <= SMALL_NODES:
+        found = _small_distances(len(nodes), rows, cols, lengths)
+        return found if sources is None else found[sources]
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import dijkstra
+
     matrix = coo_array((lengths, (rows, cols)), shape=(len(nodes), len(nodes))).tocsr()
     matrix.sum_duplicates()
     return dijkstra(matrix, directed=False, indices=sources if sources is not None else None)
+
+
+def _small_distances(n: int, rows: np.ndarray, cols: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Every pair's shortest path on a small graph: each link relaxed from every source at once until
+    nothing shortens (each path summed from its source, link by link, as Dijkstra sums it). Parallel
+    links add up, as scipy's dijkstra reads them from a matrix with duplicates summed."""
+    link = np.zeros((n, n))
+    np.add.at(link, (rows, cols), lengths)
+    link = link + link.T
+    link[link == 0] = np.inf
+    found = np.full((n, n), np.inf)
+    np.fill_diagonal(found, 0.0)
+    for _ in range(n):
+        before = found.copy()
+        for k in range(n):
+            np.minimum(found, found[:, k, None] + link[k, None, :], out=found)
+        if np.array_equal(found, before):
+            break
+    return found
 
 
 def _all_pair_terms(graph: nx.Graph, nodes: list[str], length: float):
@@ -290,30 +320,50 @@ def stress(graph: nx.Graph, init: dict, fixed: set, length: float, rounds: int =
     if not nodes:
         return {}
     terms = (_all_pair_terms if len(nodes) <= FULL_STRESS_NODES else _pivot_terms)(graph, nodes, length)
-    x = np.array([init[m] for m in nodes], dtype=float)
-    x += np.array([_jitter(m) for m in nodes]) * 1e-3 * length  # no two nodes start on one spot
+    x = _initial(nodes, init, length)
     still = np.array([m in fixed for m in nodes])
-    x = (_majorize_all if len(terms) == 2 else _majorize)(x, terms, still, length, rounds)
+    x = (_majorize_all(x[None], terms, still, length, rounds)[0] if len(terms) == 2 else
+         _majorize(x, terms, still, length, rounds))
     return {m: (float(x[i, 0]), float(x[i, 1])) for i, m in enumerate(nodes)}
 
 
+def stress_from(graph: nx.Graph, inits: list[dict], length: float, rounds: int = 300) -> list[dict]:
+    """`stress` from each of several starting points (nothing fixed), worked out together as arrays: each
+    layout is the one `stress` gives from that start. Up to FULL_STRESS_NODES nodes."""
+    nodes = sorted(graph)
+    terms = _all_pair_terms(graph, nodes, length)
+    x = np.stack([_initial(nodes, init, length) for init in inits])
+    x = _majorize_all(x, terms, np.zeros(len(nodes), dtype=bool), length, rounds)
+    return [{m: (float(one[i, 0]), float(one[i, 1])) for i, m in enumerate(nodes)} for one in x]
+
+
+def _initial(nodes: list[str], init: dict, length: float) -> np.ndarray:
+    x = np.array([init[m] for m in nodes], dtype=float)
+    return x + np.array([_jitter(m) for m in nodes]) * 1e-3 * length  # no two nodes start on one spot
+
+
 def _majorize_all(x: np.ndarray, terms, still: np.ndarray, length: float, rounds: int) -> np.ndarray:
-    """Rounds of the stress majorization update over every pair, as matrix products."""
+    """Rounds of the stress majorization update over every pair, as matrix products, for a stack of
+    layouts `x` (layouts, nodes, 2) at once; each stops when it has settled."""
     ideal, weight = terms
     total = weight.sum(axis=1)
     idle = (total == 0) | still
     total = np.where(total > 0, total, 1.0)[:, None]
     weighted = weight * ideal
+    x = x.copy()
     pulled = weight @ x
+    moving = np.arange(len(x))
     for _ in range(rounds):
-        dist = np.hypot(x[:, 0, None] - x[None, :, 0], x[:, 1, None] - x[None, :, 1])
+        here = x[moving]
+        dist = np.hypot(here[:, :, 0, None] - here[:, None, :, 0], here[:, :, 1, None] - here[:, None, :, 1])
         pull = weighted / np.maximum(dist, 1e-9)
-        new = (pulled + pull.sum(axis=1)[:, None] * x - pull @ x) / total
-        new[idle] = x[idle]
-        step = np.abs(new - x).max()
-        x = new
-        pulled = weight @ x
-        if step < 1e-4 * length:
+        new = (pulled[moving] + pull.sum(axis=2)[..., None] * here - pull @ here) / total
+        new[:, idle] = here[:, idle]
+        step = np.abs(new - here).max(axis=(1, 2))
+        x[moving] = new
+        pulled[moving] = weight @ new
+        moving = moving[step >= 1e-4 * length]
+        if not len(moving):
             break
     return x
 
