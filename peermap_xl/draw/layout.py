@@ -195,7 +195,12 @@ def _edge_length(graph: nx.Graph, pos) -> float:
     return lengths[len(lengths) // 2] if lengths else UNITS / math.sqrt(max(len(graph), 1))
 
 
-def _best_of_starts(graph: nx.Graph, starts: int = 16) -> dict[str, tuple[float, float]]:
+#: The small-graph layout's search: every start settles for SHORT_ROUNDS rounds, the FINALISTS with the
+#: fewest crossings then settle fully and are `uncrossed`, and the one of those with the fewest is kept.
+STARTS, SHORT_ROUNDS, FINALISTS = 16, 60, 2
+
+
+def _best_of_starts(graph: nx.Graph, starts: int = STARTS) -> dict[str, tuple[float, float]]:
     """Stress layouts from a few fixed starting points; the one with the fewest crossing links wins
     (up to SMALL_NODES nodes, all the starts at once as arrays; above that one start, and crossings are
     not counted because they decide nothing)."""
@@ -204,8 +209,12 @@ def _best_of_starts(graph: nx.Graph, starts: int = 16) -> dict[str, tuple[float,
     inits = [_start(nodes, attempt) for attempt in range(tries)]
     if tries == 1:
         return stress(graph, inits[0], set(), length=1.0)
-    layouts = stress_from(graph, inits, length=1.0)
     edges = list(graph.edges())
+    early = stress_from(graph, inits, length=1.0, rounds=SHORT_ROUNDS)
+    counts = [crossings(pos, edges) for pos in early]
+    finalists = sorted(range(tries), key=lambda k: (counts[k], k))[:FINALISTS]
+    layouts = [uncrossed(pos, edges) for pos in stress_from(graph, [early[k] for k in finalists], length=1.0,
+                                                              jitter=False)]
     counts = [crossings(pos, edges) for pos in layouts]
     return layouts[counts.index(min(counts))]
 
@@ -217,6 +226,64 @@ def _start(nodes: list[str], attempt: int) -> dict[str, tuple[float, float]]:
                 for i, n in enumerate(nodes)}
     rng = np.random.default_rng(attempt)
     return {n: tuple(float(v) for v in rng.uniform(-1, 1, 2)) for n in nodes}
+
+
+#: Where `uncrossed` tries each node: around where it is, up to this share of a link's length away.
+_NUDGES = np.array([(0.0, 0.0)] + [(r * math.cos(a), r * math.sin(a)) for r in (0.25, 0.5, 0.75)
+                                   for a in np.arange(12) * math.pi / 6])
+#: A node is not moved nearer than this (in link lengths) to another.
+_ROOM = 0.55
+
+
+def uncrossed(pos: dict[str, tuple[float, float]], edges: list[tuple[str, str]],
+              passes: int = 4) -> dict[str, tuple[float, float]]:
+    """The layout with fewer crossing links: each node in turn moves to the nearby spot (_NUDGES) where its
+    links cross the fewest others, if that is fewer than where it is and leaves it room; passes over every
+    node until none moves. Deterministic (nodes in order, the nearest of equal spots)."""
+    nodes = sorted(pos)
+    index = {n: i for i, n in enumerate(nodes)}
+    ends = np.array(sorted({tuple(sorted((index[a], index[b]))) for a, b in edges if a != b}), dtype=int).reshape(-1, 2)
+    xy = np.array([pos[n] for n in nodes], dtype=float)
+    if len(ends) < 2:
+        return pos
+    for _ in range(passes):
+        moved = [_nudge(xy, ends, v) for v in range(len(nodes))]
+        if not any(moved):
+            break
+    return {n: (float(xy[i, 0]), float(xy[i, 1])) for i, n in enumerate(nodes)}
+
+
+def _nudge(xy: np.ndarray, ends: np.ndarray, v: int) -> bool:
+    """Move node v (in place) to its best nearby spot; whether it moved."""
+    touching = (ends == v).any(axis=1)
+    if not touching.any() or touching.all():
+        return False
+    far = np.where(ends[touching, 0] == v, ends[touching, 1], ends[touching, 0])  # the other end of each link
+    others = ends[~touching]
+    now = _crossed(xy[v][None], xy, far, others)[0]
+    if now == 0:
+        return False
+    rest = np.delete(xy, v, axis=0)
+    spots = xy[v] + _NUDGES[1:]
+    room = np.hypot(spots[:, None, 0] - rest[None, :, 0], spots[:, None, 1] - rest[None, :, 1]).min(axis=1) >= _ROOM
+    spots = spots[room]
+    if not len(spots):
+        return False
+    count = _crossed(spots, xy, far, others)
+    best = int(np.argmin(count))
+    if count[best] >= now:
+        return False
+    xy[v] = spots[best]
+    return True
+
+
+def _crossed(spots: np.ndarray, xy: np.ndarray, far: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each spot, how many (link from the spot to a `far` end, other link) pairs cross."""
+    p, q = xy[others[:, 0]][None, None], xy[others[:, 1]][None, None]
+    a, b = spots[:, None, None, :], xy[far][None, :, None, :]  # (spots, links of the node, other links)
+    cross = (_orient(a, b, p) * _orient(a, b, q) < 0) & (_orient(p, q, a) * _orient(p, q, b) < 0)
+    cross &= ~(others[None, None, :, :] == far[None, :, None, None]).any(axis=3)  # sharing an end is no crossing
+    return cross.sum(axis=(1, 2))
 
 
 #: Up to this many nodes, stress counts every pair; above it, the links and the pivots' distances.
@@ -327,12 +394,15 @@ def stress(graph: nx.Graph, init: dict, fixed: set, length: float, rounds: int =
     return {m: (float(x[i, 0]), float(x[i, 1])) for i, m in enumerate(nodes)}
 
 
-def stress_from(graph: nx.Graph, inits: list[dict], length: float, rounds: int = 300) -> list[dict]:
+def stress_from(graph: nx.Graph, inits: list[dict], length: float, rounds: int = 300,
+                jitter: bool = True) -> list[dict]:
     """`stress` from each of several starting points (nothing fixed), worked out together as arrays: each
-    layout is the one `stress` gives from that start. Up to FULL_STRESS_NODES nodes."""
+    layout is the one `stress` gives from that start (without `jitter`, the starts are taken as they are:
+    layouts to settle further). Up to FULL_STRESS_NODES nodes."""
     nodes = sorted(graph)
     terms = _all_pair_terms(graph, nodes, length)
-    x = np.stack([_initial(nodes, init, length) for init in inits])
+    x = np.stack([_initial(nodes, init, length) if jitter else np.array([init[m] for m in nodes], dtype=float)
+                  for init in inits])
     x = _majorize_all(x, terms, np.zeros(len(nodes), dtype=bool), length, rounds)
     return [{m: (float(one[i, 0]), float(one[i, 1])) for i, m in enumerate(nodes)} for one in x]
 
@@ -355,7 +425,11 @@ def _majorize_all(x: np.ndarray, terms, still: np.ndarray, length: float, rounds
     moving = np.arange(len(x))
     for _ in range(rounds):
         here = x[moving]
-        dist = np.hypot(here[:, :, 0, None] - here[:, None, :, 0], here[:, :, 1, None] - here[:, None, :, 1])
+        dx, dy = here[:, :, 0, None] - here[:, None, :, 0], here[:, :, 1, None] - here[:, None, :, 1]
+        dx *= dx
+        dy *= dy
+        dx += dy
+        dist = np.sqrt(dx, out=dx)  # not np.hypot: ten times slower, and stress needs no more precision
         pull = weighted / np.maximum(dist, 1e-9)
         new = (pulled[moving] + pull.sum(axis=2)[..., None] * here - pull @ here) / total
         new[:, idle] = here[:, idle]
