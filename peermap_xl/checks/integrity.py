@@ -23,7 +23,7 @@ def missing_required(ctx: Context) -> Iterator[Hit]:
         frame = ctx.network.frames[sheet.name]
         for col in (c for c in sheet.columns if c.required):
             empty = frame[col.key].map(blank)
-            for record in rows(frame[empty]) if empty.any() else ():
+            for record in rows(frame[empty]) if len(frame) and empty.any() else ():
                 yield Hit(sheet.name, record["row"], record.get("id"), col.header,
                           f"{col.header} is empty: every row of {sheet.name} needs one.")
 
@@ -122,7 +122,7 @@ def invalid_value(ctx: Context) -> Iterator[Hit]:
                 allowed = set(lists[col.list])
                 values = frame[col.key] if col.kind == schema.CHOICES else frame[col.key].map(lambda v: (v,))
                 bad = values.map(lambda vs, allowed=allowed: any(not blank(v) and v not in allowed for v in vs))
-                for record in rows(frame[bad]) if bad.any() else ():
+                for record in rows(frame[bad]) if len(frame) and bad.any() else ():
                     yield Hit(sheet.name, record["row"], record.get("id"), col.header,
                               _off_list(col, record[col.key], lists[col.list]))
             elif col.kind == schema.WHOLE_NUMBER and col.bounds:
