@@ -143,7 +143,8 @@ def review(book) -> None:
     said = ("No earlier snapshot: this is the first." if changes is None else
             "Nothing changed since the last snapshot." if not changes else
             "Changed: " + "; ".join(changes[:8]) + (f"; and {len(changes) - 8} more" if len(changes) > 8 else ""))
-    _alert(book, f"Review {recorded.session} recorded. {said} Next review: {recorded.next_review:%d/%m/%Y}.")
+    _alert(book, f"Review {recorded.session} recorded. {said} Next review: {recorded.next_review:%d/%m/%Y}. "
+                 f"Add the chair and attendees on its Sessions row before writing its minutes.")
 
 
 @_logged

@@ -129,7 +129,11 @@ def cmd_minutes(args) -> int:
     print(f"Wrote the minutes: {document}")
     if args.write:
         print("Also previewed on the workbook's Minutes sheet; the previous file is kept as a backup.")
-    print("Upload them and the map to the Mosaic file of every key subject within 14 days of the meeting.")
+    if args.anonymise:
+        print("This anonymised version is for sharing beyond the core group: do not upload it to a child's file "
+              "(the full minutes go there).")
+    else:
+        print("Upload them and the map to the Mosaic file of every key subject within 14 days of the meeting.")
     return 0
 
 
@@ -156,31 +160,49 @@ def _print_session(recorded) -> None:
 
 def cmd_review(args) -> int:
     """Record a review session: a snapshot, what changed since the last one, the next review date."""
-    from peermap_xl.operations import record_session
+    from peermap_xl.operations import Attendance, record_session
 
-    recorded = record_session(args.book, "Review", args.date)
+    recorded = record_session(args.book, "Review", args.date, Attendance(args.chair, args.attendees))
     print(f"Recorded review session {recorded.session} on the Sessions sheet, with a snapshot on History.")
+    _remind_attendance(args, recorded.session)
     if recorded.was_due:
         due = recorded.was_due
         print(f"This review was due on {due.due:%d/%m/%Y} ({due.reason()}).")
     _print_session(recorded)
     print(f"Next review: {recorded.next_review:%d/%m/%Y} (to agree another date, change Next review on session "
           f"{recorded.session}'s row). Update every outstanding action, and reassess each subject and context.")
-    print(f"The review agenda (each young person and place: what changed, what is open, the decision) is in "
+    print(f"The review agenda (each person and place: what changed, what is open, the decision) is in "
           f"its minutes: peermap minutes \"{args.book}\" --session {recorded.session}")
     return 0
 
 
 def cmd_close(args) -> int:
     """Close the network: Status Closed, a closure session, and the final minutes."""
-    from peermap_xl.operations import close_network, open_text, write_minutes
+    from peermap_xl.operations import Attendance, close_network, open_text, write_minutes
 
-    recorded, left = close_network(args.book, args.reason, args.date, args.force)
+    recorded, left = close_network(args.book, args.reason, args.date, args.force,
+                                   Attendance(args.chair, args.attendees))
     print(f"Closed the network: closure session {recorded.session}, Status Closed, the Checks sheet brought "
           f"up to date. Left open: {open_text(left)}.")
     _print_session(recorded)
+    _remind_attendance(args, recorded.session)
     print(f"Wrote the final minutes: {write_minutes(args.book, recorded.session)}")
     return 0
+
+
+def _attendance_options(parser) -> None:
+    """--chair and --attendees: the session's Chair and Attendees, for its minutes."""
+    parser.add_argument("--chair", metavar="NAME", help="who chaired the meeting (the Sessions row's Chair)")
+    parser.add_argument("--attendees", metavar="NAMES",
+                        help='who attended, ";"-separated: "Amira Clarke; PC Dan Ross" (the row\'s Attendees)')
+
+
+def _remind_attendance(args, session: str) -> None:
+    missing = [what for what, given in (("the chair", args.chair), ("the attendees", args.attendees))
+               if not (given or "").strip()]
+    if missing:
+        print(f"Not given: {' and '.join(missing)}. Its minutes say \"not recorded\" until you add them on session "
+              f"{session}'s row of the Sessions sheet (or give --chair and --attendees next time).")
 
 
 def cmd_due(args) -> int:
@@ -346,11 +368,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     review = command("review", cmd_review)
     _date_option(review, "--date", "the review's date (default: today)")
+    _attendance_options(review)
 
     close = command("close", cmd_close)
     _date_option(close, "--date", "the closure's date (default: today)")
     close.add_argument("--reason", metavar="TEXT", help='why: "risk reduced", "young people moved", or your words')
     close.add_argument("--force", action="store_true", help="close even though actions or questions are open")
+    _attendance_options(close)
 
     due = command("due", cmd_due)
     _date_option(due, "--as-of", "what is due as of this date (default: today)")

@@ -59,6 +59,7 @@ def module_source() -> str:
     for macro, label, function, _, _ in ACTIONS:
         lines += [f"Public Sub {macro}()", f"    ' {label}", f'    RunPeerMap "{function}"', "End Sub", ""]
     lines += _support_source()
+    lines += _add_pick_source()
     lines += ["' The ribbon's buttons all call this; each button's id is the macro it runs.",
               "' (control is an IRibbonControl; As Object needs no reference to the Office library.)",
               "Public Sub OnRibbon(control As Object)",
@@ -89,9 +90,94 @@ def sheet_names() -> list[str]:
 
 
 def vba_project() -> bytes:
+    return vba.project_bin({MODULE: module_source()}, document_modules(sheet_names()))
+
+
+def document_modules(names) -> dict[str, str]:
+    """{code name: source}: the workbook's document module and one per sheet, by the sheets' names."""
     documents = {"ThisWorkbook": vba.document_source("ThisWorkbook", workbook=True)}
-    documents |= {code_name(name): vba.document_source(code_name(name)) for name in sheet_names()}
-    return vba.project_bin({MODULE: module_source()}, documents)
+    return documents | {code_name(name): sheet_module(code_name(name)) for name in names}
+
+
+# --- a pick adds to the list -------------------------------------------------------------
+
+PICK_MACRO = "AddPick"  # in the PeerMap module; the sheets' Worksheet_Change call it
+
+
+def adding_headers(sheet_code_name: str) -> list[str]:
+    """The headers of the columns where a pick adds to the cell, on the sheet with this code name."""
+    for sheet in schema.DATA_SHEETS:
+        if code_name(sheet.name) == sheet_code_name:
+            return [col.header for col in sheet.columns if col.adds_picks]
+    return []
+
+
+def sheet_module(sheet_code_name: str) -> str:
+    """A sheet's document module: its attributes, and for a sheet with columns that hold several
+    picks, the Worksheet_Change that hands a change in them to AddPick."""
+    headers = adding_headers(sheet_code_name)
+    if not headers:
+        return vba.document_source(sheet_code_name)
+    return vba.document_source(sheet_code_name, code="\r\n".join([
+        "Option Explicit", "",
+        "' peermap: a pick from the drop-down in " + " and ".join(headers) + " adds to what the cell holds.",
+        "Private Sub Worksheet_Change(ByVal Target As Range)",
+        f'    {MODULE}.{PICK_MACRO} Target, "{"|".join(headers)}"',
+        "End Sub", ""]))
+
+
+def _add_pick_source() -> list[str]:
+    """AddPick: when one cell of a column holding several entries (separated by ;) gets an entry of its
+    drop-down, the entry is added to what the cell held (Undo gives it back), unless it is there already.
+    Anything else (typing, pasting, clearing, several cells) is left as it is."""
+    return [
+        "' A pick from the drop-down adds to the entries already in the cell; one already there is not repeated.",
+        "' headers: the columns (by header in the cell's table) that hold several entries, separated by |.",
+        f"Public Sub {PICK_MACRO}(ByVal Target As Range, ByVal headers As String)",
+        "    Dim picked As String, held As String",
+        "    On Error GoTo Done",
+        "    If Target.Cells.CountLarge <> 1 Then Exit Sub",
+        "    If Not InColumns(Target, headers) Then Exit Sub",
+        "    If VarType(Target.Value) <> vbString Then Exit Sub",
+        "    picked = Trim$(Target.Value)",
+        "    If Not OnItsList(Target, picked) Then Exit Sub",
+        "    Application.EnableEvents = False",
+        "    Application.Undo",
+        "    If VarType(Target.Value) = vbString Then held = Trim$(Target.Value)",
+        "    Target.Value = WithPick(held, picked)",
+        "Done:",
+        "    Application.EnableEvents = True",
+        "End Sub",
+        "",
+        "Private Function InColumns(ByVal Target As Range, ByVal headers As String) As Boolean",
+        "    Dim table As ListObject, title As String, header As Variant",
+        "    Set table = Target.ListObject",
+        "    If table Is Nothing Then Exit Function",
+        "    If Target.Row <= table.HeaderRowRange.Row Then Exit Function",
+        "    title = Trim$(CStr(table.HeaderRowRange.Cells(1, Target.Column - table.Range.Column + 1).Value))",
+        '    For Each header In Split(headers, "|")',
+        "        If StrComp(title, header, vbTextCompare) = 0 Then InColumns = True",
+        "    Next header",
+        "End Function",
+        "",
+        "Private Function OnItsList(ByVal Target As Range, ByVal picked As String) As Boolean",
+        '    If picked = "" Then Exit Function',
+        "    If Target.Validation.Type <> 3 Then Exit Function  ' 3: xlValidateList (no validation: an error)",
+        "    OnItsList = Not IsError(Application.Match(picked, _",
+        "        Target.Worksheet.Evaluate(Mid$(Target.Validation.Formula1, 2)), 0))",
+        "End Function",
+        "",
+        "Private Function WithPick(ByVal held As String, ByVal picked As String) As String",
+        "    Dim entry As Variant",
+        '    If Right$(held, 1) = ";" Then held = Trim$(Left$(held, Len(held) - 1))',
+        '    If held = "" Then WithPick = picked: Exit Function',
+        '    For Each entry In Split(held, ";")',
+        "        If StrComp(Trim$(entry), picked, vbTextCompare) = 0 Then WithPick = held: Exit Function",
+        "    Next entry",
+        '    WithPick = held & "; " & picked',
+        "End Function",
+        "",
+    ]
 
 
 def _support_source() -> list[str]:

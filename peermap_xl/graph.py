@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from peermap_xl import domain
+from peermap_xl.labels import id_order
 from peermap_xl.model import Network, rows
 
 PLACE = "place"
@@ -134,7 +136,22 @@ def _fill(graph, network: Network):
         graph.add_edge(link["from_id"], link["to_id"], key=link["id"], source=link["from_id"],
                        relationship=link["relationship"], nature=link["nature"], influence=link["influence"],
                        evidence=link["evidence"])
+    graph.graph["earlier_links"] = earlier_links(network)
     return graph
+
+
+def earlier_links(network: Network) -> list[tuple[str, str]]:
+    """The live links of the last snapshot (History): the network as the previous session's map showed it,
+    whose groups the groups drawn now keep their numbers from."""
+    history = network.history
+    if history is None or not len(history) or "taken_on" not in history:
+        return []
+    links = history[(history["record"] == "Link") & history["taken_on"].notna()]
+    if not len(links):
+        return []
+    last = links.sort_values(["taken_on", "row"]).iloc[-1]["session"]
+    links = links[(links["session"] == last) & links["status"].map(domain.link_on_map)]
+    return [(a, b) for a, b in zip(links["from"], links["to"]) if isinstance(a, str) and isinstance(b, str)]
 
 
 def leaders(graph: nx.MultiGraph) -> dict[str, set[str]]:
@@ -231,14 +248,64 @@ def splits(graph: nx.MultiGraph) -> dict[str, int]:
 GREEDY_GROUP_NODES = 300
 
 
-def groups(graph: nx.MultiGraph, smallest: int = 3) -> list[set[str]]:
-    """The network's groups (communities by modularity), largest first; empty when there is only one."""
+def groups(graph: nx.MultiGraph, smallest: int = 3, earlier: list[set[str]] | None = None) -> list[set[str]]:
+    """The network's groups (communities by modularity); empty when there is only one. The same links give the
+    same groups whatever the order of the rows (nodes and links taken in ID order), and a connected part of
+    the network whose links did not change keeps its groups when links elsewhere change (each part is
+    grouped on its own). Numbered (listed) as the `earlier` groups were, by most members shared: by default
+    the groups of the last snapshot's links (`build` keeps them); new groups after, largest first."""
     simple = nx.Graph(graph)
-    if simple.number_of_edges() == 0:
+    found = _canonical_groups(simple, smallest)
+    if len(found) < 2:
         return []
-    found = [set(c) for c in _communities(simple) if len(c) >= smallest]
-    found.sort(key=lambda c: (-len(c), min(c)))
-    return found if len(found) > 1 else []
+    if earlier is None:
+        before = nx.Graph(graph.graph.get("earlier_links", []))
+        if not len(before) or _same_links(before, simple):  # no snapshot, or no change since: as found
+            return found
+        earlier = _canonical_groups(_canonical(before), smallest)
+    return _numbered(found, earlier)
+
+
+def _same_links(one: nx.Graph, other: nx.Graph) -> bool:
+    def pairs(g: nx.Graph) -> set[frozenset]:
+        return {frozenset(e) for e in g.edges()}
+
+    return set(one) == set(other) and pairs(one) == pairs(other)
+
+
+def _canonical(simple: nx.Graph) -> nx.Graph:
+    """The same graph with its nodes and edges added in ID order (community detection depends on the order)."""
+    rank = {node: i for i, node in enumerate(sorted(simple, key=id_order))}
+    out = nx.Graph()
+    out.add_nodes_from(rank)
+    ends = ((a, b) if rank[a] <= rank[b] else (b, a) for a, b in simple.edges())
+    out.add_edges_from(sorted(ends, key=lambda e: (rank[e[0]], rank[e[1]])))
+    return out
+
+
+def _canonical_groups(simple: nx.Graph, smallest: int) -> list[set[str]]:
+    """Groups of at least `smallest` found in each connected part on its own, in ID order."""
+    rank = {node: i for i, node in enumerate(sorted(simple, key=id_order))}
+    found = []
+    for part in sorted(nx.connected_components(simple), key=lambda c: min(rank[n] for n in c)):
+        if len(part) < smallest:
+            continue
+        piece = _canonical(simple.subgraph(part))
+        found += [set(c) for c in (_communities(piece) if piece.number_of_edges() else [part]) if len(c) >= smallest]
+    return sorted(found, key=lambda c: (-len(c), min(rank[n] for n in c)))
+
+
+def _numbered(found: list[set[str]], earlier: list[set[str]]) -> list[set[str]]:
+    """`found` listed in the order of the earlier group each shares most members with (each earlier group
+    claimed once, most shared first); groups new since after them."""
+    pairs = sorted(((len(g & e), -i, j) for i, e in enumerate(earlier) for j, g in enumerate(found) if g & e),
+                   reverse=True)
+    place: dict[int, int] = {}
+    for _, minus_i, j in pairs:
+        if j not in place and -minus_i not in place.values():
+            place[j] = -minus_i
+    ordered = sorted(range(len(found)), key=lambda j: (j not in place, place.get(j, 0), j))
+    return [found[j] for j in ordered]
 
 
 def _communities(simple: nx.Graph) -> list[set]:

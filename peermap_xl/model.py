@@ -16,7 +16,7 @@ from functools import cached_property
 import pandas as pd
 
 from peermap_xl import domain, schema
-from peermap_xl.book.raw import RangeNote, RawBook, RawTable, excel_date
+from peermap_xl.book.raw import NOT_CALCULATED, UNCALCULATED, RangeNote, RawBook, RawTable, excel_date
 from peermap_xl.errors import WorkbookError
 
 _DATE_FORMATS = (
@@ -35,7 +35,7 @@ class Problem:
     sheet: str
     row: int
     column: str
-    kind: str  # schema.DATE or schema.WHOLE_NUMBER
+    kind: str  # schema.DATE, schema.WHOLE_NUMBER, schema.NUMBER, or raw.UNCALCULATED (a formula with no value)
     value: str  # as typed; never put into logs
 
 
@@ -369,7 +369,7 @@ def normalise_id(text: str | None) -> str | None:
 
 def build(raw: RawBook) -> Network:
     """Type the cell values of a workbook into a Network."""
-    problems: list[Problem] = []
+    problems: list[Problem] = _uncalculated(raw)
     lists = _lists(raw.tables.get(schema.LISTS_SHEET))
     frames = {}
     for sheet in schema.DATA_SHEETS:
@@ -393,6 +393,28 @@ def build(raw: RawBook) -> Network:
     return Network(source=raw.source, settings=settings, setting_rows=setting_rows, frames=frames,
                    lists=lists, problems=problems, layout=layout, map_positions=positions, history=history,
                    sheet_names=raw.sheet_names, ranges=list(raw.ranges))
+
+
+#: The tables people type into, where a formula with no value is reported (History and Map layout are peermap's).
+_TYPED_INTO = {schema.NETWORK, schema.LISTS_SHEET, *(s.name for s in schema.DATA_SHEETS)}
+
+
+def _uncalculated(raw: RawBook) -> list[Problem]:
+    """The formula cells saved with no value, in the tables people type into (not the columns Excel fills),
+    as Problems; every such value is then None, and an ID among them unknown (never numbered: `_fill_ids`)."""
+    found = []
+    for wanted, table in raw.tables.items():
+        filled = {schema.normalise_header(c.header) for s in schema.DATA_SHEETS if s.name == wanted
+                  for c in s.all_columns if c.kind == schema.FORMULA}
+        for row, values in table.rows:
+            for i, value in enumerate(values):
+                if value is NOT_CALCULATED:
+                    values[i] = None
+                    header = table.headers[i] if i < len(table.headers) else ""
+                    if wanted in _TYPED_INTO and schema.normalise_header(header) not in filled:
+                        column = str(values[0] or header) if wanted == schema.NETWORK and i else header
+                        found.append(Problem(table.sheet, row, column, UNCALCULATED, ""))
+    return found
 
 
 def _layout(table: RawTable) -> Layout:
@@ -472,7 +494,10 @@ def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) 
             frame[col.key] = frame[col.key].astype("Float64")
     frame["row"] = frame["row"].astype("int64")
     if sheet.id_prefix:
-        _fill_ids(frame, sheet.id_prefix)
+        id_header = next(schema.normalise_header(c.header) for c in sheet.all_columns if c.key == "id")
+        unknown = {p.row for p in problems if p.kind == UNCALCULATED and p.sheet == table.sheet
+                   and schema.normalise_header(p.column) == id_header}
+        _fill_ids(frame, sheet.id_prefix, unknown)
     return frame
 
 
@@ -504,8 +529,21 @@ def _typed(value, col: schema.Column, raw: RawBook, lists, problems, sheet_name:
     return text
 
 
-def _fill_ids(frame: pd.DataFrame, prefix: str) -> None:
-    """Number the rows whose ID was left blank, after the highest ID in use."""
+def unknown_id(prefix: str, row: int) -> str:
+    """How a record whose ID a formula holds with no value is named: "S?7" (its row)."""
+    return f"{prefix}?{row}"
+
+
+def is_unknown_id(value: object) -> bool:
+    return isinstance(value, str) and "?" in value
+
+
+def _fill_ids(frame: pd.DataFrame, prefix: str, unknown: set[int] = frozenset()) -> None:
+    """Number the rows whose ID was left blank, after the highest ID in use. An ID a formula holds
+    with no value (`unknown` rows) is not blank but unknown: never numbered, it is shown as "S?7"
+    (its row), which matches no ID typed anywhere and is never written into the cell."""
+    unknown = frame["id"].isna() & frame["row"].isin(unknown)
+    frame.loc[unknown, "id"] = [unknown_id(prefix, row) for row in frame.loc[unknown, "row"]]  # never written
     blank = frame["id"].isna()
     frame["auto_id"] = blank
     if not blank.any():
@@ -665,7 +703,8 @@ def summary(network: Network) -> list[str]:
     def counts(series, order) -> str:
         tally = series.fillna("not recorded").value_counts()
         known = (*order, "not recorded")
-        parts = [f"{int(tally[k])} {_PLURALS.get(k, k.lower())}" for k in known if k in tally]
+        parts = [f"{int(tally[k])} {k.lower() if tally[k] == 1 else _PLURALS.get(k, k.lower())}" for k in known
+                 if k in tally]  # "1 adult", "2 adults"
         parts += [f"{int(n)} other" for k, n in tally.items() if k not in known]
         return ", ".join(parts)
 

@@ -152,12 +152,12 @@ def find_book(book: str | Path, folder: str | Path, min_score: int, as_of: dt.da
     from peermap_xl.book import edit
 
     book = Path(book)
-    safe.ensure_closed(book)
-    wb, network = edit.open_book(book)
-    found = register.find(folder, book, min_score, progress=progress, network=network)
-    plan, values, lacking, _ = already_mapped_plan(found, as_of or dt.date.today())
-    edit.apply(wb, plan)
-    edit.save(wb, book)
+    with safe.transaction(book):  # held from reading to saving: another writer waits, then re-reads
+        wb, network = edit.open_book(book)
+        found = register.find(folder, book, min_score, progress=progress, network=network)
+        plan, values, lacking, _ = already_mapped_plan(found, as_of or dt.date.today())
+        edit.apply(wb, plan)
+        edit.save(wb, book)
     return found, values, lacking
 
 
@@ -238,11 +238,15 @@ def minutes_plan(blocks: list) -> Plan:
 
 def minutes_record_plan(network, session: dict, blocks: list, today: dt.date) -> Plan:
     """Recording the minutes: the Minutes sheet, and a snapshot of the session on History when it is the
-    latest held and has none yet (so the next review, and these minutes, compare with it)."""
+    latest held and has none yet (so the next review, and these minutes, compare with it): of the network as
+    the minutes show it (what the record dates after the session left out, as there)."""
     from peermap_xl import history
+    from peermap_xl.minutes import meeting
 
     plan = minutes_plan(blocks)
-    taken = history.for_minutes(network, session, today)
+    day = session["date"].date()
+    then = meeting.as_recorded_by(network, day) if meeting.later_than(network, day) else network
+    taken = history.for_minutes(then, session, today)
     if taken:
         plan.add(history_rows(network, taken))
     return plan
@@ -317,9 +321,24 @@ class SessionRecord:
     plan: Plan = field(repr=False, default_factory=Plan)
 
 
-def session_plan(network, kind: str, day: dt.date, decisions: str | None = None) -> SessionRecord:
-    """Recording a Review or Closure session: its Sessions row, its History snapshot, and for a closure the
-    network's Status; what changed since the last snapshot; the next review."""
+@dataclass
+class Attendance:
+    """Who chaired a session and who attended (the Sessions row's Chair and Attendees), as given."""
+
+    chair: str | None = None
+    attendees: str | None = None
+
+    def cells(self) -> dict[str, str]:
+        """{header: value} for what was given (blank left out: the row's cell stays empty)."""
+        given = {"Chair": (self.chair or "").strip(), "Attendees": (self.attendees or "").strip()}
+        return {header: value for header, value in given.items() if value}
+
+
+def session_plan(network, kind: str, day: dt.date, decisions: str | None = None,
+                 people: Attendance | None = None) -> SessionRecord:
+    """Recording a Review or Closure session: its Sessions row (with its chair and attendees when given), its
+    History snapshot, and for a closure the network's Status; what changed since the last snapshot; the next
+    review."""
     from peermap_xl import history
 
     session_id = history.next_session_id(network)
@@ -334,7 +353,7 @@ def session_plan(network, kind: str, day: dt.date, decisions: str | None = None)
     sessions = network.layout[schema.SESSIONS.name]
     plan.add(AddRows(sessions.sheet, sessions.header_row, sessions.columns, (
         (network.next_row(schema.SESSIONS.name), {"ID": session_id, "Date": day, "Type": kind, "Next review": review,
-                                                  "Decisions": decisions}),
+                                                  "Decisions": decisions, **(people or Attendance()).cells()}),
     )))
     plan.add(history_rows(network, now))
     if kind == "Closure":
@@ -382,7 +401,8 @@ def setting_plan(network, values: dict[str, object]) -> Plan:
     return plan
 
 
-def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> SessionRecord:
+def record_session(book: str | Path, kind: str, day: dt.date | None = None,
+                   people: Attendance | None = None) -> SessionRecord:
     """Record a Review or Closure session in the workbook file (see `session_plan`)."""
     from peermap_xl.book import edit
 
@@ -390,7 +410,7 @@ def record_session(book: str | Path, kind: str, day: dt.date | None = None) -> S
     day = day or dt.date.today()
     with safe.transaction(book):
         wb, network = edit.open_book(book)
-        recorded = session_plan(network, kind, day)
+        recorded = session_plan(network, kind, day, people=people)
         edit.apply(wb, recorded.plan)
         edit.save(wb, book)
     return recorded
@@ -409,7 +429,8 @@ def still_open(network, day: dt.date) -> dict[str, list[str]]:
             "young people at high risk": list(young.loc[young["risk_level"] == "High", "id"])}
 
 
-def close_network(book: str | Path, reason: str, day: dt.date | None = None, force: bool = False):
+def close_network(book: str | Path, reason: str, day: dt.date | None = None, force: bool = False,
+                  people: Attendance | None = None):
     """Close the network: check it (the Checks sheet up to date), record the closure session with its reason,
     set Status Closed. Refused while actions or questions are open, unless `force`. Returns (record, open)."""
     from peermap_xl.book import edit
@@ -425,7 +446,8 @@ def close_network(book: str | Path, reason: str, day: dt.date | None = None, for
             raise PeermapError(f"The network was not closed: {open_text(left)} are still open. Close or cancel "
                                "them (and record why), or add --force to close with them open.")
         checked, _ = check_plan(network, day)
-        recorded = session_plan(network, "Closure", day, decisions=f"Close the network: {reason.strip()}.")
+        recorded = session_plan(network, "Closure", day, decisions=f"Close the network: {reason.strip()}.",
+                                people=people)
         edit.apply(wb, checked)
         edit.apply(wb, recorded.plan)
         edit.save(wb, book)
@@ -459,7 +481,7 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
         target = target_path(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise),
                              DOCUMENTS)
         checked, errors = gate.guarded(network, "subject list", day, anonymise, despite_errors)
-        blocks = minutes.invite_content(checked, session["id"], anonymise, errors)
+        blocks = minutes.invite_content(checked, session["id"], anonymise, errors, issued=day)
         safe.write_atomically(target, lambda temp: minutes.to_docx(
             blocks, temp, network.settings.protective_marking, day, blocks[0].text), backup=False)
         edit.apply(wb, invite_plan(network, session, day))

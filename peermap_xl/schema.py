@@ -28,6 +28,8 @@ DATE = "date"
 WHOLE_NUMBER = "whole number"
 NUMBER = "number"
 FORMULA = "formula"  # filled by Excel from other cells (e.g. "From name"): never read as data, never written
+#: Kinds that hold several entries separated by ";": in Excel a pick from the drop-down adds to the cell.
+MULTI_PICK = (REFS, CHOICES)
 
 LISTS: dict[str, tuple[str, ...]] = {
     "Themes": (
@@ -92,6 +94,19 @@ class Column:
     help: str | None = None  # the input message shown when the cell is selected
     bounds: tuple[int, int] | None = None  # for whole numbers
     formula: str | None = None  # for FORMULA columns: the table's calculated-column formula
+    picks: str | None = None  # for REF, REFS and PEER columns: the drop-down's defined name (PICK_LIST when None)
+
+    @property
+    def pick_list(self) -> str | None:
+        """The defined name of the people-and-places drop-down this column offers, if it offers one."""
+        if self.kind not in (REF, REFS, PEER):
+            return None
+        return self.picks or PICK_LIST
+
+    @property
+    def adds_picks(self) -> bool:
+        """A pick from this column's drop-down adds to the entries already in the cell (a macro does it)."""
+        return self.kind in MULTI_PICK
 
     @property
     def key(self) -> str:
@@ -210,6 +225,8 @@ PICK_SHEET = "Pick lists"
 #: How many people and places the pick list can hold.
 PICK_ROWS = ROWS_PREPARED
 PICK_LIST = "PeopleAndPlaces"  # the drop-down: entries only, as long as the two tables
+PEOPLE_LIST = "People"  # its first part: the subjects' entries only
+PLACES_LIST = "Places"  # its second part: the contexts' entries only
 PICK_COLUMNS = (  # (header on the Lists sheet, defined name over its PICK_ROWS cells)
     ("Pick: person or place", "PickEntries"),
     ("Pick: ID", "PickIDs"),
@@ -241,6 +258,8 @@ def name_column(table: str, header: str) -> Column:
 
 
 _PICK_HELP = ("Pick a person or place from the list, or type an ID (S01, C02) or an exact name.")
+_ADDS_HELP = ("Pick from the list ({list}): each pick adds to those already here. Or type {what}, "
+              "separated by ;  To take one out, clear the cell and pick again.")
 
 LINKS = Sheet(
     "Links",
@@ -292,10 +311,11 @@ CONTACTS = Sheet(
         Column("Email", width=24),
         Column("Phone", width=14),
         Column("For", REFS, width=22,
-               help="The subjects or contexts they know about: pick from the list, or type IDs or names "
-                    "separated by ;"),
+               help="The subjects or contexts they know about. " + _ADDS_HELP.format(list="people and places",
+                                                                                     what="IDs or names")),
         Column("Invite to", CHOICES, "Invite to", width=18,
-               help="Internal, Multi-agency, Review: separate several with ;"),
+               help="Internal, Multi-agency, Review: each pick adds to those already here; or type several "
+                    "separated by ;"),
         _NOTES,
     ),
 )
@@ -308,8 +328,7 @@ GAPS = Sheet(
         Column("ID", ID, width=8),
         Column("Question", LONG_TEXT, required=True),
         Column("About", REFS, width=18,
-               help="Pick a person or place from the list, or type subjects, contexts or links (IDs or names) "
-                    "separated by ;"),
+               help=_ADDS_HELP.format(list="people and places", what="subjects, contexts or links (IDs or names)")),
         Column("Assigned to", width=18),
         Column("Agency", width=16),
         Column("Raised on", DATE, width=12),
@@ -329,8 +348,7 @@ ACTIONS = Sheet(
         Column("Action", LONG_TEXT, required=True),
         Column("Type", CHOICE, "Action type", width=22),
         Column("About", REFS, width=18,
-               help="Pick a person or place from the list, or type subjects, contexts or links (IDs or names) "
-                    "separated by ;"),
+               help=_ADDS_HELP.format(list="people and places", what="subjects, contexts or links (IDs or names)")),
         Column("Owner", width=18, help="Every action needs an owner and a due date."),
         Column("Agency", width=16),
         Column("Set on", DATE, width=12),
@@ -369,8 +387,10 @@ INCIDENTS = Sheet(
         Column("Date", DATE, required=True, width=12, help=_DATE_HELP),
         Column("What happened", LONG_TEXT, required=True),
         Column("Type", CHOICE, "Incident type", width=16),
-        Column("Where", REF, width=20, help="The place: a context's ID (C01) or its exact name."),
-        Column("Who", REFS, width=22, help="The subjects involved: IDs or names, separated by ;"),
+        Column("Where", REF, width=20, picks=PLACES_LIST,
+               help="The place: pick it from the list (places only), or type a context's ID (C01) or its exact name."),
+        Column("Who", REFS, width=22, picks=PEOPLE_LIST,
+               help=_ADDS_HELP.format(list="people only", what="IDs or names")),
         Column("Significant", CHOICE, "Yes or no", width=12,
                help="Yes when it calls for a review of the map (the guidance: after a significant incident)."),
         Column("Source", width=18, help="Who told us: the agency or person."),
@@ -382,8 +402,9 @@ DIRECT_WORK = Sheet(
     "Direct work",
     purpose="the young person's own map (Appendix B): their peers, as they see them",
     columns=(
-        Column("Young person", REF, required=True, width=18, help=_PICK_HELP),
-        Column("Peer", PEER, required=True, width=18,
+        Column("Young person", REF, required=True, width=18, picks=PEOPLE_LIST,
+               help="Pick the young person from the list (people only), or type an ID (S01) or an exact name."),
+        Column("Peer", PEER, required=True, width=18, picks=PEOPLE_LIST,
                help="As the young person names them: pick from the list, or type the name they use."),
         Column("Relationship", width=16),
         Column("Closeness", WHOLE_NUMBER, width=11, bounds=(1, 5),

@@ -14,7 +14,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from peermap_xl import domain, excel, schema
-from peermap_xl.schema import DATE, FORMULA, LONG_TEXT, PEER, REF, REFS, WHOLE_NUMBER
+from peermap_xl.schema import DATE, FORMULA, LONG_TEXT, WHOLE_NUMBER
 
 TEMPLATE_NAME = "workbook_template.xlsm"
 _BUILT_ON = dt.datetime(2026, 1, 1)  # fixed, so that every build is identical
@@ -158,8 +158,10 @@ class _Builder:
                          "drop-downs; a team can extend them on the hidden Lists sheet (unhide it, add the "
                          "value below the last one in its column). Select a cell to see what its column "
                          "means. Pick people and places from the drop-down (\"Male A (S01)\"; the list grows with "
-                         "Subjects and Contexts), or type an ID (S01, C01) or an exact name.", self.wrap)
-        ws.set_row(row, 64)
+                         "Subjects and Contexts), or type an ID (S01, C01) or an exact name. Where a column "
+                         "holds several (About, Who, For), each pick adds to the cell; to take one out, clear "
+                         "the cell and pick again.", self.wrap)
+        ws.set_row(row, 80)
         row += 2
 
         ws.write(row, 0, "Worksheet functions", self.heading)
@@ -241,7 +243,7 @@ class _Builder:
                 ws.write_formula(1, c, col.formula, self.filled, "")
             ws.set_column(c, c, col.display_width, self.column_format(col))
             self.validate(ws, 1, c, schema.ROWS_PREPARED, c, col.header, col.kind, col.list, col.help,
-                          col.bounds)
+                          col.bounds, col.pick_list)
         ws.set_row(0, 30)
         ws.freeze_panes(1, 2 if cols[1].header == "Name" else 1)
         ws.repeat_rows(0)
@@ -304,8 +306,15 @@ class _Builder:
                 ws.write_formula(r - 1, c, formula(r), None, "")
             letter = xl_col_to_name(c)
             self.book.define_name(name, f"={sheet}!${letter}$2:${letter}${last}")
-        self.book.define_name(schema.PICK_LIST, f"=OFFSET({sheet}!${entry_col}$2,0,0,"
-                                                f"MAX(1,MIN({schema.PICK_ROWS},{n}+ROWS({contexts}[Name]))),1)")
+        self.pick_names(f"{sheet}!${entry_col}$2", n, f"ROWS({contexts}[Name])")
+
+    def pick_names(self, first: str, people: str, places: str) -> None:
+        """The drop-downs over the stacked entries: all of them, the people (first), the places (after them)."""
+        most = schema.PICK_ROWS
+        self.book.define_name(schema.PICK_LIST, f"=OFFSET({first},0,0,MAX(1,MIN({most},{people}+{places})),1)")
+        self.book.define_name(schema.PEOPLE_LIST, f"=OFFSET({first},0,0,MAX(1,MIN({most},{people})),1)")
+        self.book.define_name(schema.PLACES_LIST, f"=OFFSET({first},MIN({most - 1},{people}),0,"
+                                                  f"MAX(1,MIN({most}-{people},{places})),1)")
 
     def buttons(self, ws, sheet_name: str, row: int, col: int) -> None:
         """The sheet's buttons, one under another, from (row, col)."""
@@ -336,12 +345,12 @@ class _Builder:
             return self.wrap
         return self.top
 
-    def validate(self, ws, r0, c0, r1, c1, title, kind, list_key, help_text, bounds=None) -> None:
+    def validate(self, ws, r0, c0, r1, c1, title, kind, list_key, help_text, bounds=None, picks=None) -> None:
         """A drop-down, a date or number check, or just the input message."""
         options: dict = {"validate": "any"}
-        if kind in (REF, REFS, PEER):
+        if picks:
             options = {  # IDs, plain names and (for REFS) several separated by ; are welcome too
-                "validate": "list", "source": "=" + schema.PICK_LIST,
+                "validate": "list", "source": "=" + picks,
                 "error_type": "information", "error_title": "Not on the list",
                 "error_message": "That is not a person or place on Subjects or Contexts as the list shows them. "
                                  "An ID (S01) or an exact name works too; several are separated by ;",

@@ -171,13 +171,14 @@ def _name_map(modules: list[tuple[str, bool]]) -> bytes:
     return bytes(out + b"\x00\x00")
 
 
-def document_source(name: str, workbook: bool = False) -> str:
+def document_source(name: str, workbook: bool = False, code: str = "") -> str:
+    """A document module (the workbook's or a sheet's): its attributes, then `code` (event handlers)."""
     return "\r\n".join([
         f'Attribute VB_Name = "{name}"',
         f'Attribute VB_Base = "{WORKBOOK_BASE if workbook else SHEET_BASE}"',
         "Attribute VB_GlobalNameSpace = False", "Attribute VB_Creatable = False",
         "Attribute VB_PredeclaredId = True", "Attribute VB_Exposed = True",
-        "Attribute VB_TemplateDerived = False", "Attribute VB_Customizable = True", ""])
+        "Attribute VB_TemplateDerived = False", "Attribute VB_Customizable = True", ""]) + code
 
 
 def project_bin(modules: dict[str, str], document_modules: dict[str, str]) -> bytes:

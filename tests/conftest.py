@@ -5,6 +5,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check behaviour, not speed: no per-example deadline (budgets live in benchmarks/),
+# so a loaded machine cannot fail them.
+settings.register_profile("peermap", deadline=None)
+settings.load_profile("peermap")
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' remote engine, for the Excel door
 

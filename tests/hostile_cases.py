@@ -296,6 +296,15 @@ def impossible_date(folder):
     return _date_cell(folder, "Last seen 2026-02-31.xlsm", "2026-02-31", typed_as_date=True)
 
 
+def impossible_date_dmy(folder):
+    """The same impossible date as another tool might type it into a date cell: day first."""
+    return _date_cell(folder, "Last seen 31-02-2026.xlsm", "31/02/2026", typed_as_date=True)
+
+
+def serial_59(folder):
+    return _date_cell(folder, "Last seen serial 59.xlsm", "59", typed_as_date=False)
+
+
 def serial_60(folder):
     return _date_cell(folder, "Last seen serial 60.xlsm", "60", typed_as_date=False)
 

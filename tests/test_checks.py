@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from peermap_xl import model, schema
-from peermap_xl.book.raw import RawBook, RawTable
+from peermap_xl.book.raw import NOT_CALCULATED, RawBook, RawTable
 from peermap_xl.checks import RULES, run_checks
 
 D = dt.date
@@ -57,7 +57,7 @@ def test_the_catalogue_is_complete_and_consistent():
         "multiagency-session-late", "list-sent-late", "minutes-late", "review-overdue",
         "consider-peer-assessment", "consider-context-assessment", "key-individual", "bridge",
         "protective-relationship", "read-range", "already-mapped", "subject-list-due", "no-direct-work",
-        "review-after-incident", "incidents-at-place", "incident-out-of-borough"}
+        "review-after-incident", "incidents-at-place", "incident-out-of-borough", "uncalculated-formula"}
     for r in RULES:
         assert r.summary and len(r.explanation) > 60 and r.severity in ("error", "warning", "info"), r.slug
         assert r.code.startswith("PM") and len(r.code) == 5
@@ -160,6 +160,19 @@ def test_invalid_date():
     [f] = found(network(links=(link(**{"Last seen": "31/02/2026"}),)), "invalid-date")
     assert (f.row, f.column) == (2, "Last seen")
     assert found(network(links=(link(**{"Last seen": "28/02/2026"}),)), "invalid-date") == []
+
+
+def test_uncalculated_formula_is_unknown_never_blank_or_renumbered():
+    net = network(subjects=(A, {**B, "ID": NOT_CALCULATED}, {**B, "ID": None, "Name": "Male C"}),
+                  links=(link(**{"Relationship": NOT_CALCULATED}),))
+    assert {(f.sheet, f.row, f.column, f.severity) for f in found(net, "uncalculated-formula")} == {
+        ("Subjects", 3, "ID", "error"), ("Links", 2, "Relationship", "error")}
+    ids = dict(zip(net.subjects["row"], zip(net.subjects["id"], net.subjects["auto_id"])))
+    assert ids[3] == (model.unknown_id("S", 3), False) and ids[4][1]  # the unknown ID is not numbered
+    assert not [f for f in found(net, "missing-required") if f.row == 2 and f.sheet == "Links"]  # not blank
+    message = found(net, "uncalculated-formula")[0].message
+    assert "Open the workbook in Excel and save it" in message and "Male" not in message
+    assert found(network(subjects=(A, {**B, "ID": None})), "uncalculated-formula") == []
 
 
 def test_future_date_but_today_is_fine():

@@ -12,7 +12,7 @@ from nine_young_people import AS_OF, FULL_NAMES, RECORDS, write_case
 from outputs_scan import every_part, names_in
 from peermap_xl import checks, labels, minutes
 from peermap_xl.book.file import read_network
-from peermap_xl.operations import write_invite, write_minutes
+from peermap_xl.operations import record_session, write_invite, write_minutes
 
 D = dt.date
 NAMES = list(FULL_NAMES.values())
@@ -89,6 +89,31 @@ def test_the_subject_list_carries_what_agencies_need_to_research(case_book, tmp_
     assert "Ryan Price" not in text  # removed: no longer researched
 
 
+def test_the_subject_list_says_who_sends_it_when_and_whom_agencies_may_not_find(tmp_path):
+    lead = {"ID": "K06", "Name": "Amira Clarke", "Role": "Contextual safeguarding practitioner",
+            "Agency": "Hackney CSC", "Email": "amira.clarke@hackney.example", "Phone": "020 7000 0000"}
+    book = case_in(tmp_path, records={**RECORDS, "Contacts": RECORDS["Contacts"] + [lead]})
+    document = docx.Document(str(write_invite(book, day=D(2026, 9, 7), out=tmp_path / "list.docx")))
+    text = text_of(document)
+    assert "From | Amira Clarke\nRole | Contextual safeguarding practitioner\nAgency | Hackney CSC\n" \
+           "Contact | amira.clarke@hackney.example; 020 7000 0000\nDate of issue | 07/09/2026" in text
+    undated = [r["Name"] for r in RECORDS["Subjects"] if r["Status"] == "Active" and not r.get("Age")
+               and not r.get("Date of birth")]
+    assert undated == ["\u201cBugsy\u201d", "Unknown adult male"]
+    for name in undated:
+        assert f"\n{name} \u2013 Date of birth not recorded: agencies may not be able to find records.\n" in text
+    assert text.count("Date of birth not recorded") == len(undated)  # each listed once (by the police)
+    tables = [t for t in document.tables if t.rows[0].cells[0].text in ("Full name", "ID", "Name", "Where")]
+    assert tables and all(t.rows[0]._tr.trPr is not None and t.rows[0]._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader"))
+                          is not None for t in tables)  # the header row repeated on every page
+    assert all(row._tr.trPr is None or row._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is None
+               for t in tables for row in t.rows[1:])
+    labels_ = [p for p in document.paragraphs if p.text == "Questions for your agency"]
+    assert labels_ and all(p.paragraph_format.keep_with_next for p in labels_)  # never alone at a page's foot
+    shared = every_part(write_invite(book, day=D(2026, 9, 7), out=tmp_path / "anon.docx", anonymise=True))
+    assert "Date of issue" in shared and "Amira" not in shared and "hackney.example" not in shared
+
+
 def test_the_anonymised_subject_list_keeps_its_meaning(case_book, tmp_path):
     path = write_invite(case_book, day=D(2026, 9, 7), out=tmp_path / "list.docx", anonymise=True)
     text = every_part(path)
@@ -150,6 +175,31 @@ def test_the_map_describes_its_shading_and_can_leave_it_out(tmp_path):
         assert ("Drawn close together:" in text) is expected and "a group" not in text
 
 
+def test_groups_are_the_same_whatever_the_order_of_the_rows(tmp_path):
+    from peermap_xl import graph
+
+    reordered = {**RECORDS, **{sheet: list(reversed(RECORDS[sheet])) for sheet in ("Subjects", "Contexts", "Links")}}
+    first = graph.groups(graph.build(read_network(case_in(tmp_path))))
+    (tmp_path / "b").mkdir()
+    again = graph.groups(graph.build(read_network(write_case(tmp_path / "b" / "Mare Street.xlsm", reordered))))
+    assert len(first) >= 3 and again == first  # the same members, in the same order (the same shading)
+
+
+def test_a_group_whose_links_did_not_change_keeps_its_members_and_number(case_book):
+    from peermap_xl import graph
+    from peermap_xl.operations import record_session
+
+    before = graph.groups(graph.build(read_network(case_book)))
+    kayla = next(i for i, g in enumerate(before) if "S03" in g)
+    record_session(case_book, "Review", D(2026, 10, 1))  # the snapshot the next map is compared with
+    change(case_book, [("Links", 1, header, value) for header, value in (
+        ("ID", "L22"), ("From", "S04"), ("To", "S06"), ("Relationship", "Associate"), ("Nature", "Risky"))])
+    after = graph.groups(graph.build(read_network(case_book)))
+    assert any({"S04", "S06"} <= g for g in after)  # the far-away link made a new group...
+    assert after[kayla] == before[kayla] == {"S03", "S07", "S09"}  # ...and Kayla's keeps its members and number
+    assert graph.groups(graph.build(read_network(case_book)), earlier=[]) != after  # numbering came from before
+
+
 # --- 5. Figure 1 and the minutes faithful to the record ----------------------------------------------
 
 
@@ -174,12 +224,42 @@ def test_an_earlier_sessions_minutes_describe_the_network_as_it_was(case_book, t
     record_session(case_book, "Review", D(2026, 11, 1))  # M04
     then = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "m3.docx"))))
     now = text_of(docx.Document(str(write_minutes(case_book, "M04", out=tmp_path / "m4.docx"))))
-    assert "\nTB\n" in then and "\nTB\n" not in now
+    def figure_one_of(text):
+        return section(text, "Young people (Figure 1)", "The young person's view")
+
+    assert "\nTB\n" in figure_one_of(then) and "\nTB\n" not in figure_one_of(now)
     assert "DC (young person, high risk)" in now and "DC (young person, high risk)" not in then
     assert "No snapshot was kept before this session" in then  # M01 and M02 were held before snapshots
     assert "Removed: TB (person)" in now
     first = text_of(docx.Document(str(write_minutes(case_book, "M01", out=tmp_path / "m1.docx"))))
     assert "This is the first session recorded" in first
+    assert "No snapshot was kept at this session" in first and "3 sessions held since" in first
+
+
+def test_minutes_of_a_session_without_a_snapshot_leave_out_what_came_after_it(case_book, tmp_path):
+    change(case_book, [("Gaps", 1, header, value) for header, value in (
+        ("ID", "G04"), ("Question", "Who else goes to the flat?"), ("About", "C04"), ("Raised on", D(2026, 9, 25)),
+        ("Status", "Open"), ("Origin", "Suggested"))])
+    text = text_of(docx.Document(str(write_minutes(case_book, "M02", out=tmp_path / "m2.docx"))))
+    top = text.split("\nMeeting details\n")[0]
+    assert "No snapshot was kept at this session" in top and "as it stood on 15/09/2026" in top
+    assert "1 question" in top and "put back: 1 person or place removed since" in top  # G04; Ryan, removed 20/09
+    assert "G04" not in text and "Who else goes" not in text
+    assert "\nRP\n" in section(text, "Young people (Figure 1)", "The young person's view")  # still there on 15/09
+    record_session(case_book, "Review", D(2026, 10, 1))  # a snapshot: those minutes say nothing of the kind
+    latest = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "m3.docx"))))
+    assert "No snapshot was kept at this session" not in latest and "G04" in latest
+    assert "\nRP\n" not in section(latest, "Young people (Figure 1)", "The young person's view")
+
+
+def test_the_snapshot_kept_with_such_minutes_is_the_network_they_show(case_book, tmp_path):
+    write_minutes(case_book, "M02", out=tmp_path / "m2.docx", write=True)  # keeps M02's snapshot
+    kept = read_network(case_book).history
+    ryan = kept[(kept["session"] == "M02") & (kept["id"] == "S10")]
+    assert list(ryan["status"]) == ["Active"]  # removed on 20/09, after the session, as its minutes show him
+    record_session(case_book, "Review", D(2026, 10, 1))
+    text = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "m3.docx"))))
+    assert "Removed: RP (person)" in section(text, "What changed since the last session", "Next review and upload")
 
 
 def test_one_next_review_date_in_the_minutes_and_on_the_map(tmp_path):
@@ -196,6 +276,21 @@ def test_anonymised_minutes_say_withheld_where_they_withhold(case_book, tmp_path
     text = text_of(docx.Document(str(write_minutes(case_book, out=tmp_path / "m.docx", anonymise=True))))
     assert "Current concerns - vulnerabilities | withheld" in text
     assert section(text, "Decisions", minutes.CONSIDER).strip() == "withheld"
+
+
+def test_anonymised_minutes_are_for_sharing_not_for_the_childs_file(case_book, tmp_path):
+    text = text_of(docx.Document(str(write_minutes(case_book, out=tmp_path / "a.docx", anonymise=True))))
+    assert "Upload these minutes" not in text and "Mosaic" not in text and "upload." not in text
+    assert text.count(minutes.sections.SHARING) == 2  # at the top, and where the full minutes say where to upload
+    assert "\nNext review and sharing\n" in text and "before it is shared." in text
+    assert "12 people: 10 young people, 1 adult, 1 unknown" in text  # not "1 adults"
+    prompts = section(text, minutes.CONSIDER, "What changed since the last session")
+    assert "YP1 is the only recorded link between" in prompts
+    assert not re.search(r"\b[SC]\d\d\b", prompts)  # the workbook's IDs mean nothing to this reader
+    full = text_of(docx.Document(str(write_minutes(case_book, out=tmp_path / "m.docx"))))
+    assert "Upload these minutes and the map to the Mosaic file" in full and minutes.sections.SHARING not in full
+    shared = run_peermap("minutes", case_book, "--anonymise", "--out", tmp_path / "b.docx")
+    assert shared.returncode == 0 and "Mosaic" not in shared.stdout and "do not upload it" in shared.stdout
 
 
 def test_the_map_is_on_its_own_landscape_page_with_labels_of_8_points_in_print(case_book, tmp_path):
@@ -224,6 +319,57 @@ def test_status_cells_fit_their_longest_word(case_book, tmp_path):
                  .get_extents().width for w in ("OVERDUE", "In progress", "Status"))
     status_cm = minutes.sections._LIST_WIDTHS[-1] - 2 * 0.19  # Word's default cell margins
     assert widest / 72 * 2.54 < status_cm
+
+
+def _printed_cm(word: str, points: float, bold: bool) -> float:
+    """The word's printed width in Arial's metric twin (Liberation Sans), read from the font file itself."""
+    import subprocess
+
+    from fontTools.ttLib import TTFont
+
+    path = subprocess.run(["fc-match", "-f", "%{file}", f"Liberation Sans:{'bold' if bold else 'regular'}"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "LiberationSans-" in path, path  # Arial's metric twin, as LibreOffice prints it
+    font = TTFont(path)
+    cmap, metrics = font.getBestCmap(), font["hmtx"]
+    units = sum(metrics[cmap[ord(c)]][0] for c in word)
+    return units / font["head"].unitsPerEm * points / 72 * 2.54
+
+
+def test_no_table_cell_breaks_a_word(case_book, tmp_path):
+    """Every word in every table cell (status words, headers, names) fits its column at the size it prints."""
+    record_session(case_book, "Review", D(2026, 10, 1))  # overdue questions and actions: OVERDUE, NOBODY YET
+    change(case_book, [("Gaps", "G01", "Assigned to", None)])
+    documents = [write_minutes(case_book, out=tmp_path / "m.docx"),
+                 write_minutes(case_book, out=tmp_path / "a.docx", anonymise=True),
+                 write_invite(case_book, day=D(2026, 9, 30), out=tmp_path / "l.docx")]
+    margins = 2 * 0.19
+    checked = set()
+    for path in documents:
+        for table in docx.Document(str(path)).tables:
+            grid = [docx.shared.Length(int(c.get(docx.oxml.ns.qn("w:w"))) * 635).cm
+                    for c in table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))]
+            for row in table.rows:
+                for j, cell in enumerate(row.cells):
+                    for run in (r for p in cell.paragraphs for r in p.runs):
+                        for word in run.text.split():
+                            width = _printed_cm(word, run.font.size.pt, bool(run.bold))
+                            assert width + margins <= grid[j], (path.name, word, grid[j])
+                            checked.add(word)
+    assert {"OVERDUE", "NOBODY", "progress", "Metropolitan", "Date"} <= checked
+
+
+def test_a_column_too_narrow_for_its_word_takes_room_from_the_others():
+    from peermap_xl.minutes import fit
+
+    widths = (1.2, 4.4, 2.4, 2.4, 2.2, 2.0, 1.2)  # a Status column 1.2 cm wide: "OVERDUE" would break
+    lines = [["ID", "Question", "About", "Finding out", "Agency", "By", "Status"],
+             ["G01", "Who is he?", "S01", "NOBODY YET", "", "", "OVERDUE"]]
+    assert fit.longest_word_cm("OVERDUE", 9) + fit.CELL_MARGINS_CM > widths[-1]
+    fitted = fit.fitted(widths, lines, 9, bold_row=0, bold_column=None)
+    assert fitted[-1] >= fit.longest_word_cm("OVERDUE", 9) + fit.CELL_MARGINS_CM
+    assert fitted[1] < widths[1] and sum(fitted) == pytest.approx(sum(widths))  # from the Question's room
+    assert fit.fitted((2.0, 15.0), [["ID", "Question"]], 9, 0, None) == (2.0, 15.0)  # nothing to change
 
 
 def test_word_opens_the_minutes_and_subject_list_without_repair(case_book, tmp_path):
@@ -271,6 +417,26 @@ def test_a_forced_close_checks_records_the_reason_and_what_was_left_open(case_bo
     assert "Question G02: Is MR controlling KO?" in closing and "KO: young person at high risk" in closing
     assert "Chair | not recorded (add it on the Sessions sheet)" in text
     assert "No next review: the network is closed." in text
+
+
+def test_review_and_closure_minutes_carry_the_chair_and_attendees_given(case_book, tmp_path):
+    review = run_peermap("review", case_book, "--date", "2026-10-01", "--chair", "Amira Clarke",
+                         "--attendees", "Amira Clarke; PC Dan Ross; Ms Adebayo")
+    assert review.returncode == 0, review.stderr
+    assert "Not given" not in review.stdout
+    text = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "m3.docx"))))
+    details = section(text, "Meeting details", "The network")
+    assert "Chair | Amira Clarke" in details and "Attendees | Amira Clarke; PC Dan Ross; Ms Adebayo" in details
+    assert "not recorded" not in details
+    shared = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "a3.docx", anonymise=True))))
+    assert "Chair | withheld" in shared and "Attendees | withheld" in shared and "Amira" not in shared
+    closed = run_peermap("close", case_book, "--date", "2026-11-01", "--reason", "risk reduced", "--force",
+                         "--chair", "Sam Taylor")
+    assert closed.returncode == 0, closed.stderr
+    assert "Not given: the attendees." in closed.stdout and "session M04's row" in closed.stdout
+    final = text_of(docx.Document(str(write_minutes(case_book, "M04", out=tmp_path / "m4.docx"))))
+    details = section(final, "Meeting details", "The network")
+    assert "Chair | Sam Taylor" in details and "Attendees | not recorded (add it on the Sessions sheet)" in details
 
 
 # --- 7. a record error never merges or drops a person --------------------------------------------------

@@ -1,5 +1,6 @@
 """Picking people and places in a live meeting: the drop-downs, the name columns beside IDs, and the reader."""
 
+import datetime as dt
 import re
 import subprocess
 import zipfile
@@ -36,7 +37,9 @@ def test_every_column_that_names_people_and_places_is_picked_from_the_list():
     wb = openpyxl.load_workbook(TEMPLATE)
     for sheet_name, header in PICKED:
         [dv] = validations(wb[sheet_name])[header]
-        assert dv.type == "list" and dv.formula1 == schema.PICK_LIST, (sheet_name, header)
+        picks = schema.sheet(sheet_name).column(header).pick_list
+        assert picks in (schema.PICK_LIST, schema.PEOPLE_LIST, schema.PLACES_LIST)
+        assert dv.type == "list" and dv.formula1 == picks, (sheet_name, header)
         assert dv.errorStyle == "information"  # a plain ID, a name or several separated by ; still go in
         last_row = max(r.max_row for r in dv.sqref.ranges)
         assert last_row >= schema.ROWS_PREPARED and dv.showInputMessage and dv.prompt
@@ -55,6 +58,30 @@ def test_the_pick_list_is_defined_over_its_sheet_and_the_two_tables():
     assert grows.startswith(f"OFFSET('Pick lists'!${entries}$2,") and "ROWS(Subjects[Name])" in grows
     assert "ROWS(Contexts[Name])" in grows
     assert "Subjects[ID]" in lists[f"{headers['Pick: ID']}2"].value
+
+
+def test_incidents_pick_the_place_from_the_places_and_who_from_the_people():
+    incidents = schema.INCIDENTS
+    assert incidents.column("Where").pick_list == schema.PLACES_LIST
+    assert incidents.column("Who").pick_list == schema.PEOPLE_LIST
+    wb = openpyxl.load_workbook(TEMPLATE)
+    found = validations(wb[incidents.name])
+    [where], [who] = found["Where"], found["Who"]
+    assert (where.formula1, who.formula1) == (schema.PLACES_LIST, schema.PEOPLE_LIST)
+    assert max(r.max_row for r in who.sqref.ranges) >= schema.ROWS_PREPARED
+
+
+def test_the_people_and_the_places_are_the_two_parts_of_the_stacked_list():
+    wb = openpyxl.load_workbook(TEMPLATE)
+    headers = {c.value: c.column_letter for c in wb[schema.PICK_SHEET][1] if c.value}
+    first = f"'Pick lists'!${headers[schema.PICK_COLUMNS[0][0]]}$2"
+    people = wb.defined_names[schema.PEOPLE_LIST].attr_text
+    places = wb.defined_names[schema.PLACES_LIST].attr_text
+    assert people.startswith(f"OFFSET({first},0,0,") and "ROWS(Subjects[Name])" in people
+    assert "Contexts" not in people
+    # the places start where the people end, and are as many as the contexts
+    assert places.startswith(f"OFFSET({first},MIN(") and "ROWS(Subjects[Name])),0," in places
+    assert "ROWS(Contexts[Name])" in places
 
 
 def test_name_columns_sit_beside_the_ids_and_excel_fills_them():
@@ -105,6 +132,15 @@ def test_a_peer_picked_from_the_list_shows_as_the_name_with_its_id_kept():
     assert list(work["young_person_id"]) == ["S01", "S01", "S01"]
     assert list(work["peer"]) == ["Male B", "Kai (from football)", "Male B (brother)"]  # their own words kept
     assert list(work["peer_id"])[0] == "S02" and work["peer_id"].isna().tolist() == [False, True, True]
+
+
+@pytest.mark.parametrize("where, who", [("Youth hub (C01)", "Male A (S01); Male B (S02)"),
+                                        ("C01", "S01; s02"), ("youth hub", "Male A; Male B (S02)")])
+def test_incidents_where_and_who_read_back_as_entries_ids_or_names(where, who):
+    net = network(incidents=({"Date": dt.date(2026, 11, 1), "What happened": "Fight", "Where": where, "Who": who},))
+    [incident] = net.incidents.to_dict("records")
+    assert incident["where_id"] == "C01"
+    assert [net.resolve(ref) for ref in incident["who"]] == [["S01"], ["S02"]]
 
 
 def test_about_and_for_take_list_entries():
@@ -179,10 +215,16 @@ def test_libreoffice_grows_the_list_with_the_tables_and_fills_the_names(soffice,
     edit.append_records(wb, schema.SUBJECTS, [{"ID": "S03", "Name": "Female A", "Type": "Young person"}])
     probe = wb[schema.START_SHEET]
     probe["Z1"], probe["Z2"] = f"=ROWS({schema.PICK_LIST})", f"=INDEX({schema.PICK_LIST},3)"
+    people, places = schema.PEOPLE_LIST, schema.PLACES_LIST
+    probe["Z3"], probe["Z4"] = f"=ROWS({people})", f"=INDEX({people},ROWS({people}))"
+    probe["Z5"], probe["Z6"] = f"=ROWS({places})", f"=INDEX({places},1)"
     wb.save(new_book)
     recalculated = openpyxl.load_workbook(libreoffice_convert(soffice, new_book, tmp_path, "xlsx"), data_only=True)
-    assert recalculated[schema.START_SHEET]["Z1"].value == 4
-    assert recalculated[schema.START_SHEET]["Z2"].value == "Female A (S03)"
+    probed = recalculated[schema.START_SHEET]
+    assert probed["Z1"].value == 4
+    assert probed["Z2"].value == "Female A (S03)"
+    assert (probed["Z3"].value, probed["Z4"].value) == (3, "Female A (S03)")  # the people: the subjects only
+    assert (probed["Z5"].value, probed["Z6"].value) == (1, "Youth hub (C01)")  # the places: the contexts only
     lists = recalculated[schema.PICK_SHEET]
     entries = next(c.column for c in lists[1] if c.value == schema.PICK_COLUMNS[0][0])
     assert [lists.cell(r, entries).value for r in range(2, 7)] == [
@@ -197,7 +239,8 @@ def test_libreoffice_grows_the_list_with_the_tables_and_fills_the_names(soffice,
 def test_libreoffice_reads_the_pick_list_validations(soffice, tmp_path):
     ods = libreoffice_convert(soffice, TEMPLATE, tmp_path, "ods")
     content = zipfile.ZipFile(ods).read("content.xml").decode()
-    assert f"cell-content-is-in-list({schema.PICK_LIST})" in content
+    for name in (schema.PICK_LIST, schema.PEOPLE_LIST, schema.PLACES_LIST):
+        assert f"cell-content-is-in-list({name})" in content, name
     named = re.search(r'<table:named-expression table:name="PeopleAndPlaces"[^>]*table:expression="([^"]*)"', content)
     assert named and named.group(1).startswith("OFFSET([$&apos;Pick lists&apos;.")  # a formula over its sheet
     assert "ROWS([$Subjects." in named.group(1) and "ROWS([$Contexts." in named.group(1)

@@ -6,6 +6,7 @@ office lock files, stale temporary files, killed and concurrent writers.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import re
@@ -25,7 +26,7 @@ from lxml import etree
 
 from conftest import TEMPLATE as ROOT_TEMPLATE
 from conftest import run_peermap
-from peermap_xl import schema
+from peermap_xl import checks, model, schema
 from peermap_xl.book import package as pkg
 from peermap_xl.book import safe
 from peermap_xl.book.file import check_is_workbook, read_network
@@ -257,6 +258,36 @@ def test_a_second_writer_waits_for_the_first_then_reads_what_it_wrote(book):
     assert before > 0
 
 
+LOCK_HOLDER = """
+import shutil, sys, time
+from filelock import FileLock
+from peermap_xl.book import safe
+
+with FileLock(safe.peermap_lock(safe.real_path(sys.argv[1]))):
+    print("holding", flush=True)
+    time.sleep(2)
+    shutil.copyfile(sys.argv[2], sys.argv[1])  # what the other writer saved
+"""
+
+
+def test_find_write_waits_for_another_writer_then_reads_what_it_wrote(book, tmp_path):
+    """`find --write` is a read-modify-write too: it holds the workbook's lock from reading to saving."""
+    from peermap_xl import operations
+    from peermap_xl.book import edit
+
+    wb = edit.open_for_edit(book)
+    edit.set_network_values(wb, {"Key contextual risks": "written by the other writer"})
+    other = tmp_path / "other" / "saved.xlsm"
+    other.parent.mkdir()
+    edit.save(wb, other, backup=False)
+    child = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(book), str(other)], stdout=subprocess.PIPE,
+                             text=True)
+    assert child.stdout.readline().strip() == "holding"
+    operations.find_book(book, book.parent, 80)
+    child.wait(timeout=20)
+    assert read_network(book).settings["key_contextual_risks"] == "written by the other writer"
+
+
 # --- killed and concurrent writers ----------------------------------------------------------------------
 
 
@@ -477,8 +508,9 @@ def test_sheet_names_are_never_changed(book):
     wb.close()
 
 
-def plant_formula_id(path: Path, cached: bool = True) -> tuple[str, str, str]:
-    """Make the first Subjects ID a formula giving the same ID; returns (sheet, cell, ID)."""
+def plant_formula_id(path: Path, cached: bool = True, empty_result: bool = False) -> tuple[str, str, str]:
+    """Make the first Subjects ID a formula giving the same ID (`empty_result`: giving "", as Excel saves
+    it: t="str" and an empty value); returns (sheet, cell, ID)."""
     from openpyxl.utils.cell import get_column_letter
 
     layout = read_network(path).layout["Subjects"]
@@ -491,7 +523,7 @@ def plant_formula_id(path: Path, cached: bool = True) -> tuple[str, str, str]:
     cell.set("t", "str")
     etree.SubElement(cell, f"{{{pkg.MAIN}}}f").text = f'"{value[0]}"&"{value[1:]}"'
     if cached:
-        etree.SubElement(cell, f"{{{pkg.MAIN}}}v").text = value
+        etree.SubElement(cell, f"{{{pkg.MAIN}}}v").text = "" if empty_result else value
     package.parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     path.write_bytes(package.bytes())
     return layout.sheet, ref, value
@@ -512,6 +544,86 @@ def test_a_formula_id_without_a_value_is_not_overwritten(book):
     sheet, ref, _ = plant_formula_id(book, cached=False)
     assert run_peermap("check", "--write", "--as-of", AS_OF, book).returncode in (0, 1)
     assert str(openpyxl.load_workbook(book)[sheet][ref].value).startswith("=")
+
+
+UNCALCULATED_RULE = next(r for r in checks.RULES if r.slug == "uncalculated-formula")
+
+
+def checks_sheet_codes(path: Path) -> list[tuple]:
+    """(Code, Sheet, Row, Column) of each row of the Checks sheet, its columns found by header."""
+    rows = list(openpyxl.load_workbook(path, read_only=True)["Checks"].iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(rows) if "Code" in row and "Column" in row)
+    where = [rows[at].index(h) for h in ("Code", "Sheet", "Row", "Column")]
+    return [tuple(row[i] for i in where) for row in rows[at + 1:] if row[where[0]]]
+
+
+def test_a_formula_id_without_a_value_is_reported_and_read_as_unknown_never_renumbered(book):
+    sheet, ref, value = plant_formula_id(book, cached=False)
+    before = read_network(book)
+    row = int(before.subjects["row"].min())
+    assert before.subjects["id"].iloc[0] == model.unknown_id("S", row) and not before.subjects["auto_id"].any()
+    others = list(before.subjects["id"].iloc[1:])
+    for command in (["review", "--date", AS_OF], ["check", "--write", "--as-of", AS_OF]):  # openpyxl saves <v/>
+        result = run_peermap(*command, book)
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+        network = read_network(book)
+        assert list(network.subjects["id"]) == [model.unknown_id("S", row), *others]
+        assert str(openpyxl.load_workbook(book)[sheet][ref].value).startswith("=")
+    assert (UNCALCULATED_RULE.code, "Subjects", row, "ID") in checks_sheet_codes(book)
+    found = [f for f in checks.run_checks(read_network(book)) if f.code == UNCALCULATED_RULE.code]
+    assert [(f.sheet, f.row, f.column) for f in found] == [("Subjects", row, "ID")]
+    assert value not in found[0].message and "save it so the formulas are calculated" in found[0].message
+
+
+def test_a_formula_whose_value_excel_saved_as_empty_text_is_calculated_not_reported(book):
+    sheet, ref, _ = plant_formula_id(book, empty_result=True)
+    assert not [f for f in checks.run_checks(read_network(book)) if f.code == UNCALCULATED_RULE.code]
+    assert run_peermap("review", "--date", AS_OF, book).returncode == 0  # openpyxl's save keeps it as Excel's ""
+    assert not [f for f in checks.run_checks(read_network(book)) if f.code == UNCALCULATED_RULE.code]
+    assert str(openpyxl.load_workbook(book)[sheet][ref].value).startswith("=")
+
+
+def test_no_blank_id_is_numbered_into_a_sheet_whose_formula_id_is_unknown(book):
+    """The unknown ID may be any number: writing a new one beside it could make two rows share it."""
+    from peermap_xl.book.file import read_raw
+    from peermap_xl.checks import record
+
+    plant_formula_id(book, cached=False)
+    raw = read_raw(book)
+    subjects = raw.tables["Subjects"]
+    id_at = [h.casefold() for h in subjects.headers].index("id")
+    subjects.rows[-1][1][id_at] = None  # a person typed with no ID
+    network = model.build(raw)
+    assert network.subjects["auto_id"].iloc[-1]
+    assert not [f for f in record.plan(network, dt.date.fromisoformat(AS_OF)).filled_ids if f[0] == "Subjects"]
+
+
+def test_shared_formulas_keep_their_values_through_a_write(book):
+    """Excel stores a formula filled down a column once, shared (t="shared"); openpyxl saves each cell's own
+    formula: the cached values are still the same formulas' and must be kept."""
+    from openpyxl.utils.cell import get_column_letter
+
+    layout = read_network(book).layout["Subjects"]
+    ids = list(read_network(book).subjects["id"])
+    package, part, root = _sheet_xml(book, layout.sheet)
+    letter, first = get_column_letter(layout.column("ID")), layout.header_row + 1
+    refs = [f"{letter}{first + k}" for k in range(3)]
+    for k, cell in enumerate(c for ref in refs for c in root.iter(f"{{{pkg.MAIN}}}c") if c.get("r") == ref):
+        for child in list(cell):
+            cell.remove(child)
+        cell.set("t", "str")
+        shared = {"t": "shared", "si": "0", **({"ref": f"{refs[0]}:{refs[-1]}"} if k == 0 else {})}
+        etree.SubElement(cell, f"{{{pkg.MAIN}}}f", shared).text = (
+            f'"S"&TEXT(ROW()-{first - 1},"00")' if k == 0 else None)
+        etree.SubElement(cell, f"{{{pkg.MAIN}}}v").text = ids[k]
+    package.parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    book.write_bytes(package.bytes())
+    assert list(read_network(book).subjects["id"]) == ids
+    assert run_peermap("check", "--write", "--as-of", AS_OF, book).returncode in (0, 1)
+    assert list(read_network(book).subjects["id"]) == ids
+    assert not [f for f in checks.run_checks(read_network(book)) if f.code == UNCALCULATED_RULE.code]
+    formulas = openpyxl.load_workbook(book)[layout.sheet]
+    assert all(str(formulas[ref].value).startswith("=") for ref in refs)
 
 
 def test_openpyxl_warnings_are_reworded_without_cell_values(capsys, monkeypatch):

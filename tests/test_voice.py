@@ -76,10 +76,14 @@ def test_the_young_persons_map_is_dated_by_the_direct_work(book):
     assert picture.name == "Peer Map (young person) - Male A - 2026-09-20.png"
 
 
-def test_the_minutes_carry_the_young_persons_view_after_figure_one(example_book):
-    from peermap_xl.book.file import read_network
+def test_the_minutes_carry_the_young_persons_view_after_figure_one(book):
+    import datetime as dt
 
-    net = read_network(example_book)
+    from peermap_xl.book.file import read_network
+    from peermap_xl.operations import record_session
+
+    record_session(book, "Review", dt.date(2026, 10, 1))  # the direct work was done on 20/09, after M02 (16/09)
+    net = read_network(book)
     blocks = minutes.content(net)
     headings = [b.text for b in blocks if isinstance(b, minutes.Heading) and b.level == 1]
     assert headings.index(voice.HEADING) == headings.index("Young people (Figure 1)") + 1

@@ -7,7 +7,6 @@ the package parts openpyxl drops (the ribbon). Text is always stored as text.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
 from copy import copy
@@ -18,7 +17,7 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from peermap_xl import schema
-from peermap_xl.book import package, raw, safe
+from peermap_xl.book import kept, package, raw, safe
 from peermap_xl.book.file import check_is_workbook
 from peermap_xl.book.plan import AddRows, Line, PlacePicture, Plan, ReplaceSheet, SetCell, is_date
 from peermap_xl.errors import WorkbookError
@@ -28,11 +27,12 @@ DATE_FORMAT = "dd/mm/yyyy"
 
 def open_for_edit(path: str | Path) -> openpyxl.Workbook:
     """The workbook to change; the parts openpyxl would not read are kept aside for `save` to put back
-    (the VBA project whatever the file's extension)."""
+    (the VBA project whatever the file's extension). Cells openpyxl cannot type (a date cell holding
+    2026-02-31, serial 60) are kept as the file holds them (book/kept.py)."""
     path = Path(path)
     check_is_workbook(path)
     try:
-        with package.openpyxl_notes():
+        with package.openpyxl_notes(), kept.loading():
             return openpyxl.load_workbook(path, keep_vba=True, keep_links=True)
     except Exception as exc:  # openpyxl raises many types for a damaged package
         raise WorkbookError(f"{path.name} could not be read as a workbook ({type(exc).__name__}). "
@@ -85,20 +85,11 @@ def _read_table(tables, sheets, wanted: str, notes: list[raw.RangeNote]) -> raw.
 
 
 def _present(ws):
-    """(row, {column: value}) for each row of a loaded worksheet, blank cells left out.
-
-    openpyxl turns Excel's serial 60 (a 29/02/1900 that never was) and negative serials into
-    dates of 1899 and 1900, past telling apart: any date before 01/03/1900 is given as "#####",
-    for the model to report (PM107). (book/file.py reads the serials themselves.)
-    """
+    """(row, {column: value}) for each row of a loaded worksheet, blank cells left out; a cell kept as
+    the file holds it (book/kept.py) is read as book/file.py reads it, for the model to report (PM107)."""
     for row in ws.iter_rows():
         if row:
-            yield row[0].row, {cell.column: "#####" if _before_1900_march(cell.value) else cell.value
-                               for cell in row if cell.value is not None}
-
-
-def _before_1900_march(value) -> bool:
-    return isinstance(value, dt.datetime) and value < dt.datetime(1900, 3, 1)
+            yield row[0].row, {cell.column: kept.reading(cell.value) for cell in row if cell.value is not None}
 
 
 #: Formula columns of the contract ("From name"): Excel fills them, no reader needs their values.
@@ -132,10 +123,13 @@ def save(wb: openpyxl.Workbook, path: str | Path, backup: bool = True, original:
         original = path.read_bytes()
 
     def write(temp: Path) -> None:
-        with package.openpyxl_notes():
+        with package.openpyxl_notes(), kept.saving():
             wb.save(temp)
         if original is not None:  # what openpyxl drops put back, or the save refused naming it
             temp.write_bytes(package.carry_through(original, package.carry_over(original, temp.read_bytes())))
+        from peermap_xl import vba_modules  # the VBA project's content is the Excel door's (excel.py)
+
+        vba_modules.add_document_modules(temp, [ws.sheet_properties.codeName for ws in wb.worksheets])
 
     safe.write_atomically(path, write, backup=backup)
 

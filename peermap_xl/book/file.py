@@ -262,12 +262,14 @@ def _make_row_parser():
 
     data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
     text_tag, run_text = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}r/{{{SHEET_MAIN_NS}}}t"
+    formula_tag = f"{{{SHEET_MAIN_NS}}}f"
 
     class RowParser(WorkSheetParser):
         """Rows as {column: value}, keeping nothing behind them; a cell it cannot type is kept as typed.
 
         Numbers in date formats become dates as Excel shows them (raw.excel_date),
-        or stay numbers where Excel shows no date, for the model to report.
+        or stay numbers where Excel shows no date, for the model to report; a formula
+        saved with no value is raw.NOT_CALCULATED (unknown, not blank).
         """
 
         def __init__(self, src, wb):
@@ -311,6 +313,9 @@ def _make_row_parser():
                 coordinate = element.get("r")
                 column = coordinate_to_tuple(coordinate)[1] if coordinate else self.col_counter
                 cell = {"column": column, "value": element.findtext(VALUE_TAG)}
+            if cell["value"] is None and element.find(formula_tag) is not None and (
+                    element.find(VALUE_TAG) is None or element.get("t") != "str"):  # Excel's "" result: t="str"
+                cell["value"] = raw.NOT_CALCULATED  # a formula saved with no value: unknown, not blank
             if cell["value"] is not None and cell.get("style_id") in self.book_date_formats:
                 cell["value"] = raw.excel_date(cell["value"], self.epoch) or cell["value"]
             return cell

@@ -258,17 +258,37 @@ def _carry_extensions(old_root, new_root) -> bool:
 
 
 def _formula_values(root) -> dict[str, tuple]:
-    """{cell reference: (formula element, value element, type)} of the formula cells that have a value."""
-    found = {}
+    """{cell reference: (formula key, value element, type)} of the formula cells that have a value
+    (an empty text is a value: Excel's "" result, typed t="str")."""
+    found, masters = {}, {}
     for cell in root.iter(f"{{{MAIN}}}c"):
         formula, value = cell.find(f"{{{MAIN}}}f"), cell.find(f"{{{MAIN}}}v")
-        if formula is not None and value is not None and value.text:
-            found[cell.get("r")] = (formula, value, cell.get("t"))
+        if formula is None:
+            continue
+        key = _formula_key(cell.get("r"), formula, masters)
+        if value is not None and (value.text or cell.get("t") == "str"):
+            found[cell.get("r")] = (key, value, cell.get("t"))
     return found
 
 
-def _same_formula(a, b) -> bool:
-    return (a.text or "") == (b.text or "") and dict(a.attrib) == dict(b.attrib)
+_SHARING = ("t", "si", "ref")  # what makes a formula shared: openpyxl saves each cell's own formula instead
+
+
+def _formula_key(ref: str, formula, masters: dict) -> tuple:
+    """(text, attributes) of a cell's formula as openpyxl saves it: a shared formula (Excel's fill-down,
+    stored once for a range) given as the cell's own, as openpyxl translates it on loading."""
+    text, attributes = formula.text or "", dict(formula.attrib)
+    if attributes.get("t") == "shared":
+        si = attributes.get("si")
+        if text:
+            masters.setdefault(si, (text, ref))
+        elif si in masters:
+            from openpyxl.formula.translate import Translator
+
+            master_text, origin = masters[si]
+            text = Translator("=" + master_text, origin).translate_formula(ref)[1:]
+        attributes = {k: v for k, v in attributes.items() if k not in _SHARING}
+    return text, tuple(sorted(attributes.items()))
 
 
 def _carry_cached_values(old_root, new_root) -> bool:
@@ -281,7 +301,7 @@ def _carry_cached_values(old_root, new_root) -> bool:
             continue
         cached = _formula_values(old_root) if cached is None else cached
         old = cached.get(cell.get("r"))
-        if old and _same_formula(old[0], formula):
+        if old and old[0] == _formula_key(cell.get("r"), formula, {}):
             if value is not None:
                 cell.remove(value)
             cell.append(copy.deepcopy(old[1]))

@@ -39,6 +39,19 @@ DIMENSION, TABLE_ROWS, TABLE_COLUMNS, TABLE_HEADER = "dimension", "table rows", 
 RANGE_KINDS = (DIMENSION, TABLE_ROWS, TABLE_COLUMNS, TABLE_HEADER)
 
 
+class _NotCalculated:
+    """The value of a formula cell saved with no calculated value (by a program that does not calculate):
+    unknown, never blank. The model reports it (UNCALCULATED) and never numbers over it."""
+
+    def __repr__(self) -> str:
+        return "NOT_CALCULATED"
+
+
+NOT_CALCULATED = _NotCalculated()
+#: The kind of model.Problem for such a cell.
+UNCALCULATED = "formula without a value"
+
+
 @dataclass
 class RawBook:
     source: str  # the file name, for messages

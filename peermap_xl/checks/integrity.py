@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from peermap_xl import schema
-from peermap_xl.book.raw import DIMENSION, TABLE_COLUMNS, TABLE_HEADER, TABLE_ROWS
+from peermap_xl.book.raw import DIMENSION, TABLE_COLUMNS, TABLE_HEADER, TABLE_ROWS, UNCALCULATED
 from peermap_xl.checks.core import ERROR, WARNING, Context, Hit, blank, date_text, rows, rule, typed
 from peermap_xl.model import split_entry
 from peermap_xl.suggest import did_you_mean, suggest
@@ -19,11 +19,14 @@ _ABOUT_COLUMNS = ((schema.CONTACTS, "For"), (schema.GAPS, "About"), (schema.ACTI
       relationship, every question, action and session its main words and date. Without them
       the row cannot be mapped, counted or followed up.""")
 def missing_required(ctx: Context) -> Iterator[Hit]:
+    unknown = _uncalculated_cells(ctx)  # not empty: a formula's value not known (PM110)
     for sheet in schema.DATA_SHEETS:
         frame = ctx.network.frames[sheet.name]
         for col in (c for c in sheet.columns if c.required):
             empty = frame[col.key].map(blank)
             for record in rows(frame[empty]) if len(frame) and empty.any() else ():
+                if (sheet.name.casefold(), record["row"], col.header) in unknown:
+                    continue
                 yield Hit(sheet.name, record["row"], record.get("id"), col.header,
                           f"{col.header} is empty: every row of {sheet.name} needs one.")
 
@@ -192,6 +195,25 @@ def future_date(ctx: Context) -> Iterator[Hit]:
 def read_range(ctx: Context) -> Iterator[Hit]:
     for note in ctx.network.ranges:
         yield Hit(note.sheet, note.row, None, None, _RANGE_MESSAGES[note.kind].format(n=note))
+
+
+def _uncalculated_cells(ctx: Context) -> set[tuple[str, int, str]]:
+    return {(p.sheet.casefold(), p.row, p.column) for p in ctx.network.problems if p.kind == UNCALCULATED}
+
+
+@rule("PM110", "uncalculated-formula", ERROR, "A formula cell was saved with no value",
+      """A cell people type into may hold a formula (an ID or a name worked out from other cells).
+      Excel saves each formula's value with it; a program that does not calculate saves the formula
+      alone. peermap never guesses that value: it reads the cell as unknown (an ID is never numbered
+      afresh, which would break the links that use it) and never writes over it. Opening the workbook
+      in Excel and saving it stores the values.""")
+def uncalculated_formula(ctx: Context) -> Iterator[Hit]:
+    for problem in ctx.network.problems:
+        if problem.kind == UNCALCULATED:
+            yield Hit(problem.sheet, problem.row, None, problem.column,
+                      f"{problem.column} holds a formula saved with no value (by a program that does not "
+                      "calculate), so peermap reads it as unknown. Open the workbook in Excel and save it so "
+                      "the formulas are calculated, then check again.")
 
 
 _RANGE_MESSAGES = {

@@ -53,6 +53,7 @@ def _count(n: int, word: str) -> str:
 def plan(network: Network, as_of: dt.date) -> CheckRecord:
     """The findings on `network`, and what recording them in the workbook changes."""
     filled = [(sheet.name, int(row), rid) for sheet in schema.DATA_SHEETS if sheet.id_prefix
+              and not any(map(model.is_unknown_id, network.frames[sheet.name]["id"]))  # it may be the unknown one
               for row, rid, auto in zip(*(network.frames[sheet.name][k] for k in ("row", "id", "auto_id")))
               if auto]
     new_gaps: list[tuple[int, dict]] = []

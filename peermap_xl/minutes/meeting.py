@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from peermap_xl import labels, model
+from peermap_xl import domain, labels, model
 from peermap_xl.book.safe import name_part
 from peermap_xl.errors import PeermapError
 from peermap_xl.model import Network, rows
@@ -56,7 +56,13 @@ class Meeting:
         self.day = self.session["date"].date()
         self.today = pd.Timestamp(self.day)
         self.snapshot = _snapshot_of(network, self.session)
-        self.network = _as_it_was(network, self.snapshot, self.day) if self._earlier(network) else network
+        #: Without a snapshot, what the record dates after the session ({what: how many}), left out of it.
+        self.rebuilt = later_than(network, self.day) if self.snapshot is None else {}
+        if self._earlier(network):
+            network = _as_it_was(network, self.snapshot, self.day)
+        elif self.rebuilt:
+            network = as_recorded_by(network, self.day)
+        self.network = network
         self.view = labels.View(self.network, anonymise)
         self.anonymise = anonymise
         self.map_picture = map_picture
@@ -139,6 +145,77 @@ def _as_it_was(network: Network, snapshot: pd.DataFrame, day: dt.date) -> Networ
     gaps = frames["Gaps"]
     frames["Gaps"] = gaps[gaps["raised_on"].isna() | (gaps["raised_on"] <= pd.Timestamp(day))]
     return dataclasses.replace(network, frames=frames)
+
+
+#: What the record dates, and so can be left out of a session held before: {what: (sheet, date column)}.
+DATED = {"questions": ("Gaps", "raised_on"), "actions": ("Actions", "set_on"), "links": ("Links", "first_recorded"),
+         "incidents": ("Incidents", "date"), "direct work": ("Direct work", "date")}
+#: The people and places whose status (Removed) the record dates: put back when removed after the session.
+STATUS_DATED = ("Subjects", "Contexts")
+
+
+def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A date column as dates (anything else typed there as no date)."""
+    return pd.to_datetime(frame[column], errors="coerce") if column in frame else pd.Series(pd.NaT, frame.index)
+
+
+def _after(frame: pd.DataFrame, column: str, day: dt.date) -> pd.Series:
+    return _dates(frame, column) > pd.Timestamp(day)
+
+
+def _removed_after(frame: pd.DataFrame, day: dt.date) -> pd.Series:
+    return (frame["status"] == domain.REMOVED) & _after(frame, "status_date", day)
+
+
+def later_than(network: Network, day: dt.date) -> dict[str, int]:
+    """{what: how many} the record dates after `day`: added (questions, actions, links, incidents, direct work)
+    or removed from the network (people and places, by their Status date). Empty when nothing is."""
+    out = {what: int(_after(network.frames[sheet], column, day).sum()) for what, (sheet, column) in DATED.items()
+           if sheet in network.frames}
+    out["removals"] = sum(int(_removed_after(network.frames[s], day).sum()) for s in STATUS_DATED)
+    out["sessions"] = int(_after(network.sessions, "date", day).sum())  # the record moved on since, dated or not
+    return {what: n for what, n in out.items() if n}
+
+
+def as_recorded_by(network: Network, day: dt.date) -> Network:
+    """The network as today's record says it was on `day`, where it says when: what it dates later left out,
+    people and places removed later put back. Statuses and risk levels are as recorded now."""
+    frames = dict(network.frames)
+    for sheet, column in DATED.values():
+        if sheet in frames:
+            frames[sheet] = frames[sheet][~_after(frames[sheet], column, day)]
+    for sheet in STATUS_DATED:
+        frame = frames[sheet].copy()
+        frame.loc[_removed_after(frame, day), "status"] = None
+        frames[sheet] = frame
+    return dataclasses.replace(network, frames=frames)
+
+
+#: How one of each is said.
+ONE = {"questions": "question", "actions": "action", "links": "link", "incidents": "incident",
+       "direct work": "direct work answer", "removals": "person or place removed since",
+       "sessions": "session held since"}
+MANY = {"direct work": "direct work answers", "removals": "people or places removed since",
+        "sessions": "sessions held since"}
+#: What `later_than` counts that is not left out of the rebuilt network.
+_NOT_LEFT_OUT = ("removals", "sessions")
+
+
+def _count(what: str, n: int) -> str:
+    return f"{n} {ONE[what] if n == 1 else MANY.get(what, what)}"
+
+
+def rebuilt_text(later: dict[str, int], day: dt.date, anonymise: bool = False) -> str:
+    """The statement at the top of minutes rebuilt without a snapshot."""
+    left = ", ".join(_count(what, n) for what, n in later.items() if what not in _NOT_LEFT_OUT)
+    back = _count("removals", later["removals"]) if "removals" in later else ""
+    since = _count("sessions", later["sessions"]) if "sessions" in later else ""
+    said = "; ".join(p for p in (f"left out, dated after the session: {left}" if left else "",
+                                 f"put back: {back}" if back else "", since) if p)
+    return (f"No snapshot was kept at this session: the network below is rebuilt from the workbook as it is now, "
+            f"as it stood on {day:%d/%m/%Y} where the record says when ({said}). Statuses, risk levels and "
+            "anything without a date are as recorded now: check them against the session's notes before "
+            + ("it is shared." if anonymise else "upload."))
 
 
 def _restored(frame: pd.DataFrame, then: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from peermap_xl import agenda, domain, incidents, labels, model, voice
 from peermap_xl.draw import style as map_style
 from peermap_xl.minutes.blocks import Banner, Bullets, Heading, Para, Picture, Table
 from peermap_xl.minutes.figure import figure_one
-from peermap_xl.minutes.meeting import Meeting, date_text, title
+from peermap_xl.minutes.meeting import Meeting, date_text, rebuilt_text, title
 from peermap_xl.model import Network, rows
 
 UPLOAD_DAYS = 14
@@ -39,6 +39,11 @@ def record_errors(m: Meeting) -> list:
         return []
     return [Banner("This record has errors: " + " ".join(f.message for f in m.errors)
                    + " Everyone recorded is shown; correct the workbook, check it, and write these minutes again.")]
+
+
+def not_a_snapshot(m: Meeting) -> list:
+    """Minutes of a session that kept no snapshot, written after the record moved on: said at the top."""
+    return [Banner(rebuilt_text(m.rebuilt, m.day, m.anonymise))] if m.rebuilt else []
 
 
 def meeting_details(m: Meeting) -> list:
@@ -157,11 +162,18 @@ def decisions(m: Meeting) -> list:
 def for_consideration(m: Meeting) -> list:
     """peermap's own prompts, apart from the decisions, each with the recorded links behind it."""
     found = sorted((f for f in m.findings if f.rule in PROMPTS), key=lambda f: PROMPTS.index(f.rule))
-    prompts = [f.message for f in found]  # assessments first, then what the links show about people
+    prompts = [_by_label(m, f) for f in found]  # assessments first, then what the links show about people
     return [Heading(CONSIDER), Para("These are not decisions: peermap suggests them from the links recorded. "
                                     "The meeting decides."),
             Bullets(prompts or ["Nothing: the recorded links do not meet peermap's thresholds "
                                 "(see `peermap rules consider-peer-assessment`)."])]
+
+
+def _by_label(m: Meeting, finding) -> str:
+    """A prompt as the anonymised minutes' reader can use it: "YP1", not the workbook's "S01 YP1"."""
+    if not m.anonymise or not finding.id:
+        return finding.message
+    return finding.message.replace(f"{finding.id} {m.label(finding.id)}", m.label(finding.id))
 
 
 def closure(m: Meeting) -> list:
@@ -192,11 +204,25 @@ def what_changed(m: Meeting) -> list:
                           "(a snapshot is kept each time a session is recorded with peermap).")]
 
 
+#: What the anonymised minutes are for, said where the full minutes say where to upload them.
+SHARING = ("This is the anonymised version, for sharing beyond the core group: people and places are shown by "
+           "codes (YP1, LOC1) and what the team typed is withheld. Do not upload it to a child's file (the full "
+           "minutes go there). Send it by secure email only, with its marking, to those who need it for this "
+           "network's safety planning.")
+
+
+def sharing_note(m: Meeting) -> list:
+    """At the top of the anonymised minutes: what they are for."""
+    return [Para(SHARING, bold=True)] if m.anonymise else []
+
+
 def next_review(m: Meeting) -> list:
     review = _next_review(m.network, m.session)
     upload_by = m.day + dt.timedelta(days=UPLOAD_DAYS)
     when = (f"Next review: {date_text(review)}, or sooner after any significant incident." if review is not None
             else "No next review: the network is closed.")
+    if m.anonymise:
+        return [Heading("Next review and sharing"), Para(when), Para(SHARING)]
     return [Heading("Next review and upload"), Para(when),
             Para(f"Upload these minutes and the map to the Mosaic file of every key subject by "
                  f"{upload_by:%d/%m/%Y} (within {UPLOAD_DAYS} days of the meeting), titled "
@@ -224,9 +250,9 @@ def narrative(m: Meeting) -> list:
             + [Bullets(notes) if notes else Para("No further notes.")])
 
 
-SECTIONS = [record_errors, meeting_details, the_network, the_map, young_people, young_persons_view,
-            incidents_section, review_agenda, information_gaps, actions, decisions, for_consideration, closure,
-            what_changed, next_review, narrative]
+SECTIONS = [record_errors, not_a_snapshot, sharing_note, meeting_details, the_network, the_map, young_people,
+            young_persons_view, incidents_section, review_agenda, information_gaps, actions, decisions,
+            for_consideration, closure, what_changed, next_review, narrative]
 
 
 def content(network: Network, session_id: str | None = None, anonymise: bool = False,

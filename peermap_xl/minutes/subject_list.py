@@ -35,8 +35,9 @@ def _text(value) -> str:
 
 
 def invite_content(network: Network, session_id: str | None = None, anonymise: bool = False,
-                   errors: list | None = None) -> list:
-    """The subject list: marking and handling, who is invited, then per agency whom to research and what to ask."""
+                   errors: list | None = None, issued: dt.date | None = None) -> list:
+    """The subject list: marking and handling, who sends it and when, who is invited, then per agency whom to
+    research and what to ask."""
     session = pick_session(network, session_id)
     view = labels.View(network, anonymise, names=labels.FULL_NAMES)  # for researching: names in full
     day = session["date"].date()
@@ -49,10 +50,38 @@ def invite_content(network: Network, session_id: str | None = None, anonymise: b
                Para(f"You are invited to the {_text(session['type']).lower() or 'mapping'} session on "
                     f"{day:%d/%m/%Y}. Please research the people and places below in your agency's records, and "
                     "bring what you know, and what you do not, to the session.")]
+    blocks += _sender(network, view, issued or dt.date.today())
     blocks += _invited(view, invited)
     for agency, held in _by_agency(network, invited).items():
         blocks += _agency(network, view, agency, held, invited)
     return blocks + _unclaimed(network, view, invited)
+
+
+NOT_RECORDED = "not recorded"
+NO_BIRTH = "Date of birth not recorded: agencies may not be able to find records."
+
+
+def sender(network: Network) -> dict[str, str]:
+    """Who sends the list: the Network's lead practitioner, with their role, agency and contact details from
+    the Contacts sheet when they are listed there (else the Network's Team)."""
+    name = _text(network.settings.get("lead_practitioner")).strip()
+    listed = next((c for c in rows(network.contacts) if name and _text(c["name"]).strip().casefold()
+                   == name.casefold()), {})
+    contact = "; ".join(p for p in (_text(listed.get("email")), _text(listed.get("phone"))) if p)
+    return {"name": name, "role": _text(listed.get("role")) or "Lead practitioner",
+            "agency": _text(listed.get("agency")) or _text(network.settings.get("team")), "contact": contact}
+
+
+def _sender(network: Network, view: labels.View, issued: dt.date) -> list:
+    """From whom, how to reply, and the date of issue."""
+    who = sender(network)
+    if view.anonymise:
+        who["name"] = who["agency"] = who["contact"] = labels.WITHHELD
+    lines = [["From", who["name"] or f"{NOT_RECORDED} (Network: Lead practitioner)"], ["Role", who["role"]],
+             ["Agency", who["agency"] or f"{NOT_RECORDED} (Network: Team, or Contacts: Agency)"],
+             ["Contact", who["contact"] or f"{NOT_RECORDED} (Contacts: Email, Phone for the lead practitioner)"],
+             ["Date of issue", f"{issued:%d/%m/%Y}"]]
+    return [Table(None, lines, key_column=True, widths=(3.5, 13.5))]
 
 
 def _invited(view: labels.View, invited: list[dict]) -> list:
@@ -81,23 +110,29 @@ def _agency(network: Network, view: labels.View, agency: str, held: set[str], in
     asks = [g for g in rows(network.open_questions)
             if _text(g["agency"]) == agency or _text(g["assigned_to"]).casefold() in names]
     questions = [[g["id"], view.text(g["question"])] for g in asks]
-    return [Heading(name, 1), _people(network, view, held), _places(network, view, held),
+    return [Heading(name, 1), *_people(network, view, held), _places(network, view, held),
             Para("Questions for your agency", bold=True),
             Table(["ID", "Question"], questions, widths=(1.5, 15.5)) if questions
             else Para("No open questions assigned to your agency yet.")]
 
 
-def _people(network: Network, view: labels.View, ids: set[str]):
+def _people(network: Network, view: labels.View, ids: set[str]) -> list:
+    """The people to research, and a warning under the table for each with neither date of birth nor age."""
     people = [r for r in rows(network.active_subjects) if r["id"] in ids]
     if not people:
-        return Para("People: none recorded for your agency.")
+        return [Para("People: none recorded for your agency.")]
+    unborn = {i for i, r in enumerate(people) if not _known_age(r)}
     if view.anonymise:
-        return Table(_PEOPLE_CODED, [[view.label(r["id"]), _text(r["type"]), view.text(r["gender"]),
-                                      _age(r), view.borough(r["borough"])] for r in people])
-    shown = labels.View(network).label  # the key to the map and minutes, which may use initials
-    return Table(_PEOPLE, [[_text(r["name"]), shown(r["id"]), _text(r.get("known_as")), _born(r),
-                            _text(r["gender"]), _where(r), _text(r["type"])] for r in people],
-                 widths=(3.0, 2.1, 2.0, 2.4, 1.5, 3.6, 2.4))
+        table = Table(_PEOPLE_CODED, [[view.label(r["id"]), _text(r["type"]), view.text(r["gender"]),
+                                       _age(r), view.borough(r["borough"])] for r in people], flagged=unborn)
+        named = [view.label(r["id"]) for r in people]
+    else:
+        shown = labels.View(network).label  # the key to the map and minutes, which may use initials
+        table = Table(_PEOPLE, [[_text(r["name"]), shown(r["id"]), _text(r.get("known_as")), _born(r),
+                                 _text(r["gender"]), _where(r), _text(r["type"])] for r in people],
+                      flagged=unborn, widths=(3.0, 2.1, 2.0, 2.4, 1.5, 3.6, 2.4))
+        named = [_text(r["name"]) or shown(r["id"]) for r in people]
+    return [table] + [Para(f"{named[i]} \u2013 {NO_BIRTH}", bold=True) for i in sorted(unborn)]
 
 
 def _places(network: Network, view: labels.View, ids: set[str]):
@@ -116,13 +151,17 @@ def _unclaimed(network: Network, view: labels.View, invited: list[dict]) -> list
         return []
     return [Heading("Not yet linked to an invited agency"),
             Para("Every agency please check these too: nobody invited is recorded as holding information on them."),
-            _people(network, view, rest), _places(network, view, rest)]
+            *_people(network, view, rest), _places(network, view, rest)]
 
 
 def _born(record: dict) -> str:
     if pd.notna(record.get("date_of_birth")):
         return date_text(record["date_of_birth"])
     return _age(record)
+
+
+def _known_age(record: dict) -> bool:
+    return pd.notna(record.get("date_of_birth")) or pd.notna(record.get("age"))
 
 
 def _age(record: dict) -> str:

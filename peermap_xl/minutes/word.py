@@ -11,6 +11,7 @@ from pathlib import Path
 
 from peermap_xl.book.safe import shorten
 from peermap_xl.minutes.blocks import Banner, Bullets, Heading, Para, Picture, Table
+from peermap_xl.minutes.fit import fitted
 
 _RED = "C00000"
 _BLUE = "1F4E78"
@@ -21,6 +22,8 @@ MAP_SIDE_MARGIN_CM = 1.0
 #: Room on the map's page for its heading (the map's own frame carries its date and legend: no caption).
 MAP_PAGE_TEXT_CM = 2.6
 PORTRAIT_CM = (21.0, 29.7)
+#: The size of the text in table cells.
+CELL_POINTS = 9
 
 
 def to_docx(blocks: list, path: Path, marking: str, when: dt.date, doc_title: str) -> None:
@@ -83,7 +86,9 @@ def _add(doc, block) -> None:
     elif isinstance(block, Banner):
         _banner(doc, block.text)
     elif isinstance(block, Para):
-        doc.add_paragraph().add_run(block.text).bold = block.bold
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(block.text).bold = block.bold
+        paragraph.paragraph_format.keep_with_next = block.bold or None  # a label stays with what it labels
     elif isinstance(block, Bullets):
         for item in block.items:
             doc.add_paragraph(item, style="List Bullet")
@@ -183,15 +188,26 @@ def _table(doc, block: Table) -> None:
     table.style = "Table Grid"
     table.autofit = False
     widths = block.widths or ((5.0, 12.0) if columns == 2 else (17.0 / columns,) * columns)
+    lines = ([block.header] if block.header else []) + block.rows
+    widths = fitted(widths, lines, CELL_POINTS, 0 if block.header else None, 0 if block.key_column else None)
     for column, width in zip(table.columns, widths):
         column.width = Cm(width)  # the grid, which LibreOffice follows; the cells below, which Word follows
-    lines = ([block.header] if block.header else []) + block.rows
     for i, values in enumerate(lines):
-        cells = table.add_row().cells
+        row = table.add_row()
+        if block.header and i == 0:
+            _repeat_on_every_page(row)
+        cells = row.cells
         for j, value in enumerate(values):
             bold = (block.header and i == 0) or (block.key_column and j == 0)
             _cell(cells[j], str(value), Cm(widths[j]), bool(bold), (i - (1 if block.header else 0)) in block.flagged)
     doc.add_paragraph()
+
+
+def _repeat_on_every_page(row) -> None:
+    """The header row repeated at the top of every page the table runs onto (w:tblHeader)."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _cell(cell, text: str, width, bold: bool, flagged: bool) -> None:
@@ -205,7 +221,7 @@ def _cell(cell, text: str, width, bold: bool, flagged: bool) -> None:
         paragraph.paragraph_format.space_before, paragraph.paragraph_format.space_after = Pt(1), Pt(2)
         for r in paragraph.runs:
             r.bold = bold
-            r.font.size = Pt(9)
+            r.font.size = Pt(CELL_POINTS)
     if flagged:
         shade = OxmlElement("w:shd")
         shade.set(qn("w:val"), "clear")
