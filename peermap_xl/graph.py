@@ -33,6 +33,7 @@ class Plain:
     def __init__(self):
         self.nodes: dict[str, dict] = {}
         self._edges: list[tuple[str, str, dict]] = []
+        self.graph: dict = {}  # the graph's own data, as networkx keeps it
 
     def add_node(self, node: str, **data) -> None:
         self.nodes.setdefault(node, {}).update(data)
