@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Iterator
 
-import networkx as nx
 import numpy as np
 
 from peermap_xl import domain
@@ -14,9 +14,120 @@ from peermap_xl.model import Network, rows
 PLACE = "place"
 
 
+class _Networkx:
+    """networkx, imported on first use: the checks of a meeting-sized network never need it."""
+
+    def __getattr__(self, name: str):
+        import networkx
+
+        return getattr(networkx, name)
+
+
+nx = _Networkx()
+
+
+class Plain:
+    """The graph `build` makes, as plain dicts, for code that only walks it (the checks' rules): nodes with
+    their data (`graph.nodes[n]`), edges `(a, b)` or `(a, b, data)` as networkx's MultiGraph gives them."""
+
+    def __init__(self):
+        self.nodes: dict[str, dict] = {}
+        self._edges: list[tuple[str, str, dict]] = []
+        self.graph: dict = {}  # the graph's own data, as networkx keeps it
+
+    def add_node(self, node: str, **data) -> None:
+        self.nodes.setdefault(node, {}).update(data)
+
+    def add_edge(self, a: str, b: str, key=None, **data) -> None:
+        for node in (a, b):
+            self.nodes.setdefault(node, {})
+        self._edges.append((a, b, data))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.nodes)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def edges(self, data: bool = False) -> list[tuple]:
+        return list(self._edges) if data else [(a, b) for a, b, _ in self._edges]
+
+    def neighbours(self) -> dict[str, set[str]]:
+        """{node: the nodes it shares a link with (itself left out)}."""
+        return adjacency(self.nodes, self.edges())
+
+
+def adjacency(nodes: Iterable[str], edges: Iterable[tuple]) -> dict[str, set[str]]:
+    """{node: its neighbours} of an undirected graph given as nodes and (a, b) edges (self-links left out)."""
+    out: dict[str, set[str]] = {n: set() for n in nodes}
+    for a, b, *_ in edges:
+        if a != b:
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+    return out
+
+
+def components(adjacent: dict[str, set[str]], within: set[str] | None = None) -> list[set[str]]:
+    """The connected parts of the graph (or of the part of it `within` those nodes), in the order of their
+    first node, as networkx's connected_components gives them."""
+    seen: set[str] = set()
+    found = []
+    for start in adjacent:
+        if start in seen or (within is not None and start not in within):
+            continue
+        part, todo = {start}, [start]
+        while todo:
+            for other in adjacent[todo.pop()]:
+                if other not in part and (within is None or other in within):
+                    part.add(other)
+                    todo.append(other)
+        seen |= part
+        found.append(part)
+    return found
+
+
+def cut_points(adjacent: dict[str, set[str]]) -> set[str]:
+    """The nodes whose removal splits their connected part (articulation points), by one depth-first search
+    (Hopcroft and Tarjan), without recursion."""
+    depth: dict[str, int] = {}
+    low: dict[str, int] = {}
+    cuts: set[str] = set()
+    for root in adjacent:
+        if root in depth:
+            continue
+        depth[root] = low[root] = 0
+        children, stack = 0, [(root, None, iter(adjacent[root]))]
+        while stack:
+            node, parent, todo = stack[-1]
+            child = next(todo, None)
+            if child is None:
+                stack.pop()
+                if parent is not None:
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] >= depth[parent] and parent != root:
+                        cuts.add(parent)
+            elif child not in depth:
+                depth[child] = low[child] = depth[node] + 1
+                children += node == root
+                stack.append((child, node, iter(adjacent[child])))
+            elif child != parent:
+                low[node] = min(low[node], depth[child])
+        if children > 1:
+            cuts.add(root)
+    return cuts
+
+
+def plain(network: Network) -> Plain:
+    """The graph of `build`, without networkx."""
+    return _fill(Plain(), network)
+
+
 def build(network: Network) -> nx.MultiGraph:
     """One node per active subject or context, one edge per live link (parallel links kept)."""
-    graph = nx.MultiGraph()
+    return _fill(nx.MultiGraph(), network)
+
+
+def _fill(graph, network: Network):
     for person in rows(network.active_subjects):
         graph.add_node(person["id"], kind=person["type"] if isinstance(person["type"], str) else "Unknown",
                        risk=person["risk_level"], row=person["row"])
@@ -65,13 +176,13 @@ def brokers(graph: nx.MultiGraph) -> dict[str, float]:
     """Betweenness centrality: the share of shortest paths between others that pass through each node
     (as networkx's betweenness_centrality, normalised; above EXACT_BETWEENNESS_NODES, from the same
     sample of sources networkx would draw with seed 0)."""
-    simple = nx.Graph(graph)
-    nodes = list(simple)
+    nodes = list(graph)  # a MultiGraph or a Plain graph: parallel links count once
     n = len(nodes)
     if n < 3:
         return dict.fromkeys(nodes, 0.0)
     index = {v: i for i, v in enumerate(nodes)}
-    pairs = np.array([(index[a], index[b]) for a, b in simple.edges() if a != b], dtype=np.int64).reshape(-1, 2)
+    pairs = np.array(sorted({(min(index[a], index[b]), max(index[a], index[b])) for a, b in graph.edges() if a != b}),
+                     dtype=np.int64).reshape(-1, 2)
     adjacency = _adjacency(n, np.concatenate([pairs, pairs[:, ::-1]]))
     sampled = n > EXACT_BETWEENNESS_NODES
     sources = [index[v] for v in random.Random(0).sample(nodes, SAMPLED_SOURCES)] if sampled else list(range(n))

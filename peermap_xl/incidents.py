@@ -46,10 +46,13 @@ def describe(network: Network, incident: dict, anonymise: bool = False) -> str:
     return text + (f": {what}" if isinstance(what, str) and not anonymise else "")
 
 
-def per_record(network: Network, record_id: str, day: dt.date, anonymise: bool = False) -> list[str]:
-    """The recent incidents (the last RECENT_DAYS days up to `day`) at a place or involving a person."""
+def per_record(network: Network, record_id: str, day: dt.date, anonymise: bool = False,
+               listed: list[dict] | None = None) -> list[str]:
+    """The recent incidents (the last RECENT_DAYS days up to `day`) at a place or involving a person
+    (`listed`: rows(up_to(network, day)), when the caller asks for many records)."""
     since = pd.Timestamp(day) - pd.Timedelta(days=RECENT_DAYS)
-    listed = model.once(network, f"incidents up to {day}", network.incidents, lambda: rows(up_to(network, day)))
+    if listed is None:
+        listed = model.once(network, f"incidents up to {day}", network.incidents, lambda: rows(up_to(network, day)))
     return [describe(network, i, anonymise) for i in listed if i["date"] >= since and involves(network, i, record_id)]
 
 

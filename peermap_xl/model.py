@@ -233,8 +233,19 @@ class Network:
 
 
 def rows(frame: pd.DataFrame) -> list[dict]:
-    """A frame's records as dicts, for code that looks at one row at a time (far quicker than iterrows)."""
-    return frame.to_dict("records")
+    """A frame's records as dicts, for code that looks at one row at a time: the values of
+    `frame.to_dict("records")` (a missing number in a nullable column is None), a few times quicker than it
+    (pandas boxes each value column by column) and far quicker than iterrows."""
+    if len(frame) == 0:
+        return []
+    columns = list(frame.columns)
+    records = [dict(zip(columns, values)) for values in frame.to_numpy(dtype=object).tolist()]
+    nullable = [c for c, kind in frame.dtypes.items() if isinstance(kind, pd.api.extensions.ExtensionDtype)]
+    for record in records if nullable else ():
+        for column in nullable:
+            if record[column] is pd.NA:
+                record[column] = None
+    return records
 
 
 def once(network: Network, key: str, frame: pd.DataFrame, make):

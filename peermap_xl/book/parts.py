@@ -19,7 +19,6 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
 from peermap_xl.book import raw
 from peermap_xl.errors import WorkbookError
@@ -131,15 +130,30 @@ def refuse_dtd(head: bytes) -> None:
     """Raise DTDForbidden if an XML part opens with a document type (where entities are declared).
 
     Excel never writes one, so no part of an accepted package has one, whichever
-    parser reads it later (openpyxl, lxml on save, peermap's own).
+    parser reads it later (openpyxl, lxml on save, peermap's own). Only the prolog
+    is read: the parse stops at the first element, where a DOCTYPE can no longer come.
     """
-    from defusedxml.ElementTree import DefusedXMLParser
+    from xml.parsers import expat
 
-    parser = DefusedXMLParser(forbid_dtd=True)
+    from defusedxml import DTDForbidden
+
+    def doctype(name, system_id, public_id, _internal_subset):
+        raise DTDForbidden(name, system_id, public_id)
+
+    def first_element(*_):
+        raise _PrologRead
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = first_element
     try:
-        parser.feed(head)  # a DOCTYPE can only come before the first element: the head of the part
-    except ParseError:
-        pass  # the head of a part is not a whole document; a damaged part is found when it is read
+        parser.Parse(head, False)
+    except (_PrologRead, expat.ExpatError):
+        pass  # the prolog read; or a damaged part, found when it is read
+
+
+class _PrologRead(Exception):
+    """The first element of a part: no DOCTYPE can follow."""
 
 
 def parse_part(package: zipfile.ZipFile, part: str):

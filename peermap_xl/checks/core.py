@@ -133,9 +133,9 @@ class Context:
 
     @cached_property
     def graph(self):
-        from peermap_xl import graph  # networkx: only the rules that need it pay for the import
+        from peermap_xl import graph
 
-        return graph.build(self.network)
+        return graph.plain(self.network)  # plain dicts: checking does not pay for importing networkx
 
     def last_seen(self, link) -> pd.Timestamp | None:
         return domain.last_seen(link)

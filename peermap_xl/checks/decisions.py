@@ -56,21 +56,22 @@ def _links_text(ids) -> str:
       {PEER_GROUP_SIZE} young people of whom at least one is at high risk. It names only the young
       people those links join.""")
 def consider_peer_assessment(ctx: Context) -> Iterator[Hit]:
-    import networkx as nx  # here, so that listing the rules stays quick
+    from peermap_xl import graph
 
     young = set(ctx.young_people["id"])
     risk = dict(zip(ctx.young_people["id"], ctx.young_people["risk_level"]))
-    clear = nx.Graph()
+    clear: dict[frozenset, str] = {}  # {the two young people: the (last) clear link between them}
     for link in rows(ctx.network.live_links):
         ends = {link["from_id"], link["to_id"]}
         if (ends <= young and link["nature"] == "Risky" and link["relationship"] not in FAMILY
                 and link["evidence"] == "Evidenced" and not weak_grounds(link) and not ctx.is_stale(link)):
-            clear.add_edge(*ends, link=link["id"])
-    for group in nx.connected_components(clear):
+            clear[frozenset(ends)] = link["id"]
+    joined = [tuple(ends) * (3 - len(ends)) for ends in clear]  # a link to oneself: its one end twice
+    for group in graph.components(graph.adjacency((p for ends in joined for p in ends), joined)):
         high = [p for p in group if risk.get(p) == "High"]
         if len(group) >= PEER_GROUP_SIZE and high:
             members = _by_risk(ctx, group)
-            evidence = {data["link"] for _, _, data in clear.subgraph(group).edges(data=True)}
+            evidence = {link for ends, link in clear.items() if ends <= group}
             yield Hit(SUBJECTS, _row(ctx, members[0]), members[0], "Risk level",
                       f"Consider a peer assessment of {len(group)} young people ({_names(ctx, members)}): "
                       f"risky, evidenced, current links join them ({_links_text(evidence)}), and {len(high)} "
@@ -133,16 +134,15 @@ def key_individual(ctx: Context) -> Iterator[Hit]:
       {BRIDGED_PART} or more people or places, and words it as what the links show, never as a
       judgement of the person (a victim may be the only link between two groups).""")
 def bridge(ctx: Context) -> Iterator[Hit]:
-    import networkx as nx
-
     from peermap_xl import graph
 
-    g = nx.Graph(ctx.graph)
-    for person in sorted(nx.articulation_points(g), key=lambda n: g.nodes[n]["row"]):
+    g = ctx.graph
+    adjacent = g.neighbours()
+    part_of = {n: part for part in graph.components(adjacent) for n in part}
+    for person in sorted(graph.cut_points(adjacent), key=lambda n: g.nodes[n]["row"]):
         if g.nodes[person]["kind"] == graph.PLACE:
             continue
-        rest = g.subgraph(nx.node_connected_component(g, person) - {person})
-        sides = sorted(nx.connected_components(rest), key=lambda c: (-len(c), min(c)))
+        sides = sorted(graph.components(adjacent, part_of[person] - {person}), key=lambda c: (-len(c), min(c)))
         if sum(len(side) >= BRIDGED_PART for side in sides) < 2:
             continue  # only a lone person or place hangs off them: nothing the network needs told
         named = [f"({_side(ctx, side)})" for side in sides]

@@ -23,7 +23,8 @@ def missing_required(ctx: Context) -> Iterator[Hit]:
     for sheet in schema.DATA_SHEETS:
         frame = ctx.network.frames[sheet.name]
         for col in (c for c in sheet.columns if c.required):
-            for record in rows(frame[frame[col.key].map(blank)]):
+            empty = frame[col.key].map(blank)
+            for record in rows(frame[empty]) if len(frame) and empty.any() else ():
                 if (sheet.name.casefold(), record["row"], col.header) in unknown:
                     continue
                 yield Hit(sheet.name, record["row"], record.get("id"), col.header,
@@ -124,14 +125,15 @@ def invalid_value(ctx: Context) -> Iterator[Hit]:
                 allowed = set(lists[col.list])
                 values = frame[col.key] if col.kind == schema.CHOICES else frame[col.key].map(lambda v: (v,))
                 bad = values.map(lambda vs, allowed=allowed: any(not blank(v) and v not in allowed for v in vs))
-                for record in rows(frame[bad]):
+                for record in rows(frame[bad]) if len(frame) and bad.any() else ():
                     yield Hit(sheet.name, record["row"], record.get("id"), col.header,
                               _off_list(col, record[col.key], lists[col.list]))
             elif col.kind == schema.WHOLE_NUMBER and col.bounds:
                 low, high = col.bounds
-                for record in rows(frame[frame[col.key].notna()]):
-                    if not low <= record[col.key] <= high:
-                        yield Hit(sheet.name, record["row"], record.get("id"), col.header,
+                ids = frame["id"] if "id" in frame else [None] * len(frame)
+                for value, row, record_id in zip(frame[col.key], frame["row"], ids):
+                    if not blank(value) and not low <= value <= high:
+                        yield Hit(sheet.name, row, record_id, col.header,
                                   f"{col.header} should be a whole number from {low} to {high}.")
     bounds = {f.name: f.bounds for f in schema.NETWORK_FIELDS if f.bounds}
     for problem in ctx.network.problems:

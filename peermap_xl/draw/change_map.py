@@ -20,7 +20,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
@@ -93,7 +92,7 @@ def draw(network: Network, before: pd.DataFrame, out: str | Path, as_of: dt.date
          png_copy: bool = False) -> DrawnChanges:
     """Lay out, draw and save the map of what changed since the snapshot `before` to `out`."""
     what = scene(network, before, as_of, anonymise)
-    with plt.rc_context(frame.RC):
+    with matplotlib.rc_context(frame.RC):
         fig, ax = frame.page(WIDTH, HEIGHT)
         pos, sizes = network_map.positions(what.scene, network, fig, previous=what.previous)
         drawn = render(fig, ax, what, pos, sizes)

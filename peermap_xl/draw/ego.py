@@ -17,7 +17,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle  # noqa: E402
@@ -79,7 +78,7 @@ def draw(network: Network, person: str, out: str | Path, as_of, anonymise: bool 
     subject, work = direct_work_for(network, person)
     me = labels.labeller(network, anonymise)(subject) if subject else ("the young person" if anonymise else person)
     peers = sorted(rows(work), key=lambda r: (_closeness(r), r["row"]))
-    with plt.rc_context(frame.RC):
+    with matplotlib.rc_context(frame.RC):
         fig, ax = frame.page(WIDTH, HEIGHT)
         drawn = render(fig, ax, me, peers, anonymise)
         frame.heading(fig, network.settings["protective_marking"], f"{me}'s peer map",
@@ -139,7 +138,7 @@ def _legend(drawn: tuple[EgoPeer, ...], peers: list[dict]) -> list:
     for v in used:
         disc = Line2D([], [], linestyle="none", marker="o", markersize=18, markerfacecolor=style.VIEW_COLOURS[v],
                       markeredgecolor="white")
-        mark = Line2D([], [], linestyle="none", marker=f"${style.VIEW_SYMBOLS[v]}$", markersize=9,
+        mark = Line2D([], [], linestyle="none", marker=frame.symbol_marker(style.VIEW_SYMBOLS[v]), markersize=9,
                       color=style.text_on(style.VIEW_COLOURS[v]))
         items.append(((disc, mark), style.VIEW_WORDS[v]))
     if any(_would_help(p) for p in peers):

@@ -11,7 +11,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from peermap_xl.draw import style  # noqa: E402
@@ -28,10 +29,18 @@ class LegendEntry:
     text: str
 
 
+def figure(width: int, height: int) -> Figure:
+    """A blank figure of `width` x `height` pixels, drawn by Agg. Not pyplot's: nothing is kept in the
+    process once it is saved (a long-lived Python behind Excel's buttons), and pyplot is not imported."""
+    fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def page(width: int, height: int):
     """A blank figure of `width` x `height` pixels with one axes in pixel units, origin bottom left.
-    Call inside `plt.rc_context(frame.RC)`."""
-    fig = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    Call inside `matplotlib.rc_context(frame.RC)`."""
+    fig = figure(width, height)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
@@ -77,11 +86,23 @@ def legend(fig, sections: list[tuple[str, list[tuple[object, str]]]], left: floa
     return entries
 
 
+def symbol_marker(symbol: str):
+    """A marker drawing `symbol` (one character: ?, !, +, the tick) in bold, centred, for a legend: as the
+    node shows it, and without matplotlib's mathtext, whose parser takes a fifth of a second to set up."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.path import Path as Shape
+    from matplotlib.textpath import TextPath
+
+    glyph = TextPath((0, 0), symbol, size=1, prop=FontProperties(family=style.FONT, weight="bold"))
+    low, high = glyph.vertices.min(axis=0), glyph.vertices.max(axis=0)
+    middle, span = (low + high) / 2, max(float((high - low).max()), 1e-9)
+    return Shape((glyph.vertices - middle) / span, glyph.codes)
+
+
 def save(fig, out: str | Path, png_copy: bool = False) -> bytes | None:
     """Save the page to `out` (.png, .svg or .pdf), with no creator stamp in an SVG (so it is
-    repeatable); with `png_copy`, also return it as PNG bytes (for a sheet). Closes the figure."""
+    repeatable); with `png_copy`, also return it as PNG bytes (for a sheet)."""
     copy = rendered(fig, out, png_copy, DPI)
-    plt.close(fig)
     return copy
 
 

@@ -7,7 +7,7 @@ they are pinned; nodes drawn last time stay where they were; new ones are
 placed near their links. A last pass pushes apart any two nodes whose circle
 and label would overlap.
 
-The costs grow gently: shortest paths in compiled code (scipy), stress majorization
+The costs grow gently: shortest paths in compiled code (scipy; numpy up to SMALL_NODES), stress majorization
 as array sums over its terms (every pair up to FULL_STRESS_NODES nodes, above that
 the links and a few pivots), overlaps found by a sweep along x, crossings as arrays.
 """
@@ -20,8 +20,6 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-from scipy.sparse import coo_array
-from scipy.sparse.csgraph import dijkstra
 
 UNITS = 100.0
 
@@ -197,33 +195,105 @@ def _edge_length(graph: nx.Graph, pos) -> float:
     return lengths[len(lengths) // 2] if lengths else UNITS / math.sqrt(max(len(graph), 1))
 
 
-def _best_of_starts(graph: nx.Graph, starts: int = 16) -> dict[str, tuple[float, float]]:
+#: The small-graph layout's search: every start settles for SHORT_ROUNDS rounds, the FINALISTS with the
+#: fewest crossings then settle fully and are `uncrossed`, and the one of those with the fewest is kept.
+STARTS, SHORT_ROUNDS, FINALISTS = 16, 60, 2
+
+
+def _best_of_starts(graph: nx.Graph, starts: int = STARTS) -> dict[str, tuple[float, float]]:
     """Stress layouts from a few fixed starting points; the one with the fewest crossing links wins
-    (up to 80 nodes: above that one start, and crossings are not counted because they decide nothing)."""
+    (up to SMALL_NODES nodes, all the starts at once as arrays; above that one start, and crossings are
+    not counted because they decide nothing)."""
     nodes = sorted(graph)
-    tries = starts if len(nodes) <= 80 else 1
-    best, best_crossings = None, None
-    for attempt in range(tries):
-        rng = np.random.default_rng(attempt)
-        if attempt == 0:
-            init = {n: (math.cos(2 * math.pi * i / len(nodes)), math.sin(2 * math.pi * i / len(nodes)))
-                    for i, n in enumerate(nodes)}
-        else:
-            init = {n: tuple(float(v) for v in rng.uniform(-1, 1, 2)) for n in nodes}
-        pos = stress(graph, init, set(), length=1.0)
-        if tries == 1:
-            return pos
-        count = crossings(pos, list(graph.edges()))
-        if best_crossings is None or count < best_crossings:
-            best, best_crossings = pos, count
-        if best_crossings == 0:  # no later start can do better (only fewer wins): the same layout, sooner
+    tries = starts if len(nodes) <= SMALL_NODES else 1
+    inits = [_start(nodes, attempt) for attempt in range(tries)]
+    if tries == 1:
+        return stress(graph, inits[0], set(), length=1.0)
+    edges = list(graph.edges())
+    early = stress_from(graph, inits, length=1.0, rounds=SHORT_ROUNDS)
+    counts = [crossings(pos, edges) for pos in early]
+    finalists = sorted(range(tries), key=lambda k: (counts[k], k))[:FINALISTS]
+    layouts = [uncrossed(pos, edges) for pos in stress_from(graph, [early[k] for k in finalists], length=1.0,
+                                                              jitter=False)]
+    counts = [crossings(pos, edges) for pos in layouts]
+    return layouts[counts.index(min(counts))]
+
+
+def _start(nodes: list[str], attempt: int) -> dict[str, tuple[float, float]]:
+    """Starting point `attempt`: the nodes on a circle first, then fixed random draws (seeded by the attempt)."""
+    if attempt == 0:
+        return {n: (math.cos(2 * math.pi * i / len(nodes)), math.sin(2 * math.pi * i / len(nodes)))
+                for i, n in enumerate(nodes)}
+    rng = np.random.default_rng(attempt)
+    return {n: tuple(float(v) for v in rng.uniform(-1, 1, 2)) for n in nodes}
+
+
+#: Where `uncrossed` tries each node: around where it is, up to this share of a link's length away.
+_NUDGES = np.array([(0.0, 0.0)] + [(r * math.cos(a), r * math.sin(a)) for r in (0.25, 0.5, 0.75)
+                                   for a in np.arange(12) * math.pi / 6])
+#: A node is not moved nearer than this (in link lengths) to another.
+_ROOM = 0.55
+
+
+def uncrossed(pos: dict[str, tuple[float, float]], edges: list[tuple[str, str]],
+              passes: int = 4) -> dict[str, tuple[float, float]]:
+    """The layout with fewer crossing links: each node in turn moves to the nearby spot (_NUDGES) where its
+    links cross the fewest others, if that is fewer than where it is and leaves it room; passes over every
+    node until none moves. Deterministic (nodes in order, the nearest of equal spots)."""
+    nodes = sorted(pos)
+    index = {n: i for i, n in enumerate(nodes)}
+    ends = np.array(sorted({tuple(sorted((index[a], index[b]))) for a, b in edges if a != b}), dtype=int).reshape(-1, 2)
+    xy = np.array([pos[n] for n in nodes], dtype=float)
+    if len(ends) < 2:
+        return pos
+    for _ in range(passes):
+        moved = [_nudge(xy, ends, v) for v in range(len(nodes))]
+        if not any(moved):
             break
-    return best
+    return {n: (float(xy[i, 0]), float(xy[i, 1])) for i, n in enumerate(nodes)}
+
+
+def _nudge(xy: np.ndarray, ends: np.ndarray, v: int) -> bool:
+    """Move node v (in place) to its best nearby spot; whether it moved."""
+    touching = (ends == v).any(axis=1)
+    if not touching.any() or touching.all():
+        return False
+    far = np.where(ends[touching, 0] == v, ends[touching, 1], ends[touching, 0])  # the other end of each link
+    others = ends[~touching]
+    now = _crossed(xy[v][None], xy, far, others)[0]
+    if now == 0:
+        return False
+    rest = np.delete(xy, v, axis=0)
+    spots = xy[v] + _NUDGES[1:]
+    room = np.hypot(spots[:, None, 0] - rest[None, :, 0], spots[:, None, 1] - rest[None, :, 1]).min(axis=1) >= _ROOM
+    spots = spots[room]
+    if not len(spots):
+        return False
+    count = _crossed(spots, xy, far, others)
+    best = int(np.argmin(count))
+    if count[best] >= now:
+        return False
+    xy[v] = spots[best]
+    return True
+
+
+def _crossed(spots: np.ndarray, xy: np.ndarray, far: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each spot, how many (link from the spot to a `far` end, other link) pairs cross."""
+    p, q = xy[others[:, 0]][None, None], xy[others[:, 1]][None, None]
+    a, b = spots[:, None, None, :], xy[far][None, :, None, :]  # (spots, links of the node, other links)
+    cross = (_orient(a, b, p) * _orient(a, b, q) < 0) & (_orient(p, q, a) * _orient(p, q, b) < 0)
+    cross &= ~(others[None, None, :, :] == far[None, :, None, None]).any(axis=3)  # sharing an end is no crossing
+    return cross.sum(axis=(1, 2))
 
 
 #: Up to this many nodes, stress counts every pair; above it, the links and the pivots' distances.
 FULL_STRESS_NODES = 300
 PIVOTS = 60
+
+
+#: Up to this many nodes (a meeting's map), shortest paths are worked out with numpy alone: drawing it
+#: does not pay for importing scipy (about a quarter of a second).
+SMALL_NODES = 80
 
 
 def distances(graph: nx.Graph, nodes: list[str], sources: list[int] | None = None) -> np.ndarray:
@@ -232,9 +302,34 @@ def distances(graph: nx.Graph, nodes: list[str], sources: list[int] | None = Non
     index = {n: i for i, n in enumerate(nodes)}
     edges = [(index[a], index[b], float(w)) for a, b, w in graph.edges(data="length", default=1.0) if a != b]
     rows, cols, lengths = (np.array(c) for c in zip(*edges)) if edges else (np.zeros(0, int),) * 2 + (np.zeros(0),)
+    if len(nodes) <= SMALL_NODES:
+        found = _small_distances(len(nodes), rows, cols, lengths)
+        return found if sources is None else found[sources]
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import dijkstra
+
     matrix = coo_array((lengths, (rows, cols)), shape=(len(nodes), len(nodes))).tocsr()
     matrix.sum_duplicates()
     return dijkstra(matrix, directed=False, indices=sources if sources is not None else None)
+
+
+def _small_distances(n: int, rows: np.ndarray, cols: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Every pair's shortest path on a small graph: each link relaxed from every source at once until
+    nothing shortens (each path summed from its source, link by link, as Dijkstra sums it). Parallel
+    links add up, as scipy's dijkstra reads them from a matrix with duplicates summed."""
+    link = np.zeros((n, n))
+    np.add.at(link, (rows, cols), lengths)
+    link = link + link.T
+    link[link == 0] = np.inf
+    found = np.full((n, n), np.inf)
+    np.fill_diagonal(found, 0.0)
+    for _ in range(n):
+        before = found.copy()
+        for k in range(n):
+            np.minimum(found, found[:, k, None] + link[k, None, :], out=found)
+        if np.array_equal(found, before):
+            break
+    return found
 
 
 def _all_pair_terms(graph: nx.Graph, nodes: list[str], length: float):
@@ -292,30 +387,57 @@ def stress(graph: nx.Graph, init: dict, fixed: set, length: float, rounds: int =
     if not nodes:
         return {}
     terms = (_all_pair_terms if len(nodes) <= FULL_STRESS_NODES else _pivot_terms)(graph, nodes, length)
-    x = np.array([init[m] for m in nodes], dtype=float)
-    x += np.array([_jitter(m) for m in nodes]) * 1e-3 * length  # no two nodes start on one spot
+    x = _initial(nodes, init, length)
     still = np.array([m in fixed for m in nodes])
-    x = (_majorize_all if len(terms) == 2 else _majorize)(x, terms, still, length, rounds)
+    x = (_majorize_all(x[None], terms, still, length, rounds)[0] if len(terms) == 2 else
+         _majorize(x, terms, still, length, rounds))
     return {m: (float(x[i, 0]), float(x[i, 1])) for i, m in enumerate(nodes)}
 
 
+def stress_from(graph: nx.Graph, inits: list[dict], length: float, rounds: int = 300,
+                jitter: bool = True) -> list[dict]:
+    """`stress` from each of several starting points (nothing fixed), worked out together as arrays: each
+    layout is the one `stress` gives from that start (without `jitter`, the starts are taken as they are:
+    layouts to settle further). Up to FULL_STRESS_NODES nodes."""
+    nodes = sorted(graph)
+    terms = _all_pair_terms(graph, nodes, length)
+    x = np.stack([_initial(nodes, init, length) if jitter else np.array([init[m] for m in nodes], dtype=float)
+                  for init in inits])
+    x = _majorize_all(x, terms, np.zeros(len(nodes), dtype=bool), length, rounds)
+    return [{m: (float(one[i, 0]), float(one[i, 1])) for i, m in enumerate(nodes)} for one in x]
+
+
+def _initial(nodes: list[str], init: dict, length: float) -> np.ndarray:
+    x = np.array([init[m] for m in nodes], dtype=float)
+    return x + np.array([_jitter(m) for m in nodes]) * 1e-3 * length  # no two nodes start on one spot
+
+
 def _majorize_all(x: np.ndarray, terms, still: np.ndarray, length: float, rounds: int) -> np.ndarray:
-    """Rounds of the stress majorization update over every pair, as matrix products."""
+    """Rounds of the stress majorization update over every pair, as matrix products, for a stack of
+    layouts `x` (layouts, nodes, 2) at once; each stops when it has settled."""
     ideal, weight = terms
     total = weight.sum(axis=1)
     idle = (total == 0) | still
     total = np.where(total > 0, total, 1.0)[:, None]
     weighted = weight * ideal
+    x = x.copy()
     pulled = weight @ x
+    moving = np.arange(len(x))
     for _ in range(rounds):
-        dist = np.hypot(x[:, 0, None] - x[None, :, 0], x[:, 1, None] - x[None, :, 1])
+        here = x[moving]
+        dx, dy = here[:, :, 0, None] - here[:, None, :, 0], here[:, :, 1, None] - here[:, None, :, 1]
+        dx *= dx
+        dy *= dy
+        dx += dy
+        dist = np.sqrt(dx, out=dx)  # not np.hypot: ten times slower, and stress needs no more precision
         pull = weighted / np.maximum(dist, 1e-9)
-        new = (pulled + pull.sum(axis=1)[:, None] * x - pull @ x) / total
-        new[idle] = x[idle]
-        step = np.abs(new - x).max()
-        x = new
-        pulled = weight @ x
-        if step < 1e-4 * length:
+        new = (pulled[moving] + pull.sum(axis=2)[..., None] * here - pull @ here) / total
+        new[:, idle] = here[:, idle]
+        step = np.abs(new - here).max(axis=(1, 2))
+        x[moving] = new
+        pulled[moving] = weight @ new
+        moving = moving[step >= 1e-4 * length]
+        if not len(moving):
             break
     return x
 

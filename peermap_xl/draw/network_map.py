@@ -19,7 +19,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -159,7 +158,7 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
     (with `png_copy`, also the picture as PNG bytes in `.png`, for a sheet). `view`: the labels, when the
     caller has them already (the pages of a large map share the whole network's)."""
     what = scene(network, as_of, anonymise, view)
-    with plt.rc_context(frame.RC):
+    with matplotlib.rc_context(frame.RC):
         fig, ax = frame.page(WIDTH, HEIGHT)
         pos, sizes = positions(what, network, fig)
         drawn = render(fig, ax, what, pos, sizes)
@@ -494,7 +493,7 @@ def _node_handle(kind: str, fill: str, symbol: str | None):
                    markeredgecolor=style.NODE_EDGE)
     if not symbol:
         return shape
-    mark = Line2D([], [], linestyle="none", marker=f"${symbol}$", markersize=7, color=style.text_on(fill))
+    mark = Line2D([], [], linestyle="none", marker=frame.symbol_marker(symbol), markersize=7, color=style.text_on(fill))
     return (shape, mark)
 
 

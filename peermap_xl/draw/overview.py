@@ -28,14 +28,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle, Patch, Wedge  # noqa: E402
 
 from peermap_xl import graph as graphs  # noqa: E402
 from peermap_xl import labels  # noqa: E402
 from peermap_xl.book import safe  # noqa: E402
-from peermap_xl.draw import layout, network_map, style  # noqa: E402
+from peermap_xl.draw import frame, layout, network_map, style  # noqa: E402
 from peermap_xl.model import Network  # noqa: E402
 
 #: Above this many people and places on the map, the map is an overview plus one page per group.
@@ -163,8 +162,8 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
     area = (BOX.x1 - BOX.x0) * (BOX.y1 - BOX.y0)
     scale = math.sqrt(0.22 * area / (math.pi * sum(len(g["members"]) for g in groups)))
     radius = [max(18.0, scale * math.sqrt(len(g["members"]))) for g in groups]
-    with plt.rc_context({"svg.fonttype": "none", "font.family": style.FONT, "svg.hashsalt": "peermap"}):
-        fig = plt.figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
+    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": style.FONT, "svg.hashsalt": "peermap"}):
+        fig = frame.figure(WIDTH, HEIGHT)
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_xlim(0, WIDTH)
         ax.set_ylim(0, HEIGHT)
@@ -196,7 +195,6 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
                       for (i, j), count in sorted(between.items())],
         })
         drawn["png"] = _save(fig, Path(out), png_copy)
-        plt.close(fig)
     return drawn
 
 

@@ -91,10 +91,11 @@ def the_map(m: Meeting) -> list:
 def young_people(m: Meeting) -> list:
     blocks: list = [Heading("Young people (Figure 1)")]
     young = m.network.active_subjects
+    listed = rows(incidents.up_to(m.network, m.day))  # once, not once a young person
     for person in rows(young[young["type"] == "Young person"]):
         blocks.append(Heading(m.label(person["id"]), 2))
         matrix = figure_one(m.network, person["id"], m.anonymise, m.day, m.view, person)
-        matrix["Recent incidents"] = incidents.per_record(m.network, person["id"], m.day, m.anonymise)
+        matrix["Recent incidents"] = incidents.per_record(m.network, person["id"], m.day, m.anonymise, listed)
         blocks.append(Table(None, [[k, "\n".join(v) if v else NONE_RECORDED] for k, v in matrix.items()],
                             key_column=True))
     return blocks
