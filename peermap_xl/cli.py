@@ -178,9 +178,9 @@ def _print_session(recorded) -> None:
 
 def cmd_review(args) -> int:
     """Record a review session: a snapshot, what changed since the last one, the next review date."""
-    from peermap_xl.operations import Attendance, record_session
+    from peermap_xl.operations import record_session
 
-    recorded = record_session(args.book, "Review", args.date, people=Attendance(args.chair, args.attendees))
+    recorded = record_session(args.book, "Review", args.date, people=_attendance(args))
     print(f"Recorded review session {recorded.session} on the Sessions sheet, with a snapshot on History.")
     _remind_attendance(args, recorded.session)
     if recorded.was_due:
@@ -198,10 +198,10 @@ def cmd_review(args) -> int:
 
 def cmd_close(args) -> int:
     """Close the network: Status Closed, a closure session, and the final minutes."""
-    from peermap_xl.operations import Attendance, close_network, open_text, write_minutes
+    from peermap_xl.operations import close_network, open_text, write_minutes
 
     recorded, left = close_network(args.book, args.reason, args.date, args.force,
-                                   Attendance(args.chair, args.attendees))
+                                   _attendance(args))
     print(f"Closed the network: closure session {recorded.session}, Status Closed, the Checks sheet brought "
           f"up to date. Left open: {open_text(left)}.")
     _print_session(recorded)
@@ -210,19 +210,28 @@ def cmd_close(args) -> int:
     return 0
 
 
+def _attendance(args):
+    from peermap_xl.operations import Attendance
+
+    return Attendance(args.chair, args.attendees, args.agencies)
+
+
 def _attendance_options(parser) -> None:
-    """--chair and --attendees: the session's Chair and Attendees, for its minutes."""
+    """--chair, --attendees and --agencies: the session's Chair, Attendees and Agencies, for its minutes."""
     parser.add_argument("--chair", metavar="NAME", help="who chaired the meeting (the Sessions row's Chair)")
     parser.add_argument("--attendees", metavar="NAMES",
                         help='who attended, ";"-separated: "Amira Clarke; PC Dan Ross" (the row\'s Attendees)')
+    parser.add_argument("--agencies", metavar="NAMES",
+                        help='the agencies there, ";"-separated: "Hackney CSC; Met Police" (the row\'s Agencies)')
 
 
 def _remind_attendance(args, session: str) -> None:
-    missing = [what for what, given in (("the chair", args.chair), ("the attendees", args.attendees))
-               if not (given or "").strip()]
+    asked = (("the chair", args.chair), ("the attendees", args.attendees), ("the agencies", args.agencies))
+    missing = [what for what, given in asked if not (given or "").strip()]
     if missing:
-        print(f"Not given: {' and '.join(missing)}. Its minutes say \"not recorded\" until you add them on session "
-              f"{session}'s row of the Sessions sheet (or give --chair and --attendees next time).")
+        listed = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+        print(f"Not given: {listed}. Its minutes say \"not recorded\" until you add them on session "
+              f"{session}'s row of the Sessions sheet (or give --chair, --attendees and --agencies next time).")
 
 
 def cmd_due(args) -> int:

@@ -327,14 +327,17 @@ class SessionRecord:
 
 @dataclass
 class Attendance:
-    """Who chaired a session and who attended (the Sessions row's Chair and Attendees), as given."""
+    """Who chaired a session, who attended and from which agencies (the Sessions row's Chair, Attendees and
+    Agencies), as given."""
 
     chair: str | None = None
     attendees: str | None = None
+    agencies: str | None = None
 
     def cells(self) -> dict[str, str]:
         """{header: value} for what was given (blank left out: the row's cell stays empty)."""
-        given = {"Chair": (self.chair or "").strip(), "Attendees": (self.attendees or "").strip()}
+        given = {"Chair": (self.chair or "").strip(), "Attendees": (self.attendees or "").strip(),
+                 "Agencies": (self.agencies or "").strip()}
         return {header: value for header, value in given.items() if value}
 
 

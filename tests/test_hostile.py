@@ -177,3 +177,30 @@ def test_check_write_reads_what_check_reads(build, case_folder):
     record, network = operations.check_book(book, city_road.AS_OF)
     assert expected and {(f.code, f.sheet, f.row, f.column) for f in record.findings if f.code in reading} == expected
     assert list(network.subjects["id"]) == list(read_network(book).subjects["id"])
+
+
+def test_a_sheet_of_formatted_empty_rows_is_read_but_not_rewritten(case_folder):
+    """120,000 formatted empty rows read in a stream, but a save would hold them all (510 MB): check --write
+    refuses in one line saying what to delete, leaving the file as it was, under the memory budget."""
+    book = hostile.styled_rows_to_the_limit(case_folder)
+    before = book.read_bytes()
+    run = hostile.run_measured(["check", book, "--write", "--as-of", f"{city_road.AS_OF}"], cap_mb=CAP_MB)
+    assert run.code == 2 and run.peak_mb < PEAK_MB, run.stderr
+    [line] = run.stderr.strip().splitlines()
+    assert "Subjects sheet has 120,000 formatted empty rows" in line and "Delete" in line
+    assert book.read_bytes() == before
+    assert hostile.run_measured(["check", book, "--as-of", f"{city_road.AS_OF}"], cap_mb=CAP_MB).code in (0, 1)
+
+
+def test_formatted_empty_rows_and_cells_are_counted_across_chunks(tmp_path, monkeypatch):
+    """The count streams the sheet in chunks: an element cut at a chunk's edge is counted once."""
+    import zipfile
+
+    monkeypatch.setattr(pkg, "_CHUNK", 7)
+    sheet = b'<sheetData><row r="1"><c r="A1" s="2"/><c r="B1"><v>1</v></c></row><row r="2" s="1"/>' \
+            b'<x:row r="3" s="1" customFormat="1"/><c r="C4" s="3"/></sheetData>'
+    path = tmp_path / "p.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("sheet.xml", sheet)
+    with zipfile.ZipFile(path) as z:
+        assert pkg.empty_elements(z, "sheet.xml") == (2, 2)

@@ -421,22 +421,24 @@ def test_a_forced_close_checks_records_the_reason_and_what_was_left_open(case_bo
 
 def test_review_and_closure_minutes_carry_the_chair_and_attendees_given(case_book, tmp_path):
     review = run_peermap("review", case_book, "--date", "2026-10-01", "--chair", "Amira Clarke",
-                         "--attendees", "Amira Clarke; PC Dan Ross; Ms Adebayo")
+                         "--attendees", "Amira Clarke; PC Dan Ross; Ms Adebayo",
+                         "--agencies", "Hackney CSC; Metropolitan Police")
     assert review.returncode == 0, review.stderr
     assert "Not given" not in review.stdout
     text = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "m3.docx"))))
     details = section(text, "Meeting details", "The network")
     assert "Chair | Amira Clarke" in details and "Attendees | Amira Clarke; PC Dan Ross; Ms Adebayo" in details
-    assert "not recorded" not in details
+    assert "Agencies | Hackney CSC; Metropolitan Police" in details and "not recorded" not in details
     shared = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "a3.docx", anonymise=True))))
     assert "Chair | withheld" in shared and "Attendees | withheld" in shared and "Amira" not in shared
     closed = run_peermap("close", case_book, "--date", "2026-11-01", "--reason", "risk reduced", "--force",
                          "--chair", "Sam Taylor")
     assert closed.returncode == 0, closed.stderr
-    assert "Not given: the attendees." in closed.stdout and "session M04's row" in closed.stdout
+    assert "Not given: the attendees and the agencies." in closed.stdout and "session M04's row" in closed.stdout
     final = text_of(docx.Document(str(write_minutes(case_book, "M04", out=tmp_path / "m4.docx"))))
     details = section(final, "Meeting details", "The network")
     assert "Chair | Sam Taylor" in details and "Attendees | not recorded (add it on the Sessions sheet)" in details
+    assert "Agencies | not recorded (add it on the Sessions sheet)" in details
 
 
 # --- 7. a record error never merges or drops a person --------------------------------------------------

@@ -17,7 +17,7 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from peermap_xl import schema
-from peermap_xl.book import kept, package, raw, safe
+from peermap_xl.book import kept, package, parts, raw, safe
 from peermap_xl.book.file import check_is_workbook
 from peermap_xl.book.plan import AddRows, Line, PlacePicture, Plan, ReplaceSheet, SetCell, is_date
 from peermap_xl.errors import WorkbookError
@@ -31,6 +31,8 @@ def open_for_edit(path: str | Path) -> openpyxl.Workbook:
     2026-02-31, serial 60) are kept as the file holds them (book/kept.py)."""
     path = Path(path)
     check_is_workbook(path)
+    with zipfile.ZipFile(path) as zipped:
+        parts.refuse_padding(zipped, path.name)
     try:
         with package.openpyxl_notes(), kept.loading():
             return openpyxl.load_workbook(path, keep_vba=True, keep_links=True)

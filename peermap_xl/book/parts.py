@@ -15,6 +15,7 @@ by book/file.py.
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -41,6 +42,13 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _TABLE_TYPE = "/table"
 _CHUNK = 1 * MB
+#: Formatted empty rows and cells in one sheet that a save may rewrite. Reading streams them at no cost, but a
+#: save holds each in memory twice over (openpyxl's load, then the sheet parsed again to carry back what it
+#: drops): 120,000 such rows took 510 MB. Real sheets have none to a few thousand.
+MAX_EMPTY_ROWS = 50_000
+MAX_EMPTY_CELLS = 500_000
+_EMPTY_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*/>")
+_EMPTY_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*/>")
 
 
 def too_big(name: str, what: str) -> WorkbookError:
@@ -210,3 +218,32 @@ def _table(package: zipfile.ZipFile, part: str) -> raw.TableRange | None:
     if table.get("headerRowCount") == "0":
         return None  # a table without headers cannot be matched to the contract
     return raw.table_range(table.get("name") or "", table.get("ref", ""), table.get("totalsRowCount"))
+
+
+def refuse_padding(package: zipfile.ZipFile, name: str) -> None:
+    """Refuse to rewrite a workbook with a sheet of more formatted empty rows or cells than a save can hold
+    (MAX_EMPTY_ROWS, MAX_EMPTY_CELLS): counted by streaming each worksheet, never parsing it."""
+    for sheet in sheets(package):
+        rows, cells = empty_elements(package, sheet.part)
+        if rows > MAX_EMPTY_ROWS or cells > MAX_EMPTY_CELLS:
+            raise WorkbookError(
+                f"{name} was not changed: its {sheet.name} sheet has {rows:,} formatted empty rows and {cells:,} "
+                "formatted empty cells, more than peermap can rewrite safely. In Excel, select the empty rows "
+                "below the table, right-click, Delete, save, and try again (peermap check without --write "
+                "reads it as it is).")
+
+
+def empty_elements(package: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """(empty rows, empty cells): the self-closing <row/> and <c/> elements of a worksheet, streamed in chunks."""
+    rows = cells = 0
+    tail = b""
+    with package.open(part) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            data = tail + chunk
+            cut = data.rfind(b"<") if chunk else len(data)  # an element cut by the chunk waits for the next
+            body, tail = data[:max(cut, 0)], data[max(cut, 0):]
+            rows += sum(1 for _ in _EMPTY_ROW.finditer(body))
+            cells += sum(1 for _ in _EMPTY_CELL.finditer(body))
+            if not chunk:
+                return rows, cells

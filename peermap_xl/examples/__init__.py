@@ -46,7 +46,7 @@ def record_review(path: str | Path):
     Returns (the review (operations.SessionRecord), the map drawn for it)."""
     from peermap_xl import history
     from peermap_xl.book import edit, safe
-    from peermap_xl.operations import check_book, draw_map, history_rows, record_session
+    from peermap_xl.operations import Attendance, check_book, draw_map, history_rows, record_session
 
     path, day = Path(path), city_road.REVIEW_DAY
     with safe.transaction(path):
@@ -57,7 +57,9 @@ def record_review(path: str | Path):
         edit.save(wb, path, backup=False)
     check_book(path, day, backup=False)
     picture, _ = draw_map(path, path.parent, day, write=True, backup=False)
-    return record_session(path, "Review", day, city_road.REVIEW_DECISIONS, backup=False), picture
+    held = record_session(path, "Review", day, city_road.REVIEW_DECISIONS, backup=False,
+                          people=Attendance(*city_road.REVIEW_ATTENDANCE))
+    return held, picture
 
 
 def changes_plan(network, changes) -> Plan:

@@ -335,5 +335,10 @@ REVIEW_CHANGES = (
                          "Significant": "Yes", "Source": "Metropolitan Police"}),
     ("Actions", "A07", {"Status": "Done", "Outcome": "Four sessions held; Male A engaged."}),
 )
+#: Who chaired the review, who attended and from which agencies (its Sessions row's Chair, Attendees, Agencies).
+REVIEW_ATTENDANCE = ("CS practitioner (lead)",
+                     "CS practitioner (lead); Social worker (Male A); Youth hub worker; YOT worker (Male D); "
+                     "Police missing persons contact; School DSL",
+                     "Hackney CSC; Hackney Youth Service; Hackney YOT; Metropolitan Police; School")
 REVIEW_DECISIONS = ("Review brought forward after incident I05. Male E stays on the map at high risk; Female C "
                     "removed (moved schools); context assessment of the estate park.")

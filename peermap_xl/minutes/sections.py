@@ -56,7 +56,7 @@ def meeting_details(m: Meeting) -> list:
         ["Type", _text(s["type"])],
         ["Chair", v.text(s["chair"]) or missing],
         ["Attendees", (labels.WITHHELD if v.anonymise and attendees else attendees) or missing],
-        ["Agencies", "; ".join(dict.fromkeys(v.text(a) for a in model.split_list(s["agencies"])))],
+        ["Agencies", "; ".join(dict.fromkeys(v.text(a) for a in model.split_list(s["agencies"]))) or missing],
         ["Purpose of the map", v.text(m.network.settings["purpose"])],
     ], key_column=True)]
 
