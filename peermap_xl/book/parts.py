@@ -223,7 +223,10 @@ def _table(package: zipfile.ZipFile, part: str) -> raw.TableRange | None:
 def refuse_padding(package: zipfile.ZipFile, name: str) -> None:
     """Refuse to rewrite a workbook with a sheet of more formatted empty rows or cells than a save can hold
     (MAX_EMPTY_ROWS, MAX_EMPTY_CELLS): counted by streaming each worksheet, never parsing it."""
+    smallest = len(b'<c r="A1"/>') * min(MAX_EMPTY_ROWS, MAX_EMPTY_CELLS)  # no sheet under it can pass a limit
     for sheet in sheets(package):
+        if package.getinfo(sheet.part).file_size < smallest:
+            continue
         rows, cells = empty_elements(package, sheet.part)
         if rows > MAX_EMPTY_ROWS or cells > MAX_EMPTY_CELLS:
             raise WorkbookError(
