@@ -137,3 +137,16 @@ def test_legend_symbols_are_drawn_without_mathtext():
     mark = frame.symbol_marker("?")
     extent = mark.vertices.max(axis=0) - mark.vertices.min(axis=0)
     assert math.isclose(float(extent.max()), 1.0) and np.allclose(mark.vertices.max(axis=0), -mark.vertices.min(axis=0))
+
+
+@pytest.mark.parametrize("module", ["network_map", "overview", "ego", "change_map", "frame"])
+def test_drawing_modules_skip_matplotlib_s_help_texts_and_set_still_works(module):
+    code = (f"import peermap_xl.draw.{module}\n"
+            "from matplotlib.lines import Line2D\n"
+            "from matplotlib.text import Text\n"
+            "line = Line2D([], []); line.set(color='#123456', linewidth=3)\n"
+            "text = Text(); text.set(text='x', fontweight='bold')\n"
+            "print(getattr(Line2D.set, '__signature__', None) is None, line.get_color(), line.get_linewidth(),"
+            " text.get_fontweight(), Line2D.set is not Text.set)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "#123456", "3.0", "bold", "True"]

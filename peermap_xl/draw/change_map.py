@@ -16,10 +16,11 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import matplotlib
+from peermap_xl.draw import agg  # noqa: F401  (first: matplotlib set up for drawing files)
 
-matplotlib.use("Agg")
+# isort: split
 
+import matplotlib  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402

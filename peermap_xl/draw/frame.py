@@ -7,10 +7,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+from peermap_xl.draw import agg  # noqa: F401  (first: matplotlib set up for drawing files)
 
-matplotlib.use("Agg")
-
+# isort: split
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
@@ -87,7 +86,7 @@ def legend(fig, sections: list[tuple[str, list[tuple[object, str]]]], left: floa
 
 
 def symbol_marker(symbol: str):
-    """A marker drawing `symbol` (one character: ?, !, +, the tick) in bold, centred, for a legend: as the
+    """A marker drawing `symbol` (a character or two: ?, !, +, the tick, a count) in bold, centred, for a legend: as the
     node shows it, and without matplotlib's mathtext, whose parser takes a fifth of a second to set up."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.path import Path as Shape

@@ -15,10 +15,11 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import matplotlib
+from peermap_xl.draw import agg  # noqa: F401  (first: matplotlib set up for drawing files)
 
-matplotlib.use("Agg")
+# isort: split
 
+import matplotlib  # noqa: E402
 import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -478,12 +479,13 @@ def _legend_sections(what: Scene) -> list[tuple[str, list]]:
 def _badge_items(used: set[str]) -> list:
     """The incident badges in the legend: the plain count, and the significant one, when drawn."""
     items = []
-    for key, fill, text, words in (("incidents", style.BADGE_FILL, "$2$", style.BADGE_WORDS[0]),
-                                   ("incidents:significant", style.BADGE_SIGNIFICANT, "$1!$", style.BADGE_WORDS[1])):
+    for key, fill, text, words in (("incidents", style.BADGE_FILL, "2", style.BADGE_WORDS[0]),
+                                   ("incidents:significant", style.BADGE_SIGNIFICANT, "1!", style.BADGE_WORDS[1])):
         if key in used:
             disc = Line2D([], [], linestyle="none", marker="o", markersize=13, markerfacecolor=fill,
                           markeredgecolor="#FFFFFF")
-            items.append(((disc, Line2D([], [], linestyle="none", marker=text, markersize=7, color="#FFFFFF")),
+            items.append(((disc, Line2D([], [], linestyle="none", marker=frame.symbol_marker(text), markersize=7,
+                                         color="#FFFFFF")),
                           words))
     return items
 

@@ -24,10 +24,11 @@ import math
 import textwrap
 from pathlib import Path
 
-import matplotlib
+from peermap_xl.draw import agg  # noqa: F401  (first: matplotlib set up for drawing files)
 
-matplotlib.use("Agg")
+# isort: split
 
+import matplotlib  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle, Patch, Wedge  # noqa: E402
 
