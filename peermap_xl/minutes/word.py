@@ -12,6 +12,7 @@ from pathlib import Path
 from peermap_xl.book.safe import shorten
 from peermap_xl.minutes.blocks import Banner, Bullets, Heading, Para, Picture, Table
 from peermap_xl.minutes.fit import fitted
+from peermap_xl.minutes.wordtable import table_xml
 
 _RED = "C00000"
 _BLUE = "1F4E78"
@@ -80,18 +81,18 @@ def _add(doc, block) -> None:
     from docx.shared import RGBColor
 
     if isinstance(block, Heading):
-        heading = _styled(doc, doc.add_paragraph(block.text), "Title" if block.level == 0 else f"Heading {block.level}")
+        heading = _styled(doc, _paragraph(doc, block.text), "Title" if block.level == 0 else f"Heading {block.level}")
         for r in heading.runs:
             r.font.color.rgb = RGBColor.from_string(_BLUE)
     elif isinstance(block, Banner):
         _banner(doc, block.text)
     elif isinstance(block, Para):
-        paragraph = doc.add_paragraph()
+        paragraph = _paragraph(doc)
         paragraph.add_run(block.text).bold = block.bold
         paragraph.paragraph_format.keep_with_next = block.bold or None  # a label stays with what it labels
     elif isinstance(block, Bullets):
         for item in block.items:
-            _styled(doc, doc.add_paragraph(item), "List Bullet")
+            _styled(doc, _paragraph(doc, item), "List Bullet")
     elif isinstance(block, Table):
         _table(doc, block)
     elif isinstance(block, Picture):
@@ -121,7 +122,7 @@ def _banner(doc, text: str) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
 
-    paragraph = doc.add_paragraph()
+    paragraph = _paragraph(doc)
     run = paragraph.add_run(text)
     run.bold, run.font.size, run.font.color.rgb = True, Pt(11), RGBColor.from_string(_RED)
     shade = OxmlElement("w:shd")
@@ -201,49 +202,43 @@ def _field(paragraph, instruction: str) -> None:
 
 
 def _table(doc, block: Table) -> None:
+    """The table, written in one go (wordtable.py), then an empty paragraph to keep it off what follows."""
+    from docx.oxml.parser import parse_xml
     from docx.shared import Cm
 
     columns = len(block.header or block.rows[0])
-    table = doc.add_table(rows=0, cols=columns)
-    table._tbl.tblStyle_val = _style_id(doc, "Table Grid", "table")  # as `table.style = "Table Grid"`
-    table.autofit = False
     widths = block.widths or ((5.0, 12.0) if columns == 2 else (17.0 / columns,) * columns)
     lines = ([block.header] if block.header else []) + block.rows
     widths = fitted(widths, lines, CELL_POINTS, 0 if block.header else None, 0 if block.key_column else None)
-    for column, width in zip(table.columns, widths):
-        column.width = Cm(width)  # the grid, which LibreOffice follows; the cells below, which Word follows
-    for i, values in enumerate(lines):
-        row = table.add_row()
-        if block.header and i == 0:
-            _repeat_on_every_page(row)
-        cells = row.cells
-        for j, value in enumerate(values):
-            bold = (block.header and i == 0) or (block.key_column and j == 0)
-            _cell(cells[j], str(value), Cm(widths[j]), bool(bold), (i - (1 if block.header else 0)) in block.flagged)
-    doc.add_paragraph()
+    xml = table_xml(lines, [Cm(w).twips for w in widths], _style_id(doc, "Table Grid", "table"), CELL_POINTS,
+                    bool(block.header), block.key_column, block.flagged)
+    _append(doc, parse_xml(xml))
+    _paragraph(doc)
 
 
-def _repeat_on_every_page(row) -> None:
-    """The header row repeated at the top of every page the table runs onto (w:tblHeader)."""
+def _paragraph(doc, text: str | None = None):
+    """As `doc.add_paragraph(text)`, without python-docx's search of the body for where it goes: that search
+    reads every block before it, so a document of a Figure 1 per young person took time growing with the
+    square of their number."""
     from docx.oxml import OxmlElement
+    from docx.text.paragraph import Paragraph
 
-    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    p = OxmlElement("w:p")
+    _append(doc, p)
+    paragraph = Paragraph(p, doc._body)
+    if text:
+        paragraph.add_run(text)
+    return paragraph
 
 
-def _cell(cell, text: str, width, bold: bool, flagged: bool) -> None:
-    from docx.oxml import OxmlElement
+def _append(doc, element) -> None:
+    """`element` at the end of the body, before its last section's properties (as python-docx inserts a block,
+    without searching the body for them)."""
     from docx.oxml.ns import qn
-    from docx.shared import Pt
 
-    cell.text = text
-    cell.width = width
-    for paragraph in cell.paragraphs:
-        paragraph.paragraph_format.space_before, paragraph.paragraph_format.space_after = Pt(1), Pt(2)
-        for r in paragraph.runs:
-            r.bold = bold
-            r.font.size = Pt(CELL_POINTS)
-    if flagged:
-        shade = OxmlElement("w:shd")
-        shade.set(qn("w:val"), "clear")
-        shade.set(qn("w:fill"), "FFC7CE")
-        cell._tc.get_or_add_tcPr().append(shade)
+    body = doc.element.body
+    last = next(body.iterchildren(reversed=True), None)
+    if last is not None and last.tag == qn("w:sectPr"):
+        last.addprevious(element)
+    else:
+        body.append(element)
