@@ -67,6 +67,7 @@ class Meeting:
         self.anonymise = anonymise
         self.map_picture = map_picture
         self.errors = errors or []
+        self._findings: dict = {}
 
     def _earlier(self, network: Network) -> bool:
         """An earlier session than the latest, whose snapshot says how the network was then."""
@@ -76,11 +77,14 @@ class Meeting:
     def label(self):
         return self.view.label
 
-    @cached_property
-    def findings(self) -> list:
+    def findings(self, rules: tuple[str, ...]) -> list:
+        """The findings of the rules `rules` (slugs) on the network as it was, worded for these minutes: only
+        those the minutes show are run (all 41 took most of the time of writing a large network's minutes)."""
         from peermap_xl import checks
 
-        return checks.run_checks(self.network, self.day, self.anonymise)
+        if rules not in self._findings:
+            self._findings[rules] = checks.run_checks(self.network, self.day, self.anonymise, only=rules)
+        return self._findings[rules]
 
     @cached_property
     def earlier_sessions(self) -> int:
