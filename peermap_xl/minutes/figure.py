@@ -72,12 +72,12 @@ def _contacts(network: Network, view: labels.View, person: dict, linked_places: 
     worker = person["allocated_worker"] if isinstance(person["allocated_worker"], str) else ""
     seen = {" ".join(worker.split()).casefold()} if worker.strip() else set()
     others = []
-    held_by = model.once(network, "contacts", network.contacts, lambda: [
-        (contact, {rid for ref in contact["for"] for rid in network.resolve(ref)})
-        for contact in rows(network.contacts)])
-    for contact, held in held_by:
+    contacts, by_record = model.once(network, "contacts by record", network.contacts,
+                                     lambda: _contacts_by_record(network))
+    for i in sorted({i for rid in {person["id"]} | linked_places for i in by_record.get(rid, ())}):
+        contact = contacts[i]
         name = " ".join(str(contact["name"] or "").split()).casefold()
-        if (person["id"] in held or held & linked_places) and name not in seen:
+        if name not in seen:
             seen.add(name)
             role = ", ".join(p for p in (view.text(contact["role"]), view.text(contact["agency"])) if p)
             others.append(f"{view.text(contact['name'])} ({role})" if role else view.text(contact["name"]))
@@ -88,9 +88,19 @@ def _contacts(network: Network, view: labels.View, person: dict, linked_places: 
     return ([f"{view.text(worker)} (allocated worker)"] if worker.strip() else []) + others
 
 
+def _contacts_by_record(network: Network) -> tuple[list[dict], dict[str, list[int]]]:
+    """The contacts, and which of them (by position) hold information on each person and place."""
+    contacts = rows(network.contacts)
+    by_record: dict[str, list[int]] = {}
+    for i, contact in enumerate(contacts):
+        for rid in {rid for ref in contact["for"] for rid in network.resolve(ref)}:
+            by_record.setdefault(rid, []).append(i)
+    return contacts, by_record
+
+
 def _questions(network: Network, view: labels.View, about_ids: set[str], link_ids: set[str]) -> list[str]:
     """Open questions about the young person, a place they are linked to, or a link they are part of."""
-    questions, by_record, by_link = model.once(network, "questions", network.open_questions,
+    questions, by_record, by_link = model.once(network, "questions by record", network.open_questions,
                                                lambda: _questions_by_record(network))
     found = {i for rid in about_ids | link_ids for i in by_record.get(rid, ())}
     found |= {i for lid in link_ids for i in by_link.get(lid, ())}

@@ -91,11 +91,11 @@ def the_map(m: Meeting) -> list:
 def young_people(m: Meeting) -> list:
     blocks: list = [Heading("Young people (Figure 1)")]
     young = m.network.active_subjects
-    listed = rows(incidents.up_to(m.network, m.day))  # once, not once a young person
+    recent = incidents.recent_by_record(m.network, m.day, m.anonymise)  # once, not once a young person
     for person in rows(young[young["type"] == "Young person"]):
         blocks.append(Heading(m.label(person["id"]), 2))
         matrix = figure_one(m.network, person["id"], m.anonymise, m.day, m.view, person)
-        matrix["Recent incidents"] = incidents.per_record(m.network, person["id"], m.day, m.anonymise, listed)
+        matrix["Recent incidents"] = recent.get(person["id"], [])
         blocks.append(Table(None, [[k, "\n".join(v) if v else NONE_RECORDED] for k, v in matrix.items()],
                             key_column=True))
     return blocks
