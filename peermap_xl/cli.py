@@ -110,11 +110,11 @@ def cmd_map(args) -> int:
     """Draw the network map: dated, with a legend, names as the Network sheet says."""
     import json
 
-    from peermap_xl.operations import draw_map
+    from peermap_xl.operations import cores, draw_map
     from peermap_xl.progress import terminal
 
     picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write, progress=terminal(),
-                              despite_errors=args.despite_errors)
+                              despite_errors=args.despite_errors, workers=cores())
     if args.layout_json:
         Path(args.layout_json).write_text(json.dumps(drawn.layout_json(), indent=1))
     pages = getattr(drawn, "pages", None)
@@ -139,11 +139,11 @@ def cmd_ego(args) -> int:
 
 def cmd_minutes(args) -> int:
     """Write the minutes of a session (the latest by default) as a Word document."""
-    from peermap_xl.operations import write_minutes
+    from peermap_xl.operations import cores, write_minutes
     from peermap_xl.progress import terminal
 
     document = write_minutes(args.book, args.session, args.out, args.anonymise, args.write, progress=terminal(),
-                             despite_errors=args.despite_errors)
+                             despite_errors=args.despite_errors, workers=cores())
     print(f"Wrote the minutes: {document}")
     if args.write:
         print("Also previewed on the workbook's Minutes sheet; the previous file is kept as a backup.")
@@ -198,7 +198,7 @@ def cmd_review(args) -> int:
 
 def cmd_close(args) -> int:
     """Close the network: Status Closed, a closure session, and the final minutes."""
-    from peermap_xl.operations import close_network, open_text, write_minutes
+    from peermap_xl.operations import close_network, cores, open_text, write_minutes
 
     recorded, left = close_network(args.book, args.reason, args.date, args.force,
                                    _attendance(args))
@@ -206,7 +206,7 @@ def cmd_close(args) -> int:
           f"up to date. Left open: {open_text(left)}.")
     _print_session(recorded)
     _remind_attendance(args, recorded.session)
-    print(f"Wrote the final minutes: {write_minutes(args.book, recorded.session)}")
+    print(f"Wrote the final minutes: {write_minutes(args.book, recorded.session, workers=cores())}")
     return 0
 
 
