@@ -1,5 +1,6 @@
-"""The minutes' tables written in one go (minutes/wordtable.py) give the document python-docx's cell-by-cell
-writing gave: the same parts, byte for byte, on the worked example's minutes and subject list."""
+"""The minutes' tables and paragraphs written in one go (minutes/wordxml.py) give the document python-docx's
+element-by-element writing gave: the same parts, byte for byte, on the worked example's minutes and subject
+list."""
 
 from __future__ import annotations
 
@@ -27,12 +28,40 @@ DAY = dt.date(2026, 9, 16)
 # --- the writer as it was: python-docx, cell by cell (kept here to compare with) ------------------------
 
 
+def old_add(doc, block) -> None:
+    from docx.shared import RGBColor
+
+    if isinstance(block, minutes.Heading):
+        style = "Title" if block.level == 0 else f"Heading {block.level}"
+        heading = old_styled(doc, doc.add_paragraph(block.text), style)
+        for r in heading.runs:
+            r.font.color.rgb = RGBColor.from_string(word._BLUE)
+    elif isinstance(block, minutes.Banner):
+        word._banner(doc, block.text)
+    elif isinstance(block, minutes.Para):
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(block.text).bold = block.bold
+        paragraph.paragraph_format.keep_with_next = block.bold or None
+    elif isinstance(block, minutes.Bullets):
+        for item in block.items:
+            old_styled(doc, doc.add_paragraph(item), "List Bullet")
+    elif isinstance(block, Table):
+        old_table(doc, block)
+    elif isinstance(block, Picture):
+        word._picture(doc, block)
+
+
+def old_styled(doc, paragraph, name: str):
+    paragraph.style = doc.styles[name]
+    return paragraph
+
+
 def old_table(doc, block: Table) -> None:
     from docx.shared import Cm
 
     columns = len(block.header or block.rows[0])
     table = doc.add_table(rows=0, cols=columns)
-    table._tbl.tblStyle_val = word._style_id(doc, "Table Grid", "table")
+    table.style = doc.styles["Table Grid"]
     table.autofit = False
     widths = block.widths or ((5.0, 12.0) if columns == 2 else (17.0 / columns,) * columns)
     lines = ([block.header] if block.header else []) + block.rows
@@ -91,8 +120,8 @@ def parts(blocks: list, path: Path) -> dict[str, bytes]:
 def old_and_new(blocks: list, folder: Path, monkeypatch) -> tuple[dict, dict]:
     new = parts(blocks, folder / "new.docx")
     with monkeypatch.context() as m:
-        m.setattr(word, "_table", old_table)
-        m.setattr(word, "_paragraph", lambda doc, text=None: doc.add_paragraph(text))
+        m.setattr(word, "_add", old_add)
+        m.setattr(word, "_paragraph", lambda doc: doc.add_paragraph())
         old = parts(blocks, folder / "old.docx")
     return old, new
 
@@ -137,10 +166,14 @@ def test_the_nine_young_people_minutes_are_written_as_before(case_master, tmp_pa
 
 def test_awkward_text_widths_and_flags_are_written_as_before(tmp_path, monkeypatch):
     """Tabs, line breaks (\\n, \\r, \\r\\n), spaces at either end, XML's own characters, empty cells, a short
-    row, flagged rows, a key column and a header row."""
+    row, flagged rows, a key column and a header row; headings, paragraphs and bullets, empty ones too."""
     awkward = ["a\tb", "one\ntwo", "x\r\ny", "\rlead", " padded ", "&<>\"'", "", "   ", "\u00e9\u2013\u201cq\u201d",
                "tab at end\t", 7]
-    blocks = [Table(["ID", "Text", "More"], [awkward[i:i + 3] for i in range(0, 9, 3)] + [["short"], awkward[9:]],
+    texts = [a for a in awkward if isinstance(a, str)]
+    blocks = [minutes.Heading(text, level) for level in (0, 1, 2, 3) for text in texts[level::3]]
+    blocks += [minutes.Para(text, bold) for bold in (False, True) for text in texts]
+    blocks += [minutes.Bullets(texts), minutes.Banner(" Errors & <more> "), minutes.Bullets([])]
+    blocks += [Table(["ID", "Text", "More"], [awkward[i:i + 3] for i in range(0, 9, 3)] + [["short"], awkward[9:]],
                     flagged={1, 3}, widths=(2.0, 10.0, 5.0)),
               Table(None, [["Key", "value\nsecond line"], ["Empty", ""]], key_column=True),
               Table(None, [["a", "b", "c", "d"]], flagged={0})]

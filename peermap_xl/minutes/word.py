@@ -12,7 +12,7 @@ from pathlib import Path
 from peermap_xl.book.safe import shorten
 from peermap_xl.minutes.blocks import Banner, Bullets, Heading, Para, Picture, Table
 from peermap_xl.minutes.fit import fitted
-from peermap_xl.minutes.wordtable import table_xml
+from peermap_xl.minutes.wordxml import paragraph_xml, table_xml
 
 _RED = "C00000"
 _BLUE = "1F4E78"
@@ -78,21 +78,18 @@ def _marking(section, marking: str) -> None:
 
 
 def _add(doc, block) -> None:
-    from docx.shared import RGBColor
-
     if isinstance(block, Heading):
-        heading = _styled(doc, _paragraph(doc, block.text), "Title" if block.level == 0 else f"Heading {block.level}")
-        for r in heading.runs:
-            r.font.color.rgb = RGBColor.from_string(_BLUE)
+        style = _style_id(doc, "Title" if block.level == 0 else f"Heading {block.level}")
+        _append_xml(doc, paragraph_xml(block.text, style, f'<w:color w:val="{_BLUE}"/>'))
     elif isinstance(block, Banner):
         _banner(doc, block.text)
-    elif isinstance(block, Para):
-        paragraph = _paragraph(doc)
-        paragraph.add_run(block.text).bold = block.bold
-        paragraph.paragraph_format.keep_with_next = block.bold or None  # a label stays with what it labels
+    elif isinstance(block, Para):  # a bold label stays with what it labels
+        _append_xml(doc, paragraph_xml(block.text, None, "<w:b/>" if block.bold else '<w:b w:val="0"/>',
+                                       keep_with_next=block.bold, always_a_run=True))
     elif isinstance(block, Bullets):
+        style = _style_id(doc, "List Bullet")
         for item in block.items:
-            _styled(doc, _paragraph(doc, item), "List Bullet")
+            _append_xml(doc, paragraph_xml(item, style))
     elif isinstance(block, Table):
         _table(doc, block)
     elif isinstance(block, Picture):
@@ -109,12 +106,6 @@ def _style_id(doc, name: str, kind: str = "paragraph") -> str | None:
     if name not in known:
         known[name] = doc.part.get_style_id(doc.styles[name], getattr(WD_STYLE_TYPE, kind.upper()))
     return known[name]
-
-
-def _styled(doc, paragraph, name: str):
-    """The paragraph in the style `name` (as `paragraph.style = name`, with the ID looked up once)."""
-    paragraph._p.style = _style_id(doc, name)
-    return paragraph
 
 
 def _banner(doc, text: str) -> None:
@@ -202,38 +193,38 @@ def _field(paragraph, instruction: str) -> None:
 
 
 def _table(doc, block: Table) -> None:
-    """The table, written in one go (wordtable.py), then an empty paragraph to keep it off what follows."""
-    from docx.oxml.parser import parse_xml
+    """The table, written in one go (wordxml.py), then an empty paragraph."""
     from docx.shared import Cm
 
     columns = len(block.header or block.rows[0])
     widths = block.widths or ((5.0, 12.0) if columns == 2 else (17.0 / columns,) * columns)
     lines = ([block.header] if block.header else []) + block.rows
     widths = fitted(widths, lines, CELL_POINTS, 0 if block.header else None, 0 if block.key_column else None)
-    xml = table_xml(lines, [Cm(w).twips for w in widths], _style_id(doc, "Table Grid", "table"), CELL_POINTS,
-                    bool(block.header), block.key_column, block.flagged)
-    _append(doc, parse_xml(xml))
-    _paragraph(doc)
+    _append_xml(doc, table_xml(lines, [Cm(w).twips for w in widths], _style_id(doc, "Table Grid", "table"),
+                               CELL_POINTS, bool(block.header), block.key_column, block.flagged))
+    _paragraph(doc)  # an empty paragraph: the next table stays a table apart
 
 
-def _paragraph(doc, text: str | None = None):
-    """As `doc.add_paragraph(text)`, without python-docx's search of the body for where it goes: that search
-    reads every block before it, so a document of a Figure 1 per young person took time growing with the
-    square of their number."""
+def _paragraph(doc):
+    """As `doc.add_paragraph()`, without python-docx's search of the body for where it goes."""
     from docx.oxml import OxmlElement
     from docx.text.paragraph import Paragraph
 
     p = OxmlElement("w:p")
     _append(doc, p)
-    paragraph = Paragraph(p, doc._body)
-    if text:
-        paragraph.add_run(text)
-    return paragraph
+    return Paragraph(p, doc._body)
+
+
+def _append_xml(doc, xml: str) -> None:
+    from docx.oxml.parser import parse_xml
+
+    _append(doc, parse_xml(xml))
 
 
 def _append(doc, element) -> None:
     """`element` at the end of the body, before its last section's properties (as python-docx inserts a block,
-    without searching the body for them)."""
+    without its search of the body for them: that search reads every block before it, so a document with a
+    Figure 1 per young person took time growing with the square of their number)."""
     from docx.oxml.ns import qn
 
     body = doc.element.body

@@ -1,10 +1,11 @@
-"""A table of the minutes as WordprocessingML, written as one string and parsed once.
+"""The minutes' tables and paragraphs as WordprocessingML, each written as one string and parsed once.
 
 python-docx builds a table element by element, each child placed by searching its parent's children
-(a cell's text, width, bold, size and spacing: some forty lookups a cell); for the minutes of a large
-network, with a Figure 1 table per young person, that was most of the time it took to write them. Here
-each row is text joined once and the table is parsed in one call of lxml's parser (python-docx's own, so
-the elements are its classes), giving the elements python-docx would have built:
+(a cell's text, width, bold, size and spacing: some forty lookups a cell; a paragraph's style, some thirty);
+for the minutes of a large network, with a heading and a Figure 1 table per young person, that was most of
+the time it took to write them. Here each row is text joined once and the table (or paragraph) is parsed in
+one call of lxml's parser (python-docx's own, so the elements are its classes), giving the elements
+python-docx would have built. A table:
 
 - w:tblPr: the table style, automatic width, fixed layout (columns keep their widths), python-docx's
   w:tblLook; w:tblGrid: one w:gridCol per column (LibreOffice follows these);
@@ -12,6 +13,9 @@ the elements are its classes), giving the elements python-docx would have built:
 - each cell: w:tcW (Word follows these), w:shd on a flagged row; one paragraph spaced 1 pt before and
   2 pt after, one run of `points` in bold (header row, key column) or not, its text split as python-docx
   splits it (a tab a w:tab, a line break a w:br, w:t keeping its spaces where it has them at an end).
+
+A paragraph (`paragraph_xml`): w:pPr with its style (or empty), w:keepNext when it stays with the next;
+one run with its properties and text, or none when there is no text (as `doc.add_paragraph(text)`).
 """
 
 from __future__ import annotations
@@ -89,3 +93,19 @@ def table_xml(lines: list[Sequence], twips: Sequence[int], style_id: str | None,
 
 def _attribute(value: str) -> str:
     return value.translate(_ESCAPES).replace('"', "&quot;")
+
+
+def paragraph_xml(text: str, style_id: str | None = None, run_properties: str | None = None,
+                  keep_with_next: bool = False, always_a_run: bool = False) -> str:
+    """A w:p of `text` in the style `style_id`; its run with `run_properties` (w:rPr's content, e.g. "<w:b/>").
+    Without text, a run only when `always_a_run` (as python-docx's `add_run("")`)."""
+    from docx.oxml.ns import nsdecls
+
+    style = f'<w:pStyle w:val="{_attribute(style_id)}"/>' if style_id else ""
+    keep = "<w:keepNext/>" if keep_with_next else ""
+    properties = f"<w:pPr>{style}{keep}</w:pPr>" if style or keep else "<w:pPr/>"
+    run = ""
+    if text or always_a_run:
+        rpr = f"<w:rPr>{run_properties}</w:rPr>" if run_properties else ""
+        run = f"<w:r>{rpr}{run_content(text)}</w:r>"
+    return f'<w:p {nsdecls("w")}>{properties}{run}</w:p>'
