@@ -17,7 +17,10 @@ from matplotlib.lines import Line2D  # noqa: E402
 from peermap_xl.draw import style  # noqa: E402
 
 DPI = 100
-RC = {"svg.fonttype": "none", "font.family": style.FONT, "svg.hashsalt": "peermap"}
+#: How every page is drawn: text kept as text in an SVG, the one font, repeatable SVG ids; glyphs drawn
+#: without hinting (FreeType's auto-hinter took two fifths of the time of every label, for shapes that
+#: differ by a fraction of a pixel at 100 dpi).
+RC = {"svg.fonttype": "none", "font.family": style.FONT, "svg.hashsalt": "peermap", "text.hinting": "no_hinting"}
 
 
 @dataclass(frozen=True)
@@ -111,12 +114,18 @@ def rendered(fig, out: str | Path, png_copy: bool, dpi: int) -> bytes | None:
     out = Path(out)
     if png_copy and out.suffix.lower() == ".png":
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=dpi)
+        fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs=PNG)
         out.write_bytes(buffer.getvalue())
         return buffer.getvalue()
-    fig.savefig(out, dpi=dpi, metadata={"Creator": None} if out.suffix.lower() == ".svg" else None)
+    suffix = out.suffix.lower()
+    fig.savefig(out, dpi=dpi, metadata={"Creator": None} if suffix == ".svg" else None,
+                **({"pil_kwargs": PNG} if suffix == ".png" else {}))
     if not png_copy:
         return None
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs=PNG)
     return buffer.getvalue()
+
+
+#: PNG compression: zlib level 3 takes two thirds of the time of the default (6) for files 7% larger.
+PNG = {"compress_level": 3}

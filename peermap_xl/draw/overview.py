@@ -218,7 +218,7 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
     area = (BOX.x1 - BOX.x0) * (BOX.y1 - BOX.y0)
     scale = math.sqrt(0.22 * area / (math.pi * sum(len(g["members"]) for g in groups)))
     radius = [max(18.0, scale * math.sqrt(len(g["members"]))) for g in groups]
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": style.FONT, "svg.hashsalt": "peermap"}):
+    with matplotlib.rc_context(frame.RC):
         fig = frame.figure(WIDTH, HEIGHT)
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_xlim(0, WIDTH)
