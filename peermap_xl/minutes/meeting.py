@@ -77,11 +77,20 @@ class Meeting:
     def label(self):
         return self.view.label
 
-    def findings(self, rules: tuple[str, ...]) -> list:
-        """The findings of the rules `rules` (slugs) on the network as it was, worded for these minutes: only
-        those the minutes show are run (all 41 took most of the time of writing a large network's minutes)."""
+    @cached_property
+    def findings(self) -> list:
+        """Every rule's findings on the network as it was, worded for these minutes."""
         from peermap_xl import checks
 
+        return checks.run_checks(self.network, self.day, self.anonymise)
+
+    def findings_of(self, rules: tuple[str, ...]) -> list:
+        """The findings of the rules `rules` (slugs): from every rule's findings when they were worked out
+        already, else only these rules are run (all 41 took most of the time of a large network's minutes)."""
+        from peermap_xl import checks
+
+        if "findings" in self.__dict__:
+            return [f for f in self.findings if f.rule in rules]
         if rules not in self._findings:
             self._findings[rules] = checks.run_checks(self.network, self.day, self.anonymise, only=rules)
         return self._findings[rules]

@@ -161,7 +161,7 @@ def decisions(m: Meeting) -> list:
 
 def for_consideration(m: Meeting) -> list:
     """peermap's own prompts, apart from the decisions, each with the recorded links behind it."""
-    found = sorted(m.findings(PROMPTS), key=lambda f: PROMPTS.index(f.rule))
+    found = sorted(m.findings_of(PROMPTS), key=lambda f: PROMPTS.index(f.rule))
     prompts = [_by_label(m, f) for f in found]  # assessments first, then what the links show about people
     return [Heading(CONSIDER), Para("These are not decisions: peermap suggests them from the links recorded. "
                                     "The meeting decides."),

@@ -198,4 +198,7 @@ def test_the_minutes_prompts_are_those_of_every_rule(example_book, case_master):
         for anonymise in (False, True):
             every = [f for f in checks.run_checks(network, day, anonymise) if f.rule in PROMPTS]
             assert checks.run_checks(network, day, anonymise, only=PROMPTS) == every
+            meeting = minutes.Meeting(network, anonymise=anonymise)
+            alone = meeting.findings_of(PROMPTS)  # only the prompts' rules run
+            assert meeting.findings and meeting.findings_of(PROMPTS) == alone  # or taken from every rule's
     assert {f.rule for f in every} >= {"consider-peer-assessment", "key-individual"}  # some to compare
