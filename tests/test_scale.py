@@ -226,3 +226,11 @@ def test_pages_drawn_in_processes_are_the_pages_drawn_here(tmp_path):
     assert len(one["pages"]) > 1 and one.layout_json() == two.layout_json()
     for page in one["pages"]:
         assert (here / page["file"]).read_bytes() == (there / page["file"]).read_bytes(), page["file"]
+
+
+def test_each_page_drawn_is_told_to_the_progress_bar(tmp_path):
+    told = []
+    drawn = overview.draw(network_of(130, 300), tmp_path / "map.png", AS_OF, workers=2,
+                          progress=lambda step, of, words: told.append((step, of)))
+    pages = len(drawn["pages"])
+    assert pages > 1 and told == [(k, pages) for k in range(1, pages + 1)]

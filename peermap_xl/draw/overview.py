@@ -37,6 +37,7 @@ from peermap_xl import labels  # noqa: E402
 from peermap_xl.book import safe  # noqa: E402
 from peermap_xl.draw import frame, layout, network_map, style  # noqa: E402
 from peermap_xl.model import Network  # noqa: E402
+from peermap_xl.progress import Progress, quiet  # noqa: E402
 
 #: Above this many people and places on the map, the map is an overview plus one page per group.
 OVERVIEW_ABOVE = 100
@@ -68,11 +69,13 @@ def is_large(graph) -> bool:
 
 
 def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_copy: bool = False,
-         named: str | Path | None = None, wanted=None, banner: str | None = None, workers: int = 1):
+         named: str | Path | None = None, wanted=None, banner: str | None = None, workers: int = 1,
+         progress: Progress = quiet):
     """The network map: one picture up to OVERVIEW_ABOVE nodes; above, the overview at `out` and each
     group's page beside the file `named` (`out` by default) as "<name> - group 01 of 12.png" (with
     `wanted`, only the pages whose set of members it accepts). With `workers` over 1, the pages are drawn
-    in that many processes beside this one (each page is the same as drawn here). Returns the layout."""
+    in that many processes beside this one (each page is the same as drawn here); `progress` is told of
+    each page drawn. Returns the layout."""
     graph = graphs.build(network)
     if not is_large(graph):
         return network_map.draw(network, out, as_of, anonymise, png_copy=png_copy, banner=banner)
@@ -82,7 +85,7 @@ def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_
     named = Path(named or out)
     jobs = [(members, number, len(parts), page_file(named, number, len(parts)))
             for number, members in enumerate(parts, start=1) if wanted is None or wanted(members)]
-    with Pages(workers if len(jobs) > 1 else 1, (network, as_of, anonymise, banner, view)) as pages:
+    with Pages(workers if len(jobs) > 1 else 1, (network, as_of, anonymise, banner, view), progress) as pages:
         waiting = pages.start(jobs)  # the pages are drawn beside this process while it draws the overview
         drawn = draw_overview(network, graph, parts, out, as_of, anonymise, png_copy, view)
         drawn["pages"] = [{"page": number, "of": of, "group": _group_id(number), "file": target.name, **page}
@@ -95,8 +98,8 @@ class Pages:
     """Group pages drawn in this process or, with `workers` over 1, in that many processes beside it. Each
     process is given the network, the date, the labels and the banner once; each page, its members."""
 
-    def __init__(self, workers: int, shared: tuple):
-        self.workers, self.shared, self.pool = workers, shared, None
+    def __init__(self, workers: int, shared: tuple, progress: Progress = quiet):
+        self.workers, self.shared, self.pool, self.progress = workers, shared, None, progress
 
     def __enter__(self):
         if self.workers > 1:
@@ -111,18 +114,28 @@ class Pages:
     def start(self, jobs: list[tuple]):
         """Start drawing `jobs` [(members, number, pages, target)]; returns what gives their layouts, in order."""
         if self.pool is None:
-            return lambda: [_page_here(self.shared, *job) for job in jobs]
+            return lambda: self._here(jobs)
         futures = [self.pool.submit(_page_there, *job) for job in jobs]
 
         def results() -> list[dict]:
+            from concurrent.futures import as_completed
             from concurrent.futures.process import BrokenProcessPool
 
             try:
+                for done, _ in enumerate(as_completed(futures), start=1):
+                    self.progress(done, len(jobs), f"Drawn {done} of {len(jobs)} group pages")
                 return [f.result() for f in futures]
             except BrokenProcessPool:  # a process drawing pages was stopped (out of memory, say): drawn here
-                return [_page_here(self.shared, *job) for job in jobs]
+                return self._here(jobs)
 
         return results
+
+    def _here(self, jobs: list[tuple]) -> list[dict]:
+        out = []
+        for done, job in enumerate(jobs, start=1):
+            out.append(_page_here(self.shared, *job))
+            self.progress(done, len(jobs), f"Drawn {done} of {len(jobs)} group pages")
+        return out
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
@@ -343,14 +356,15 @@ def _save(fig, out: Path, png_copy: bool) -> bytes | None:
 
 
 def minutes_pictures(network: Network, folder: Path, day, anonymise: bool = False,
-                     banner: str | None = None, workers: int = 1) -> list[tuple[Path, str]]:
+                     banner: str | None = None, workers: int = 1,
+                     progress: Progress = quiet) -> list[tuple[Path, str]]:
     """The map pictures the minutes carry, drawn into `folder`, as [(picture, caption)]: the map (for a
     large network its overview) first, then the page of each group with a young person at high risk."""
     picture = Path(folder) / "map.png"
     subjects = network.active_subjects
     high = set(subjects["id"][(subjects["type"] == "Young person") & (subjects["risk_level"] == "High")])
     drawn = draw(network, picture, day, anonymise, wanted=lambda members: bool(members & high), banner=banner,
-                 workers=workers)
+                 workers=workers, progress=progress)
     out = [(picture, f"Map dated {day:%d/%m/%Y}. Key: see the legend on the map.")]
     for page in drawn.get("pages", []) if isinstance(drawn, dict) else []:
         at_risk = _count(len({n["id"] for n in page["nodes"]} & high), "young person", "young people")
