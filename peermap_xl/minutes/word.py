@@ -12,7 +12,7 @@ from pathlib import Path
 from peermap_xl.book.safe import shorten
 from peermap_xl.minutes.blocks import Banner, Bullets, Heading, Para, Picture, Table
 from peermap_xl.minutes.fit import fitted
-from peermap_xl.minutes.wordxml import paragraph_xml, table_xml
+from peermap_xl.minutes.wordxml import FLAG_FILL, paragraph_xml, table_xml
 
 _RED = "C00000"
 _BLUE = "1F4E78"
@@ -118,7 +118,7 @@ def _banner(doc, text: str) -> None:
     run.bold, run.font.size, run.font.color.rgb = True, Pt(11), RGBColor.from_string(_RED)
     shade = OxmlElement("w:shd")
     shade.set(qn("w:val"), "clear")
-    shade.set(qn("w:fill"), "FFC7CE")
+    shade.set(qn("w:fill"), FLAG_FILL)
     paragraph._p.get_or_add_pPr().append(shade)
 
 

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 #: What python-docx turns into elements of their own inside a run (`_RunContentAppender`).
 _SPECIAL = re.compile(r"([\t\r\n])")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-#: Shading of a flagged (overdue) row.
+#: Shading of what is flagged: an overdue row, a banner of errors.
 FLAG_FILL = "FFC7CE"
 #: Space before and after a cell's paragraph, in points.
 CELL_SPACING_PT = (1, 2)
