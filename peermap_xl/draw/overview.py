@@ -350,18 +350,13 @@ def _bubble(ax, centre, radius: float, mix: dict) -> None:
 
 
 def _heading(fig, network: Network, as_of, anonymise: bool, nodes: int, groups: int, keyed: bool = False) -> None:
-    marking = network.settings["protective_marking"]
-    for y in (HEIGHT - 16, 14):
-        fig.text(0.5, y / HEIGHT, marking, ha="center", va="center", fontsize=11, fontweight="bold",
-                 color=style.MARKING_COLOUR)
-    title = "Peer network map (anonymised)" if anonymise else (network.settings["network_name"] or "Peer network map")
-    fig.text(40 / WIDTH, (HEIGHT - 52) / HEIGHT, f"{title}: overview", fontsize=18, fontweight="bold",
-             color=style.TITLE_COLOUR)
-    fig.text(40 / WIDTH, (HEIGHT - 84) / HEIGHT,
-             f"Map dated {as_of:%d/%m/%Y}    {nodes} people and places in {groups} groups; "
-             "each group is drawn in full on its own page" + ("; who links the groups: see the key beside this map"
-                                                              if keyed else ""),
-             fontsize=11, color="#333333")
+    frame.heading(fig, network.settings["protective_marking"], f"{_title(network, anonymise)}: overview",
+                  f"Map dated {as_of:%d/%m/%Y}    {nodes} people and places in {groups} groups; each group is drawn "
+                  "in full on its own page" + ("; who links the groups: see the key beside this map" if keyed else ""))
+
+
+def _title(network: Network, anonymise: bool) -> str:
+    return "Peer network map (anonymised)" if anonymise else (network.settings["network_name"] or "Peer network map")
 
 
 def _legend(fig) -> None:
@@ -417,9 +412,8 @@ def _groups_list(numbers: list[int]) -> str:
 def _key_page(network: Network, rows: list[tuple[str, ...]], out: Path, as_of, anonymise: bool, part: str) -> None:
     with matplotlib.rc_context(frame.RC):
         fig = frame.figure(WIDTH, HEIGHT)
-        title = "Peer network map (anonymised)" if anonymise else (network.settings["network_name"]
-                                                                   or "Peer network map")
-        frame.heading(fig, network.settings["protective_marking"], f"{title}: key to the overview{part}",
+        frame.heading(fig, network.settings["protective_marking"], f"{_title(network, anonymise)}: key to the "
+                      f"overview{part}",
                       f"Map dated {as_of:%d/%m/%Y}    Each group is drawn in full on its own page")
         top, step = HEIGHT - 125, (HEIGHT - 125 - 40) / (KEY_ROWS + 1)
         for (words, x) in KEY_COLUMNS:
