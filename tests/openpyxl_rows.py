@@ -67,6 +67,20 @@ class RowParser(WorkSheetParser):
         return cell
 
 
+def cells(package, path):
+    """book/file._cells, done the old way: openpyxl's read-only load gave the shared strings, date styles and epoch."""
+    import openpyxl
+
+    from peermap_xl.book.rows import Cells
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        strings = next((ws._shared_strings for ws in wb.worksheets), [])
+        return Cells(strings, wb._date_formats - wb._timedelta_formats, wb.epoch)
+    finally:
+        wb.close()
+
+
 def read_rows(stream, cells):
     """book/rows.read_rows, done the old way: every row holding a value, and the sheet's dimension."""
     parser = RowParser(stream, cells)

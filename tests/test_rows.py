@@ -6,8 +6,10 @@ refusals, in the same words."""
 from __future__ import annotations
 
 import base64
+import html
 import datetime as dt
 import random
+import zipfile
 import sys
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import openpyxl_rows
 import pytest
 
 import hostile_cases as hostile
-from peermap_xl.book import file, rows
+from peermap_xl.book import file, formats, refs
 from peermap_xl.errors import WorkbookError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -41,6 +43,7 @@ def read_both(path: Path, monkeypatch):
     new = outcome()
     with monkeypatch.context() as patched:
         patched.setattr(file, "read_rows", openpyxl_rows.read_rows)
+        patched.setattr(file, "_cells", openpyxl_rows.cells)
         old = outcome()
     return new, old
 
@@ -77,7 +80,23 @@ def test_each_hostile_file_reads_or_is_refused_as_before(name, folder, tmp_path,
 # --- a sheet of every odd kind of cell -------------------------------------------------------------------
 
 SHARED = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>plain shared</t></si>'
-          '<si><r><t>rich </t></r><r><rPr><b/></rPr><t>shared</t></r></si><si><t>_x005F_x0041_ kept</t></si></sst>')
+          '<si><r><t>rich </t></r><r><rPr><b/></rPr><t>shared</t></r></si><si><t>_x005F_x0041_ kept</t></si>'
+          '<si><t/></si><si><t>one</t><t>two</t><r><t>a</t><t>b</t></r><rPh sb="0" eb="1"><t>phonetic</t></rPh></si>'
+          '<si><t xml:space="preserve">  spaced\n line </t></si><si><r><t/></r></si></sst>')
+#: Number formats a workbook may hold (custom ones from 170), each given a cell style, to compare how they read.
+FORMAT_CODES = ["dd/mm/yyyy", "[h]:mm:ss", "0.00", '"day "0', "[Red]0.00", "[$-409]d-mmm-yy", "mm:ss.0", "@",
+                "General", '0" mins"', "\\d0", "_d0", "yyyy", "[mm]:ss", "#,##0;[Red]-#,##0;d"]
+BUILTIN_IDS = list(range(0, 60))
+
+
+def with_formats(p) -> None:
+    """The example's styles with a cell style for each of FORMAT_CODES and of the built-in format IDs."""
+    codes = "".join(f'<numFmt numFmtId="{170 + i}" formatCode="{html.escape(code)}"/>'
+                    for i, code in enumerate(FORMAT_CODES))
+    xfs = "".join(f'<xf numFmtId="{n}" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>'
+                  for n in [170 + i for i in range(len(FORMAT_CODES))] + BUILTIN_IDS)
+    hostile.sub(p, "xl/styles.xml", "</numFmts>", codes.replace("\\", "\\\\") + "</numFmts>")  # re.sub escapes
+    hostile.sub(p, "xl/styles.xml", "</cellXfs>", xfs + "</cellXfs>")
 
 
 def odd_rows(date_style: int) -> str:
@@ -91,6 +110,7 @@ def odd_rows(date_style: int) -> str:
         f'<c r="H40" s="{d}"><v>46000.5</v></c>', f'<c r="I40" s="{d}"><v>60</v></c>',
         f'<c r="J40" s="{d}"><v>-5</v></c>', '<c r="K40"><v>1E3</v></c>', '<c r="L40"><v>abc</v></c>',
         '<c r="M40" t="s"><v>1</v></c>', '<c r="N40" t="s"><v>2</v></c>', '<c r="O40" t="s"><v>-1</v></c>',
+        '<c r="U40" t="s"><v>3</v></c>', '<c r="V40" t="s"><v>4</v></c>', '<c r="W40" t="s"><v>5</v></c>',
         '<c r="P40" t="inlineStr"><is/></c>', '<c r="Q40" t="b"><v>true</v></c>', '<c r="R40"><v> 12 </v></c>',
         f'<c r="S40" s="{d}" t="d"><v>2026-03-01</v></c>', '<c r="T40" t="str"><f>B2</f><v>cached</v></c>',
     ]
@@ -101,9 +121,8 @@ def odd_rows(date_style: int) -> str:
 
 
 def odd_book(folder: Path, name: str, epoch_1904: bool = False) -> Path:
-    wb = file._open_workbook(hostile.example(folder))
-    date_style = min(wb._date_formats - wb._timedelta_formats)
-    wb.close()
+    with zipfile.ZipFile(hostile.example(folder)) as package:
+        date_style = min(formats.date_styles(package))
 
     def change(p):
         hostile.with_shared_strings(p, SHARED.encode())
@@ -111,6 +130,7 @@ def odd_book(folder: Path, name: str, epoch_1904: bool = False) -> Path:
                     '<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
                     'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
         hostile.sub(p, hostile.sheet_part(p, "Subjects"), "</sheetData>", odd_rows(date_style) + "</sheetData>")
+        with_formats(p)
         if epoch_1904:
             hostile.sub(p, "xl/workbook.xml", "<workbookPr ", '<workbookPr date1904="1" ')
     return hostile.rewritten(folder, name, change)
@@ -124,6 +144,26 @@ def test_every_kind_of_cell_reads_as_before(epoch_1904, folder, monkeypatch):
                                                    new["tables"]["Subjects"][5]]}
     assert set(subjects) >= {40, 41, 44}  # the odd rows were read, as rows of the table
     assert (new["epoch"] == dt.datetime(1904, 1, 1)) == epoch_1904
+
+
+def test_every_number_format_shows_a_date_where_openpyxl_sees_one(folder):
+    import openpyxl
+
+    path = odd_book(folder, "formats.xlsm")
+    wb = openpyxl.load_workbook(path, read_only=True)
+    with zipfile.ZipFile(path) as package:
+        assert formats.date_styles(package) == wb._date_formats - wb._timedelta_formats
+        assert formats.shared_strings(package) == next(ws._shared_strings for ws in wb.worksheets)
+    wb.close()
+    assert len(formats.BUILTIN_DATE_FORMATS) > 5
+
+
+@pytest.mark.parametrize("code", FORMAT_CODES + [None, "", "d;@", "[ss].00", "h AM/PM", 'yyyy" "'])
+def test_date_and_duration_formats_are_openpyxl_s(code):
+    from openpyxl.styles.numbers import is_date_format, is_timedelta_format
+
+    assert formats.is_date_format(code) == is_date_format(code)
+    assert formats.is_duration_format(code) == is_timedelta_format(code)
 
 
 def test_a_cell_pointing_past_the_shared_strings_is_a_damaged_workbook(folder):
@@ -156,7 +196,7 @@ def test_a_document_type_past_the_first_megabyte_is_refused(folder):
 def test_cell_references_read_as_openpyxl_reads_them(coordinate, column):
     from openpyxl.utils.cell import coordinate_to_tuple
 
-    assert rows.coordinate_column(coordinate) == coordinate_to_tuple(coordinate)[1] == column
+    assert refs.coordinate_column(coordinate) == coordinate_to_tuple(coordinate)[1] == column
 
 
 @pytest.mark.parametrize("coordinate", ["A", "1", "A1B2", "AAAA1", "A 1", "Ä1", "A-1"])
@@ -166,4 +206,4 @@ def test_references_that_are_none_fail_as_in_openpyxl(coordinate):
     with pytest.raises(ValueError):
         coordinate_to_tuple(coordinate)
     with pytest.raises(ValueError):
-        rows.coordinate_column(coordinate)
+        refs.coordinate_column(coordinate)

@@ -21,7 +21,7 @@ from xml.etree.ElementTree import ParseError
 
 from peermap_xl import schema
 from peermap_xl.book import parts as pkg
-from peermap_xl.book import raw
+from peermap_xl.book import formats, raw
 from peermap_xl.book.raw import RawBook
 from peermap_xl.book.rows import Cells, DamagedPart, read_rows
 from peermap_xl.errors import WorkbookError
@@ -38,11 +38,8 @@ _UNSAFE = ("holds XML that declares entities or reaches for other files, which n
 def read_network(path: str | Path):
     """The workbook at `path` as a peermap_xl.model.Network."""
     from peermap_xl import model
-    from peermap_xl.book.package import openpyxl_notes
 
-    with openpyxl_notes():  # openpyxl's warnings may quote cell values: reworded
-        raw_book = read_raw(path)
-    return model.build(raw_book)
+    return model.build(read_raw(path))
 
 
 def read_raw(path: str | Path, wanted: tuple[str, ...] = raw.WANTED) -> RawBook:
@@ -54,12 +51,7 @@ def read_raw(path: str | Path, wanted: tuple[str, ...] = raw.WANTED) -> RawBook:
     check_is_workbook(path)
     try:
         with zipfile.ZipFile(path) as package:
-            sheets = pkg.sheets(package)
-            wb = _open_workbook(path)
-            try:
-                return _read_tables(path, package, wb, sheets, wanted)
-            finally:
-                wb.close()
+            return _read_tables(path, package, pkg.sheets(package), wanted)
     except DefusedXmlException:
         raise WorkbookError(f"{path.name} {_UNSAFE}") from None
     except (ParseError, XMLSyntaxError, DamagedPart, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError,
@@ -67,36 +59,12 @@ def read_raw(path: str | Path, wanted: tuple[str, ...] = raw.WANTED) -> RawBook:
         raise WorkbookError(f"{path.name} {_DAMAGED}") from None
 
 
-def _open_workbook(path: Path):
-    """openpyxl's read-only workbook: its shared strings, date styles and epoch (worksheets are read here)."""
-    import openpyxl  # imported here: `peermap new` and `peermap rules` do not need it
-    from defusedxml import DefusedXmlException
-
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except (DefusedXmlException, ParseError, zipfile.BadZipFile, zlib.error, EOFError):
-        raise  # unsafe, or damaged: said so by read_raw
-    except Exception as exc:  # openpyxl raises many types for a damaged package
-        if _caused_by(exc, DefusedXmlException):  # openpyxl wraps what the safe parser refused
-            raise WorkbookError(f"{path.name} {_UNSAFE}") from None
-        raise WorkbookError(f"{path.name} could not be read as a workbook ({type(exc).__name__}). "
-                            "Open it in Excel, save it as .xlsm, and try again.") from None
-
-
-def _caused_by(exc: BaseException | None, kind) -> bool:
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, kind):
-            return True
-        exc, seen = exc.__cause__ or exc.__context__, seen + 1
-    return False
-
-
-def _read_tables(path: Path, package: zipfile.ZipFile, wb, sheets: list[pkg.SheetPart],
+def _read_tables(path: Path, package: zipfile.ZipFile, sheets: list[pkg.SheetPart],
                  names: tuple[str, ...] = raw.WANTED) -> RawBook:
-    book = RawBook(source=path.name, epoch=wb.epoch, sheet_names=tuple(s.name for s in sheets))
+    cells = _cells(package, path)
+    book = RawBook(source=path.name, epoch=cells.epoch, sheet_names=tuple(s.name for s in sheets))
     by_name = {schema.normalise_header(s.name): s for s in sheets}
-    cells, readers = _cells(wb), {}
+    readers: dict[str, _SheetReader] = {}
     for wanted in names:
         found = _find_table(sheets, by_name, wanted)
         if found is None:
@@ -108,6 +76,11 @@ def _read_tables(path: Path, package: zipfile.ZipFile, wb, sheets: list[pkg.Shee
         reader = raw.TableReader(sheet.name, sheet_rows.rows, lambda rows=sheet_rows: rows.dimension)
         book.tables[wanted] = reader.read(wanted, table, book.ranges)
     return book
+
+
+def _cells(package: zipfile.ZipFile, path: Path) -> Cells:
+    """How the workbook's cells read: its shared strings, date styles and date system."""
+    return Cells(formats.shared_strings(package), formats.date_styles(package), formats.epoch(package))
 
 
 def _find_table(sheets: list[pkg.SheetPart], by_name: dict, wanted: str):
@@ -247,9 +220,3 @@ class _SheetReader:
             with self.package.open(self.sheet.part) as stream:
                 self._rows, self.dimension = read_rows(stream, self.cells)
         return iter(self._rows)
-
-
-def _cells(wb) -> Cells:
-    """How the workbook's cells read: the shared strings, date styles and epoch openpyxl read once."""
-    strings = next((ws._shared_strings for ws in wb.worksheets), [])
-    return Cells(strings, wb._date_formats - wb._timedelta_formats, wb.epoch)

@@ -14,49 +14,17 @@ while parsing, each dropped once read, so memory stays that of one row.
 
 from __future__ import annotations
 
-from functools import cache
-
 from peermap_xl.book import raw
+from peermap_xl.book.refs import coordinate_column
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ROW, DIMENSION, SHEET_DATA = _MAIN + "row", _MAIN + "dimension", _MAIN + "sheetData"
 VALUE, FORMULA, INLINE = _MAIN + "v", _MAIN + "f", _MAIN + "is"
 TEXT, RUN = _MAIN + "t", _MAIN + "r"
-_DIGITS = "0123456789"
 
 
 class DamagedPart(Exception):
     """A worksheet that no program could have written whole (the reader says the workbook is damaged)."""
-
-
-@cache
-def column_number(letters: str) -> int:
-    """ "A" -> 1, "xfd" -> 16384, up to ZZZ (18278), as openpyxl reads them; ValueError for anything else."""
-    if not 0 < len(letters) <= 3 or not letters.isascii() or not letters.isalpha():
-        raise ValueError("not a column")
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-def coordinate_column(coordinate: str) -> int:
-    """The column of a cell reference ("B12" -> 2), split where openpyxl splits it (at the first ASCII digit,
-    the rest a whole number); ValueError for a reference that is none."""
-    letters = coordinate.rstrip(_DIGITS)
-    known = _COLUMNS.get(letters)
-    if known is not None and letters != coordinate:  # the usual "AB12": known letters, then digits only
-        return known
-    cut = next((i for i, c in enumerate(coordinate) if c in _DIGITS), len(coordinate) - 1)
-    int(coordinate[cut:])  # ValueError where openpyxl's coordinate_to_tuple raises one
-    found = column_number(coordinate[:cut])
-    if coordinate[:cut].isupper():
-        _COLUMNS[coordinate[:cut]] = found
-    return found
-
-
-#: {letters: column} for the column letters met so far (upper case, as Excel writes them).
-_COLUMNS: dict[str, int] = {}
 
 
 def number(text: str) -> int | float:
@@ -158,7 +126,7 @@ def read_rows(stream, cells: Cells) -> tuple[list[tuple[int, dict[int, object]]]
                              no_network=True, load_dtd=False, remove_comments=True, remove_pis=True)
     for _, element in events:
         if not checked:
-            _refuse_doctype(element)
+            refuse_doctype(element)
             checked = True
         if element.tag == ROW:
             r = element.get("r")
@@ -182,7 +150,7 @@ def _drop(element) -> None:
         del parent[0]
 
 
-def _refuse_doctype(element) -> None:
+def refuse_doctype(element) -> None:
     from defusedxml import DTDForbidden
 
     info = element.getroottree().docinfo
