@@ -6,11 +6,11 @@ refusals, in the same words."""
 from __future__ import annotations
 
 import base64
-import html
 import datetime as dt
+import html
 import random
-import zipfile
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl_rows

@@ -20,8 +20,8 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from peermap_xl import schema
-from peermap_xl.book import parts as pkg
 from peermap_xl.book import formats, raw
+from peermap_xl.book import parts as pkg
 from peermap_xl.book.raw import RawBook
 from peermap_xl.book.rows import Cells, DamagedPart, read_rows
 from peermap_xl.errors import WorkbookError
