@@ -310,9 +310,30 @@ def _numbered(found: list[set[str]], earlier: list[set[str]]) -> list[set[str]]:
 
 
 def _communities(simple: nx.Graph) -> list[set]:
+    numbered, names = _numbered_graph(simple)
     if len(simple) <= GREEDY_GROUP_NODES:
-        return nx.community.greedy_modularity_communities(simple)
-    return nx.community.louvain_communities(simple, seed=0)
+        found = nx.community.greedy_modularity_communities(numbered)
+    else:
+        found = nx.community.louvain_communities(numbered, seed=0)
+    return [{names[i] for i in c} for c in found]
+
+
+def _louvain_levels(simple: nx.Graph) -> list[list[set[str]]]:
+    """Louvain's groups at each level it passed through, finest first, the same in every process."""
+    numbered, names = _numbered_graph(simple)
+    return [[{names[i] for i in c} for c in level] for level in nx.community.louvain_partitions(numbered, seed=0)]
+
+
+def _numbered_graph(simple: nx.Graph) -> tuple[nx.Graph, list[str]]:
+    """(the graph with its nodes numbered in ID order and its links added in that order, the IDs by number).
+    Community detection walks sets of nodes: over IDs that order follows Python's hashing of text, which
+    differs from one process to the next (so would the groups); over numbers it is the same every time."""
+    names = sorted(simple, key=id_order)
+    number = {n: i for i, n in enumerate(names)}
+    out = nx.Graph()
+    out.add_nodes_from(range(len(names)))
+    out.add_edges_from(sorted(tuple(sorted((number[a], number[b]))) for a, b in simple.edges()))
+    return out, names
 
 
 def pages(graph: nx.MultiGraph, most: int) -> list[set[str]]:
@@ -322,7 +343,7 @@ def pages(graph: nx.MultiGraph, most: int) -> list[set[str]]:
     simple = nx.Graph(graph)
     if simple.number_of_edges() == 0:
         return _gathered([{n} for n in simple], most)
-    levels = list(nx.community.louvain_partitions(simple, seed=0))
+    levels = _louvain_levels(simple)
     finest = levels[0]
     out, small = [], []
     for group in levels[-1]:
@@ -341,7 +362,7 @@ def _cut(simple: nx.Graph, piece: set[str], most: int) -> list[set[str]]:
     if len(piece) <= most:
         return [piece]
     inner = simple.subgraph(piece)
-    parts = [set(c) for c in nx.community.louvain_communities(inner, seed=0)] if inner.number_of_edges() else []
+    parts = _louvain_levels(inner)[-1] if inner.number_of_edges() else []
     if len(parts) < 2:
         return [piece]
     return [p for part in parts for p in _cut(simple, part, most)]

@@ -179,10 +179,21 @@ def map_plan(drawn, png: bytes, as_of: dt.date) -> Plan:
     return Plan([sheet, PlacePicture(MAP_SHEET, png, (4, 1), MAP_WIDTH_ON_SHEET, height), kept])
 
 
+def cores() -> int:
+    """The processors this process may use: the commands draw the pages of a large map in as many processes."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # Windows, macOS
+        return os.cpu_count() or 1
+
+
 def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, write: bool = False, backup: bool = True,
-             progress: Progress = quiet, despite_errors: bool = False) -> tuple[Path, object]:
-    """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, DrawnMap)."""
+             progress: Progress = quiet, despite_errors: bool = False, workers: int = 1) -> tuple[Path, object]:
+    """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, DrawnMap).
+    `workers`: processes drawing the pages of a large map (see overview.draw)."""
     from peermap_xl.book import edit
     from peermap_xl.book.file import read_network
     from peermap_xl.draw import network_map, overview  # matplotlib: only for the operations that draw
@@ -198,7 +209,7 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
         drawn = []  # a large network: an overview, and a page per group beside it
         safe.write_atomically(target, lambda temp: drawn.append(
             overview.draw(network, temp, as_of, anonymise, png_copy=write, named=target,
-                          banner=gate.banner(errors))), backup=False)
+                          banner=gate.banner(errors), workers=workers)), backup=False)
         drawn = drawn[0]
         if write:
             progress(2, 3, "Putting it on the Map sheet")
@@ -254,7 +265,7 @@ def minutes_record_plan(network, session: dict, blocks: list, today: dt.date) ->
 
 
 def minutes_document(network, session: dict, target: Path, anonymise: bool = False,
-                     despite_errors: bool = False) -> list:
+                     despite_errors: bool = False, workers: int = 1) -> list:
     """Write the minutes of `session` to `target` (.docx); return their content, for the Minutes sheet.
     The map is drawn from the network as it was at the session (its snapshot), as the text is. Refused
     (gate.RecordHasErrors) when the record has errors that would merge or drop a person, unless
@@ -270,7 +281,7 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
         picture = Path(folder) / "map.png"
         meeting = minutes.Meeting(network, session["id"], anonymise, picture, errors)
         pictures = overview.minutes_pictures(meeting.network, Path(folder), day, anonymise,  # large: groups too
-                                             banner=gate.banner(errors))
+                                             banner=gate.banner(errors), workers=workers)
         blocks = minutes.render(meeting)
         at = next((i for i, b in enumerate(blocks) if isinstance(b, minutes.Picture)), len(blocks))
         blocks[at + 1:at + 1] = [minutes.Picture(path, caption) for path, caption in pictures[1:]]
@@ -283,9 +294,9 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
 
 def write_minutes(book: str | Path, session_id: str | None = None, out: str | Path | None = None,
                   anonymise: bool = False, write: bool = False, progress: Progress = quiet,
-                  despite_errors: bool = False) -> Path:
+                  despite_errors: bool = False, workers: int = 1) -> Path:
     """Write the minutes of a session (the latest by default) beside the workbook; with `write`, preview them
-    on its Minutes sheet."""
+    on its Minutes sheet. `workers`: processes drawing the pages of a large map (see overview.draw)."""
     from peermap_xl import minutes
     from peermap_xl.book import edit
     from peermap_xl.book.file import read_network
@@ -297,7 +308,7 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
         session = minutes.pick_session(network, session_id)
         target = target_path(book, out, minutes.file_name(network, session["date"].date(), anonymise), DOCUMENTS)
         progress(1, 3, "Drawing the map and writing the minutes")
-        blocks = minutes_document(network, session, target, anonymise, despite_errors)
+        blocks = minutes_document(network, session, target, anonymise, despite_errors, workers)
         progress(2, 3, "Saving")
         if write:
             edit.apply(wb, minutes_record_plan(network, session, blocks, dt.date.today()))

@@ -150,3 +150,26 @@ def test_drawing_modules_skip_matplotlib_s_help_texts_and_set_still_works(module
             " text.get_fontweight(), Line2D.set is not Text.set)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["True", "#123456", "3.0", "bold", "True"]
+
+
+def test_the_command_imports_what_it_needs_first_and_no_more():
+    from peermap_xl import cli
+
+    assert not any(m.startswith(("peermap_xl.draw", "docx", "matplotlib")) for m in cli.needs(["check", "B.xlsm"]))
+    assert "peermap_xl.draw.overview" in cli.needs(["map", "B.xlsm", "--write"])
+    assert {"docx", "peermap_xl.draw.overview"} <= set(cli.needs(["minutes", "B.xlsm"]))
+    assert cli.needs(["--version"]) == cli.needs(["rules"]) == ()
+
+
+def test_the_installed_command_settles_its_imports_and_still_collects_garbage(example_book):
+    code = ("import gc, sys\n"
+            f"sys.argv = ['peermap', 'check', {str(example_book)!r}, '--as-of', '2026-10-01']\n"
+            "from peermap_xl import cli\n"
+            "code = cli.run()\n"
+            "class Loop:\n"
+            "    pass\n"
+            "loop = Loop(); loop.me = loop; del loop\n"
+            "print(code, gc.isenabled(), gc.get_freeze_count() > 10000, gc.collect() >= 1,"
+            " 'matplotlib' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split()[-5:] == ["0", "True", "True", "True", "False"]

@@ -3,7 +3,9 @@ as the plain ones, large networks get an overview and a page per group, and no p
 
 import datetime as dt
 import json
+import os
 import random
+import subprocess
 import sys
 
 import networkx as nx
@@ -193,3 +195,34 @@ def test_figure_one_follows_the_record_when_its_links_change():
     for derived in ("resolved_links", "live_links"):  # as a fresh read would give them
         net.__dict__.pop(derived, None)
     assert before and figure_one(net, person, on=AS_OF)[FIGURE_ONE_ROWS[2]] == []
+
+
+def _pages_in_a_process(hash_seed: str) -> str:
+    code = ("import json, sys\n"
+            f"sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
+            "from test_scale import network_of\n"
+            "from peermap_xl import graph as graphs\n"
+            "from peermap_xl.draw import overview\n"
+            "g = graphs.build(network_of(1000, 4000))\n"
+            "print(json.dumps([sorted(p) for p in graphs.pages(g, overview.PAGE_MOST)]))\n"
+            "print(json.dumps([sorted(p) for p in graphs.groups(g)]))\n")
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+
+
+def test_pages_and_groups_are_the_same_in_every_process():
+    """Louvain walks sets of nodes; over text IDs their order follows Python's hashing, which differs from one
+    process to the next: the same workbook drawn twice gave different groups and pages."""
+    first, second = _pages_in_a_process("1"), _pages_in_a_process("2")
+    assert json.loads(first.splitlines()[0]) and first == second
+
+
+def test_pages_drawn_in_processes_are_the_pages_drawn_here(tmp_path):
+    net = network_of(130, 300)
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir(), there.mkdir()
+    one = overview.draw(net, here / "map.png", AS_OF, workers=1)
+    two = overview.draw(net, there / "map.png", AS_OF, workers=2)
+    assert len(one["pages"]) > 1 and one.layout_json() == two.layout_json()
+    for page in one["pages"]:
+        assert (here / page["file"]).read_bytes() == (there / page["file"]).read_bytes(), page["file"]

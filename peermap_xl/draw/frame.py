@@ -111,12 +111,18 @@ def rendered(fig, out: str | Path, png_copy: bool, dpi: int) -> bytes | None:
     out = Path(out)
     if png_copy and out.suffix.lower() == ".png":
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=dpi)
+        fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs=PNG)
         out.write_bytes(buffer.getvalue())
         return buffer.getvalue()
-    fig.savefig(out, dpi=dpi, metadata={"Creator": None} if out.suffix.lower() == ".svg" else None)
+    suffix = out.suffix.lower()
+    fig.savefig(out, dpi=dpi, metadata={"Creator": None} if suffix == ".svg" else None,
+                **({"pil_kwargs": PNG} if suffix == ".png" else {}))
     if not png_copy:
         return None
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs=PNG)
     return buffer.getvalue()
+
+
+#: PNG compression: zlib level 3 takes two thirds of the time of the default (6) for files 7% larger.
+PNG = {"compress_level": 3}

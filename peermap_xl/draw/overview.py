@@ -68,27 +68,82 @@ def is_large(graph) -> bool:
 
 
 def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_copy: bool = False,
-         named: str | Path | None = None, wanted=None, banner: str | None = None):
+         named: str | Path | None = None, wanted=None, banner: str | None = None, workers: int = 1):
     """The network map: one picture up to OVERVIEW_ABOVE nodes; above, the overview at `out` and each
     group's page beside the file `named` (`out` by default) as "<name> - group 01 of 12.png" (with
-    `wanted`, only the pages whose set of members it accepts). Returns the layout of what was drawn."""
+    `wanted`, only the pages whose set of members it accepts). With `workers` over 1, the pages are drawn
+    in that many processes beside this one (each page is the same as drawn here). Returns the layout."""
     graph = graphs.build(network)
     if not is_large(graph):
         return network_map.draw(network, out, as_of, anonymise, png_copy=png_copy, banner=banner)
     parts = graphs.pages(graph, PAGE_MOST)
     view = labels.View(network, anonymise)  # every page's labels are the whole network's: worked out once
-    drawn = draw_overview(network, graph, parts, out, as_of, anonymise, png_copy, view)
+    view.labels  # noqa: B018  (worked out here, so that the processes drawing pages are given them)
     named = Path(named or out)
-    drawn["pages"] = []
-    for number, members in enumerate(parts, start=1):
-        if wanted is not None and not wanted(members):
-            continue
-        target = page_file(named, number, len(parts))
-        page = _draw_page(page_of(network, members, number, len(parts)), target, as_of, anonymise, banner, view)
-        drawn["pages"].append({"page": number, "of": len(parts), "group": _group_id(number), "file": target.name,
-                               **page})
+    jobs = [(members, number, len(parts), page_file(named, number, len(parts)))
+            for number, members in enumerate(parts, start=1) if wanted is None or wanted(members)]
+    with Pages(workers if len(jobs) > 1 else 1, (network, as_of, anonymise, banner, view)) as pages:
+        waiting = pages.start(jobs)  # the pages are drawn beside this process while it draws the overview
+        drawn = draw_overview(network, graph, parts, out, as_of, anonymise, png_copy, view)
+        drawn["pages"] = [{"page": number, "of": of, "group": _group_id(number), "file": target.name, **page}
+                          for (_, number, of, target), page in zip(jobs, waiting())]
     drawn["positions"] = {n: p for page in drawn["pages"] for n, p in page.get("positions", {}).items()}
     return drawn
+
+
+class Pages:
+    """Group pages drawn in this process or, with `workers` over 1, in that many processes beside it. Each
+    process is given the network, the date, the labels and the banner once; each page, its members."""
+
+    def __init__(self, workers: int, shared: tuple):
+        self.workers, self.shared, self.pool = workers, shared, None
+
+    def __enter__(self):
+        if self.workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            try:
+                self.pool = ProcessPoolExecutor(self.workers, initializer=_take, initargs=(self.shared,))
+            except (OSError, ValueError, NotImplementedError):  # no processes to be had: drawn here
+                self.pool = None
+        return self
+
+    def start(self, jobs: list[tuple]):
+        """Start drawing `jobs` [(members, number, pages, target)]; returns what gives their layouts, in order."""
+        if self.pool is None:
+            return lambda: [_page_here(self.shared, *job) for job in jobs]
+        futures = [self.pool.submit(_page_there, *job) for job in jobs]
+
+        def results() -> list[dict]:
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                return [f.result() for f in futures]
+            except BrokenProcessPool:  # a process drawing pages was stopped (out of memory, say): drawn here
+                return [_page_here(self.shared, *job) for job in jobs]
+
+        return results
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+_SHARED: tuple | None = None  # in a process drawing pages: what every page needs (see Pages)
+
+
+def _take(shared: tuple) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _page_there(members: set[str], number: int, pages: int, target: Path) -> dict:
+    return _page_here(_SHARED, members, number, pages, target)
+
+
+def _page_here(shared: tuple, members: set[str], number: int, pages: int, target: Path) -> dict:
+    network, as_of, anonymise, banner, view = shared
+    return _draw_page(page_of(network, members, number, pages), target, as_of, anonymise, banner, view)
 
 
 def _draw_page(page: Network, target: Path, as_of, anonymise: bool, banner: str | None = None,
@@ -173,8 +228,7 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
         texts = [ax.text(0, 0, c, ha="center", va="top", fontsize=9, zorder=5, linespacing=1.15) for c in captions]
         sizes = [t.get_window_extent(renderer) for t in texts]
         ids = [_group_id(i) for i in range(1, len(groups) + 1)]
-        footprints = {g: layout.Footprint(r, s.width, s.height, gap=5.0) for g, r, s in zip(ids, radius, sizes)}
-        pos = layout.place(_group_graph(ids, between), footprints, BOX)
+        pos, radius, footprints = _placed(ids, between, radius, sizes)
         top = max(between.values(), default=1)
         for (i, j), count in sorted(between.items()):
             ax.add_line(Line2D([pos[ids[i]][0], pos[ids[j]][0]], [pos[ids[i]][1], pos[ids[j]][1]],
@@ -197,6 +251,27 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
         })
         drawn["png"] = _save(fig, Path(out), png_copy)
     return drawn
+
+
+def _placed(ids: list[str], between: dict, radius: list[float], sizes: list) -> tuple[dict, list[float], dict]:
+    """(positions, radii, footprints) of the bubbles, with no bubble or caption over another: where the page
+    is too crowded for that (a few large groups with long captions), the bubbles are drawn smaller."""
+    graph = _group_graph(ids, between)
+    for shrink in (1.0, 0.85, 0.7, 0.55, 0.4):
+        radii = [max(18.0, r * shrink) for r in radius]
+        footprints = {g: layout.Footprint(r, s.width, s.height, gap=5.0) for g, r, s in zip(ids, radii, sizes)}
+        pos = layout.place(graph, footprints, BOX)
+        if not layout.overlapping_pairs(_covered(ids, pos, footprints)):
+            break
+    return pos, radii, footprints
+
+
+def _covered(ids: list[str], pos: dict, footprints: dict):
+    """Each bubble's rectangle with its caption, as layout.overlapping_pairs takes them."""
+    import numpy as np
+
+    return np.array([[pos[g][0] + e[0], pos[g][1] + e[1], pos[g][0] + e[2], pos[g][1] + e[3]]
+                     for g, e in ((g, footprints[g].extent()) for g in ids)])
 
 
 def _group_graph(ids: list[str], between: dict[tuple[int, int], int]):
@@ -268,13 +343,14 @@ def _save(fig, out: Path, png_copy: bool) -> bytes | None:
 
 
 def minutes_pictures(network: Network, folder: Path, day, anonymise: bool = False,
-                     banner: str | None = None) -> list[tuple[Path, str]]:
+                     banner: str | None = None, workers: int = 1) -> list[tuple[Path, str]]:
     """The map pictures the minutes carry, drawn into `folder`, as [(picture, caption)]: the map (for a
     large network its overview) first, then the page of each group with a young person at high risk."""
     picture = Path(folder) / "map.png"
     subjects = network.active_subjects
     high = set(subjects["id"][(subjects["type"] == "Young person") & (subjects["risk_level"] == "High")])
-    drawn = draw(network, picture, day, anonymise, wanted=lambda members: bool(members & high), banner=banner)
+    drawn = draw(network, picture, day, anonymise, wanted=lambda members: bool(members & high), banner=banner,
+                 workers=workers)
     out = [(picture, f"Map dated {day:%d/%m/%Y}. Key: see the legend on the map.")]
     for page in drawn.get("pages", []) if isinstance(drawn, dict) else []:
         at_risk = _count(len({n["id"] for n in page["nodes"]} & high), "young person", "young people")
