@@ -512,14 +512,14 @@ def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) 
     filled_by_excel = {positions[schema.normalise_header(c.header)] for c in sheet.all_columns
                        if c.kind == schema.FORMULA and schema.normalise_header(c.header) in positions}
     records = []
-    where = [(col, col.key, positions.get(schema.normalise_header(col.header))) for col in _data_columns(sheet)]
+    where = [(col.key, positions.get(schema.normalise_header(col.header)),
+              _typer(col, raw, lists, problems, table.sheet)) for col in _data_columns(sheet)]
     for row_number, values in table.rows:
         if filled_by_excel and all(i in filled_by_excel for i, v in enumerate(values) if v not in (None, "")):
             continue  # nothing typed: only a formula column's value (a row Excel prepared, or a slip)
         record = {"row": row_number}
-        for col, key, i in where:
-            value = values[i] if i is not None and i < len(values) else None
-            record[key] = _typed(value, col, raw, lists, problems, table.sheet, row_number)
+        for key, i, typed in where:
+            record[key] = typed(values[i] if i is not None and i < len(values) else None, row_number)
         records.append(record)
     columns = ["row"] + [col.key for col in _data_columns(sheet)]
     frame = pd.DataFrame.from_records(records, columns=columns)
@@ -542,6 +542,27 @@ def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) 
 def _data_columns(sheet: schema.Sheet) -> list[schema.Column]:
     """The columns people type in: FORMULA columns (Excel fills them) are not data."""
     return [col for col in sheet.all_columns if col.kind != schema.FORMULA]
+
+
+def _typer(col: schema.Column, raw: RawBook, lists, problems, sheet_name: str):
+    """`typed(value, row)` for one column: `_typed`, worked out once per text typed where the result depends on
+    the text alone (choices, IDs, references and text repeat down a column; dates and numbers may be Problems)."""
+    def typed(value, row: int):
+        return _typed(value, col, raw, lists, problems, sheet_name, row)
+
+    if col.kind in (schema.DATE, schema.WHOLE_NUMBER, schema.NUMBER):
+        return typed
+    known: dict = {}
+
+    def remembered(value, row: int):
+        if value is not None and not isinstance(value, str):
+            return typed(value, row)
+        found = known.get(value, known)
+        if found is known:
+            found = known[value] = typed(value, row)
+        return found
+
+    return remembered
 
 
 def _typed(value, col: schema.Column, raw: RawBook, lists, problems, sheet_name: str, row: int):
