@@ -207,3 +207,15 @@ def test_references_that_are_none_fail_as_in_openpyxl(coordinate):
         coordinate_to_tuple(coordinate)
     with pytest.raises(ValueError):
         refs.coordinate_column(coordinate)
+
+
+@pytest.mark.libreoffice
+def test_the_worked_example_saved_by_libreoffice_reads_as_before(soffice, folder, tmp_path, monkeypatch):
+    """Another program's save: text in shared strings, its own styles and number formats, formulas calculated."""
+    from test_pick_lists import libreoffice_convert
+
+    saved = libreoffice_convert(soffice, hostile.example(folder), tmp_path, "xlsx")
+    with zipfile.ZipFile(saved) as package:
+        assert len(formats.shared_strings(package)) > 100 and formats.date_styles(package)
+    new, old = read_both(saved, monkeypatch)
+    assert new == old and len(new["tables"]["Links"][5]) == 30
