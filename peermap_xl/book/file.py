@@ -79,7 +79,8 @@ def _read_tables(path: Path, package: zipfile.ZipFile, sheets: list[pkg.SheetPar
 
 
 def _cells(package: zipfile.ZipFile, path: Path) -> Cells:
-    """How the workbook's cells read: its shared strings, date styles and date system."""
+    """How the workbook's cells read: its shared strings, date styles and date system (`path`: for the old reader,
+    which tests/openpyxl_rows.py keeps as the reference, and which read them with openpyxl)."""
     return Cells(formats.shared_strings(package), formats.date_styles(package), formats.epoch(package))
 
 
