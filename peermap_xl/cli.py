@@ -119,8 +119,10 @@ def cmd_map(args) -> int:
         Path(args.layout_json).write_text(json.dumps(drawn.layout_json(), indent=1))
     pages = getattr(drawn, "pages", None)
     if pages:  # a large network: an overview of its groups, and a page for each beside it
+        key = drawn.get("key")
         print(f"Drew the overview of {len(drawn.nodes)} groups: {picture}, and each group on a page of its own "
-              f"beside it ({pages[0]['file']} ...)")
+              f"beside it ({pages[0]['file']} ...)" + (f"; too many groups to name on it who links them: they "
+                                                       f"are on its key ({', '.join(key)})" if key else ""))
     else:
         print(f"Drew the map of {len(drawn.nodes)} people and places and {len(drawn.edges)} links: {picture}")
     if args.write:

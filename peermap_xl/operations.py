@@ -209,7 +209,7 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
         drawn = []  # a large network: an overview, and a page per group beside it
         safe.write_atomically(target, lambda temp: drawn.append(
             overview.draw(network, temp, as_of, anonymise, png_copy=write, named=target,
-                          banner=gate.banner(errors), workers=workers)), backup=False)
+                          banner=gate.banner(errors), workers=workers, progress=progress)), backup=False)
         drawn = drawn[0]
         if write:
             progress(2, 3, "Putting it on the Map sheet")
@@ -265,7 +265,7 @@ def minutes_record_plan(network, session: dict, blocks: list, today: dt.date) ->
 
 
 def minutes_document(network, session: dict, target: Path, anonymise: bool = False,
-                     despite_errors: bool = False, workers: int = 1) -> list:
+                     despite_errors: bool = False, workers: int = 1, progress: Progress = quiet) -> list:
     """Write the minutes of `session` to `target` (.docx); return their content, for the Minutes sheet.
     The map is drawn from the network as it was at the session (its snapshot), as the text is. Refused
     (gate.RecordHasErrors) when the record has errors that would merge or drop a person, unless
@@ -281,7 +281,7 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
         picture = Path(folder) / "map.png"
         meeting = minutes.Meeting(network, session["id"], anonymise, picture, errors)
         pictures = overview.minutes_pictures(meeting.network, Path(folder), day, anonymise,  # large: groups too
-                                             banner=gate.banner(errors), workers=workers)
+                                             banner=gate.banner(errors), workers=workers, progress=progress)
         blocks = minutes.render(meeting)
         at = next((i for i, b in enumerate(blocks) if isinstance(b, minutes.Picture)), len(blocks))
         blocks[at + 1:at + 1] = [minutes.Picture(path, caption) for path, caption in pictures[1:]]
@@ -308,7 +308,7 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
         session = minutes.pick_session(network, session_id)
         target = target_path(book, out, minutes.file_name(network, session["date"].date(), anonymise), DOCUMENTS)
         progress(1, 3, "Drawing the map and writing the minutes")
-        blocks = minutes_document(network, session, target, anonymise, despite_errors, workers)
+        blocks = minutes_document(network, session, target, anonymise, despite_errors, workers, progress)
         progress(2, 3, "Saving")
         if write:
             edit.apply(wb, minutes_record_plan(network, session, blocks, dt.date.today()))

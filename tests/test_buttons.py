@@ -276,3 +276,23 @@ def test_links_follows_an_edit_to_links(example_payload):
 def test_xlwings_decorators_leave_plain_functions_on_linux():
     assert os.name != "nt"
     assert callable(peermap_udfs.PEERMAP_GRADE) and peermap_udfs.PEERMAP_GRADE("1", "A").startswith("Strong")
+
+
+def test_rows_added_in_excel_go_in_blocks_of_neighbouring_cells():
+    from peermap_xl.book.plan import AddRows
+
+    step = AddRows("History", 1, {"a": 1, "b": 2, "c": 3}, (
+        (5, {"A": "x", "B": "=1"}), (6, {"A": "y", "B": 2}), (7, {"A": "z", "B": None}),  # one block of three
+        (9, {"A": "after a gap"}),  # a row apart: another block
+        (10, {"A": "p", "C": "q"}),  # columns apart: two runs, the first continuing the block above
+        (11, {"A": "r", "B": "s", "C": "t"})))  # wider than the runs above it: its own
+    assert live._blocks(step) == [(5, 1, [["x", "'=1"], ["y", 2], ["z", None]]), (9, 1, [["after a gap"], ["p"]]),
+                                  (10, 3, [["q"]]), (11, 1, [["r", "s", "t"]])]
+
+
+def test_a_snapshot_written_in_excel_goes_in_a_few_calls_not_one_a_row(here, example_payload):
+    book = book_of(example_payload)
+    buttons.review(book)
+    calls = actions(book, "setValues", "History")
+    rows = {a["start_row"] + i for a in calls for i in range(len(a["values"]))}
+    assert len(rows) > 20 and len(calls) <= len(rows) / 5  # one call a block of neighbouring rows

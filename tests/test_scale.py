@@ -226,3 +226,35 @@ def test_pages_drawn_in_processes_are_the_pages_drawn_here(tmp_path):
     assert len(one["pages"]) > 1 and one.layout_json() == two.layout_json()
     for page in one["pages"]:
         assert (here / page["file"]).read_bytes() == (there / page["file"]).read_bytes(), page["file"]
+
+
+def test_each_page_drawn_is_told_to_the_progress_bar(tmp_path):
+    told = []
+    drawn = overview.draw(network_of(130, 300), tmp_path / "map.png", AS_OF, workers=2,
+                          progress=lambda step, of, words: told.append((step, of)))
+    pages = len(drawn["pages"])
+    assert pages > 1 and told == [(k, pages) for k in range(1, pages + 1)]
+
+
+def test_an_overview_of_many_groups_keeps_its_captions_clear_and_names_the_links_on_a_key(tmp_path, monkeypatch):
+    monkeypatch.setattr(overview, "PAGE_MOST", 6)  # many small groups: more than long captions leave room for
+    net = network_of(240, 420)
+    drawn = overview.draw(net, tmp_path / "map.png", AS_OF)
+    edges = [(e["source"], e["target"]) for e in drawn["edges"]]
+    measured = layout.readability(drawn["nodes"], edges, 1500, 1060)
+    assert len(drawn["nodes"]) > 40 and drawn["figure"]["captions"] != overview.CAPTIONS[0]
+    assert measured["node overlaps"] == measured["label overlaps"] == measured["label over node"] == 0, measured
+    assert drawn["key"] and all((tmp_path / name).exists() for name in drawn["key"])
+    assert "Links out" not in " ".join(n["label"] for n in drawn["nodes"])
+
+
+def test_the_key_says_whom_each_group_reaches_through_whom():
+    group = {"members": ["S1", "S2", "C1"], "mix": {"High": 1, "Medium": 1, "Low": 0, "Not known": 0, "Places": 1},
+             "connectors": ["S1", "S2"], "reach": {"S1": [2, 5], "S2": list(range(1, 12))}}
+    row = overview._key_row(3, group, {"S1": "AB", "S2": "CD"}.get)
+    assert row == ("Group 3", "2 people, 1 place", "1", "AB (2, 5), CD (1, 2, 3, 4, 5, 6, 7, 8 and 3 more)")
+
+
+def test_an_overview_whose_captions_fit_has_no_key(large_layout):
+    assert large_layout["figure"]["captions"] == overview.CAPTIONS[0] and "key" not in large_layout
+    assert any("Links out" in n["label"] for n in large_layout["nodes"])

@@ -112,15 +112,34 @@ def _add_rows(book, step: AddRows) -> None:
     if step.headers and sheet.range((step.header_row, 1)).value in (None, ""):
         cols = [step.columns.get(schema.normalise_header(h)) for h in step.headers]
         sheet.range((step.header_row, min(c for c in cols if c))).value = [list(step.headers)]
-    for row, record in step.rows:  # runs of neighbouring cells, one call each; nothing else touched
-        cells = {step.columns[k]: as_text(v) for h, v in record.items()
-                 if (k := schema.normalise_header(h)) in step.columns}
-        for first, values in _runs(cells):
-            sheet.range((row, first)).value = [values]
+    for row, first, values in _blocks(step):  # blocks of neighbouring cells, one call each; nothing else touched
+        sheet.range((row, first)).value = values
     last = max((row for row, _ in step.rows), default=0)
     for table in sheet.tables:
         if table.range.row == step.header_row and table.range.last_cell.row < last:
             table.resize(sheet.range((table.range.row, table.range.column), (last, table.range.last_cell.column)))
+
+
+def _blocks(step: AddRows) -> list[tuple[int, int, list[list]]]:
+    """The rows' cells as (first row, first column, rows of values): each row's runs of neighbouring
+    columns, a run continuing the same columns' run of the row above joining its block (one call to Excel
+    for a block of rows, not one a row)."""
+    blocks: list[tuple[int, int, list[list]]] = []
+    open_: dict[tuple[int, int], tuple[int, int, list[list]]] = {}  # (first column, width): block ending above
+    for row, record in step.rows:
+        cells = {step.columns[k]: as_text(v) for h, v in record.items()
+                 if (k := schema.normalise_header(h)) in step.columns}
+        now = {}
+        for first, values in _runs(cells):
+            block = open_.get((first, len(values)))
+            if block is not None and block[0] + len(block[2]) == row:
+                block[2].append(values)
+            else:
+                block = (row, first, [values])
+                blocks.append(block)
+            now[(first, len(values))] = block
+        open_ = now
+    return blocks
 
 
 def _runs(cells: dict[int, object]) -> list[tuple[int, list]]:

@@ -75,6 +75,19 @@ def place(graph: nx.Graph, footprints: dict[str, Footprint], box: Box,
     return _separate(pixels, footprints, box, fixed=set(pinned)) if pixels else {}
 
 
+def arranged(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """{node: (u, v) in map units}: where `place` puts each node (no pins, no kept positions, no groups) before
+    pushing nodes apart; for a caller that tries several footprints on one arrangement (`separated`)."""
+    return _fresh(_grouped(graph, []))
+
+
+def separated(units: dict[str, tuple[float, float]], footprints: dict[str, Footprint],
+              box: Box) -> dict[str, tuple[float, float]]:
+    """{node: (x, y) in pixels}: the arrangement `units` in `box`, nodes pushed apart as `place` pushes them."""
+    pixels = {n: box.to_pixels(*units[n]) for n in sorted(units)}
+    return _separate(pixels, footprints, box, fixed=set()) if pixels else {}
+
+
 GROUP_PULL, GROUP_PUSH = 0.75, 1.35  # link distances inside a group and across groups
 
 
@@ -202,10 +215,10 @@ STARTS, SHORT_ROUNDS, FINALISTS = 16, 60, 2
 
 def _best_of_starts(graph: nx.Graph, starts: int = STARTS) -> dict[str, tuple[float, float]]:
     """Stress layouts from a few fixed starting points; the one with the fewest crossing links wins
-    (up to SMALL_NODES nodes, all the starts at once as arrays; above that one start, and crossings are
-    not counted because they decide nothing)."""
+    (up to SMALL_NODES nodes and SMALL_EDGES links, all the starts at once as arrays; above that one start,
+    and crossings are not counted: among so many they decide little, and counting them costs links squared)."""
     nodes = sorted(graph)
-    tries = starts if len(nodes) <= SMALL_NODES else 1
+    tries = starts if len(nodes) <= SMALL_NODES and graph.number_of_edges() <= SMALL_EDGES else 1
     inits = [_start(nodes, attempt) for attempt in range(tries)]
     if tries == 1:
         return stress(graph, inits[0], set(), length=1.0)
@@ -294,6 +307,9 @@ PIVOTS = 60
 #: Up to this many nodes (a meeting's map), shortest paths are worked out with numpy alone: drawing it
 #: does not pay for importing scipy (about a quarter of a second).
 SMALL_NODES = 80
+#: Up to this many links (with up to SMALL_NODES nodes), the layout tries several starts and keeps the one with
+#: the fewest crossings: a meeting's map has a few hundred at most; an overview of 60 groups, a thousand.
+SMALL_EDGES = 400
 
 
 def distances(graph: nx.Graph, nodes: list[str], sources: list[int] | None = None) -> np.ndarray:

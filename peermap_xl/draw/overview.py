@@ -37,6 +37,7 @@ from peermap_xl import labels  # noqa: E402
 from peermap_xl.book import safe  # noqa: E402
 from peermap_xl.draw import frame, layout, network_map, style  # noqa: E402
 from peermap_xl.model import Network  # noqa: E402
+from peermap_xl.progress import Progress, quiet  # noqa: E402
 
 #: Above this many people and places on the map, the map is an overview plus one page per group.
 OVERVIEW_ABOVE = 100
@@ -60,7 +61,7 @@ class Drawn(dict):
             raise AttributeError(key) from None
 
     def layout_json(self) -> dict:
-        return {k: self[k] for k in ("figure", "nodes", "edges", "pages") if k in self}
+        return {k: self[k] for k in ("figure", "nodes", "edges", "pages", "key") if k in self}
 
 
 def is_large(graph) -> bool:
@@ -68,11 +69,13 @@ def is_large(graph) -> bool:
 
 
 def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_copy: bool = False,
-         named: str | Path | None = None, wanted=None, banner: str | None = None, workers: int = 1):
+         named: str | Path | None = None, wanted=None, banner: str | None = None, workers: int = 1,
+         progress: Progress = quiet):
     """The network map: one picture up to OVERVIEW_ABOVE nodes; above, the overview at `out` and each
     group's page beside the file `named` (`out` by default) as "<name> - group 01 of 12.png" (with
     `wanted`, only the pages whose set of members it accepts). With `workers` over 1, the pages are drawn
-    in that many processes beside this one (each page is the same as drawn here). Returns the layout."""
+    in that many processes beside this one (each page is the same as drawn here); `progress` is told of
+    each page drawn. Returns the layout."""
     graph = graphs.build(network)
     if not is_large(graph):
         return network_map.draw(network, out, as_of, anonymise, png_copy=png_copy, banner=banner)
@@ -82,9 +85,12 @@ def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_
     named = Path(named or out)
     jobs = [(members, number, len(parts), page_file(named, number, len(parts)))
             for number, members in enumerate(parts, start=1) if wanted is None or wanted(members)]
-    with Pages(workers if len(jobs) > 1 else 1, (network, as_of, anonymise, banner, view)) as pages:
+    with Pages(workers if len(jobs) > 1 else 1, (network, as_of, anonymise, banner, view), progress) as pages:
         waiting = pages.start(jobs)  # the pages are drawn beside this process while it draws the overview
         drawn = draw_overview(network, graph, parts, out, as_of, anonymise, png_copy, view)
+        if drawn["figure"]["captions"] != CAPTIONS[0]:  # the captions could not say who links the groups
+            drawn["key"] = draw_key(network, drawn.pop("groups"), named, as_of, anonymise, view)
+        drawn.pop("groups", None)
         drawn["pages"] = [{"page": number, "of": of, "group": _group_id(number), "file": target.name, **page}
                           for (_, number, of, target), page in zip(jobs, waiting())]
     drawn["positions"] = {n: p for page in drawn["pages"] for n, p in page.get("positions", {}).items()}
@@ -95,8 +101,8 @@ class Pages:
     """Group pages drawn in this process or, with `workers` over 1, in that many processes beside it. Each
     process is given the network, the date, the labels and the banner once; each page, its members."""
 
-    def __init__(self, workers: int, shared: tuple):
-        self.workers, self.shared, self.pool = workers, shared, None
+    def __init__(self, workers: int, shared: tuple, progress: Progress = quiet):
+        self.workers, self.shared, self.pool, self.progress = workers, shared, None, progress
 
     def __enter__(self):
         if self.workers > 1:
@@ -111,18 +117,28 @@ class Pages:
     def start(self, jobs: list[tuple]):
         """Start drawing `jobs` [(members, number, pages, target)]; returns what gives their layouts, in order."""
         if self.pool is None:
-            return lambda: [_page_here(self.shared, *job) for job in jobs]
+            return lambda: self._here(jobs)
         futures = [self.pool.submit(_page_there, *job) for job in jobs]
 
         def results() -> list[dict]:
+            from concurrent.futures import as_completed
             from concurrent.futures.process import BrokenProcessPool
 
             try:
+                for done, _ in enumerate(as_completed(futures), start=1):
+                    self.progress(done, len(jobs), f"Drawn {done} of {len(jobs)} group pages")
                 return [f.result() for f in futures]
             except BrokenProcessPool:  # a process drawing pages was stopped (out of memory, say): drawn here
-                return [_page_here(self.shared, *job) for job in jobs]
+                return self._here(jobs)
 
         return results
+
+    def _here(self, jobs: list[tuple]) -> list[dict]:
+        out = []
+        for done, job in enumerate(jobs, start=1):
+            out.append(_page_here(self.shared, *job))
+            self.progress(done, len(jobs), f"Drawn {done} of {len(jobs)} group pages")
+        return out
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
@@ -190,13 +206,15 @@ def summary(graph, parts: list[set[str]]) -> tuple[list[dict], dict[tuple[int, i
     where = {n: i for i, members in enumerate(parts) for n in members}
     between: dict[tuple[int, int], int] = {}
     outward: dict[str, int] = {}
+    reach: dict[str, set[int]] = {}  # person: the other groups they have links into (numbered from 1)
     for a, b in graph.edges():
         if where[a] != where[b]:
             key = tuple(sorted((where[a], where[b])))
             between[key] = between.get(key, 0) + 1
-            for n in (a, b):
+            for n, other in ((a, b), (b, a)):
                 if graph.nodes[n]["kind"] != graphs.PLACE:
                     outward[n] = outward.get(n, 0) + 1
+                    reach.setdefault(n, set()).add(where[other] + 1)
     groups = []
     for members in parts:
         mix = dict.fromkeys((*RISKS, PLACES), 0)
@@ -205,7 +223,8 @@ def summary(graph, parts: list[set[str]]) -> tuple[list[dict], dict[tuple[int, i
             risk = data.get("risk") if data.get("risk") in RISKS else "Not known"
             mix[PLACES if data["kind"] == graphs.PLACE else risk] += 1
         connectors = sorted((n for n in members if n in outward), key=lambda n: (-outward[n], n))
-        groups.append({"members": sorted(members), "mix": mix, "connectors": connectors[:CONNECTORS_NAMED]})
+        groups.append({"members": sorted(members), "mix": mix, "connectors": connectors[:CONNECTORS_NAMED],
+                       "reach": {n: sorted(reach[n]) for n in connectors[:CONNECTORS_NAMED]}})
     return groups, between
 
 
@@ -214,21 +233,28 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
     """Draw the overview to `out`; return its layout (bubbles as nodes, links between groups as edges)."""
     groups, between = summary(graph, parts)
     name = (view or labels.View(network, anonymise)).label
-    captions = [_caption(i, g, name) for i, g in enumerate(groups, start=1)]
     area = (BOX.x1 - BOX.x0) * (BOX.y1 - BOX.y0)
     scale = math.sqrt(0.22 * area / (math.pi * sum(len(g["members"]) for g in groups)))
     radius = [max(18.0, scale * math.sqrt(len(g["members"]))) for g in groups]
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": style.FONT, "svg.hashsalt": "peermap"}):
+    ids = [_group_id(i) for i in range(1, len(groups) + 1)]
+    with matplotlib.rc_context(frame.RC):
         fig = frame.figure(WIDTH, HEIGHT)
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_xlim(0, WIDTH)
         ax.set_ylim(0, HEIGHT)
         ax.set_axis_off()
         renderer = fig.canvas.get_renderer()
-        texts = [ax.text(0, 0, c, ha="center", va="top", fontsize=9, zorder=5, linespacing=1.15) for c in captions]
-        sizes = [t.get_window_extent(renderer) for t in texts]
-        ids = [_group_id(i) for i in range(1, len(groups) + 1)]
-        pos, radius, footprints = _placed(ids, between, radius, sizes)
+        units = layout.arranged(_group_graph(ids, between))
+        for detail in CAPTIONS:  # the fullest captions that leave every bubble and caption clear
+            captions = [_caption(i, g, name, detail) for i, g in enumerate(groups, start=1)]
+            texts = [ax.text(0, 0, c, ha="center", va="top", fontsize=9, zorder=5, linespacing=1.15)
+                     for c in captions]
+            pos, radii, footprints = _placed(ids, units, radius, [t.get_window_extent(renderer) for t in texts])
+            if detail == CAPTIONS[-1] or not layout.overlapping_pairs(_covered(ids, pos, footprints)):
+                break
+            for t in texts:
+                t.remove()
+        radius = radii
         top = max(between.values(), default=1)
         for (i, j), count in sorted(between.items()):
             ax.add_line(Line2D([pos[ids[i]][0], pos[ids[j]][0]], [pos[ids[i]][1], pos[ids[j]][1]],
@@ -236,11 +262,12 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
         for k, gid in enumerate(ids):
             _bubble(ax, pos[gid], radius[k], groups[k]["mix"])
             texts[k].set_position((pos[gid][0], pos[gid][1] - radius[k] - footprints[gid].gap))
-        _heading(fig, network, as_of, anonymise, len(graph), len(groups))
+        _heading(fig, network, as_of, anonymise, len(graph), len(groups), keyed=detail != CAPTIONS[0])
         _legend(fig)
         fig.canvas.draw()
         drawn = Drawn({
-            "figure": {"width": WIDTH, "height": HEIGHT, "overview": True}, "width": WIDTH, "height": HEIGHT,
+            "figure": {"width": WIDTH, "height": HEIGHT, "overview": True, "captions": detail},
+            "width": WIDTH, "height": HEIGHT,
             "nodes": [{"id": gid, "label": captions[k], "kind": "group", "x": round(pos[gid][0], 2),
                        "y": round(pos[gid][1], 2), "radius": round(radius[k], 2),
                        "label_box": [round(v, 2) for v in texts[k].get_window_extent(renderer).extents],
@@ -248,19 +275,19 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
                        "connectors": groups[k]["connectors"]} for k, gid in enumerate(ids)],
             "edges": [{"id": f"{ids[i]}-{ids[j]}", "source": ids[i], "target": ids[j], "links": count}
                       for (i, j), count in sorted(between.items())],
+            "groups": groups,  # for the key, where the captions could not name who links them (taken off by draw)
         })
         drawn["png"] = _save(fig, Path(out), png_copy)
     return drawn
 
 
-def _placed(ids: list[str], between: dict, radius: list[float], sizes: list) -> tuple[dict, list[float], dict]:
-    """(positions, radii, footprints) of the bubbles, with no bubble or caption over another: where the page
-    is too crowded for that (a few large groups with long captions), the bubbles are drawn smaller."""
-    graph = _group_graph(ids, between)
+def _placed(ids: list[str], units: dict, radius: list[float], sizes: list) -> tuple[dict, list[float], dict]:
+    """(positions, radii, footprints) of the bubbles arranged as `units` (layout.arranged), with no bubble or
+    caption over another: where the page is too crowded for that, the bubbles are drawn smaller."""
     for shrink in (1.0, 0.85, 0.7, 0.55, 0.4):
         radii = [max(18.0, r * shrink) for r in radius]
         footprints = {g: layout.Footprint(r, s.width, s.height, gap=5.0) for g, r, s in zip(ids, radii, sizes)}
-        pos = layout.place(graph, footprints, BOX)
+        pos = layout.separated(units, footprints, BOX)
         if not layout.overlapping_pairs(_covered(ids, pos, footprints)):
             break
     return pos, radii, footprints
@@ -283,15 +310,24 @@ def _group_graph(ids: list[str], between: dict[tuple[int, int], int]):
     return g
 
 
-def _caption(number: int, group: dict, name) -> str:
-    mix = group["mix"]
-    people = len(group["members"]) - mix[PLACES]
-    text = f"Group {number}: {_count(people, 'person', 'people')}"
-    text += f", {_count(mix[PLACES], 'place', 'places')}" if mix[PLACES] else ""
-    text += f"\n{mix['High']} at high risk" if mix["High"] else ""
-    if group["connectors"]:
+#: How much each bubble's caption says, fullest first: who links the group to others, its size and risk, its number.
+CAPTIONS = ("links out", "size", "number")
+
+
+def _caption(number: int, group: dict, name, detail: str = CAPTIONS[0]) -> str:
+    if detail == "number":
+        return f"Group {number}"
+    text = f"Group {number}: {_size(group)}"
+    text += f"\n{group['mix']['High']} at high risk" if group["mix"]["High"] else ""
+    if group["connectors"] and detail == "links out":
         text += "\n" + textwrap.fill("Links out: " + ", ".join(name(n) for n in group["connectors"]), CAPTION_WRAP)
     return text
+
+
+def _size(group: dict) -> str:
+    places = group["mix"][PLACES]
+    people = _count(len(group["members"]) - places, "person", "people")
+    return f"{people}, {_count(places, 'place', 'places')}" if places else people
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -313,17 +349,14 @@ def _bubble(ax, centre, radius: float, mix: dict) -> None:
     ax.add_patch(Circle(centre, radius, facecolor="none", edgecolor=style.NODE_EDGE, linewidth=1.2, zorder=4))
 
 
-def _heading(fig, network: Network, as_of, anonymise: bool, nodes: int, groups: int) -> None:
-    marking = network.settings["protective_marking"]
-    for y in (HEIGHT - 16, 14):
-        fig.text(0.5, y / HEIGHT, marking, ha="center", va="center", fontsize=11, fontweight="bold",
-                 color=style.MARKING_COLOUR)
-    title = "Peer network map (anonymised)" if anonymise else (network.settings["network_name"] or "Peer network map")
-    fig.text(40 / WIDTH, (HEIGHT - 52) / HEIGHT, f"{title}: overview", fontsize=18, fontweight="bold",
-             color=style.TITLE_COLOUR)
-    fig.text(40 / WIDTH, (HEIGHT - 84) / HEIGHT,
-             f"Map dated {as_of:%d/%m/%Y}    {nodes} people and places in {groups} groups; "
-             "each group is drawn in full on its own page", fontsize=11, color="#333333")
+def _heading(fig, network: Network, as_of, anonymise: bool, nodes: int, groups: int, keyed: bool = False) -> None:
+    frame.heading(fig, network.settings["protective_marking"], f"{_title(network, anonymise)}: overview",
+                  f"Map dated {as_of:%d/%m/%Y}    {nodes} people and places in {groups} groups; each group is drawn "
+                  "in full on its own page" + ("; who links the groups: see the key beside this map" if keyed else ""))
+
+
+def _title(network: Network, anonymise: bool) -> str:
+    return "Peer network map (anonymised)" if anonymise else (network.settings["network_name"] or "Peer network map")
 
 
 def _legend(fig) -> None:
@@ -336,6 +369,61 @@ def _legend(fig) -> None:
                bbox_to_anchor=((WIDTH - 330) / WIDTH, (HEIGHT - 110) / HEIGHT))
 
 
+#: Rows of groups on one page of the key, and where its columns start (pixels from the left).
+KEY_ROWS = 60
+KEY_COLUMNS = (("Group", 40), ("People and places", 130), ("At high risk", 330), ("Links out: who links the "
+                                                                                 "group to others (their groups)", 440))
+
+
+def key_file(named: Path, number: int, pages: int) -> Path:
+    return named.with_name(f"{named.stem} - key{'' if pages == 1 else f' {number} of {pages}'}{named.suffix}")
+
+
+def draw_key(network: Network, groups: list[dict], named: Path, as_of, anonymise: bool,
+             view: labels.View) -> list[str]:
+    """The key to an overview whose captions could not name who links each group to others: a table of every
+    group, on as many pages as it takes, beside the overview. Returns the files' names."""
+    pages = max(1, math.ceil(len(groups) / KEY_ROWS))
+    files = []
+    for page in range(pages):
+        target = key_file(named, page + 1, pages)
+        rows = [_key_row(k + 1, groups[k], view.label) for k in range(page * KEY_ROWS,
+                                                                       min(len(groups), (page + 1) * KEY_ROWS))]
+        safe.write_atomically(target, lambda temp, rows=rows, page=page: _key_page(
+            network, rows, temp, as_of, anonymise, f" ({page + 1} of {pages})" if pages > 1 else ""), backup=False)
+        files.append(target.name)
+    return files
+
+
+#: Groups listed after a person in the key; more are counted ("and 9 more"), so that a row fits the page.
+KEY_REACH = 8
+
+
+def _key_row(number: int, group: dict, name) -> tuple[str, ...]:
+    out = ", ".join(f"{name(n)} ({_groups_list(group['reach'][n])})" for n in group["connectors"])
+    return f"Group {number}", _size(group), str(group["mix"]["High"]), out or "none"
+
+
+def _groups_list(numbers: list[int]) -> str:
+    shown = ", ".join(str(g) for g in numbers[:KEY_REACH])
+    return shown + (f" and {len(numbers) - KEY_REACH} more" if len(numbers) > KEY_REACH else "")
+
+
+def _key_page(network: Network, rows: list[tuple[str, ...]], out: Path, as_of, anonymise: bool, part: str) -> None:
+    with matplotlib.rc_context(frame.RC):
+        fig = frame.figure(WIDTH, HEIGHT)
+        frame.heading(fig, network.settings["protective_marking"], f"{_title(network, anonymise)}: key to the "
+                      f"overview{part}",
+                      f"Map dated {as_of:%d/%m/%Y}    Each group is drawn in full on its own page")
+        top, step = HEIGHT - 125, (HEIGHT - 125 - 40) / (KEY_ROWS + 1)
+        for (words, x) in KEY_COLUMNS:
+            fig.text(x / WIDTH, top / HEIGHT, words, fontsize=9, fontweight="bold", va="top")
+        for r, row in enumerate(rows, start=1):
+            for value, (_, x) in zip(row, KEY_COLUMNS):
+                fig.text(x / WIDTH, (top - r * step) / HEIGHT, value, fontsize=9, va="top")
+        frame.rendered(fig, out, False, DPI)
+
+
 def _save(fig, out: Path, png_copy: bool) -> bytes | None:
     from peermap_xl.draw import frame
 
@@ -343,15 +431,19 @@ def _save(fig, out: Path, png_copy: bool) -> bytes | None:
 
 
 def minutes_pictures(network: Network, folder: Path, day, anonymise: bool = False,
-                     banner: str | None = None, workers: int = 1) -> list[tuple[Path, str]]:
+                     banner: str | None = None, workers: int = 1,
+                     progress: Progress = quiet) -> list[tuple[Path, str]]:
     """The map pictures the minutes carry, drawn into `folder`, as [(picture, caption)]: the map (for a
     large network its overview) first, then the page of each group with a young person at high risk."""
     picture = Path(folder) / "map.png"
     subjects = network.active_subjects
     high = set(subjects["id"][(subjects["type"] == "Young person") & (subjects["risk_level"] == "High")])
     drawn = draw(network, picture, day, anonymise, wanted=lambda members: bool(members & high), banner=banner,
-                 workers=workers)
+                 workers=workers, progress=progress)
     out = [(picture, f"Map dated {day:%d/%m/%Y}. Key: see the legend on the map.")]
+    keys = drawn.get("key", []) if isinstance(drawn, dict) else []
+    out += [(picture.with_name(name), f"Key to the overview{f' ({k} of {len(keys)})' if len(keys) > 1 else ''}: "
+             "each group's size and risk, and who links it to other groups.") for k, name in enumerate(keys, start=1)]
     for page in drawn.get("pages", []) if isinstance(drawn, dict) else []:
         at_risk = _count(len({n["id"] for n in page["nodes"]} & high), "young person", "young people")
         out.append((picture.with_name(page["file"]),
