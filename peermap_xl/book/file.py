@@ -15,6 +15,7 @@ from __future__ import annotations
 import stat
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -64,17 +65,18 @@ def _read_tables(path: Path, package: zipfile.ZipFile, sheets: list[pkg.SheetPar
     cells = _cells(package, path)
     book = RawBook(source=path.name, epoch=cells.epoch, sheet_names=tuple(s.name for s in sheets))
     by_name = {schema.normalise_header(s.name): s for s in sheets}
+    found = {wanted: hit for wanted in names if (hit := _find_table(sheets, by_name, wanted)) is not None}
+    left = Counter(sheet.part for sheet, _ in found.values())  # tables still to read from each sheet
     readers: dict[str, _SheetReader] = {}
-    for wanted in names:
-        found = _find_table(sheets, by_name, wanted)
-        if found is None:
-            continue
-        sheet, table = found
+    for wanted, (sheet, table) in found.items():
         if sheet.part not in readers:  # a sheet holding two tables of the contract is read once
             readers[sheet.part] = _SheetReader(package, sheet, cells)
         sheet_rows = readers[sheet.part]
         reader = raw.TableReader(sheet.name, sheet_rows.rows, lambda rows=sheet_rows: rows.dimension)
         book.tables[wanted] = reader.read(wanted, table, book.ranges)
+        left[sheet.part] -= 1
+        if not left[sheet.part]:
+            del readers[sheet.part]  # its rows are in its tables now: not held twice while the rest are read
     return book
 
 
