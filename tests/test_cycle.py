@@ -77,7 +77,8 @@ def test_the_minutes_button_keeps_the_snapshot_of_the_latest_session(tmp_path, m
     writes = [a for a in book.json()["actions"] if a["func"] == "setValues"
               and a["sheet_position"] == names.index("History")]
     sessions = {row[0] for a in writes if a["start_column"] == 0 for row in a["values"]}  # the Session column
-    assert sessions - {"Session"} == {"M02"} and len(writes) > 50
+    rows = {a["start_row"] + i for a in writes if a["start_column"] == 0 for i in range(len(a["values"]))}
+    assert sessions - {"Session"} == {"M02"} and len(rows) > 50
 
 
 # --- identity changes that keep the record -------------------------------------------------------------
