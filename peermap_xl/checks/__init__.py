@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from peermap_xl import schema
 from peermap_xl.checks import cycle, decisions, incidents, integrity, links, people, tasks, timescales  # noqa: F401 (registers)
-from peermap_xl.checks.core import ERROR, INFO, RULES, SEVERITIES, WARNING, Context, Finding, Rule
+from peermap_xl.checks.core import ERROR, INFO, RULES, SEVERITIES, WARNING, Context, Finding, Rule, sharing_rows
 
 __all__ = ["ERROR", "INFO", "RULES", "WARNING", "Finding", "Rule", "evaluate", "render", "run_checks", "counts",
            "text_report"]
@@ -31,10 +31,12 @@ def evaluate(network, as_of: dt.date | None = None,
     given, is called with their findings (to add the questions to the network) before the others run,
     so that the suggested questions are checked too."""
     ctx = Context(network, as_of or dt.date.today())
-    first = [f for r in RULES if r.suggests for f in _findings(r, ctx)]
+    with sharing_rows():
+        first = [f for r in RULES if r.suggests for f in _findings(r, ctx)]
     if suggest is not None:
         suggest(first)
-    rest = [f for r in RULES if not r.suggests for f in _findings(r, ctx)]
+    with sharing_rows():
+        rest = [f for r in RULES if not r.suggests for f in _findings(r, ctx)]
     return sorted(first + rest, key=_reading_order)
 
 

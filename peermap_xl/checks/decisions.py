@@ -29,8 +29,7 @@ _CONCERN = {"High", "Medium"}
 
 def _row(ctx, subject_id: str) -> int:
     """The first Subjects row with this ID (two rows sharing one is reported by duplicate-id)."""
-    subjects = ctx.network.subjects
-    return int(subjects.loc[subjects["id"] == subject_id, "row"].min())
+    return ctx.subject_rows[subject_id]
 
 
 def _names(ctx, ids) -> str:
