@@ -460,11 +460,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 #: What a command imports, loaded before it runs (see `run`): reading a workbook, drawing, writing Word files.
-_READING = ("peermap_xl.gate", "peermap_xl.operations", "peermap_xl.book.file", "openpyxl")
-_DRAWING = (*_READING, "peermap_xl.draw.overview")
+_READING = ("peermap_xl.gate", "peermap_xl.operations", "peermap_xl.book.file")  # reading needs no openpyxl
+_SAVING = ("openpyxl",)  # what a command that writes into the workbook (--write) loads it with
+_DRAWING = (*_READING, *_SAVING, "peermap_xl.draw.overview")
 _WRITING = (*_DRAWING, "docx", "peermap_xl.minutes")
 _NEEDS = {"check": _READING, "summary": _READING, "due": _READING, "find": _READING,
-          "invite": (*_READING, "docx", "peermap_xl.minutes"),
+          "invite": (*_READING, *_SAVING, "docx", "peermap_xl.minutes"),
           "map": _DRAWING, "ego": _DRAWING, "minutes": _WRITING, "review": _WRITING, "close": _WRITING,
           "demo": _WRITING}
 
@@ -480,7 +481,8 @@ def run() -> int:
 def needs(argv: list[str]) -> tuple[str, ...]:
     """The modules the command in `argv` imports (none for a command not listed, or none given)."""
     name = next((word for word in argv if not word.startswith("-")), None)
-    return _NEEDS.get(name, ())
+    found = _NEEDS.get(name, ())
+    return (*found, *_SAVING) if found and "--write" in argv and _SAVING[0] not in found else found
 
 
 def settle(modules: tuple[str, ...]) -> None:

@@ -8,6 +8,8 @@ workbook that lacks a sheet or column it needs.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -232,10 +234,35 @@ class Network:
         return _resolver(self.subjects, self.contexts, known_as(self.history))
 
 
+_shared_rows: contextvars.ContextVar[dict | None] = contextvars.ContextVar("shared_rows", default=None)
+
+
 def rows(frame: pd.DataFrame) -> list[dict]:
     """A frame's records as dicts, for code that looks at one row at a time: the values of
     `frame.to_dict("records")` (a missing number in a nullable column is None), a few times quicker than it
-    (pandas boxes each value column by column) and far quicker than iterrows."""
+    (pandas boxes each value column by column) and far quicker than iterrows. Within `sharing_rows()` (a run
+    of the checks), worked out once per frame (the same object) and shared: the callers only read them."""
+    shared = _shared_rows.get()
+    if shared is None:
+        return _records(frame)
+    held = shared.get(id(frame))
+    if held is None or held[0] is not frame:  # the frame is held too, so its id is not reused meanwhile
+        held = shared[id(frame)] = (frame, _records(frame))
+    return held[1]
+
+
+@contextlib.contextmanager
+def sharing_rows():
+    """Within: `rows` gives each frame's records once. Entered again, it starts afresh (frames may have been
+    replaced in between, as when suggested questions are added to Gaps)."""
+    token = _shared_rows.set({})
+    try:
+        yield
+    finally:
+        _shared_rows.reset(token)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
     if len(frame) == 0:
         return []
     columns = list(frame.columns)
@@ -485,14 +512,14 @@ def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) 
     filled_by_excel = {positions[schema.normalise_header(c.header)] for c in sheet.all_columns
                        if c.kind == schema.FORMULA and schema.normalise_header(c.header) in positions}
     records = []
-    where = [(col, positions.get(schema.normalise_header(col.header))) for col in _data_columns(sheet)]
+    where = [(col.key, positions.get(schema.normalise_header(col.header)),
+              _typer(col, raw, lists, problems, table.sheet)) for col in _data_columns(sheet)]
     for row_number, values in table.rows:
         if filled_by_excel and all(i in filled_by_excel for i, v in enumerate(values) if v not in (None, "")):
             continue  # nothing typed: only a formula column's value (a row Excel prepared, or a slip)
         record = {"row": row_number}
-        for col, i in where:
-            value = values[i] if i is not None and i < len(values) else None
-            record[col.key] = _typed(value, col, raw, lists, problems, table.sheet, row_number)
+        for key, i, typed in where:
+            record[key] = typed(values[i] if i is not None and i < len(values) else None, row_number)
         records.append(record)
     columns = ["row"] + [col.key for col in _data_columns(sheet)]
     frame = pd.DataFrame.from_records(records, columns=columns)
@@ -515,6 +542,27 @@ def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) 
 def _data_columns(sheet: schema.Sheet) -> list[schema.Column]:
     """The columns people type in: FORMULA columns (Excel fills them) are not data."""
     return [col for col in sheet.all_columns if col.kind != schema.FORMULA]
+
+
+def _typer(col: schema.Column, raw: RawBook, lists, problems, sheet_name: str):
+    """`typed(value, row)` for one column: `_typed`, worked out once per text typed where the result depends on
+    the text alone (choices, IDs, references and text repeat down a column; dates and numbers may be Problems)."""
+    def typed(value, row: int):
+        return _typed(value, col, raw, lists, problems, sheet_name, row)
+
+    if col.kind in (schema.DATE, schema.WHOLE_NUMBER, schema.NUMBER):
+        return typed
+    known: dict = {}
+
+    def remembered(value, row: int):
+        if value is not None and not isinstance(value, str):
+            return typed(value, row)
+        found = known.get(value, known)
+        if found is known:
+            found = known[value] = typed(value, row)
+        return found
+
+    return remembered
 
 
 def _typed(value, col: schema.Column, raw: RawBook, lists, problems, sheet_name: str, row: int):
@@ -621,8 +669,17 @@ class Resolver:
         # names a record had before (History): a renamed or identified person keeps links typed by name
         self.earlier = {name: rid for name, rid in (earlier or {}).items()
                         if name not in self.by_name and rid in self.by_id}
+        self._known: dict[str, tuple[str, ...]] = {}  # what each text typed named (the records do not change)
 
     def __call__(self, ref: object) -> list[str]:
+        if not isinstance(ref, str):
+            return self._resolve(ref)
+        found = self._known.get(ref)
+        if found is None:
+            found = self._known[ref] = tuple(self._resolve(ref))
+        return list(found)
+
+    def _resolve(self, ref: object) -> list[str]:
         text = clean_text(ref)
         if text is None:
             return []

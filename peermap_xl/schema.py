@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 #: How many worksheet rows the drop-downs and highlighting cover.
 ROWS_PREPARED = 2000
@@ -111,7 +112,7 @@ class Column:
     @property
     def key(self) -> str:
         """The column's name in the frames: "Stale after (days)" -> "stale_after_days"."""
-        return re.sub(r"[^a-z0-9]+", "_", normalise_header(self.header)).strip("_")
+        return _key(self.header)
 
     @property
     def display_width(self) -> int:
@@ -144,6 +145,11 @@ class Sheet:
             if normalise_header(col.header) == wanted:
                 return col
         raise KeyError(header)
+
+
+@cache
+def _key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", normalise_header(header)).strip("_")
 
 
 def normalise_header(text: object) -> str:

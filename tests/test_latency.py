@@ -121,7 +121,7 @@ def test_check_imports_neither_networkx_nor_drawing(example_book):
     found = _imported(f"from peermap_xl.cli import main; main(['check', {str(example_book)!r}, '--as-of', "
                       "'2026-10-01'])")
     assert "pandas" in found  # the test would pass on an import that failed
-    assert not found & {"networkx", "scipy", "matplotlib", "docx"}
+    assert not found & {"networkx", "scipy", "matplotlib", "docx", "openpyxl"}  # reading needs lxml alone
 
 
 def test_a_meeting_sized_map_imports_neither_scipy_nor_pyplot(example_book, tmp_path):
@@ -159,6 +159,7 @@ def test_the_command_imports_what_it_needs_first_and_no_more():
     assert "peermap_xl.draw.overview" in cli.needs(["map", "B.xlsm", "--write"])
     assert {"docx", "peermap_xl.draw.overview"} <= set(cli.needs(["minutes", "B.xlsm"]))
     assert cli.needs(["--version"]) == cli.needs(["rules"]) == ()
+    assert "openpyxl" not in cli.needs(["check", "B.xlsm"]) and "openpyxl" in cli.needs(["check", "B.xlsm", "--write"])
 
 
 def test_the_installed_command_settles_its_imports_and_still_collects_garbage(example_book):
@@ -170,6 +171,6 @@ def test_the_installed_command_settles_its_imports_and_still_collects_garbage(ex
             "    pass\n"
             "loop = Loop(); loop.me = loop; del loop\n"
             "print(code, gc.isenabled(), gc.get_freeze_count() > 10000, gc.collect() >= 1,"
-            " 'matplotlib' in sys.modules)\n")
+            " 'matplotlib' in sys.modules, 'openpyxl' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split()[-5:] == ["0", "True", "True", "True", "False"]
+    assert out.split()[-6:] == ["0", "True", "True", "True", "False", "False"]

@@ -15,14 +15,16 @@ from __future__ import annotations
 import stat
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from peermap_xl import schema
+from peermap_xl.book import formats, raw
 from peermap_xl.book import parts as pkg
-from peermap_xl.book import raw
 from peermap_xl.book.raw import RawBook
+from peermap_xl.book.rows import Cells, DamagedPart, read_rows
 from peermap_xl.errors import WorkbookError
 
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -37,71 +39,51 @@ _UNSAFE = ("holds XML that declares entities or reaches for other files, which n
 def read_network(path: str | Path):
     """The workbook at `path` as a peermap_xl.model.Network."""
     from peermap_xl import model
-    from peermap_xl.book.package import openpyxl_notes
 
-    with openpyxl_notes():  # openpyxl's warnings may quote cell values: reworded
-        raw_book = read_raw(path)
-    return model.build(raw_book)
+    return model.build(read_raw(path))
 
 
 def read_raw(path: str | Path, wanted: tuple[str, ...] = raw.WANTED) -> RawBook:
     """The cell values of every table of the contract found in the workbook (or of the `wanted` ones)."""
     from defusedxml import DefusedXmlException
+    from lxml.etree import XMLSyntaxError
 
     path = Path(path)
     check_is_workbook(path)
     try:
         with zipfile.ZipFile(path) as package:
-            sheets = pkg.sheets(package)
-            wb = _open_workbook(path)
-            try:
-                return _read_tables(path, package, wb, sheets, wanted)
-            finally:
-                wb.close()
+            return _read_tables(path, package, pkg.sheets(package), wanted)
     except DefusedXmlException:
         raise WorkbookError(f"{path.name} {_UNSAFE}") from None
-    except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError):
+    except (ParseError, XMLSyntaxError, DamagedPart, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError,
+            ValueError):
         raise WorkbookError(f"{path.name} {_DAMAGED}") from None
 
 
-def _open_workbook(path: Path):
-    """openpyxl's read-only workbook: its shared strings, date styles and epoch (worksheets are read here)."""
-    import openpyxl  # imported here: `peermap new` and `peermap rules` do not need it
-    from defusedxml import DefusedXmlException
-
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except (DefusedXmlException, ParseError, zipfile.BadZipFile, zlib.error, EOFError):
-        raise  # unsafe, or damaged: said so by read_raw
-    except Exception as exc:  # openpyxl raises many types for a damaged package
-        if _caused_by(exc, DefusedXmlException):  # openpyxl wraps what the safe parser refused
-            raise WorkbookError(f"{path.name} {_UNSAFE}") from None
-        raise WorkbookError(f"{path.name} could not be read as a workbook ({type(exc).__name__}). "
-                            "Open it in Excel, save it as .xlsm, and try again.") from None
-
-
-def _caused_by(exc: BaseException | None, kind) -> bool:
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, kind):
-            return True
-        exc, seen = exc.__cause__ or exc.__context__, seen + 1
-    return False
-
-
-def _read_tables(path: Path, package: zipfile.ZipFile, wb, sheets: list[pkg.SheetPart],
+def _read_tables(path: Path, package: zipfile.ZipFile, sheets: list[pkg.SheetPart],
                  names: tuple[str, ...] = raw.WANTED) -> RawBook:
-    book = RawBook(source=path.name, epoch=wb.epoch, sheet_names=tuple(s.name for s in sheets))
+    cells = _cells(package, path)
+    book = RawBook(source=path.name, epoch=cells.epoch, sheet_names=tuple(s.name for s in sheets))
     by_name = {schema.normalise_header(s.name): s for s in sheets}
-    for wanted in names:
-        found = _find_table(sheets, by_name, wanted)
-        if found is None:
-            continue
-        sheet, table = found
-        sheet_rows = _SheetReader(package, sheet, wb)
+    found = {wanted: hit for wanted in names if (hit := _find_table(sheets, by_name, wanted)) is not None}
+    left = Counter(sheet.part for sheet, _ in found.values())  # tables still to read from each sheet
+    readers: dict[str, _SheetReader] = {}
+    for wanted, (sheet, table) in found.items():
+        if sheet.part not in readers:  # a sheet holding two tables of the contract is read once
+            readers[sheet.part] = _SheetReader(package, sheet, cells)
+        sheet_rows = readers[sheet.part]
         reader = raw.TableReader(sheet.name, sheet_rows.rows, lambda rows=sheet_rows: rows.dimension)
         book.tables[wanted] = reader.read(wanted, table, book.ranges)
+        left[sheet.part] -= 1
+        if not left[sheet.part]:
+            del readers[sheet.part]  # its rows are in its tables now: not held twice while the rest are read
     return book
+
+
+def _cells(package: zipfile.ZipFile, path: Path) -> Cells:
+    """How the workbook's cells read: its shared strings, date styles and date system (`path`: for the old reader,
+    which tests/openpyxl_rows.py keeps as the reference, and which read them with openpyxl)."""
+    return Cells(formats.shared_strings(package), formats.date_styles(package), formats.epoch(package))
 
 
 def _find_table(sheets: list[pkg.SheetPart], by_name: dict, wanted: str):
@@ -227,97 +209,17 @@ def _refuse_other_packages(path: Path, package: zipfile.ZipFile) -> None:
 
 
 class _SheetReader:
-    """One worksheet of the package, streamed row by row as often as raw.TableReader asks (passes stop early)."""
+    """One worksheet of the package, streamed once (book/rows.py); its rows then given as often as
+    raw.TableReader asks."""
 
-    def __init__(self, package: zipfile.ZipFile, sheet: pkg.SheetPart, wb):
-        self.package, self.sheet, self.wb = package, sheet, wb
+    def __init__(self, package: zipfile.ZipFile, sheet: pkg.SheetPart, cells):
+        self.package, self.sheet, self.cells = package, sheet, cells
         self.dimension: str | None = None
+        self._rows: list | None = None
 
     def rows(self) -> Iterator[tuple[int, dict[int, object]]]:
-        """(worksheet row, {column: value}) for each row present, in the file's order."""
-        parser = _row_parser()(self.package.open(self.sheet.part), self.wb)
-        try:
-            yield from parser.rows()
-        finally:
-            parser.source.close()
-            self.dimension = parser.dimension
-
-def _row_parser():
-    """openpyxl's worksheet parser, streaming and forgiving (made on first use: openpyxl loads late)."""
-    global _RowParser
-    if _RowParser is None:
-        _RowParser = _make_row_parser()
-    return _RowParser
-
-
-_RowParser = None
-
-
-def _make_row_parser():
-    from defusedxml.ElementTree import iterparse
-    from openpyxl.utils.cell import coordinate_to_tuple
-    from openpyxl.worksheet._reader import DIMENSION_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
-    from openpyxl.worksheet._reader import INLINE_STRING as INLINE_TAG
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-
-    data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
-    text_tag, run_text = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}r/{{{SHEET_MAIN_NS}}}t"
-    formula_tag = f"{{{SHEET_MAIN_NS}}}f"
-
-    class RowParser(WorkSheetParser):
-        """Rows as {column: value}, keeping nothing behind them; a cell it cannot type is kept as typed.
-
-        Numbers in date formats become dates as Excel shows them (raw.excel_date),
-        or stay numbers where Excel shows no date, for the model to report; a formula
-        saved with no value is raw.NOT_CALCULATED (unknown, not blank).
-        """
-
-        def __init__(self, src, wb):
-            strings = next((ws._shared_strings for ws in wb.worksheets), [])  # read once by openpyxl
-            super().__init__(src, strings, data_only=True, epoch=wb.epoch, date_formats=set())
-            self.book_date_formats = wb._date_formats - wb._timedelta_formats
-            self.dimension = None
-
-        def rows(self):
-            data = None
-            for event, element in iterparse(self.source, events=("start", "end")):
-                if event == "start":
-                    if element.tag == data_tag:
-                        data = element
-                elif element.tag == ROW_TAG:
-                    number, cells = self.parse_row(element)
-                    if data is not None:
-                        data.clear()  # the row, read: drop it from the tree
-                    yield number, {c["column"]: c["value"] for c in cells if c["value"] is not None}
-                elif element.tag == DIMENSION_TAG:
-                    self.dimension = element.get("ref")
-                elif element.tag == data_tag:
-                    return  # nothing after the cells is read
-
-        def parse_row(self, row):
-            r = row.get("r")
-            self.row_counter = int(float(r)) if r else self.row_counter + 1
-            self.col_counter = 0
-            return self.row_counter, [self.parse_cell(c) for c in row]
-
-        def parse_cell(self, element):
-            if element.get("t") == "inlineStr":  # as openpyxl reads it, without building rich text
-                coordinate = element.get("r")
-                self.col_counter = coordinate_to_tuple(coordinate)[1] if coordinate else self.col_counter + 1
-                text = element.find(INLINE_TAG)
-                return {"column": self.col_counter, "value": None if text is None else "".join(
-                    t.text or "" for t in (*text.findall(text_tag), *text.findall(run_text)))}
-            try:
-                cell = super().parse_cell(element)
-            except ValueError:  # a date cell that is no date (2026-02-31), a number that is none
-                coordinate = element.get("r")
-                column = coordinate_to_tuple(coordinate)[1] if coordinate else self.col_counter
-                cell = {"column": column, "value": element.findtext(VALUE_TAG)}
-            if cell["value"] is None and element.find(formula_tag) is not None and (
-                    element.find(VALUE_TAG) is None or element.get("t") != "str"):  # Excel's "" result: t="str"
-                cell["value"] = raw.NOT_CALCULATED  # a formula saved with no value: unknown, not blank
-            if cell["value"] is not None and cell.get("style_id") in self.book_date_formats:
-                cell["value"] = raw.excel_date(cell["value"], self.epoch) or cell["value"]
-            return cell
-
-    return RowParser
+        """(worksheet row, {column: value}) for each row holding a value, in the file's order."""
+        if self._rows is None:
+            with self.package.open(self.sheet.part) as stream:
+                self._rows, self.dimension = read_rows(stream, self.cells)
+        return iter(self._rows)

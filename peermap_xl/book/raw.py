@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from peermap_xl import schema
+from peermap_xl.book.refs import column_letter, range_boundaries
 
 #: Excel's day zero for serial dates in the usual (1900) date system.
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -160,12 +161,10 @@ class TableRange:
 
 def table_range(name: str, ref: str, totals_rows: object = 0) -> TableRange:
     """The range of a table's header and records: its stored range less any totals row."""
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
-
     if totals_rows in (None, 0, "0"):
         return TableRange(name, ref, ref)
     c0, r0, c1, r1 = range_boundaries(ref)
-    return TableRange(name, f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{max(r0, r1 - 1)}", ref)
+    return TableRange(name, f"{column_letter(c0)}{r0}:{column_letter(c1)}{max(r0, r1 - 1)}", ref)
 
 
 class TableReader:
@@ -204,8 +203,6 @@ class TableReader:
 
     def _header(self, wanted: str, table: TableRange | None, notes: list[RangeNote]):
         """(header row, {column: header}) as the table's range says, or else as the first rows show."""
-        from openpyxl.utils.cell import range_boundaries
-
         stated = range_boundaries(table.ref)[1] if table else None
         early = {}
         for number, cells in self.rows():
@@ -224,8 +221,6 @@ class TableReader:
 
     def _note_overflow(self, table, body, columns, last_row, last_col, notes) -> None:
         """Notes where the sheet's stored size, or the table's range, leaves out rows that were read."""
-        from openpyxl.utils.cell import get_column_letter, range_boundaries
-
         dimension = self.dimension()
         if dimension and last_row:
             try:
@@ -235,12 +230,12 @@ class TableReader:
             if last_row > (dim_row or 0) or last_col > (dim_col or 0):
                 first = next((n for n, _ in body if n > (dim_row or 0)), last_row)
                 notes.append(RangeNote(self.sheet, first, DIMENSION, dimension,
-                                       f"A1:{get_column_letter(min(last_col, MAX_COLUMN))}{last_row}"))
+                                       f"A1:{column_letter(min(last_col, MAX_COLUMN))}{last_row}"))
         if table is not None and body:
             c0, r0, c1, r1 = range_boundaries(table.ref)
             beyond = [n for n, _ in body if n > r1]
             if beyond:
-                found = f"{get_column_letter(min(columns[0], c0))}{r0}:{get_column_letter(max(columns[-1], c1))}"
+                found = f"{column_letter(min(columns[0], c0))}{r0}:{column_letter(max(columns[-1], c1))}"
                 notes.append(RangeNote(self.sheet, beyond[0], TABLE_ROWS, table.stated_ref,
                                        f"{found}{body[-1][0]}", table.name))
 
@@ -255,8 +250,6 @@ def _columns(header: dict, wanted: str, table, sheet: str, header_row: int, note
     A table whose range slipped a column is read by its headers (so IDs are never
     renumbered for want of the ID column); the slip is noted.
     """
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
-
     known = known_headers(wanted)
     named = sorted({c for c, v in header.items() if v is not None and c <= MAX_COLUMN
                     and schema.normalise_header(v) in known})
@@ -270,6 +263,6 @@ def _columns(header: dict, wanted: str, table, sheet: str, header_row: int, note
         return sorted(inside)
     columns = sorted(set(inside) | set(outside))
     notes.append(RangeNote(sheet, header_row, TABLE_COLUMNS, table.stated_ref,
-                           f"{get_column_letter(columns[0])}{header_row}:{get_column_letter(columns[-1])}{r1}",
+                           f"{column_letter(columns[0])}{header_row}:{column_letter(columns[-1])}{r1}",
                            table.name))
     return columns

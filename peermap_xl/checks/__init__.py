@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 
 from peermap_xl import schema
 from peermap_xl.checks import cycle, decisions, incidents, integrity, links, people, tasks, timescales  # noqa: F401 (registers)
-from peermap_xl.checks.core import ERROR, INFO, RULES, SEVERITIES, WARNING, Context, Finding, Rule
+from peermap_xl.checks.core import ERROR, INFO, RULES, SEVERITIES, WARNING, Context, Finding, Rule, sharing_rows
 
 __all__ = ["ERROR", "INFO", "RULES", "WARNING", "Finding", "Rule", "evaluate", "render", "run_checks", "counts",
            "text_report"]
@@ -33,10 +33,12 @@ def evaluate(network, as_of: dt.date | None = None,
     so that the suggested questions are checked too. `only`: just the rules with these slugs."""
     ctx = Context(network, as_of or dt.date.today())
     chosen = [r for r in RULES if only is None or r.slug in only]
-    first = [f for r in chosen if r.suggests for f in _findings(r, ctx)]
+    with sharing_rows():
+        first = [f for r in chosen if r.suggests for f in _findings(r, ctx)]
     if suggest is not None:
         suggest(first)
-    rest = [f for r in chosen if not r.suggests for f in _findings(r, ctx)]
+    with sharing_rows():
+        rest = [f for r in chosen if not r.suggests for f in _findings(r, ctx)]
     return sorted(first + rest, key=_reading_order)
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 
 from peermap_xl import domain
 from peermap_xl.domain import blank  # noqa: F401 (for the rules)
-from peermap_xl.model import Network, rows  # noqa: F401 (rows: for the rules)
+from peermap_xl.model import Network, rows, sharing_rows  # noqa: F401 (for the rules)
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -49,7 +49,8 @@ class Finding:
     def worded(self, label: Callable[[str], str], quote_typing: bool = False) -> Finding:
         """This finding with the people and places it names worded by `label` (names, initials or codes)."""
         gap = (word(self.gap[0], label), self.gap[1]) if self.gap else None
-        return replace(self, message=word(self.message, label, quote_typing), gap=gap)
+        return Finding(self.rule, self.code, self.severity, self.sheet, self.row, self.id, self.column,
+                       word(self.message, label, quote_typing), gap)
 
 
 # A rule names a person or place by a token holding its ID; the wording (name, initials or code)
@@ -75,8 +76,9 @@ def typed(text: object) -> str:
 
 def word(text: str, label: Callable[[str], str], quote_typing: bool = False) -> str:
     """`text` with each token replaced by the label of the ID it holds, and typed text quoted or left out."""
-    text = _TYPED.sub(lambda m: f' "{m.group(1)}"' if quote_typing else "", text)
-    return _TOKEN.sub(lambda m: label(m.group(1)), text)
+    if _TYPED_MARK in text:
+        text = _TYPED.sub(lambda m: f' "{m.group(1)}"' if quote_typing else "", text)
+    return _TOKEN.sub(lambda m: label(m.group(1)), text) if _MARK in text else text
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,14 @@ class Context:
         subjects = self.network.subjects
         return {rid: (levels.get(risk, 3), row)
                 for rid, risk, row in zip(subjects["id"], subjects["risk_level"], subjects["row"])}
+
+    @cached_property
+    def subject_rows(self) -> dict[str, int]:
+        """{subject ID: the first Subjects row holding it}."""
+        first: dict[str, int] = {}
+        for rid, row in zip(self.network.subjects["id"], self.network.subjects["row"]):
+            first[rid] = min(first.get(rid, row), row)
+        return {rid: int(row) for rid, row in first.items()}
 
     @cached_property
     def graph(self):

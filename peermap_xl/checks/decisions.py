@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from peermap_xl import labels, model, schema
+from peermap_xl import labels, schema
 from peermap_xl.checks.core import INFO, Context, Hit, rows, rule
 from peermap_xl.domain import weak_grounds
 
@@ -28,18 +28,8 @@ _CONCERN = {"High", "Medium"}
 
 
 def _row(ctx, subject_id: str) -> int:
-    """The first Subjects row with this ID (two rows sharing one is reported by duplicate-id); the rows
-    looked up once for every finding, not searched for each (which grew with people times findings)."""
-    subjects = ctx.network.subjects
-    return model.once(ctx.network, "first subject rows", subjects, lambda: _first_rows(subjects))[subject_id]
-
-
-def _first_rows(subjects) -> dict[str, int]:
-    first: dict[str, int] = {}
-    for rid, row in zip(subjects["id"], subjects["row"]):
-        if isinstance(rid, str):
-            first[rid] = min(first.get(rid, int(row)), int(row))
-    return first
+    """The first Subjects row with this ID (two rows sharing one is reported by duplicate-id)."""
+    return ctx.subject_rows[subject_id]
 
 
 def _names(ctx, ids) -> str:

@@ -401,7 +401,7 @@ KEY_REACH = 8
 
 def _key_row(number: int, group: dict, name) -> tuple[str, ...]:
     out = ", ".join(f"{name(n)} ({_groups_list(group['reach'][n])})" for n in group["connectors"])
-    return f"Group {number}", _size(group), str(group["mix"]["High"]), out or "none"
+    return f"Group {number}", _size(group), str(group["mix"]["High"]), out or "no links to other groups"
 
 
 def _groups_list(numbers: list[int]) -> str:
