@@ -46,14 +46,28 @@ def describe(network: Network, incident: dict, anonymise: bool = False) -> str:
     return text + (f": {what}" if isinstance(what, str) and not anonymise else "")
 
 
-def per_record(network: Network, record_id: str, day: dt.date, anonymise: bool = False,
-               listed: list[dict] | None = None) -> list[str]:
-    """The recent incidents (the last RECENT_DAYS days up to `day`) at a place or involving a person
-    (`listed`: rows(up_to(network, day)), when the caller asks for many records)."""
-    since = pd.Timestamp(day) - pd.Timedelta(days=RECENT_DAYS)
-    if listed is None:
-        listed = model.once(network, f"incidents up to {day}", network.incidents, lambda: rows(up_to(network, day)))
-    return [describe(network, i, anonymise) for i in listed if i["date"] >= since and involves(network, i, record_id)]
+def per_record(network: Network, record_id: str, day: dt.date, anonymise: bool = False) -> list[str]:
+    """The recent incidents (the last RECENT_DAYS days up to `day`) at a place or involving a person."""
+    return recent_by_record(network, day, anonymise).get(record_id, [])
+
+
+def recent_by_record(network: Network, day: dt.date, anonymise: bool = False) -> dict[str, list[str]]:
+    """{place or person: their recent incidents described, newest first}, worked out once for every record
+    (not each record's search through every incident)."""
+    def make():
+        since = pd.Timestamp(day) - pd.Timedelta(days=RECENT_DAYS)
+        out: dict[str, list[str]] = {}
+        for incident in rows(up_to(network, day)):
+            if incident["date"] < since:
+                continue
+            said = describe(network, incident, anonymise)
+            where = [incident["where_id"]] if isinstance(incident["where_id"], str) else []
+            who = [rid for ref in incident["who"] for rid in network.resolve(ref)]
+            for rid in dict.fromkeys(where + who):
+                out.setdefault(rid, []).append(said)
+        return out
+
+    return model.once(network, f"recent incidents by record {day} {anonymise}", network.incidents, make)
 
 
 def section(network: Network, day: dt.date, anonymise: bool = False) -> list:

@@ -9,7 +9,7 @@ reads them: sheet by sheet, errors first, then by row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from peermap_xl import schema
 from peermap_xl.checks import cycle, decisions, incidents, integrity, links, people, tasks, timescales  # noqa: F401 (registers)
@@ -25,18 +25,20 @@ RULES.sort(key=lambda r: r.code)  # the catalogue in code order, whatever the im
 
 
 def evaluate(network, as_of: dt.date | None = None,
-             suggest: Callable[[list[Finding]], None] | None = None) -> list[Finding]:
+             suggest: Callable[[list[Finding]], None] | None = None,
+             only: Collection[str] | None = None) -> list[Finding]:
     """Every rule's findings on `network` as of `as_of` (default: today), each rule run once, with people
     and places as tokens (see `render`). The rules that suggest questions run first; `suggest`, when
     given, is called with their findings (to add the questions to the network) before the others run,
-    so that the suggested questions are checked too."""
+    so that the suggested questions are checked too. `only`: just the rules with these slugs."""
     ctx = Context(network, as_of or dt.date.today())
+    chosen = [r for r in RULES if only is None or r.slug in only]
     with sharing_rows():
-        first = [f for r in RULES if r.suggests for f in _findings(r, ctx)]
+        first = [f for r in chosen if r.suggests for f in _findings(r, ctx)]
     if suggest is not None:
         suggest(first)
     with sharing_rows():
-        rest = [f for r in RULES if not r.suggests for f in _findings(r, ctx)]
+        rest = [f for r in chosen if not r.suggests for f in _findings(r, ctx)]
     return sorted(first + rest, key=_reading_order)
 
 
@@ -54,9 +56,11 @@ def render(findings: list[Finding], network, anonymise: bool = False) -> list[Fi
     return [f.worded(label, quote) for f in findings]
 
 
-def run_checks(network, as_of: dt.date | None = None, anonymise: bool = False) -> list[Finding]:
-    """Every rule's findings on `network` as of `as_of` (default: today), worded for output."""
-    return render(evaluate(network, as_of), network, anonymise)
+def run_checks(network, as_of: dt.date | None = None, anonymise: bool = False,
+               only: Collection[str] | None = None) -> list[Finding]:
+    """Every rule's findings on `network` as of `as_of` (default: today), worded for output (`only`: just the
+    rules with these slugs)."""
+    return render(evaluate(network, as_of, only=only), network, anonymise)
 
 
 def _int(value) -> int | None:

@@ -20,7 +20,7 @@ def figure_one(network: Network, person_id: str, anonymise: bool = False, on: dt
     person = person or rows(network.subjects[network.subjects["id"] == person_id])[0]
     today = pd.Timestamp(on or dt.date.today())
     mine = _links_by_person(network).get(person_id, [])
-    context_ids = set(network.contexts["id"])
+    context_ids = model.once(network, "context IDs", network.contexts, lambda: set(network.contexts["id"]))
     places = [_link_line(view, link, person_id, network, today) for link in mine
               if _other(link, person_id) in context_ids]
     peers = [_link_line(view, link, person_id, network, today) for link in mine
@@ -72,12 +72,12 @@ def _contacts(network: Network, view: labels.View, person: dict, linked_places: 
     worker = person["allocated_worker"] if isinstance(person["allocated_worker"], str) else ""
     seen = {" ".join(worker.split()).casefold()} if worker.strip() else set()
     others = []
-    held_by = model.once(network, "contacts", network.contacts, lambda: [
-        (contact, {rid for ref in contact["for"] for rid in network.resolve(ref)})
-        for contact in rows(network.contacts)])
-    for contact, held in held_by:
+    contacts, by_record = model.once(network, "contacts by record", network.contacts,
+                                     lambda: _contacts_by_record(network))
+    for i in sorted({i for rid in {person["id"]} | linked_places for i in by_record.get(rid, ())}):
+        contact = contacts[i]
         name = " ".join(str(contact["name"] or "").split()).casefold()
-        if (person["id"] in held or held & linked_places) and name not in seen:
+        if name not in seen:
             seen.add(name)
             role = ", ".join(p for p in (view.text(contact["role"]), view.text(contact["agency"])) if p)
             others.append(f"{view.text(contact['name'])} ({role})" if role else view.text(contact["name"]))
@@ -88,17 +88,37 @@ def _contacts(network: Network, view: labels.View, person: dict, linked_places: 
     return ([f"{view.text(worker)} (allocated worker)"] if worker.strip() else []) + others
 
 
+def _contacts_by_record(network: Network) -> tuple[list[dict], dict[str, list[int]]]:
+    """The contacts, and which of them (by position) hold information on each person and place."""
+    contacts = rows(network.contacts)
+    by_record: dict[str, list[int]] = {}
+    for i, contact in enumerate(contacts):
+        for rid in {rid for ref in contact["for"] for rid in network.resolve(ref)}:
+            by_record.setdefault(rid, []).append(i)
+    return contacts, by_record
+
+
 def _questions(network: Network, view: labels.View, about_ids: set[str], link_ids: set[str]) -> list[str]:
     """Open questions about the young person, a place they are linked to, or a link they are part of."""
-    out = []
-    questions = model.once(network, "questions", network.open_questions, lambda: [
-        (gap, {rid for ref in gap["about"] for rid in network.resolve(ref)},
-         {model.normalise_id(ref) for ref in gap["about"]}) for gap in rows(network.open_questions)])
-    for gap, resolved, named in questions:
-        about = resolved | (named & link_ids)
-        if about & (about_ids | link_ids):
-            out.append(f"{gap['id']}: {view.text(gap['question'])}")
-    return out
+    questions, by_record, by_link = model.once(network, "questions by record", network.open_questions,
+                                               lambda: _questions_by_record(network))
+    found = {i for rid in about_ids | link_ids for i in by_record.get(rid, ())}
+    found |= {i for lid in link_ids for i in by_link.get(lid, ())}
+    return [f"{questions[i]['id']}: {view.text(questions[i]['question'])}" for i in sorted(found)]
+
+
+def _questions_by_record(network: Network) -> tuple[list[dict], dict[str, list[int]], dict[str, list[int]]]:
+    """The open questions, and which of them (by position) are about each person or place and each link
+    named in their About: looked up for each young person, not searched through for each."""
+    questions = rows(network.open_questions)
+    by_record: dict[str, list[int]] = {}
+    by_link: dict[str, list[int]] = {}
+    for i, gap in enumerate(questions):
+        for rid in {rid for ref in gap["about"] for rid in network.resolve(ref)}:
+            by_record.setdefault(rid, []).append(i)
+        for ref in {model.normalise_id(ref) for ref in gap["about"]}:
+            by_link.setdefault(ref, []).append(i)
+    return questions, by_record, by_link
 
 
 def _own_view(network: Network, view: labels.View, person_id: str) -> list[str]:

@@ -7,6 +7,8 @@ widest letter). A column too narrow for a word takes the room from the columns w
 
 from __future__ import annotations
 
+import functools
+
 #: Advance widths (1/2048 em) of the characters " " to "~", regular then bold (from LiberationSans-*.ttf:
 #: hmtx; Arial's own are the same).
 _EM = 2048
@@ -33,13 +35,20 @@ _PT_PER_CM = 72 / 2.54
 
 def text_width_cm(text: str, points: float, bold: bool = False) -> float:
     """How wide `text` prints in Arial at `points`, in centimetres."""
+    return _units(text, bold) / _EM * points / _PT_PER_CM
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _units(text: str, bold: bool) -> int:
+    """The advance width of `text` in 1/2048 em; remembered, as the same words (labels, "None recorded.")
+    fill the tables of a large network over and over."""
     table = _BOLD if bold else _REGULAR
-    units = sum(table[ord(c) - 32] if 32 <= ord(c) < 127 else _WIDEST for c in text)
-    return units / _EM * points / _PT_PER_CM
+    return sum(table[ord(c) - 32] if 32 <= ord(c) < 127 else _WIDEST for c in text)
 
 
 def longest_word_cm(text: str, points: float, bold: bool = False) -> float:
-    return max((text_width_cm(word, points, bold) for word in str(text).split()), default=0.0)
+    units = max((_units(word, bold) for word in str(text).split()), default=None)
+    return 0.0 if units is None else units / _EM * points / _PT_PER_CM
 
 
 def fitted(widths: tuple[float, ...], lines: list[list], points: float, bold_row: int | None,

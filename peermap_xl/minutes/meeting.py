@@ -67,6 +67,7 @@ class Meeting:
         self.anonymise = anonymise
         self.map_picture = map_picture
         self.errors = errors or []
+        self._findings: dict = {}
 
     def _earlier(self, network: Network) -> bool:
         """An earlier session than the latest, whose snapshot says how the network was then."""
@@ -78,9 +79,21 @@ class Meeting:
 
     @cached_property
     def findings(self) -> list:
+        """Every rule's findings on the network as it was, worded for these minutes."""
         from peermap_xl import checks
 
         return checks.run_checks(self.network, self.day, self.anonymise)
+
+    def findings_of(self, rules: tuple[str, ...]) -> list:
+        """The findings of the rules `rules` (slugs): from every rule's findings when they were worked out
+        already, else only these rules are run (all 41 took most of the time of a large network's minutes)."""
+        from peermap_xl import checks
+
+        if "findings" in self.__dict__:
+            return [f for f in self.findings if f.rule in rules]
+        if rules not in self._findings:
+            self._findings[rules] = checks.run_checks(self.network, self.day, self.anonymise, only=rules)
+        return self._findings[rules]
 
     @cached_property
     def earlier_sessions(self) -> int:

@@ -91,11 +91,11 @@ def the_map(m: Meeting) -> list:
 def young_people(m: Meeting) -> list:
     blocks: list = [Heading("Young people (Figure 1)")]
     young = m.network.active_subjects
-    listed = rows(incidents.up_to(m.network, m.day))  # once, not once a young person
+    recent = incidents.recent_by_record(m.network, m.day, m.anonymise)  # once, not once a young person
     for person in rows(young[young["type"] == "Young person"]):
         blocks.append(Heading(m.label(person["id"]), 2))
         matrix = figure_one(m.network, person["id"], m.anonymise, m.day, m.view, person)
-        matrix["Recent incidents"] = incidents.per_record(m.network, person["id"], m.day, m.anonymise, listed)
+        matrix["Recent incidents"] = recent.get(person["id"], [])
         blocks.append(Table(None, [[k, "\n".join(v) if v else NONE_RECORDED] for k, v in matrix.items()],
                             key_column=True))
     return blocks
@@ -161,7 +161,7 @@ def decisions(m: Meeting) -> list:
 
 def for_consideration(m: Meeting) -> list:
     """peermap's own prompts, apart from the decisions, each with the recorded links behind it."""
-    found = sorted((f for f in m.findings if f.rule in PROMPTS), key=lambda f: PROMPTS.index(f.rule))
+    found = sorted(m.findings_of(PROMPTS), key=lambda f: PROMPTS.index(f.rule))
     prompts = [_by_label(m, f) for f in found]  # assessments first, then what the links show about people
     return [Heading(CONSIDER), Para("These are not decisions: peermap suggests them from the links recorded. "
                                     "The meeting decides."),

@@ -12,6 +12,7 @@ from pathlib import Path
 from peermap_xl.book.safe import shorten
 from peermap_xl.minutes.blocks import Banner, Bullets, Heading, Para, Picture, Table
 from peermap_xl.minutes.fit import fitted
+from peermap_xl.minutes.wordxml import FLAG_FILL, paragraph_xml, table_xml
 
 _RED = "C00000"
 _BLUE = "1F4E78"
@@ -77,21 +78,18 @@ def _marking(section, marking: str) -> None:
 
 
 def _add(doc, block) -> None:
-    from docx.shared import RGBColor
-
     if isinstance(block, Heading):
-        heading = _styled(doc, doc.add_paragraph(block.text), "Title" if block.level == 0 else f"Heading {block.level}")
-        for r in heading.runs:
-            r.font.color.rgb = RGBColor.from_string(_BLUE)
+        style = _style_id(doc, "Title" if block.level == 0 else f"Heading {block.level}")
+        _append_xml(doc, paragraph_xml(block.text, style, f'<w:color w:val="{_BLUE}"/>'))
     elif isinstance(block, Banner):
         _banner(doc, block.text)
-    elif isinstance(block, Para):
-        paragraph = doc.add_paragraph()
-        paragraph.add_run(block.text).bold = block.bold
-        paragraph.paragraph_format.keep_with_next = block.bold or None  # a label stays with what it labels
+    elif isinstance(block, Para):  # a bold label stays with what it labels
+        _append_xml(doc, paragraph_xml(block.text, None, "<w:b/>" if block.bold else '<w:b w:val="0"/>',
+                                       keep_with_next=block.bold, always_a_run=True))
     elif isinstance(block, Bullets):
+        style = _style_id(doc, "List Bullet")
         for item in block.items:
-            _styled(doc, doc.add_paragraph(item), "List Bullet")
+            _append_xml(doc, paragraph_xml(item, style))
     elif isinstance(block, Table):
         _table(doc, block)
     elif isinstance(block, Picture):
@@ -110,23 +108,17 @@ def _style_id(doc, name: str, kind: str = "paragraph") -> str | None:
     return known[name]
 
 
-def _styled(doc, paragraph, name: str):
-    """The paragraph in the style `name` (as `paragraph.style = name`, with the ID looked up once)."""
-    paragraph._p.style = _style_id(doc, name)
-    return paragraph
-
-
 def _banner(doc, text: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
 
-    paragraph = doc.add_paragraph()
+    paragraph = _paragraph(doc)
     run = paragraph.add_run(text)
     run.bold, run.font.size, run.font.color.rgb = True, Pt(11), RGBColor.from_string(_RED)
     shade = OxmlElement("w:shd")
     shade.set(qn("w:val"), "clear")
-    shade.set(qn("w:fill"), "FFC7CE")
+    shade.set(qn("w:fill"), FLAG_FILL)
     paragraph._p.get_or_add_pPr().append(shade)
 
 
@@ -201,49 +193,43 @@ def _field(paragraph, instruction: str) -> None:
 
 
 def _table(doc, block: Table) -> None:
+    """The table, written in one go (wordxml.py), then an empty paragraph."""
     from docx.shared import Cm
 
     columns = len(block.header or block.rows[0])
-    table = doc.add_table(rows=0, cols=columns)
-    table._tbl.tblStyle_val = _style_id(doc, "Table Grid", "table")  # as `table.style = "Table Grid"`
-    table.autofit = False
     widths = block.widths or ((5.0, 12.0) if columns == 2 else (17.0 / columns,) * columns)
     lines = ([block.header] if block.header else []) + block.rows
     widths = fitted(widths, lines, CELL_POINTS, 0 if block.header else None, 0 if block.key_column else None)
-    for column, width in zip(table.columns, widths):
-        column.width = Cm(width)  # the grid, which LibreOffice follows; the cells below, which Word follows
-    for i, values in enumerate(lines):
-        row = table.add_row()
-        if block.header and i == 0:
-            _repeat_on_every_page(row)
-        cells = row.cells
-        for j, value in enumerate(values):
-            bold = (block.header and i == 0) or (block.key_column and j == 0)
-            _cell(cells[j], str(value), Cm(widths[j]), bool(bold), (i - (1 if block.header else 0)) in block.flagged)
-    doc.add_paragraph()
+    _append_xml(doc, table_xml(lines, [Cm(w).twips for w in widths], _style_id(doc, "Table Grid", "table"),
+                               CELL_POINTS, bool(block.header), block.key_column, block.flagged))
+    _paragraph(doc)  # an empty paragraph: the next table stays a table apart
 
 
-def _repeat_on_every_page(row) -> None:
-    """The header row repeated at the top of every page the table runs onto (w:tblHeader)."""
+def _paragraph(doc):
+    """As `doc.add_paragraph()`, without python-docx's search of the body for where it goes."""
     from docx.oxml import OxmlElement
+    from docx.text.paragraph import Paragraph
 
-    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    p = OxmlElement("w:p")
+    _append(doc, p)
+    return Paragraph(p, doc._body)
 
 
-def _cell(cell, text: str, width, bold: bool, flagged: bool) -> None:
-    from docx.oxml import OxmlElement
+def _append_xml(doc, xml: str) -> None:
+    from docx.oxml.parser import parse_xml
+
+    _append(doc, parse_xml(xml))
+
+
+def _append(doc, element) -> None:
+    """`element` at the end of the body, before its last section's properties (as python-docx inserts a block,
+    without its search of the body for them: that search reads every block before it, so a document with a
+    Figure 1 per young person took time growing with the square of their number)."""
     from docx.oxml.ns import qn
-    from docx.shared import Pt
 
-    cell.text = text
-    cell.width = width
-    for paragraph in cell.paragraphs:
-        paragraph.paragraph_format.space_before, paragraph.paragraph_format.space_after = Pt(1), Pt(2)
-        for r in paragraph.runs:
-            r.bold = bold
-            r.font.size = Pt(CELL_POINTS)
-    if flagged:
-        shade = OxmlElement("w:shd")
-        shade.set(qn("w:val"), "clear")
-        shade.set(qn("w:fill"), "FFC7CE")
-        cell._tc.get_or_add_tcPr().append(shade)
+    body = doc.element.body
+    last = next(body.iterchildren(reversed=True), None)
+    if last is not None and last.tag == qn("w:sectPr"):
+        last.addprevious(element)
+    else:
+        body.append(element)
