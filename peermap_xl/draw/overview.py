@@ -244,17 +244,7 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
         ax.set_ylim(0, HEIGHT)
         ax.set_axis_off()
         renderer = fig.canvas.get_renderer()
-        units = layout.arranged(_group_graph(ids, between))
-        for detail in CAPTIONS:  # the fullest captions that leave every bubble and caption clear
-            captions = [_caption(i, g, name, detail) for i, g in enumerate(groups, start=1)]
-            texts = [ax.text(0, 0, c, ha="center", va="top", fontsize=9, zorder=5, linespacing=1.15)
-                     for c in captions]
-            pos, radii, footprints = _placed(ids, units, radius, [t.get_window_extent(renderer) for t in texts])
-            if detail == CAPTIONS[-1] or not layout.overlapping_pairs(_covered(ids, pos, footprints)):
-                break
-            for t in texts:
-                t.remove()
-        radius = radii
+        detail, captions, texts, pos, radius, footprints = _captioned(ax, groups, name, ids, between, radius)
         top = max(between.values(), default=1)
         for (i, j), count in sorted(between.items()):
             ax.add_line(Line2D([pos[ids[i]][0], pos[ids[j]][0]], [pos[ids[i]][1], pos[ids[j]][1]],
@@ -279,6 +269,22 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
         })
         drawn["png"] = _save(fig, Path(out), png_copy)
     return drawn
+
+
+def _captioned(ax, groups: list[dict], name, ids: list[str], between: dict, radius: list[float]):
+    """(detail, captions, their texts, positions, radii, footprints): the bubbles placed with the fullest
+    captions (CAPTIONS) that leave every bubble and caption clear of the others."""
+    renderer = ax.figure.canvas.get_renderer()
+    units = layout.arranged(_group_graph(ids, between))
+    for detail in CAPTIONS:
+        captions = [_caption(i, g, name, detail) for i, g in enumerate(groups, start=1)]
+        texts = [ax.text(0, 0, c, ha="center", va="top", fontsize=9, zorder=5, linespacing=1.15) for c in captions]
+        pos, radii, footprints = _placed(ids, units, radius, [t.get_window_extent(renderer) for t in texts])
+        if detail == CAPTIONS[-1] or not layout.overlapping_pairs(_covered(ids, pos, footprints)):
+            return detail, captions, texts, pos, radii, footprints
+        for t in texts:
+            t.remove()
+    raise AssertionError("unreachable: the last detail is always taken")
 
 
 def _placed(ids: list[str], units: dict, radius: list[float], sizes: list) -> tuple[dict, list[float], dict]:
