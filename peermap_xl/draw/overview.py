@@ -88,9 +88,9 @@ def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_
     with Pages(workers if len(jobs) > 1 else 1, (network, as_of, anonymise, banner, view), progress) as pages:
         waiting = pages.start(jobs)  # the pages are drawn beside this process while it draws the overview
         drawn = draw_overview(network, graph, parts, out, as_of, anonymise, png_copy, view)
+        groups = drawn.pop("groups")
         if drawn["figure"]["captions"] != CAPTIONS[0]:  # the captions could not say who links the groups
-            drawn["key"] = draw_key(network, drawn.pop("groups"), named, as_of, anonymise, view)
-        drawn.pop("groups", None)
+            drawn["key"] = draw_key(network, groups, named, as_of, anonymise, view)
         drawn["pages"] = [{"page": number, "of": of, "group": _group_id(number), "file": target.name, **page}
                           for (_, number, of, target), page in zip(jobs, waiting())]
     drawn["positions"] = {n: p for page in drawn["pages"] for n, p in page.get("positions", {}).items()}
@@ -281,10 +281,10 @@ def _captioned(ax, groups: list[dict], name, ids: list[str], between: dict, radi
         texts = [ax.text(0, 0, c, ha="center", va="top", fontsize=9, zorder=5, linespacing=1.15) for c in captions]
         pos, radii, footprints = _placed(ids, units, radius, [t.get_window_extent(renderer) for t in texts])
         if detail == CAPTIONS[-1] or not layout.overlapping_pairs(_covered(ids, pos, footprints)):
-            return detail, captions, texts, pos, radii, footprints
+            break
         for t in texts:
             t.remove()
-    raise AssertionError("unreachable: the last detail is always taken")
+    return detail, captions, texts, pos, radii, footprints
 
 
 def _placed(ids: list[str], units: dict, radius: list[float], sizes: list) -> tuple[dict, list[float], dict]:
