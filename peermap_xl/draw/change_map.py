@@ -73,11 +73,11 @@ class DrawnChanges:
     legend: tuple[frame.LegendEntry, ...]
     notes: tuple[str, ...]
     png: bytes | None = field(default=None, compare=False, repr=False)
+    paths: dict[str, list] = field(default_factory=dict, compare=False, repr=False)  # {link ID: polyline drawn}
 
     def layout_json(self) -> dict:
         nodes = [{**network_map._node_json(n), "change": self.change.get(n.id)} for n in self.nodes]
-        edges = [{**{k: getattr(e, k) for k in e.__dataclass_fields__}, "change": self.change.get(e.id)}
-                 for e in self.edges]
+        edges = [{**network_map.edge_json(e, self.paths), "change": self.change.get(e.id)} for e in self.edges]
         return {"figure": {"width": self.width, "height": self.height}, "nodes": nodes, "edges": edges,
                 "legend": [{"section": e.section, "text": e.text} for e in self.legend], "notes": list(self.notes)}
 
@@ -193,7 +193,7 @@ def render(fig, ax, found: Changes, pos: dict, sizes: dict) -> DrawnChanges:
     notes = _notes(found)
     _draw_notes(fig, notes)
     return DrawnChanges(WIDTH, HEIGHT, tuple(nodes), tuple(what.edges), dict(found.change), tuple(entries),
-                        tuple(notes))
+                        tuple(notes), paths=network_map.polylines(paths))
 
 
 def _draw_marks(ax, found: Changes, pos: dict) -> None:
@@ -242,7 +242,7 @@ def _draw_labels(fig, ax, found: Changes, pos: dict, boxes: dict, sides: dict) -
         out.append(DrawnNode(id=n, label=what.label[n], kind=what.kind[n], x=round(x, 2), y=round(y, 2),
                              radius=round(what.radius[n], 2), fill=what.fill[n], symbol=what.symbol[n],
                              label_at=sides[n], incidents=what.incidents.get(n, (0, 0))[0],
-                             significant=what.incidents.get(n, (0, 0))[1],
+                             significant=what.incidents.get(n, (0, 0))[1], reach=round(what.reach[n], 2),
                              label_box=tuple(round(v, 2) for v in text.get_window_extent(renderer).extents)))
     return out
 

@@ -663,3 +663,139 @@ def readability(nodes: list[dict], edges: list[tuple[str, str]], width: float, h
                                | (boxes[:, 3] > height)).sum()),
         "links through labels": int(sum(segments_through(segments, b).sum() for b in boxes)),
     }
+
+
+#: Pixels a link keeps clear of every circle it does not join, beyond the circle's reach; and the least
+#: clearance `links_through_circles` accepts (less, so that rounding in the layout JSON does not count).
+CLEARANCE, MARGIN = 5.0, 2.0
+#: How many times a blocked link is bent further out before the best bend found is kept.
+ROUTE_TRIES = 8
+
+
+def point_segment_distances(points: np.ndarray, segments: np.ndarray) -> np.ndarray:
+    """(points, segments) array: each point's distance to each segment (x0, y0, x1, y1), all at once."""
+    a, d = segments[None, :, :2], segments[None, :, 2:] - segments[None, :, :2]
+    p = points[:, None, :]
+    length2 = (d ** 2).sum(axis=2)
+    t = np.clip(((p - a) * d).sum(axis=2) / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
+    return np.hypot(*np.moveaxis(a + t[..., None] * d - p, 2, 0))
+
+
+def polyline_distances(lines: list[np.ndarray], centres: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """(lines, centres) array: how near each polyline comes to each centre. In chunks of pieces, so that
+    memory grows with the map's size, not with its square."""
+    pieces = [np.hstack([line[:-1], line[1:]]) for line in lines]
+    owner = np.concatenate([np.full(len(p), i) for i, p in enumerate(pieces)]) if pieces else np.zeros(0, int)
+    flat = np.vstack(pieces) if pieces else np.zeros((0, 4))
+    out = np.full((len(lines), len(centres)), np.inf)
+    step = max(1, chunk * 64 // max(len(centres), 1))
+    for start in range(0, len(flat), step):
+        near = point_segment_distances(centres, flat[start:start + step]).T  # (pieces, centres)
+        np.minimum.at(out, owner[start:start + step], near)
+    return out
+
+
+def routed(pos: dict[str, tuple[float, float]], reach: dict[str, float],
+           links: list[tuple[str, str, str, np.ndarray]], clearance: float = CLEARANCE) -> dict[str, np.ndarray]:
+    """{link ID: its polyline from centre to centre, in pixels}: each of `links` (ID, one end, other end, its
+    polyline as drawn unrouted) as it is, when it keeps `clearance` from every circle it does not join, or
+    bent around the circles in its way. All links against all circles at once (numpy); only the blocked are
+    bent, one by one."""
+    names = sorted(pos)
+    centres = np.array([pos[n] for n in names], dtype=float).reshape(-1, 2)
+    need = np.array([reach[n] for n in names], dtype=float) + clearance
+    index = {n: i for i, n in enumerate(names)}
+    out = {lid: line for lid, _, _, line in links}
+    if not links or len(names) < 3:
+        return out
+    near = polyline_distances([line for *_, line in links], centres)
+    ends = np.array([[index[a], index[b]] for _, a, b, _ in links])
+    near[np.arange(len(links)), ends[:, 0]] = np.inf
+    near[np.arange(len(links)), ends[:, 1]] = np.inf
+    for k in np.nonzero((near < need[None, :]).any(axis=1))[0]:
+        lid, a, b, line = links[k]
+        out[lid] = _bent(line, centres, need, {index[a], index[b]})
+    return out
+
+
+def _blocking(line: np.ndarray, centres: np.ndarray, need: np.ndarray, own: set[int]) -> np.ndarray:
+    """How far inside each circle's clearance the line comes (0 where it is clear), its own ends' left out."""
+    short = need - polyline_distances([line], centres)[0]
+    short[list(own)] = 0.0
+    return np.maximum(short, 0.0)
+
+
+def _bent(line: np.ndarray, centres: np.ndarray, need: np.ndarray, own: set[int]) -> np.ndarray:
+    """The line bent around the circles in its way: a curve through a point beside the worst circle, on the
+    side the line already passes it (the side with the fewer circles when it runs through the centre),
+    pushed further out until it clears; the clearest curve tried when none clears."""
+    start, end = line[0], line[-1]
+    best, best_short = line, _blocking(line, centres, need, own).sum()
+    worst = int(np.argmax(_blocking(line, centres, need, own)))
+    for side in _sides(line, centres, worst, need, own):
+        for attempt in range(ROUTE_TRIES):
+            beside = centres[worst] + side * (need[worst] * (1.0 + 0.35 * attempt) + 2.0)
+            curve = _through(start, end, beside)
+            short = _blocking(curve, centres, need, own)
+            if short.sum() < best_short - 1e-9:
+                best, best_short = curve, short.sum()
+            if not short.any():
+                return curve
+            if short[worst] == 0 and short.argmax() != worst:  # clear of this circle, blocked by another:
+                inner = _bent(curve, centres, need, own | {worst}) if len(own) < 6 else curve
+                if not _blocking(inner, centres, need, own).any():
+                    return inner
+    return best
+
+
+def _sides(line: np.ndarray, centres: np.ndarray, worst: int, need: np.ndarray, own: set[int]) -> list[np.ndarray]:
+    """The two unit directions, away from the line, in which to pass circle `worst`: first the side the line
+    passes it on (or, through its centre, the side with fewer circles nearby)."""
+    d = line[-1] - line[0]
+    normal = np.array([-d[1], d[0]]) / max(float(np.hypot(*d)), 1e-9)
+    c = centres[worst]
+    offset = float((c - line[0]) @ normal)
+    if abs(offset) < 1e-6:
+        others = np.delete(np.arange(len(centres)), list(own | {worst}))
+        around = centres[others] - c
+        close = np.hypot(around[:, 0], around[:, 1]) < 3 * need[worst]
+        offset = float((around[close] @ normal).sum()) or 1.0
+    first = -normal if offset > 0 else normal  # the circle lies on the normal's side: pass on the other
+    return [first, -first]
+
+
+def _through(start: np.ndarray, end: np.ndarray, beside: np.ndarray, samples: int = 25) -> np.ndarray:
+    """A smooth curve from start to end that passes through `beside` at its middle (a quadratic Bezier)."""
+    t = np.linspace(0, 1, samples)[:, None]
+    control = 2 * beside - (start + end) / 2
+    return (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
+
+
+def links_through_circles(layout_json: dict, margin: float = MARGIN) -> list[dict]:
+    """Every link that passes within `margin` pixels of a circle it does not join, on the map and each of its
+    pages, as {"page", "link", "through", "clearance"} (clearance: pixels from the circle's edge, negative
+    inside it). Each link is read as its "path" (the polyline drawn) when the layout JSON has one, else as the
+    straight line between its ends' centres; each circle as its "reach" (shape and ring), else its radius.
+    An empty list: no link through a circle it does not join."""
+    found = []
+    for number, picture in enumerate([layout_json, *layout_json.get("pages", [])]):
+        found += [{"page": picture.get("page", number), **hit} for hit in _through_circles(picture, margin)]
+    return found
+
+
+def _through_circles(picture: dict, margin: float) -> list[dict]:
+    nodes = picture.get("nodes", [])
+    index = {n["id"]: i for i, n in enumerate(nodes)}
+    edges = [e for e in picture.get("edges", []) if e["source"] in index and e["target"] in index
+             and e["source"] != e["target"]]
+    if len(nodes) < 3 or not edges:
+        return []
+    centres = np.array([(n["x"], n["y"]) for n in nodes], dtype=float)
+    reach = np.array([n.get("reach") or n["radius"] for n in nodes], dtype=float)
+    lines = [np.array(e["path"], dtype=float) if e.get("path") else centres[[index[e["source"]], index[e["target"]]]]
+             for e in edges]
+    gaps = polyline_distances(lines, centres) - reach[None, :]
+    for k, e in enumerate(edges):
+        gaps[k, [index[e["source"]], index[e["target"]]]] = np.inf
+    return [{"link": edges[k].get("id", f"{edges[k]['source']}-{edges[k]['target']}"), "through": nodes[i]["id"],
+             "clearance": round(float(gaps[k, i]), 2)} for k, i in zip(*np.nonzero(gaps < margin))]

@@ -58,6 +58,7 @@ class DrawnNode:
     label_at: str  # below, above, right, left or a corner: where the links left room
     incidents: int = 0  # at a place: incidents recorded there up to the map's date (its badge)
     significant: int = 0  # of which significant
+    reach: float = 0.0  # how far the drawn shape (and its out-of-borough ring) reaches from the centre
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,27 @@ class DrawnMap:
     legend: tuple[frame.LegendEntry, ...]
     positions: dict[str, list[float]]  # map units, for the hidden Map layout sheet
     png: bytes | None = field(default=None, compare=False, repr=False)
+    paths: dict[str, list] = field(default_factory=dict, compare=False, repr=False)  # {link ID: polyline drawn}
 
     def layout_json(self) -> dict:
         """The layout JSON: figure, nodes and edges (the keys users and tests rely on), and the legend."""
         return {"figure": {"width": self.width, "height": self.height},
                 "nodes": [_node_json(n) for n in self.nodes],
-                "edges": [{k: getattr(e, k) for k in e.__dataclass_fields__} for e in self.edges],
+                "edges": [edge_json(e, self.paths) for e in self.edges],
                 "legend": [{"section": e.section, "text": e.text} for e in self.legend]}
+
+
+def edge_json(edge: DrawnEdge, paths: dict[str, list]) -> dict:
+    """A link in the layout JSON: how it is drawn and, when drawn, its "path" (the polyline, in pixels)."""
+    out = {k: getattr(edge, k) for k in edge.__dataclass_fields__}
+    if edge.id in paths:
+        out["path"] = paths[edge.id]
+    return out
+
+
+def polylines(paths: dict[str, np.ndarray]) -> dict[str, list]:
+    """The drawn polylines as the layout JSON keeps them: [[x, y], ...] rounded to a hundredth of a pixel."""
+    return {lid: np.round(line, 2).tolist() for lid, line in paths.items()}
 
 
 def _node_json(node: DrawnNode) -> dict:
@@ -334,11 +349,12 @@ def render(fig, ax, what: Scene, pos: dict, sizes: dict) -> DrawnMap:
             id=n, label=what.label[n], kind=what.kind[n], x=round(x, 2), y=round(y, 2),
             radius=round(what.radius[n], 2), fill=what.fill[n], symbol=what.symbol[n], label_at=sides[n],
             label_box=tuple(round(v, 2) for v in text.get_window_extent(renderer).extents),
-            incidents=what.incidents.get(n, (0, 0))[0], significant=what.incidents.get(n, (0, 0))[1]))
+            incidents=what.incidents.get(n, (0, 0))[0], significant=what.incidents.get(n, (0, 0))[1],
+            reach=round(what.reach[n], 2)))
     frame.heading(fig, what.marking, what.title, what.dated)
     entries = frame.legend(fig, _legend_sections(what), left=WIDTH - 330, top=HEIGHT - 110)
     return DrawnMap(width=WIDTH, height=HEIGHT, nodes=tuple(drawn_nodes), edges=tuple(what.edges),
-                    legend=tuple(entries),
+                    legend=tuple(entries), paths=polylines(paths),
                     positions={n: [round(v, 3) for v in BOX.to_units(*pos[n])] for n in what.nodes})
 
 
@@ -372,21 +388,25 @@ def _hull(points):
 
 def link_paths(what: Scene, pos) -> dict[str, np.ndarray]:
     """{link ID: its polyline in pixels}, from outside one end's outline to outside the other's: straight,
-    or a gentle curve when two links join the same pair (each bent its own way)."""
+    or a gentle curve when two links join the same pair (each bent its own way), or bent around any circle
+    in its way (layout.routed: no link passes through a person or place it does not join)."""
     pairs: dict[tuple, list[DrawnEdge]] = {}
     for e in what.edges:
         if e.source != e.target:
             pairs.setdefault(tuple(sorted((e.source, e.target))), []).append(e)
-    paths = {}
+    lines = []
     for (a, b), parallel in pairs.items():
         start, end = np.array(pos[a], dtype=float), np.array(pos[b], dtype=float)
         for k, e in enumerate(parallel):
-            bend = 0.18 * (k - (len(parallel) - 1) / 2)
-            line = _curve(start, end, bend)
-            line = labelling.trim(line, start, what.reach[a] + LINK_GAP)
-            line = labelling.trim(line[::-1], end, what.reach[b] + LINK_GAP)[::-1]
-            paths[e.id] = line if e.source == a else line[::-1]
-    return paths
+            lines.append((e.id, a, b, _curve(start, end, 0.18 * (k - (len(parallel) - 1) / 2))))
+    routes = layout.routed(pos, what.reach, lines)
+    paths = {}
+    for lid, a, b, _ in lines:
+        line = labelling.trim(routes[lid], np.array(pos[a], dtype=float), what.reach[a] + LINK_GAP)
+        line = labelling.trim(line[::-1], np.array(pos[b], dtype=float), what.reach[b] + LINK_GAP)[::-1]
+        paths[lid] = line
+    source = {e.id: e.source for e in what.edges}
+    return {lid: line if source[lid] == a else line[::-1] for (lid, a, _, _), line in zip(lines, paths.values())}
 
 
 def _curve(start: np.ndarray, end: np.ndarray, bend: float, samples: int = 17) -> np.ndarray:

@@ -29,6 +29,7 @@ from peermap_xl.draw import agg  # noqa: F401  (first: matplotlib set up for dra
 # isort: split
 
 import matplotlib  # noqa: E402
+import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle, Patch, Wedge  # noqa: E402
 
@@ -246,9 +247,11 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
         renderer = fig.canvas.get_renderer()
         detail, captions, texts, pos, radius, footprints = _captioned(ax, groups, name, ids, between, radius)
         top = max(between.values(), default=1)
+        paths = _routes(ids, pos, radius, between)
         for (i, j), count in sorted(between.items()):
-            ax.add_line(Line2D([pos[ids[i]][0], pos[ids[j]][0]], [pos[ids[i]][1], pos[ids[j]][1]],
-                               linewidth=0.8 + 7 * count / top, color="#737373", alpha=0.55, zorder=1))
+            line = paths[f"{ids[i]}-{ids[j]}"]
+            ax.add_line(Line2D(line[:, 0], line[:, 1], linewidth=0.8 + 7 * count / top, color="#737373",
+                               alpha=0.55, zorder=1))
         for k, gid in enumerate(ids):
             _bubble(ax, pos[gid], radius[k], groups[k]["mix"])
             texts[k].set_position((pos[gid][0], pos[gid][1] - radius[k] - footprints[gid].gap))
@@ -263,12 +266,20 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
                        "label_box": [round(v, 2) for v in texts[k].get_window_extent(renderer).extents],
                        "members": groups[k]["members"], "mix": groups[k]["mix"],
                        "connectors": groups[k]["connectors"]} for k, gid in enumerate(ids)],
-            "edges": [{"id": f"{ids[i]}-{ids[j]}", "source": ids[i], "target": ids[j], "links": count}
+            "edges": [{"id": f"{ids[i]}-{ids[j]}", "source": ids[i], "target": ids[j], "links": count,
+                       "path": np.round(paths[f"{ids[i]}-{ids[j]}"], 2).tolist()}
                       for (i, j), count in sorted(between.items())],
             "groups": groups,  # for the key, where the captions could not name who links them (taken off by draw)
         })
         drawn["png"] = _save(fig, Path(out), png_copy)
     return drawn
+
+
+def _routes(ids: list[str], pos: dict, radius: list[float], between: dict) -> dict:
+    """{edge ID: the line between two bubbles, centre to centre}: straight, or bent around any bubble in its way."""
+    lines = [(f"{ids[i]}-{ids[j]}", ids[i], ids[j], np.array([pos[ids[i]], pos[ids[j]]], dtype=float))
+             for i, j in sorted(between)]
+    return layout.routed(pos, dict(zip(ids, radius)), lines)
 
 
 def _captioned(ax, groups: list[dict], name, ids: list[str], between: dict, radius: list[float]):
