@@ -8,8 +8,9 @@
 the map and reports, from its layout JSON: edge crossings, overlapping node pairs, overlapping label
 pairs, labels over another node, labels outside the figure, links passing through a label (the part
 of each link outside both end circles, its own ends' labels included), links through circles (a link
-passing within layout.MARGIN pixels of a person's or place's shape it does not join: layout.links_through_circles,
-each link as drawn, routed or straight; budget 0 at every size: the column is the worst of the ten, not the median), the smallest gap between two
+passing within layout.MARGIN pixels of a shape it does not join: layout.links_through_circles, each link
+as drawn, routed or straight; budget 0 at every size: this column is the worst of the ten, not the
+median), the smallest gap between two
 labels, and the time taken. Above overview.OVERVIEW_ABOVE nodes the map is an overview and a page per group:
 its figures are those of every page and the overview added up. neato lays out the same graph; its
 positions are scaled into the same box and
