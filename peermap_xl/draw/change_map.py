@@ -74,12 +74,14 @@ class DrawnChanges:
     notes: tuple[str, ...]
     png: bytes | None = field(default=None, compare=False, repr=False)
     paths: dict[str, list] = field(default_factory=dict, compare=False, repr=False)  # {link ID: polyline drawn}
+    page_text: tuple[dict, ...] = ()  # the legend, the list and every text on the page (frame.text_boxes)
 
     def layout_json(self) -> dict:
         nodes = [{**network_map._node_json(n), "change": self.change.get(n.id)} for n in self.nodes]
         edges = [{**network_map.edge_json(e, self.paths), "change": self.change.get(e.id)} for e in self.edges]
         return {"figure": {"width": self.width, "height": self.height}, "nodes": nodes, "edges": edges,
-                "legend": [{"section": e.section, "text": e.text} for e in self.legend], "notes": list(self.notes)}
+                "legend": [{"section": e.section, "text": e.text} for e in self.legend], "notes": list(self.notes),
+                "page_text": list(self.page_text)}
 
 
 def file_name(network: Network, as_of: dt.date, anonymise: bool, suffix: str = ".png") -> str:
@@ -97,6 +99,7 @@ def draw(network: Network, before: pd.DataFrame, out: str | Path, as_of: dt.date
         fig, ax = frame.page(WIDTH, HEIGHT)
         pos, sizes = network_map.positions(what.scene, network, fig, previous=what.previous)
         drawn = render(fig, ax, what, pos, sizes)
+        drawn = replace(drawn, page_text=tuple(frame.text_boxes(fig)))
         png = frame.save(fig, out, png_copy)
     return replace(drawn, png=png)
 

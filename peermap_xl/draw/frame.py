@@ -4,6 +4,7 @@ line and a boxed legend; and saving it. Shared by the network map and the young 
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,12 @@ def heading(fig, marking: str, title: str, dated: str, title_size: float = 18) -
                  color=style.MARKING_COLOUR)
     fig.text(40 / width, (height - 52) / height, title, fontsize=title_size, fontweight="bold",
              color=style.TITLE_COLOUR)
-    fig.text(40 / width, (height - 84) / height, dated, fontsize=11, color=style.SUBTITLE_COLOUR)
+    line = fig.text(40 / width, (height - 84) / height, dated, fontsize=11, color=style.SUBTITLE_COLOUR)
+    room = width - 40 - EDGE
+    extent = line.get_window_extent(fig.canvas.get_renderer())
+    if extent.width > room:  # a long "Key contextual risks": the line wrapped to the page
+        line.set_text(textwrap.fill(dated, max(20, int(len(dated) * room / extent.width) - 2)))
+        line.set(fontsize=9.5, va="top", y=(height - 72) / height)
 
 
 def legend(fig, sections: list[tuple[str, list[tuple[object, str]]]], left: float, top: float,
@@ -77,15 +83,76 @@ def legend(fig, sections: list[tuple[str, list[tuple[object, str]]]], left: floa
             handles.append(handle)
             texts.append(words)
             entries.append(LegendEntry(title, words))
+    wrap = None
+    for _ in range(FIT_TRIES):
+        box = _boxed(fig, handles, [t if i in headings or not wrap else _rewrapped(t, wrap) for i, t in
+                                    enumerate(texts)], headings, (left, top), fontsize, spacing)
+        extent = box.get_window_extent(fig.canvas.get_renderer())
+        over = extent.x1 - (fig.bbox.width - EDGE)
+        low = EDGE + 16 - extent.y0  # above the marking at the bottom
+        if over <= 0 and low <= 0:
+            break
+        box.remove()
+        longest = max(len(line) for i, t in enumerate(texts) if i not in headings for line in t.splitlines())
+        if over > 0:  # too wide: the items wrapped to the width there is
+            wrap = max(12, int((wrap or longest) * (1 - over / max(extent.width, 1.0))) - 1)
+        if low > 0:  # too tall: smaller words, closer lines
+            fontsize, spacing = fontsize * 0.9, spacing * 0.8
+    return entries
+
+
+#: Pixels every legend, key and caption keeps from the page's edges; how many times a legend that does not
+#: fit is redrawn narrower (its items wrapped) or smaller.
+EDGE, FIT_TRIES = 8.0, 6
+
+
+def _rewrapped(text: str, width: int) -> str:
+    return "\n".join(textwrap.fill(line, width) for line in text.splitlines())
+
+
+def _boxed(fig, handles, texts, headings, corner, fontsize: float, spacing: float):
     width, height = fig.bbox.width, fig.bbox.height
     box = fig.legend(handles=handles, labels=texts, loc="upper left", frameon=True, fontsize=fontsize,
-                     handlelength=2.8, bbox_to_anchor=(left / width, top / height), borderpad=0.9,
+                     handlelength=2.8, bbox_to_anchor=(corner[0] / width, corner[1] / height), borderpad=0.9,
                      labelspacing=spacing, numpoints=1, labelcolor=style.LABEL_COLOUR)
     box.get_frame().set_edgecolor("#777777")
     for i, text in enumerate(box.get_texts()):
         if i in headings:
             text.set_fontweight("bold")
-    return entries
+    return box
+
+
+def text_boxes(fig) -> list[dict]:
+    """Every legend and text placed on the page itself (not the labels on the map), as the layout JSON keeps
+    them: {"text", "box": [x0, y0, x1, y1] in pixels}."""
+    renderer = fig.canvas.get_renderer()
+    out = []
+    for artist in [*fig.legends, *fig.texts]:
+        words = _words(artist)
+        if artist.get_visible() and words:
+            out.append({"text": words, "box": [round(v, 2) for v in artist.get_window_extent(renderer).extents]})
+    return out
+
+
+def outside(fig, edge: float = EDGE / 2) -> list[str]:
+    """The words of every legend and text on the page that do not lie wholly inside it (`edge` pixels in):
+    an empty list when nothing is cut."""
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    artists = [*fig.legends, *fig.texts, *(t for ax in fig.axes for t in ax.texts)]
+    cut = []
+    for artist in artists:
+        if not artist.get_visible() or (hasattr(artist, "get_text") and not artist.get_text()):
+            continue
+        box = artist.get_window_extent(renderer)
+        if box.x0 < edge or box.y0 < edge or box.x1 > width - edge or box.y1 > height - edge:
+            cut.append(_words(artist))
+    return cut
+
+
+def _words(artist) -> str:
+    """What a text says, or a legend's lines."""
+    return artist.get_text() if hasattr(artist, "get_text") else "\n".join(t.get_text() for t in artist.get_texts())
 
 
 def symbol_marker(symbol: str):

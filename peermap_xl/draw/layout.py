@@ -718,57 +718,53 @@ def routed(pos: dict[str, tuple[float, float]], reach: dict[str, float],
     return out
 
 
+#: The bends `routed` tries for a blocked link, as control points of a Bezier curve from one end to the other:
+#: (share of the way along, share of the link's length to one side), for one control (a single arc) or two
+#: (an S, to pass between circles on either side). The least bend that clears every circle is drawn.
+_ALONG = (0.5, 0.4, 0.6, 0.3, 0.7)
+_ASIDE = (0.06, 0.1, 0.15, 0.2, 0.27, 0.35, 0.45, 0.6, 0.8, 1.0, 1.3)
+_ARCS = [((t, side * m),) for m in _ASIDE for side in (1, -1) for t in _ALONG]
+_ESSES = [((0.3, side * m), (0.7, -side * n)) for m in (0.15, 0.3, 0.5, 0.8) for n in (0.15, 0.3, 0.5, 0.8)
+          for side in (1, -1)]
+SAMPLES = 25  # points along a bent link
+
+
+def _bezier(start: np.ndarray, end: np.ndarray, controls: np.ndarray, samples: int = SAMPLES) -> np.ndarray:
+    """(curves, samples, 2): Bezier curves from start to end with each row of `controls` (curves, k, 2) as
+    their control points (Bernstein weights, every curve and sample at once)."""
+    points = np.concatenate([np.broadcast_to(start, (len(controls), 1, 2)), controls,
+                             np.broadcast_to(end, (len(controls), 1, 2))], axis=1)
+    n = points.shape[1] - 1
+    t = np.linspace(0.0, 1.0, samples)[:, None]
+    k = np.arange(n + 1)[None, :]
+    weights = np.array([math.comb(n, i) for i in range(n + 1)])[None, :] * t ** k * (1 - t) ** (n - k)
+    return np.einsum("sk,ckd->csd", weights, points)
+
+
+def _bent(line: np.ndarray, centres: np.ndarray, need: np.ndarray, own: set[int]) -> np.ndarray:
+    """The line bent around the circles in its way: of the bends tried (_ARCS, then _ESSES), the one that
+    clears every circle with the least bend; when none clears, the one that comes least near any."""
+    start, end = line[0], line[-1]
+    chord = end - start
+    normal = np.array([-chord[1], chord[0]])
+    for shapes in (_ARCS, _ESSES):
+        controls = np.array([[start + t * chord + m * normal for t, m in shape] for shape in shapes])
+        curves = _bezier(start, end, controls)
+        pieces = np.concatenate([curves[:, :-1], curves[:, 1:]], axis=2).reshape(-1, 4)
+        near = point_segment_distances(centres, pieces).T.reshape(len(curves), SAMPLES - 1, -1).min(axis=1)
+        short = need[None, :] - near
+        short[:, list(own)] = -np.inf
+        worst = short.max(axis=1)
+        if (worst <= 0).any():
+            return curves[int(np.argmax(worst <= 0))]  # the shapes are in order of how much they bend
+    return curves[int(np.argmin(worst))] if worst.min() < _blocking(line, centres, need, own).max() else line
+
+
 def _blocking(line: np.ndarray, centres: np.ndarray, need: np.ndarray, own: set[int]) -> np.ndarray:
     """How far inside each circle's clearance the line comes (0 where it is clear), its own ends' left out."""
     short = need - polyline_distances([line], centres)[0]
     short[list(own)] = 0.0
     return np.maximum(short, 0.0)
-
-
-def _bent(line: np.ndarray, centres: np.ndarray, need: np.ndarray, own: set[int]) -> np.ndarray:
-    """The line bent around the circles in its way: a curve through a point beside the worst circle, on the
-    side the line already passes it (the side with the fewer circles when it runs through the centre),
-    pushed further out until it clears; the clearest curve tried when none clears."""
-    start, end = line[0], line[-1]
-    best, best_short = line, _blocking(line, centres, need, own).sum()
-    worst = int(np.argmax(_blocking(line, centres, need, own)))
-    for side in _sides(line, centres, worst, need, own):
-        for attempt in range(ROUTE_TRIES):
-            beside = centres[worst] + side * (need[worst] * (1.0 + 0.35 * attempt) + 2.0)
-            curve = _through(start, end, beside)
-            short = _blocking(curve, centres, need, own)
-            if short.sum() < best_short - 1e-9:
-                best, best_short = curve, short.sum()
-            if not short.any():
-                return curve
-            if short[worst] == 0 and short.argmax() != worst:  # clear of this circle, blocked by another:
-                inner = _bent(curve, centres, need, own | {worst}) if len(own) < 6 else curve
-                if not _blocking(inner, centres, need, own).any():
-                    return inner
-    return best
-
-
-def _sides(line: np.ndarray, centres: np.ndarray, worst: int, need: np.ndarray, own: set[int]) -> list[np.ndarray]:
-    """The two unit directions, away from the line, in which to pass circle `worst`: first the side the line
-    passes it on (or, through its centre, the side with fewer circles nearby)."""
-    d = line[-1] - line[0]
-    normal = np.array([-d[1], d[0]]) / max(float(np.hypot(*d)), 1e-9)
-    c = centres[worst]
-    offset = float((c - line[0]) @ normal)
-    if abs(offset) < 1e-6:
-        others = np.delete(np.arange(len(centres)), list(own | {worst}))
-        around = centres[others] - c
-        close = np.hypot(around[:, 0], around[:, 1]) < 3 * need[worst]
-        offset = float((around[close] @ normal).sum()) or 1.0
-    first = -normal if offset > 0 else normal  # the circle lies on the normal's side: pass on the other
-    return [first, -first]
-
-
-def _through(start: np.ndarray, end: np.ndarray, beside: np.ndarray, samples: int = 25) -> np.ndarray:
-    """A smooth curve from start to end that passes through `beside` at its middle (a quadratic Bezier)."""
-    t = np.linspace(0, 1, samples)[:, None]
-    control = 2 * beside - (start + end) / 2
-    return (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
 
 
 def links_through_circles(layout_json: dict, margin: float = MARGIN) -> list[dict]:
@@ -799,3 +795,39 @@ def _through_circles(picture: dict, margin: float) -> list[dict]:
         gaps[k, [index[e["source"]], index[e["target"]]]] = np.inf
     return [{"link": edges[k].get("id", f"{edges[k]['source']}-{edges[k]['target']}"), "through": nodes[i]["id"],
              "clearance": round(float(gaps[k, i]), 2)} for k, i in zip(*np.nonzero(gaps < margin))]
+
+
+def thinness(hull: np.ndarray) -> float:
+    """How wide a convex polygon is for its length: its least width (across, at right angles to one of its
+    sides) over its greatest length (between two corners). 1 for a circle, near 0 for a thin band."""
+    if len(hull) < 3:
+        return 0.0
+    sides = np.roll(hull, -1, axis=0) - hull
+    normals = np.column_stack([-sides[:, 1], sides[:, 0]]) / np.maximum(np.hypot(*sides.T), 1e-12)[:, None]
+    across = hull @ normals.T  # (corners, sides)
+    width = float((across.max(axis=0) - across.min(axis=0)).min())
+    length = float(np.hypot(hull[:, None, 0] - hull[None, :, 0], hull[:, None, 1] - hull[None, :, 1]).max())
+    return width / length if length > 0 else 0.0
+
+
+#: Shaded groups the layout JSON may not hold: fewer members than this, or thinner than this (thinness).
+SHADED_MEMBERS, SLIVER = 3, 0.3
+
+
+def page_defects(layout_json: dict) -> list[str]:
+    """What a reader of the map would have to fix by hand, from its layout JSON (the map and each page):
+    a legend, key or caption not wholly inside the page, a label outside it, a group shaded as a sliver or a
+    two-person band. An empty list: nothing cut, nothing stray."""
+    found = []
+    for number, picture in enumerate([layout_json, *layout_json.get("pages", [])]):
+        width, height = picture["figure"]["width"], picture["figure"]["height"]
+        where = f"page {picture.get('page', number)}: " if number else ""
+        boxes = [(t["text"], t["box"]) for t in picture.get("page_text", [])]
+        boxes += [(f"the label of {n['id']}", n["label_box"]) for n in picture.get("nodes", [])]
+        found += [f"{where}{text!r} is cut at the page's edge" for text, (x0, y0, x1, y1) in boxes
+                  if x0 < 0 or y0 < 0 or x1 > width or y1 > height]
+        for group in picture.get("groups", []):
+            if group.get("shaded") and (len(group["members"]) < SHADED_MEMBERS
+                                        or thinness(np.array(group["hull"], dtype=float)) < SLIVER):
+                found.append(f"{where}the group of {', '.join(group['members'])} is shaded as a thin band")
+    return found

@@ -88,13 +88,17 @@ class DrawnMap:
     positions: dict[str, list[float]]  # map units, for the hidden Map layout sheet
     png: bytes | None = field(default=None, compare=False, repr=False)
     paths: dict[str, list] = field(default_factory=dict, compare=False, repr=False)  # {link ID: polyline drawn}
+    groups: tuple[dict, ...] = ()  # each group: its members, whether shaded, and why not (see shading)
+    page_text: tuple[dict, ...] = ()  # the legend and every text on the page: {"text", "box"} (frame.text_boxes)
 
     def layout_json(self) -> dict:
-        """The layout JSON: figure, nodes and edges (the keys users and tests rely on), and the legend."""
+        """The layout JSON: figure, nodes and edges (the keys users and tests rely on), the legend, the groups
+        and the boxes of the page's texts."""
         return {"figure": {"width": self.width, "height": self.height},
                 "nodes": [_node_json(n) for n in self.nodes],
                 "edges": [edge_json(e, self.paths) for e in self.edges],
-                "legend": [{"section": e.section, "text": e.text} for e in self.legend]}
+                "legend": [{"section": e.section, "text": e.text} for e in self.legend],
+                "groups": list(self.groups), "page_text": list(self.page_text)}
 
 
 def edge_json(edge: DrawnEdge, paths: dict[str, list]) -> dict:
@@ -181,6 +185,7 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
         if banner:  # "This record has errors: ...", above the bottom marking
             fig.text(0.5, 40 / HEIGHT, banner, ha="center", va="center", fontsize=11, fontweight="bold",
                      color=style.MARKING_COLOUR, bbox={"facecolor": "#FFC7CE", "edgecolor": style.MARKING_COLOUR})
+        drawn = replace(drawn, page_text=tuple(frame.text_boxes(fig)))
         png = frame.save(fig, out, png_copy)
     return replace(drawn, png=png)
 
@@ -332,7 +337,10 @@ def render(fig, ax, what: Scene, pos: dict, sizes: dict) -> DrawnMap:
     """Draw the scene at `pos` onto the page `fig`/`ax`: groups, links, nodes, labels where the links
     leave room, the frame and the legend. Returns what was drawn; saving is the caller's."""
     paths = link_paths(what, pos)
-    _draw_groups(ax, what, pos)
+    groups = shading(what, pos)
+    if not any(g["shaded"] for g in groups):  # the legend's "Drawn close together" only with a shaded group
+        what.used.discard("group")
+    _draw_groups(ax, groups)
     _draw_links(ax, what.edges, paths)
     _draw_nodes(ax, what, pos)
     _draw_badges(ax, what, pos)
@@ -354,19 +362,36 @@ def render(fig, ax, what: Scene, pos: dict, sizes: dict) -> DrawnMap:
     frame.heading(fig, what.marking, what.title, what.dated)
     entries = frame.legend(fig, _legend_sections(what), left=WIDTH - 330, top=HEIGHT - 110)
     return DrawnMap(width=WIDTH, height=HEIGHT, nodes=tuple(drawn_nodes), edges=tuple(what.edges),
-                    legend=tuple(entries), paths=polylines(paths),
+                    legend=tuple(entries), paths=polylines(paths), groups=tuple(groups),
                     positions={n: [round(v, 3) for v in BOX.to_units(*pos[n])] for n in what.nodes})
 
 
-def _draw_groups(ax, what: Scene, pos) -> None:
-    for i, members in enumerate(what.groups if what.shaded else ()):
-        points = []
-        for n in members:
-            x, y = pos[n]
-            pad = what.radius[n] + 16
-            points += [(x + pad * math.cos(a * math.pi / 8), y + pad * math.sin(a * math.pi / 8)) for a in range(16)]
+#: A group is shaded only where the shading reads as a group: at least layout.SHADED_MEMBERS people and
+#: places, and an area at least layout.SLIVER times as wide as it is long (a thin band reads as a road).
+GROUP_PAD = 16.0  # pixels the shading reaches beyond each member's shape
+
+
+def shading(what: Scene, pos) -> list[dict]:
+    """Each group of the scene: {"members", "shaded", "why" (when not shaded), "hull" (the area shaded,
+    pixels)}; shaded only when the Network says so and the area reads as a group."""
+    out = []
+    for members in what.groups:
+        points = [(pos[n][0] + (what.radius[n] + GROUP_PAD) * math.cos(a * math.pi / 8),
+                   pos[n][1] + (what.radius[n] + GROUP_PAD) * math.sin(a * math.pi / 8))
+                  for n in sorted(members) for a in range(16)]
+        hull = _hull(points)
+        why = ("not shaded on this map" if not what.shaded else
+               f"only {len(members)} people and places" if len(members) < layout.SHADED_MEMBERS else
+               "a thin band" if layout.thinness(np.array(hull)) < layout.SLIVER else None)
+        out.append({"members": sorted(members), "shaded": why is None, "why": why,
+                    "hull": [[round(x, 2), round(y, 2)] for x, y in hull]})
+    return out
+
+
+def _draw_groups(ax, groups: list[dict]) -> None:
+    for i, group in enumerate(g for g in groups if g["shaded"]):
         colour = style.GROUP_FILLS[i % len(style.GROUP_FILLS)]
-        ax.add_patch(Polygon(_hull(points), closed=True, facecolor=colour, edgecolor=colour,
+        ax.add_patch(Polygon(group["hull"], closed=True, facecolor=colour, edgecolor=colour,
                              alpha=style.GROUP_ALPHA, linewidth=1.5, joinstyle="round", zorder=0))
 
 

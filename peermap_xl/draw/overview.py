@@ -62,7 +62,7 @@ class Drawn(dict):
             raise AttributeError(key) from None
 
     def layout_json(self) -> dict:
-        return {k: self[k] for k in ("figure", "nodes", "edges", "pages", "key") if k in self}
+        return {k: self[k] for k in ("figure", "nodes", "edges", "page_text", "pages", "key") if k in self}
 
 
 def is_large(graph) -> bool:
@@ -259,6 +259,7 @@ def draw_overview(network: Network, graph, parts: list[set[str]], out, as_of, an
         _legend(fig)
         fig.canvas.draw()
         drawn = Drawn({
+            "page_text": frame.text_boxes(fig),
             "figure": {"width": WIDTH, "height": HEIGHT, "overview": True, "captions": detail},
             "width": WIDTH, "height": HEIGHT,
             "nodes": [{"id": gid, "label": captions[k], "kind": "group", "x": round(pos[gid][0], 2),
