@@ -158,6 +158,7 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, as_of: dt.date, stale_aft
         present.setdefault("after", set()).update(now)
         out += [f"Added: {label(i)} ({kind})" for i in sorted(now - was)]
         out += [f"Removed: {label(i)} ({kind})" for i in sorted(was - now)]
+        out += _who_sentences(old, new, was & now, label)
         word = "Risk" if record == "Subject" else "Nature"
         out += [f"{word} changed: {label(i)}, {old[i]['Risk or nature'].lower()} to {new[i]['Risk or nature'].lower()}"
                 for i in sorted(was & now) if isinstance(old[i]["Risk or nature"], str)
@@ -203,6 +204,27 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, as_of: dt.date, stale_aft
     return out
 
 
+def _who_sentences(old: dict, new: dict, both: set[str], label) -> list[str]:
+    """ "Identified: MC, as an adult (was an unknown person)"; "Type changed: ..."; "Renamed: ..."."""
+    out = []
+    for i in sorted(both):
+        was, now = old[i]["Type"], new[i]["Type"]
+        if isinstance(was, str) and isinstance(now, str) and was != now:
+            out.append(f"Identified: {label(i)}, as {type_words(now)} (was {type_words(was)})" if was == UNKNOWN
+                       else f"Type changed: {label(i)}, now {type_words(now)} (was {type_words(was)})")
+        if _renamed(old[i]["Name"], new[i]["Name"]) and was != UNKNOWN:
+            out.append(f"Renamed: {label(i)}")
+    return out
+
+
+def _renamed(a, b) -> bool:
+    """Whether the name `b` is another name than `a` (not only in case or spacing)."""
+    def plain(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    return isinstance(a, str) and isinstance(b, str) and plain(a) != plain(b)
+
+
 @dataclass
 class Difference:
     """What changed on the map between two snapshots, record by record (the change map draws it)."""
@@ -213,9 +235,37 @@ class Difference:
     new_links: list[str] = field(default_factory=list)
     gone_links: dict[str, dict] = field(default_factory=dict)  # {ID: its row then}
     changed_links: dict[str, list[str]] = field(default_factory=dict)  # {ID: ["moderate to strong", ...]}
+    retyped: dict[str, tuple[str, str]] = field(default_factory=dict)  # {ID: (type then, type now)}
+    renamed: list[str] = field(default_factory=list)  # people and places whose name changed
 
     def __bool__(self) -> bool:
-        return any((self.added, self.removed, self.changed, self.new_links, self.gone_links, self.changed_links))
+        return any((self.added, self.removed, self.changed, self.new_links, self.gone_links, self.changed_links,
+                    self.retyped, self.renamed))
+
+    def identified(self) -> list[str]:
+        """The people recorded as unknown before and as an adult or young person now."""
+        return [i for i, (was, now) in self.retyped.items() if was == UNKNOWN and now != UNKNOWN]
+
+
+UNKNOWN = "Unknown"
+#: A type of person, in a sentence: "identified as an adult".
+TYPE_WORDS = {"Young person": "a young person", "Adult": "an adult", UNKNOWN: "an unknown person"}
+
+
+def type_words(kind: str) -> str:
+    return TYPE_WORDS.get(kind, kind.lower() if isinstance(kind, str) else "not known")
+
+
+def who_changed(diff: Difference) -> dict[str, str]:
+    """{ID: what changed about them, in words}: "identified as an adult (was an unknown person)", "now a young
+    person (was an adult)", "renamed"; a rename and a change of type said together."""
+    out = {}
+    for i, (was, now) in diff.retyped.items():
+        out[i] = (f"identified as {type_words(now)} (was {type_words(was)})" if i in diff.identified()
+                  else f"now {type_words(now)} (was {type_words(was)})")
+    for i in diff.renamed:  # an identified person has a name now: that is the identification, not a rename
+        out[i] = out[i] if i in diff.identified() else f"renamed and {out[i]}" if i in out else "renamed"
+    return out
 
 
 #: What a link's change is called, for each History column compared.
@@ -253,6 +303,12 @@ def difference(before: pd.DataFrame, after: pd.DataFrame) -> Difference:
         a, b = was[i]["Risk or nature"], now[i]["Risk or nature"]
         if isinstance(a, str) and isinstance(b, str) and a != b:
             out.changed[i] = f"{a} to {b}"
+    for i in sorted(set(was) & set(now)):
+        a, b = was[i], now[i]
+        if isinstance(a["Type"], str) and isinstance(b["Type"], str) and a["Type"] != b["Type"]:
+            out.retyped[i] = (a["Type"], b["Type"])
+        if _renamed(a["Name"], b["Name"]):
+            out.renamed.append(i)
     old, new = _links_on_map(before, set(was)), _links_on_map(after, set(now))
     out.new_links = sorted(set(new) - set(old))
     out.gone_links = {i: old[i] for i in sorted(set(old) - set(new))}

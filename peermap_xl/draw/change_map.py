@@ -34,15 +34,17 @@ from peermap_xl.draw.network_map import BOX, HEIGHT, WIDTH, DrawnEdge, DrawnNode
 from peermap_xl.model import Network  # noqa: E402
 
 NEW, REMOVED, GONE, CHANGED = "new", "removed", "gone", "changed"
+IDENTIFIED, RETYPED, RENAMED = "identified", "retyped", "renamed"  # a person or place the same, told differently
 RING = 5.0  # pixels between a new node's shape and its green ring
 NOTE_POINTS = 8.5
-NOTE_WRAP = 52  # characters a line in the list beside the map
+NOTE_WRAP = 46  # characters a line in the list beside the map
 WORDS = {  # how each change is drawn, in the legend's words
     NEW: "New person or place\n(green ring, name in bold)",
     REMOVED: "Removed (faint, marked removed)",
     "new link": "New link (bold)",
     GONE: "Link gone (faint grey, dashed)",
     CHANGED: "Changed link (numbered: see the\nlist below)",
+    IDENTIFIED: "Identified, renamed or of another\ntype (dark blue ring: see the list)",
     "same": "No change (pale)",
 }
 
@@ -59,6 +61,7 @@ class Changes:
     numbers: dict[str, int] = field(default_factory=dict)  # {changed link ID: its number in the list}
     previous: dict[str, tuple[float, float]] = field(default_factory=dict)  # kept positions, map units
     names: dict[str, str] = field(default_factory=dict)  # {node: its label, before any change is added to it}
+    who: dict[str, str] = field(default_factory=dict)  # {node: "identified as an adult (was an unknown person)"}
 
 
 @dataclass(frozen=True)
@@ -155,10 +158,18 @@ def _mark(found: Changes) -> None:
         if found.change[n] == NEW:
             what.label[n] += " (new)"
             what.reach[n] += RING + 3
-    for n, words in diff.changed.items():
-        if n in what.label:
-            was, now = words.split(" to ")
-            what.label[n] += f" (was {was}, now {now})"
+    found.who = {n: words for n, words in history.who_changed(diff).items() if n in what.label}
+    for n, words in found.who.items():
+        found.change[n] = IDENTIFIED if n in diff.identified() else RETYPED if n in diff.retyped else RENAMED
+        what.reach[n] += RING + 3
+    for n in what.nodes:  # one bracket after the name: "MC (identified; was Not known, now High)"
+        said = ["identified" if found.change.get(n) == IDENTIFIED else found.who[n].split(" (")[0]] \
+            if n in found.who else []
+        if n in diff.changed:
+            was, now = diff.changed[n].split(" to ")
+            said.append(f"was {was}, now {now}")
+        if said:
+            what.label[n] += f" ({'; '.join(said)})"
     drawn = {e.id for e in what.edges}
     for number, lid in enumerate((i for i in diff.changed_links if i in drawn), start=1):
         found.change[lid], found.numbers[lid] = CHANGED, number
@@ -204,9 +215,9 @@ def _draw_marks(ax, found: Changes, pos: dict) -> None:
     for n, change in found.change.items():
         if n not in pos:
             continue
-        if change == NEW:
-            ax.add_patch(Circle(pos[n], what.reach[n] - 3, facecolor="none", edgecolor=style.NEW_COLOUR,
-                                linewidth=3.0, zorder=4.5))
+        if change in (NEW, IDENTIFIED, RETYPED, RENAMED):
+            ax.add_patch(Circle(pos[n], what.reach[n] - 3, facecolor="none", linewidth=3.0, zorder=4.5,
+                                edgecolor=style.NEW_COLOUR if change == NEW else style.NOTE_COLOUR))
         elif change == REMOVED:
             ax.add_patch(Circle(pos[n], what.reach[n] + 1, facecolor="#FFFFFF", alpha=style.REMOVED_VEIL,
                                 edgecolor="none", zorder=4.5))
@@ -261,19 +272,23 @@ def _legend(found: Changes) -> list[tuple[str, list]]:
                      markeredgecolor=style.NEW_COLOUR, markeredgewidth=2.5)),
         REMOVED: Line2D([], [], linestyle="none", marker="o", markersize=13, markerfacecolor="#FFFFFF",
                         markeredgecolor=style.GONE_COLOUR, alpha=0.6),
+        IDENTIFIED: (network_map._node_handle("young person", "#FFFFFF", None),
+                     Line2D([], [], linestyle="none", marker="o", markersize=19, markerfacecolor="none",
+                            markeredgecolor=style.NOTE_COLOUR, markeredgewidth=2.5)),
         "new link": Line2D([], [], color=grey, linewidth=4.0),
         GONE: Line2D([], [], color=style.GONE_COLOUR, linewidth=1.2, linestyle=style.DASHES),
         CHANGED: Line2D([], [], color=style.NOTE_COLOUR, linewidth=1.8, marker="o", markersize=9),
         "same": Line2D([], [], color=grey, linewidth=1.8, alpha=style.UNCHANGED_ALPHA),
     }
-    items = [(handles[k], WORDS[k]) for k in (NEW, REMOVED, "new link", GONE, CHANGED) if k in used]
+    used |= {IDENTIFIED} if used & {RETYPED, RENAMED} else set()
+    items = [(handles[k], WORDS[k]) for k in (NEW, IDENTIFIED, REMOVED, "new link", GONE, CHANGED) if k in used]
     items.append((handles["same"], WORDS["same"]))
     return [("What changed", items)] + network_map._legend_sections(found.scene)
 
 
 def _notes(found: Changes) -> list[str]:
-    """The list beside the map: each numbered link's change, then what else changed, in sentences."""
-    lines = []
+    """The list beside the map: who was identified, renamed or changed type, then each numbered link's change."""
+    lines = [f"{found.names[n]}: {words}" for n, words in sorted(found.who.items())]
     for lid, number in found.numbers.items():
         e = next(e for e in found.scene.edges if e.id == lid)
         ends = f"{found.names[e.source]} \u2013 {found.names[e.target]}"
@@ -287,7 +302,7 @@ def _draw_notes(fig, notes: list[str]) -> None:
         return
     renderer = fig.canvas.get_renderer()
     bottom = min(box.get_window_extent(renderer).y0 for box in fig.legends)
-    text = "Changed links\n" + "\n".join(textwrap.fill(n, NOTE_WRAP, subsequent_indent="   ") for n in notes)
+    text = "Changes listed\n" + "\n".join(textwrap.fill(n, NOTE_WRAP, subsequent_indent="   ") for n in notes)
     lines = text.splitlines()
     room = int((bottom - 60) // (NOTE_POINTS * 1.5))
     if len(lines) > room:
