@@ -159,7 +159,7 @@ def _mark(found: Changes) -> None:
             what.label[n] += " (new)"
             what.reach[n] += RING + 3
     found.who = {n: words for n, words in history.who_changed(diff).items() if n in what.label}
-    for n, words in found.who.items():
+    for n in found.who:
         found.change[n] = IDENTIFIED if n in diff.identified() else RETYPED if n in diff.retyped else RENAMED
         what.reach[n] += RING + 3
     for n in what.nodes:  # one bracket after the name: "MC (identified; was Not known, now High)"
