@@ -1,8 +1,8 @@
 """One clock: "today" comes from peermap_xl.domain.today, and the tests fix it (tests/conftest.py).
 
 The suite passes whatever the calendar says (`faketime '2030-01-15 09:00:00' .venv/bin/python -m pytest`), because
-every result that depends on the day is computed as of the worked example's own date, 01/10/2026. The last test here runs
-the demo on the real date (tests/test_buttons.py presses Check on it) and asserts only what does not depend on it.
+every result that depends on the day is computed as of the worked example's own date, 01/10/2026. The last test here
+runs the demo on the real date (tests/test_buttons.py presses Check on it) and asserts only what does not depend on it.
 """
 
 import ast
