@@ -10,7 +10,6 @@ support.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import xlwings as xw
 
-from peermap_xl import progress, schema
+from peermap_xl import domain, progress, schema
 from peermap_xl.book import live
 from peermap_xl.errors import PeermapError
 
@@ -87,7 +86,7 @@ def check(book) -> None:
     show(0, 3, "reading the workbook")
     network = live.read_network(book)
     show(1, 3, "checking the data")
-    plan, record = check_plan(network, dt.date.today())
+    plan, record = check_plan(network, domain.today())
     show(2, 3, "recording the findings")
     live.apply(book, plan)
     show(3, 3, "done")
@@ -105,7 +104,7 @@ def draw_map(book) -> None:
     show = progress.status_bar(book)
     show(0, 2, "drawing the map")
     network = live.read_network(book)
-    today = dt.date.today()
+    today = domain.today()
     picture = folder_of(book) / network_map.file_name(network, today, anonymise=False)
     drawn = overview.draw(network, picture, today, named=picture)  # as `peermap map`: an overview when large
     show(1, 2, "putting it on the Map sheet")
@@ -127,7 +126,7 @@ def minutes(book) -> None:
     target = folder_of(book) / minutes_.file_name(network, session["date"].date(), anonymise=False)
     blocks = minutes_document(network, session, target)
     show(1, 1, "done")
-    live.apply(book, minutes_record_plan(network, session, blocks, dt.date.today()))
+    live.apply(book, minutes_record_plan(network, session, blocks, domain.today()))
     _alert(book, f"Minutes written: {target.name}. Upload them and the map to Mosaic within 14 days.")
 
 
@@ -137,7 +136,7 @@ def review(book) -> None:
     from peermap_xl.operations import session_plan, with_change_map
 
     network = live.read_network(book)
-    recorded = with_change_map(network, session_plan(network, "Review", dt.date.today()), folder_of(book))
+    recorded = with_change_map(network, session_plan(network, "Review", domain.today()), folder_of(book))
     live.apply(book, recorded.plan)
     changes = recorded.changes
     said = ("No earlier snapshot: this is the first." if changes is None else
@@ -163,7 +162,7 @@ def young_persons_map(book) -> None:
     subject, _ = ego.direct_work_for(network, person)
     from peermap_xl import labels, voice
 
-    today = voice.direct_work_date(network, subject) or dt.date.today()  # dated by the direct work
+    today = voice.direct_work_date(network, subject) or domain.today()  # dated by the direct work
     name = labels.labeller(network)(subject) if subject else person
     picture = folder_of(book) / ego.file_name(name, today, anonymise=False)
     ego.draw(network, person, picture, today)
@@ -178,7 +177,7 @@ def anonymised_pack(book) -> None:
     from peermap_xl.operations import minutes_document
 
     network = live.read_network(book)
-    today = dt.date.today()
+    today = domain.today()
     folder = folder_of(book) / f"Anonymised pack - {today:%Y-%m-%d}"
     folder.mkdir(exist_ok=True)
     from peermap_xl.draw import overview
@@ -203,7 +202,7 @@ def already_mapped(book) -> None:
     folder = register.folder_for(network, folder_of(book))
     show(1, 3, "reading the other peer maps")
     found = register.find(folder, Path(book.fullname), network=network)
-    plan, _, lacking, _ = already_mapped_plan(found, dt.date.today())
+    plan, _, lacking, _ = already_mapped_plan(found, domain.today())
     show(2, 3, "recording the findings")
     live.apply(book, plan)
     show(3, 3, "done")

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from peermap_xl import __version__
+from peermap_xl import __version__, domain
 from peermap_xl.errors import PeermapError
 from peermap_xl.gate import RecordHasErrors
 
@@ -84,7 +84,7 @@ def cmd_check(args) -> int:
     from peermap_xl.book.file import read_network
 
     path = Path(args.book)
-    as_of = args.as_of or dt.date.today()
+    as_of = args.as_of or domain.today()
     if args.write:
         from peermap_xl.book import safe
         from peermap_xl.operations import check_book
@@ -241,7 +241,7 @@ def cmd_due(args) -> int:
     from peermap_xl import due
     from peermap_xl.book.file import read_network
 
-    print("\n".join(due.report(read_network(args.book), args.as_of or dt.date.today())))
+    print("\n".join(due.report(read_network(args.book), args.as_of or domain.today())))
     return 0
 
 

@@ -9,9 +9,32 @@ Functions here look at one record (a row of a frame as a dict, or plain values);
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 import pandas as pd
+
+from peermap_xl.errors import PeermapError
+
+# --- the clock ------------------------------------------------------------------------------
+TODAY_VARIABLE = "PEERMAP_TODAY"  # a day (YYYY-MM-DD) to act on instead of the calendar's, for a reproducible run
+
+
+def today() -> dt.date:
+    """The day a button, command or worksheet function acts on when it is given no date.
+
+    The one place peermap asks the calendar (a test keeps it so): every default `--as-of` and `--date`,
+    both doors and the worksheet functions call this. Setting PEERMAP_TODAY=YYYY-MM-DD fixes it, as the
+    tests do, so a result that depends on the day can be reproduced on any later day.
+    """
+    fixed = os.environ.get(TODAY_VARIABLE, "").strip()
+    if not fixed:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(fixed)
+    except ValueError:
+        raise PeermapError(f"{TODAY_VARIABLE} is not a date as YYYY-MM-DD: unset it to use today's date") from None
+
 
 # --- statuses -------------------------------------------------------------------------------
 REMOVED = "Removed"  # a subject or context taken off the network (kept on record)

@@ -42,7 +42,7 @@ def stale(last_seen, days=None, as_of=None):
     seen = _day(last_seen)
     if seen is None:
         return ""
-    return domain.is_stale(seen, _day(as_of) or dt.date.today(), stale_after(days))
+    return domain.is_stale(seen, _day(as_of) or domain.today(), stale_after(days))
 
 
 def grade(source_grade, information_grade) -> str:

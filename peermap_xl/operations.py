@@ -156,7 +156,7 @@ def find_book(book: str | Path, folder: str | Path, min_score: int, as_of: dt.da
     with safe.transaction(book):  # held from reading to saving: another writer waits, then re-reads
         wb, network = edit.open_book(book)
         found = register.find(folder, book, min_score, progress=progress, network=network)
-        plan, values, lacking, _ = already_mapped_plan(found, as_of or dt.date.today())
+        plan, values, lacking, _ = already_mapped_plan(found, as_of or domain.today())
         edit.apply(wb, plan)
         edit.save(wb, book)
     return found, values, lacking
@@ -199,7 +199,7 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     from peermap_xl.draw import network_map, overview  # matplotlib: only for the operations that draw
 
     book = Path(book)
-    as_of = as_of or dt.date.today()
+    as_of = as_of or domain.today()
     with safe.transaction(book) if write else contextlib.nullcontext():
         progress(0, 3, "Reading the workbook")
         wb, network = edit.open_book(book) if write else (None, read_network(book))
@@ -229,7 +229,7 @@ def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of
     book = Path(book)
     network = network if network is not None else read_network(book)
     subject, _ = ego.direct_work_for(network, person)
-    as_of = as_of or voice.direct_work_date(network, subject) or dt.date.today()  # dated by the direct work
+    as_of = as_of or voice.direct_work_date(network, subject) or domain.today()  # dated by the direct work
     name = labels.labeller(network, anonymise)(subject) if subject else person
     target = target_path(book, out, ego.file_name(name, as_of, anonymise))
     drawn = []
@@ -311,7 +311,7 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
         blocks = minutes_document(network, session, target, anonymise, despite_errors, workers, progress)
         progress(2, 3, "Saving")
         if write:
-            edit.apply(wb, minutes_record_plan(network, session, blocks, dt.date.today()))
+            edit.apply(wb, minutes_record_plan(network, session, blocks, domain.today()))
             edit.save(wb, book)
     progress(3, 3, "Done")
     return target
@@ -473,7 +473,7 @@ def record_session(book: str | Path, kind: str, day: dt.date | None = None, deci
     from peermap_xl.book import edit
 
     book = Path(book)
-    day = day or dt.date.today()
+    day = day or domain.today()
     with safe.transaction(book):
         wb, network = edit.open_book(book)
         recorded = with_change_map(network, session_plan(network, kind, day, decisions, people=people), book.parent)
@@ -501,7 +501,7 @@ def close_network(book: str | Path, reason: str, day: dt.date | None = None, for
     set Status Closed. Refused while actions or questions are open, unless `force`. Returns (record, open)."""
     from peermap_xl.book import edit
 
-    book, day = Path(book), day or dt.date.today()
+    book, day = Path(book), day or domain.today()
     if not (reason or "").strip():
         raise PeermapError("Say why the network is closing: --reason \"risk reduced\", \"young people moved\" "
                            "or your own words.")
@@ -540,7 +540,7 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
     from peermap_xl.book import edit
 
     book = Path(book)
-    day = day or dt.date.today()
+    day = day or domain.today()
     with safe.transaction(book):
         wb, network = edit.open_book(book)
         session = minutes.pick_session(network, session_id)

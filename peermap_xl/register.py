@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from peermap_xl import labels, schema
+from peermap_xl import domain, labels, schema
 from peermap_xl.book import safe
 from peermap_xl.errors import PeermapError, WorkbookError
 
@@ -553,7 +553,7 @@ def person_score(a: Person, b: Person, today: dt.date | None = None) -> tuple[in
     if a.pseudonym or b.pseudonym:
         return None
     named = name_score(a, b)
-    facts = facts_score(a, b, today or dt.date.today()) if named else None
+    facts = facts_score(a, b, today or domain.today()) if named else None
     if named is None or facts is None:
         return None
     return max(0, min(100, named[0] + facts[0])), named[1] + facts[1]
@@ -826,7 +826,7 @@ def find(folder: str | Path, book: str | Path | None = None, min_score: int = DE
 
     if not 0 <= min_score <= 100:
         raise PeermapError(f"--min-score must be between 0 and 100 (got {min_score}).")
-    today = today or dt.date.today()
+    today = today or domain.today()
     mine = book_network = None
     if book is not None:
         book = Path(book)

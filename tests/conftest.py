@@ -14,6 +14,14 @@ settings.load_profile("peermap")
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' remote engine, for the Excel door
 
+# "Today" is the worked example's own date in every test, in this process and in every command it starts, so no
+# result depends on the calendar (the domain's clock reads it: peermap_xl.domain.today). A test that needs the real
+# date asks for the `real_calendar` fixture.
+from peermap_xl.domain import TODAY_VARIABLE  # noqa: E402
+from peermap_xl.examples.city_road import AS_OF  # noqa: E402
+
+os.environ[TODAY_VARIABLE] = AS_OF.isoformat()
+
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbook_template.xlsm"
 CONTRACT = ROOT / "docs" / "workbook-contract.md"
@@ -27,6 +35,12 @@ def need_tool(name: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(f"{name} is not installed, and CI must run these tests (see .ci/run)")
     pytest.skip(f"{name} is not installed")
+
+
+@pytest.fixture
+def real_calendar(monkeypatch):
+    """Today as the calendar has it, for the tests that show peermap works on the real date."""
+    monkeypatch.delenv(TODAY_VARIABLE)
 
 
 @pytest.fixture

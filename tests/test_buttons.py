@@ -12,7 +12,7 @@ import xlwings as xw
 from xlwings_payload import payload
 
 from conftest import ROOT
-from peermap_xl import buttons, formulas, schema
+from peermap_xl import buttons, domain, formulas, schema
 from peermap_xl.book import file, live
 
 sys.path.insert(0, str(ROOT / "udfs"))
@@ -83,6 +83,16 @@ def test_check_writes_flags_checks_and_suggested_questions(here, example_payload
     questions = [row[gaps.column("Question") - 1 - a["start_column"]] for a in written for row in a["values"]]
     assert "Who is the unknown adult male?" in questions
     assert actions(book, "resizeTable", "Gaps")
+
+
+def test_check_works_on_the_real_date(real_calendar, here, example_payload):
+    """Check pressed today, whatever today is (the other tests fix the day): it says which day it checked as of,
+    and nothing that depends on the day is asserted."""
+    book = book_of(example_payload)
+    buttons.check(book)
+    assert "see the Checks sheet" in alerts(book)[0]
+    checks = actions(book, "setValues", "Checks")
+    assert checks[0]["values"][0][0].startswith(f"Checks as of {dt.date.today():%d/%m/%Y}")
 
 
 def test_draw_map_puts_a_picture_named_for_the_map_on_the_map_sheet(here, example_payload):
@@ -188,7 +198,7 @@ def test_stale_uses_the_networks_setting_and_an_as_of_date(example_payload):
 
 
 def test_stale_is_judged_as_of_today_like_excels_today():
-    today = dt.date.today()
+    today = domain.today()
     assert formulas.stale(today - dt.timedelta(days=91)) is True
     assert formulas.stale(today - dt.timedelta(days=90)) is False
     assert formulas.stale(today - dt.timedelta(days=31), 30) is True

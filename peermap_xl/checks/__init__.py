@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection
 
-from peermap_xl import schema
+from peermap_xl import domain, schema
 from peermap_xl.checks import cycle, decisions, incidents, integrity, links, people, tasks, timescales  # noqa: F401 (registers)
 from peermap_xl.checks.core import ERROR, INFO, RULES, SEVERITIES, WARNING, Context, Finding, Rule, sharing_rows
 
@@ -31,7 +31,7 @@ def evaluate(network, as_of: dt.date | None = None,
     and places as tokens (see `render`). The rules that suggest questions run first; `suggest`, when
     given, is called with their findings (to add the questions to the network) before the others run,
     so that the suggested questions are checked too. `only`: just the rules with these slugs."""
-    ctx = Context(network, as_of or dt.date.today())
+    ctx = Context(network, as_of or domain.today())
     chosen = [r for r in RULES if only is None or r.slug in only]
     with sharing_rows():
         first = [f for r in chosen if r.suggests for f in _findings(r, ctx)]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from peermap_xl import labels, model
+from peermap_xl import domain, labels, model
 from peermap_xl.model import Network, rows
 
 FIGURE_ONE_ROWS = ("Current concerns - vulnerabilities", "Current linked contexts", "Linked peers / peer group",
@@ -18,7 +18,7 @@ def figure_one(network: Network, person_id: str, anonymise: bool = False, on: dt
     """The Figure 1 matrix for one young person: {row title: [entries]} (their own view only when recorded)."""
     view = view or labels.View(network, anonymise)
     person = person or rows(network.subjects[network.subjects["id"] == person_id])[0]
-    today = pd.Timestamp(on or dt.date.today())
+    today = pd.Timestamp(on or domain.today())
     mine = _links_by_person(network).get(person_id, [])
     context_ids = model.once(network, "context IDs", network.contexts, lambda: set(network.contexts["id"]))
     places = [_link_line(view, link, person_id, network, today) for link in mine

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
-from peermap_xl import labels
+from peermap_xl import domain, labels
 from peermap_xl.minutes.blocks import Banner, Heading, Para, Table
 from peermap_xl.minutes.meeting import date_text, file_name, pick_session
 from peermap_xl.model import Network, rows
@@ -50,7 +50,7 @@ def invite_content(network: Network, session_id: str | None = None, anonymise: b
                Para(f"You are invited to the {_text(session['type']).lower() or 'mapping'} session on "
                     f"{day:%d/%m/%Y}. Please research the people and places below in your agency's records, and "
                     "bring what you know, and what you do not, to the session.")]
-    blocks += _sender(network, view, issued or dt.date.today())
+    blocks += _sender(network, view, issued or domain.today())
     blocks += _invited(view, invited)
     for agency, held in _by_agency(network, invited).items():
         blocks += _agency(network, view, agency, held, invited)
