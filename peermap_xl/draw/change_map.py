@@ -102,7 +102,6 @@ def draw(network: Network, before: pd.DataFrame, out: str | Path, as_of: dt.date
         fig, ax = frame.page(WIDTH, HEIGHT)
         pos, sizes = network_map.positions(what.scene, network, fig, previous=what.previous)
         drawn = render(fig, ax, what, pos, sizes)
-        drawn = replace(drawn, page_text=tuple(frame.text_boxes(fig)))
         png = frame.save(fig, out, png_copy)
     return replace(drawn, png=png)
 
@@ -207,7 +206,7 @@ def render(fig, ax, found: Changes, pos: dict, sizes: dict) -> DrawnChanges:
     notes = _notes(found)
     _draw_notes(fig, notes)
     return DrawnChanges(WIDTH, HEIGHT, tuple(nodes), tuple(what.edges), dict(found.change), tuple(entries),
-                        tuple(notes), paths=network_map.polylines(paths))
+                        tuple(notes), paths=network_map.polylines(paths), page_text=tuple(frame.text_boxes(fig)))
 
 
 def _draw_marks(ax, found: Changes, pos: dict) -> None:

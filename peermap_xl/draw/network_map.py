@@ -185,7 +185,7 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
         if banner:  # "This record has errors: ...", above the bottom marking
             fig.text(0.5, 40 / HEIGHT, banner, ha="center", va="center", fontsize=11, fontweight="bold",
                      color=style.MARKING_COLOUR, bbox={"facecolor": "#FFC7CE", "edgecolor": style.MARKING_COLOUR})
-        drawn = replace(drawn, page_text=tuple(frame.text_boxes(fig)))
+            drawn = replace(drawn, page_text=tuple(frame.text_boxes(fig)))
         png = frame.save(fig, out, png_copy)
     return replace(drawn, png=png)
 
@@ -363,6 +363,7 @@ def render(fig, ax, what: Scene, pos: dict, sizes: dict) -> DrawnMap:
     entries = frame.legend(fig, _legend_sections(what), left=WIDTH - 330, top=HEIGHT - 110)
     return DrawnMap(width=WIDTH, height=HEIGHT, nodes=tuple(drawn_nodes), edges=tuple(what.edges),
                     legend=tuple(entries), paths=polylines(paths), groups=tuple(groups),
+                    page_text=tuple(frame.text_boxes(fig)),
                     positions={n: [round(v, 3) for v in BOX.to_units(*pos[n])] for n in what.nodes})
 
 
