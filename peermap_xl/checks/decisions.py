@@ -42,6 +42,14 @@ def _by_risk(ctx, ids) -> list[str]:
     return sorted(ids, key=lambda i: order.get(i, (3, 0)))
 
 
+def assessed(ctx, kind: str) -> set[str]:
+    """The people and places an action of type `kind` ("Peer assessment", "Context assessment") is about, open,
+    in progress or done (not cancelled): the record already holds that decision."""
+    actions = ctx.network.actions
+    chosen = actions[(actions["type"] == kind) & (actions["status"] != "Cancelled")]
+    return {rid for about in chosen["about"] for ref in about for rid in ctx.network.resolve(ref)}
+
+
 def _links_text(ids) -> str:
     ids = sorted(ids, key=labels.id_order)
     return f"link{'s' if len(ids) > 1 else ''} {', '.join(ids)}"
@@ -53,7 +61,8 @@ def _links_text(ids) -> str:
       risky peer links (not family ones, not protective or neutral ones) that are evidenced, well
       graded and current (not stale), and suggests a peer assessment when such links join at least
       {PEER_GROUP_SIZE} young people of whom at least one is at high risk. It names only the young
-      people those links join.""")
+      people those links join. It is quiet once a Peer assessment action (open, in progress or done) is
+      about every one of them; a young person newly joined to the group brings it back.""")
 def consider_peer_assessment(ctx: Context) -> Iterator[Hit]:
     from peermap_xl import graph
 
@@ -66,9 +75,10 @@ def consider_peer_assessment(ctx: Context) -> Iterator[Hit]:
                 and link["evidence"] == "Evidenced" and not weak_grounds(link) and not ctx.is_stale(link)):
             clear[frozenset(ends)] = link["id"]
     joined = [tuple(ends) * (3 - len(ends)) for ends in clear]  # a link to oneself: its one end twice
+    done = assessed(ctx, "Peer assessment")
     for group in graph.components(graph.adjacency((p for ends in joined for p in ends), joined)):
         high = [p for p in group if risk.get(p) == "High"]
-        if len(group) >= PEER_GROUP_SIZE and high:
+        if len(group) >= PEER_GROUP_SIZE and high and not set(group) <= done:
             members = _by_risk(ctx, group)
             evidence = {link for ends, link in clear.items() if ends <= group}
             yield Hit(SUBJECTS, _row(ctx, members[0]), members[0], "Risk level",
@@ -82,7 +92,8 @@ def consider_peer_assessment(ctx: Context) -> Iterator[Hit]:
       about a particular school or an organisation (and threshold is met) then context assessments
       should also be undertaken." peermap suggests one for a place or online space marked Risky or
       Mixed with risky links to at least {CONTEXT_GROUP_SIZE} young people at high or medium risk.
-      Protective and neutral links (a young person who attends a school) are not counted.""")
+      Protective and neutral links (a young person who attends a school) are not counted. It is quiet once a
+      Context assessment action about that place is open, in progress or done.""")
 def consider_context_assessment(ctx: Context) -> Iterator[Hit]:
     concern = {pid for pid, r in zip(ctx.young_people["id"], ctx.young_people["risk_level"]) if r in _CONCERN}
     linked: dict[str, dict[str, str]] = {}
@@ -92,9 +103,10 @@ def consider_context_assessment(ctx: Context) -> Iterator[Hit]:
         for place, person in ((link["from_id"], link["to_id"]), (link["to_id"], link["from_id"])):
             if person in concern:
                 linked.setdefault(place, {})[person] = link["id"]
+    done = assessed(ctx, "Context assessment")
     for place in rows(ctx.network.active_contexts):
         people = linked.get(place["id"], {})
-        if len(people) >= CONTEXT_GROUP_SIZE and place["nature"] in CONCERNING_PLACES:
+        if len(people) >= CONTEXT_GROUP_SIZE and place["nature"] in CONCERNING_PLACES and place["id"] not in done:
             yield Hit(CONTEXTS, place["row"], place["id"], "Nature",
                       f"Consider a context assessment of {ctx.who(place)} (marked {place['nature'].lower()}): "
                       f"it has risky links to {len(people)} young people at high or medium risk "

@@ -8,6 +8,7 @@ import pandas as pd
 
 from peermap_xl import labels, schema
 from peermap_xl.checks.core import INFO, WARNING, Context, Hit, blank, date_text, rows, rule
+from peermap_xl.checks.decisions import assessed
 from peermap_xl.checks.people import _refer
 
 INCIDENTS, CONTEXTS = schema.INCIDENTS.name, schema.CONTEXTS.name
@@ -73,10 +74,8 @@ def _places_with_incidents(ctx) -> dict[str, list[dict]]:
 
 
 def _assessed(ctx) -> set[str]:
-    """Places with a context assessment recorded on Actions (open or done)."""
-    actions = ctx.network.actions
-    chosen = actions[(actions["type"] == "Context assessment") & (actions["status"] != "Cancelled")]
-    return {rid for about in chosen["about"] for ref in about for rid in ctx.network.resolve(ref)}
+    """Places with a context assessment recorded on Actions (open, in progress or done)."""
+    return assessed(ctx, "Context assessment")
 
 
 @rule("PM702", "incidents-at-place", INFO, "Incidents recur at one place",
@@ -84,7 +83,7 @@ def _assessed(ctx) -> set[str]:
       specific contexts (e.g. recurrent schools or parks)" and "historic but thematically relevant
       incidents (e.g. previous incidents at the same school)". peermap suggests a context assessment of
       a place with at least {RECURRING} incidents, or one significant incident and risky links, unless a
-      context assessment of it is already on Actions.""")
+      context assessment of it is already on Actions (open, in progress or done).""")
 def incidents_at_place(ctx: Context) -> Iterator[Hit]:
     risky = ctx.network.live_links[ctx.network.live_links["nature"] == "Risky"]
     risky_ends = set(risky["from_id"]) | set(risky["to_id"])
