@@ -326,8 +326,12 @@ def parse_cli_date(text: str) -> dt.date:
             return dt.datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
-    raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as dd/mm/yyyy (04/11/2026 is 4 November "
-                                     "2026) or yyyy-mm-dd (2026-11-04)")
+    from peermap_xl.domain import month_first
+
+    turned = month_first(text)
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date" + (f" read day first: is it {turned}?" if turned else "")
+                                     + ": write it as dd/mm/yyyy (04/11/2026 is 4 November 2026) or yyyy-mm-dd "
+                                     "(2026-11-04)")
 
 
 def _date_option(sub, flag: str, what: str) -> None:

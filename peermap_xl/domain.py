@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -118,3 +119,21 @@ class NextReview:
         if self.agreed:
             return f"agreed at session {self.session_id} on {self.session_date:%d/%m/%Y}"
         return f"{self.months} months after the session on {self.session_date:%d/%m/%Y}"
+
+
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$")
+
+
+def month_first(text) -> str | None:
+    """ "23/09/2026" for a date typed month first ("09/23/2026"): one that is no date read day first and is one
+    read month first; None for anything else."""
+    found = _NUMERIC_DATE.match(text) if isinstance(text, str) else None
+    if not found:
+        return None
+    first, second, year = (int(g) for g in found.groups())
+    year += 2000 if year < 100 else 0
+    try:
+        dt.date(year, first, second)
+    except ValueError:
+        return None
+    return f"{second:02d}/{first:02d}/{year}" if second > 12 else None

@@ -57,7 +57,8 @@ def test_the_catalogue_is_complete_and_consistent():
         "multiagency-session-late", "list-sent-late", "minutes-late", "review-overdue",
         "consider-peer-assessment", "consider-context-assessment", "key-individual", "bridge",
         "protective-relationship", "read-range", "already-mapped", "subject-list-due", "no-direct-work",
-        "review-after-incident", "incidents-at-place", "incident-out-of-borough", "uncalculated-formula"}
+        "review-after-incident", "incidents-at-place", "incident-out-of-borough", "uncalculated-formula",
+        "undated-gap", "direct-work-off-list", "undated-direct-work"}
     for r in RULES:
         assert r.summary and len(r.explanation) > 60 and r.severity in ("error", "warning", "info"), r.slug
         assert r.code.startswith("PM") and len(r.code) == 5

@@ -44,3 +44,39 @@ def no_direct_work(ctx: Context) -> Iterator[Hit]:
             yield Hit(SUBJECTS, person["row"], person["id"], "Risk level",
                       f"{ctx.who(person)} is at {person['risk_level'].lower()} risk and has no direct work "
                       "recorded: who knows them best to do their own peer map with them (Direct work)?")
+
+
+DIRECT_WORK = schema.DIRECT_WORK.name
+#: What "Would help if in trouble" may say: the young person's map stars a Yes.
+WOULD_HELP = {"yes": "Yes", "y": "Yes", "no": "No", "n": "No"}
+
+
+def _direct_work(ctx: Context) -> list[dict]:
+    return [r for r in ctx.network.direct_work.to_dict("records") if isinstance(r.get("young_person_id"), str)]
+
+
+@rule("PM308", "direct-work-off-list", WARNING, "A Direct work answer is not one the young person's map can show",
+      """The young person's own map (Appendix B) shows whether each peer "would help if I was in trouble" as a
+      star: only a Yes is starred, so an answer such as "Not sure" or "maybe" is drawn as a No. peermap asks for
+      Yes or No, or an empty cell when the young person did not say (Influence is checked against its list by
+      invalid-value).""")
+def direct_work_off_list(ctx: Context) -> Iterator[Hit]:
+    for work in _direct_work(ctx):
+        said = work.get("would_help_if_in_trouble")
+        if isinstance(said, str) and said.strip() and said.strip().casefold() not in WOULD_HELP:
+            yield Hit(DIRECT_WORK, work["row"], work["young_person_id"], "Would help if in trouble",
+                      f"The answer \u201c{said.strip()}\u201d to Would help if in trouble, in the direct work with "
+                      f"{ctx.label(work['young_person_id'])} on row {work['row']}, is not Yes or No: their map "
+                      "stars only a Yes. Choose Yes or No, or empty the cell if they did not say.")
+
+
+@rule("PM309", "undated-direct-work", WARNING, "Direct work has no Date",
+      """The young person's own map is dated by the day the direct work was done (its Date), not the day it is
+      drawn: a map drawn today from work done weeks ago must not look new. Direct work rows with no Date leave
+      the map saying it has no date.""")
+def undated_direct_work(ctx: Context) -> Iterator[Hit]:
+    for work in _direct_work(ctx):
+        if domain.blank(work.get("date")):
+            yield Hit(DIRECT_WORK, work["row"], work["young_person_id"], "Date",
+                      f"The Date cell of the direct work with {ctx.label(work['young_person_id'])} on row "
+                      f"{work['row']} is empty: their own map is dated by it. Fill in the day the work was done.")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from peermap_xl import schema
 from peermap_xl.book.raw import DIMENSION, TABLE_COLUMNS, TABLE_HEADER, TABLE_ROWS, UNCALCULATED
 from peermap_xl.checks.core import ERROR, WARNING, Context, Hit, blank, date_text, rows, rule, typed
+from peermap_xl.domain import month_first
 from peermap_xl.model import split_entry
 from peermap_xl.suggest import did_you_mean, suggest
 
@@ -156,8 +157,11 @@ def invalid_value(ctx: Context) -> Iterator[Hit]:
 def invalid_date(ctx: Context) -> Iterator[Hit]:
     for problem in ctx.network.problems:
         if problem.kind == schema.DATE:
+            turned = month_first(problem.value)
             yield Hit(problem.sheet, problem.row, None, problem.column,
-                      f"{problem.column} is not a date: type it as dd/mm/yyyy.")
+                      f"The {problem.column} cell does not hold a date"
+                      + (f": \u201c{problem.value.strip()}\u201d reads only month first. Is it {turned}? Type dates as "
+                         "dd/mm/yyyy." if turned else ": type it as dd/mm/yyyy."))
 
 
 def _off_list(col: schema.Column, value, allowed: tuple[str, ...]) -> str:

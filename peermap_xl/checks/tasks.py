@@ -64,3 +64,13 @@ def unassigned_gap(ctx: Context) -> Iterator[Hit]:
         if blank(gap["assigned_to"]):
             yield Hit(GAPS, gap["row"], gap["id"], "Assigned to",
                       f"Question {gap['id']} has nobody assigned to find out.")
+
+
+@rule("PM405", "undated-gap", WARNING, "An open question has no due date",
+      """"Task people with finding out more information with a clear deadline in mind": a question with no
+      Due date is never late, so nobody chases it.""")
+def undated_gap(ctx: Context) -> Iterator[Hit]:
+    for gap in rows(_open_gaps(ctx)):
+        if blank(gap["due"]):
+            yield Hit(GAPS, gap["row"], gap["id"], "Due",
+                      f"The Due cell of question {gap['id']} is empty: give it the date the answer is needed by.")

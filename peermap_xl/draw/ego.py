@@ -82,11 +82,23 @@ def draw(network: Network, person: str, out: str | Path, as_of, anonymise: bool 
     with matplotlib.rc_context(frame.RC):
         fig, ax = frame.page(WIDTH, HEIGHT)
         drawn = render(fig, ax, me, peers, anonymise)
-        frame.heading(fig, network.settings["protective_marking"], f"{me}'s peer map",
-                      f"Drawn with them on the Direct work sheet. Dated {as_of:%d/%m/%Y}", title_size=20)
+        frame.heading(fig, network.settings["protective_marking"], f"{me}'s peer map", dated(work, as_of),
+                      title_size=20)
         entries = frame.legend(fig, _legend(drawn, peers), left=1010, top=HEIGHT - 130, fontsize=10.5, spacing=1.1)
         frame.save(fig, out)
     return EgoMap(me, drawn, tuple(entries))
+
+
+def dated(work: pd.DataFrame, as_of) -> str:
+    """The map's dates line: dated by the day the direct work was done (its Date), not the day it is drawn; when
+    the rows have no Date, it says so."""
+    days = sorted({pd.Timestamp(d).date() for d in work["date"] if pd.notna(d)}) if "date" in work else []
+    if not days:
+        return f"Drawn with them on the Direct work sheet. The direct work has no Date (map drawn {as_of:%d/%m/%Y})"
+    when = f"{days[-1]:%d/%m/%Y}" if len(days) == 1 else f"{days[0]:%d/%m/%Y} to {days[-1]:%d/%m/%Y}"
+    undated = work["date"].isna().sum()
+    return (f"Drawn with them on the Direct work sheet. Direct work of {when}"
+            + (f" ({undated} {'row' if undated == 1 else 'rows'} with no Date)" if undated else ""))
 
 
 def render(fig, ax, me: str, peers: list[dict], anonymise: bool) -> tuple[EgoPeer, ...]:
