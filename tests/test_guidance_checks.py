@@ -57,3 +57,16 @@ def test_the_own_map_is_dated_by_the_direct_work_not_the_day_it_is_drawn():
     assert ego.dated(mixed, drawn_on).endswith("Direct work of 01/09/2026 to 29/09/2026 (1 row with no Date)")
     undated = pd.DataFrame({"date": [pd.NaT]})
     assert "The direct work has no Date (map drawn 01/10/2026)" in ego.dated(undated, drawn_on)
+
+
+def test_a_date_typed_month_first_is_offered_the_other_way_round():
+    from peermap_xl.domain import month_first
+    from tests.test_checks import link
+
+    [f] = found(network(links=(link(**{"Last seen": "09/23/2026"}),)), "invalid-date")
+    assert f.message == ("The Last seen cell does not hold a date: \u201c09/23/2026\u201d reads only month first. "
+                         "Is it 23/09/2026? Type dates as dd/mm/yyyy.")
+    [other] = found(network(links=(link(**{"Last seen": "31/02/2026"}),)), "invalid-date")
+    assert "Is it" not in other.message and other.message.endswith("type it as dd/mm/yyyy.")
+    assert [month_first(t) for t in ("09/23/2026", "9-23-26", "23/09/2026", "02/30/2026", "soon")] == [
+        "23/09/2026", "23/09/2026", None, None, None]
