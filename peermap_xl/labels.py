@@ -16,6 +16,8 @@ by labels; nothing at all in the anonymised version).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 from collections.abc import Callable
 from functools import cached_property
@@ -161,6 +163,10 @@ class View:
         if is_place:
             return coded[rid] if kind in _PRIVATE_PLACES else name
         return letters.get(rid, name)
+
+    def __getstate__(self) -> dict:
+        """Sent to the processes drawing a large map's pages: without the compiled replacer (made again)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_replacer"}
 
     def label(self, record_id: str) -> str:
         """The label of a subject or context ID; for a `choose` key, the wording this view may show."""
@@ -362,6 +368,35 @@ def nicknames(name: str) -> list[str]:
 def _common_lower(word: str) -> bool:
     """ "will" in "he will attend" is not Will: common words count as names only when capitalised."""
     return word.casefold() in _COMMON_WORDS and not word[0].isupper()
+
+
+_OUT: contextvars.ContextVar = contextvars.ContextVar("names_out", default=None)
+
+
+@contextlib.contextmanager
+def names_out(view: View):
+    """Within: every picture saved (draw/frame.py) has each of its texts through `view.out` (titles, labels,
+    notes, captions, legends), so that a picture carries no name its names view would not show. An outer
+    view (the whole network's, around a large map's pages) is kept."""
+    if _OUT.get() is not None:
+        yield
+        return
+    token = _OUT.set(view.out)
+    try:
+        yield
+    finally:
+        _OUT.reset(token)
+
+
+def through_names_out(texts) -> None:
+    """Each matplotlib Text in `texts` through the names view in force (see `names_out`), if any."""
+    out = _OUT.get()
+    if out is None:
+        return
+    for text in texts:
+        said = text.get_text()
+        if said:
+            text.set_text(out(said))
 
 
 def view_of(network, anonymise: bool = False) -> View:

@@ -76,17 +76,33 @@ class EgoMap:
 
 def draw(network: Network, person: str, out: str | Path, as_of, anonymise: bool = False) -> EgoMap:
     """Draw the young person's map and save it to `out`; return what was drawn."""
+    from peermap_xl import voice
+
     subject, work = direct_work_for(network, person)
-    me = labels.labeller(network, anonymise)(subject) if subject else ("the young person" if anonymise else person)
+    view = labels.View(network, anonymise)
+    me = view.label(subject) if subject else ("the young person" if view.mode != labels.FULL_NAMES else person)
     peers = sorted(rows(work), key=lambda r: (_closeness(r), r["row"]))
-    with matplotlib.rc_context(frame.RC):
+    shown = voice.peer_labels(network, view, peers)
+    peers = [{**p, "shown": s, "notes": view.text(p["notes"], withheld="")} for p, s in zip(peers, shown)]
+    with matplotlib.rc_context(frame.RC), labels.names_out(view):
         fig, ax = frame.page(WIDTH, HEIGHT)
         drawn = render(fig, ax, me, peers, anonymise)
         frame.heading(fig, network.settings["protective_marking"], f"{me}'s peer map",
-                      f"Drawn with them on the Direct work sheet. Dated {as_of:%d/%m/%Y}", title_size=20)
+                      caption(work, me, view, as_of), title_size=20)
         entries = frame.legend(fig, _legend(drawn, peers), left=1010, top=HEIGHT - 130, fontsize=10.5, spacing=1.1)
         frame.save(fig, out)
     return EgoMap(me, drawn, tuple(entries))
+
+
+def caption(work: pd.DataFrame, me: str, view: labels.View, as_of) -> str:
+    """Who drew the map with the young person, and when: "Drawn with KT by Dean Walsh (youth worker) on
+    20/09/2026 (Direct work sheet)"; the worker's name is withheld on the anonymised version."""
+    workers = sorted({w.strip() for w in work["worker"] if isinstance(w, str) and w.strip()})
+    dates = work["date"].dropna()
+    by = (" by their worker" if view.anonymise else f" by {', '.join(view.text(w) for w in workers)}") \
+        if workers else " (worker not recorded)"
+    on = f" on {dates.max():%d/%m/%Y}" if len(dates) else " (date not recorded)"
+    return f"Drawn with {me}{by}{on}, on the Direct work sheet.    Map dated {as_of:%d/%m/%Y}"
 
 
 def render(fig, ax, me: str, peers: list[dict], anonymise: bool) -> tuple[EgoPeer, ...]:
@@ -116,13 +132,13 @@ def _peer(ax, i: int, peer: dict, count: int, anonymise: bool) -> EgoPeer:
     ax.add_patch(Circle((x, y), 24, facecolor=colour, edgecolor="white", linewidth=2.5, zorder=3))
     ax.text(x, y, symbol, ha="center", va="center_baseline", fontsize=17, fontweight="bold",
             color=style.text_on(colour), zorder=4)
-    name = f"Friend {i + 1}" if anonymise else (peer["peer"] or f"Friend {i + 1}")
+    name = peer.get("shown") or f"Friend {i + 1}"
     if _would_help(peer):
         ax.text(x + 19, y + 19, "★", fontsize=15, color=STAR_COLOUR, ha="center", va="center", zorder=4)
     right = math.cos(angle) >= -0.05
     ax.text(x + (30 if right else -30), y + 6, name, ha="left" if right else "right", va="center",
             fontsize=11, fontweight="bold", color="#1B2631", zorder=4)
-    note = peer["notes"] if isinstance(peer["notes"], str) and not anonymise else None
+    note = peer["notes"] if isinstance(peer["notes"], str) and peer["notes"] and not anonymise else None
     if note:
         ax.text(x + (30 if right else -30), y - 10, textwrap.fill(note, 30), ha="left" if right else "right",
                 va="top", fontsize=8.5, style="italic", color="#34495E", zorder=4)
