@@ -163,7 +163,8 @@ def young_persons_map(book) -> None:
     from peermap_xl import labels, voice
 
     today = voice.direct_work_date(network, subject) or domain.today()  # dated by the direct work
-    name = labels.labeller(network)(subject) if subject else person
+    view = labels.View(network)
+    name = view.label(subject) if subject else view.out(person)  # the file's name follows the names view
     picture = folder_of(book) / ego.file_name(name, today, anonymise=False)
     ego.draw(network, person, picture, today)
     _alert(book, f"The young person's map is drawn: {picture.name}.")

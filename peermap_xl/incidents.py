@@ -35,15 +35,16 @@ def involves(network: Network, incident: dict, record_id: str) -> bool:
 
 def describe(network: Network, incident: dict, anonymise: bool = False) -> str:
     """ "I04 26/09/2026, weapon, at Estate park (significant): Male E stabbed ..."."""
-    label = labels.labeller(network, anonymise)
+    view = labels.view_of(network, anonymise)
+    label = view.label
     parts = [f"{incident['id']} {incident['date']:%d/%m/%Y}"]
     if isinstance(incident["type"], str):
         parts.append(incident["type"].lower())
     if isinstance(incident["where_id"], str):
         parts.append(f"at {label(incident['where_id'])}")
     text = ", ".join(parts) + (" (significant)" if incident["significant"] == "Yes" else "")
-    what = incident["what_happened"]
-    return text + (f": {what}" if isinstance(what, str) and not anonymise else "")
+    what = view.text(incident["what_happened"], withheld="")
+    return text + (f": {what}" if what else "")
 
 
 def per_record(network: Network, record_id: str, day: dt.date, anonymise: bool = False) -> list[str]:
@@ -72,7 +73,8 @@ def recent_by_record(network: Network, day: dt.date, anonymise: bool = False) ->
 
 def section(network: Network, day: dt.date, anonymise: bool = False) -> list:
     """The minutes' Incidents section: every incident up to the session, newest first."""
-    label = labels.labeller(network, anonymise)
+    view = labels.view_of(network, anonymise)
+    label = view.label
     blocks: list = [Heading(HEADING)]
     listed = rows(up_to(network, day))
     if not listed:
@@ -80,7 +82,7 @@ def section(network: Network, day: dt.date, anonymise: bool = False) -> list:
     table = []
     for i in listed:
         who = ", ".join(label(rid) for ref in i["who"] for rid in network.resolve(ref)[:1])
-        what = "" if anonymise else (i["what_happened"] if isinstance(i["what_happened"], str) else "")
+        what = view.text(i["what_happened"], withheld="")
         table.append([i["id"], f"{i['date']:%d/%m/%Y}", i["type"] if isinstance(i["type"], str) else "",
                       label(i["where_id"]) if isinstance(i["where_id"], str) else "", who, what,
                       "Yes" if i["significant"] == "Yes" else "No"])

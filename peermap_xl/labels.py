@@ -16,6 +16,8 @@ by labels; nothing at all in the anonymised version).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 from collections.abc import Callable
 from functools import cached_property
@@ -162,6 +164,10 @@ class View:
             return coded[rid] if kind in _PRIVATE_PLACES else name
         return letters.get(rid, name)
 
+    def __getstate__(self) -> dict:
+        """Sent to the processes drawing a large map's pages: without the compiled replacer (made again)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_replacer"}
+
     def label(self, record_id: str) -> str:
         """The label of a subject or context ID; for a `choose` key, the wording this view may show."""
         if record_id.startswith(_CHOICE):
@@ -194,23 +200,92 @@ class View:
             return value
         return self._replacer(value)
 
+    def out(self, value):
+        """The names view of any text leaving the workbook (a sentence peermap wrote, a heading, a caption, a
+        file name, a cell): every name form of a person the record knows replaced as this output asks.
+        Applied to everything an output carries, so that no column or sentence can be missed."""
+        if not isinstance(value, str) or not value or self.mode == FULL_NAMES:
+            return value
+        return self._replacer(value)
+
+    def blocks(self, blocks: list) -> list:
+        """Every text of a document's blocks (headings, paragraphs, bullets, table cells, captions) through
+        `out`."""
+        return [_through(block, self.out) for block in blocks]
+
     @cached_property
     def _replacer(self) -> Callable[[str], str]:
-        """Full names, then first names and surnames, each replaced by the label of whom they name."""
+        """Every name form, replaced in one pass (longest first, so "Kai Thompson" before "Kai")."""
+        return _replace_all(self.forms)
+
+    @cached_property
+    def forms(self) -> dict[str, str | None]:
+        """{name form, folded: what this output shows for it} (None: kept as typed, a professional's name).
+
+        A form naming one person becomes their label; a form several people share, or a first name or
+        surname of someone who is not on the map (a peer the young person named), becomes a neutral word."""
+        whole, parts, kinds = self._subject_forms()
+        out: dict[str, str | None] = {}
+        for index in (whole, parts):
+            for form, ids in index.items():
+                if form not in out:
+                    out[form] = self.label(next(iter(ids))) if len(ids) == 1 else _neutral(ids, kinds)
+        for form, word in self._other_forms().items():
+            if form not in out:
+                out[form] = word
+            elif word == "" and out[form] is not None and form not in whole:
+                out[form] = "someone"  # a professional's first name that is also a young person's
+        return {form: (None if word == "" else word) for form, word in out.items()}
+
+    def _subject_forms(self):
+        from peermap_xl.model import known_as, split_known
+
         whole: dict[str, set[str]] = {}
         parts: dict[str, set[str]] = {}
-        for frame, is_place in ((self.network.subjects, False), (self.network.contexts, True)):
-            for (rid, name), kind in zip(self._records(frame), frame["type"]):
-                if not isinstance(name, str) or self.label(rid) == name:
+        kinds: dict[str, str] = {}
+        net = self.network
+        for frame, is_place in ((net.subjects, False), (net.contexts, True)):
+            known = frame["known_as"] if "known_as" in frame else [None] * len(frame)
+            for rid, name, kind, also in zip(frame["id"], frame["name"], frame["type"], known):
+                if not isinstance(rid, str) or not isinstance(name, str) or self.label(rid) == name:
                     continue
                 if is_place and self.mode != CODES and kind not in _PRIVATE_PLACES:
                     continue
-                whole.setdefault(name.strip().strip(_QUOTES).casefold(), set()).add(rid)
-                if not is_place and not is_pseudonym(name):
-                    for word in _words(name):
-                        if len(word) > 1:
-                            parts.setdefault(word.casefold(), set()).add(rid)
-        return _replace_all(whole, parts, self.label)
+                kinds[rid] = "place" if is_place else str(kind)
+                _put(whole, name.strip().strip(_QUOTES), rid)
+                if is_place:
+                    continue
+                for nick in [*nicknames(name), *split_known(also)]:
+                    _put(whole, nick, rid)
+                for word in ([] if is_pseudonym(name) else name_words(name)):
+                    _put(parts, word, rid)
+        for name, rid in known_as(net.history).items():
+            if rid in kinds and kinds[rid] != "place" and name != _fold(self.label(rid)):
+                _put(whole, name.strip(_QUOTES), rid)
+                for word in ([] if is_pseudonym(name) else name_words(name)):
+                    _put(parts, word, rid)
+        return whole, parts, kinds
+
+    def _other_forms(self) -> dict[str, str]:
+        """People in the record who are not subjects: contacts (professionals: "" keeps them as typed) and the
+        peers a young person named who are on nobody's row ("a peer")."""
+        net = self.network
+        out: dict[str, str] = {}
+        for name in net.contacts["name"] if "name" in net.contacts else []:
+            if isinstance(name, str) and not is_pseudonym(name):
+                out.setdefault(_fold(name), "")
+                for word in name_words(name):
+                    out.setdefault(_fold(word), "")
+        work = net.direct_work
+        for peer, pid in zip(work["peer"], work["peer_id"] if "peer_id" in work else [None] * len(work)):
+            if not isinstance(peer, str) or pid or net.resolve(peer):
+                continue
+            typed = re.sub(r"\([^)]*\)", " ", peer)
+            if is_pseudonym(typed):
+                continue
+            for word in name_words(typed):
+                out[_fold(word)] = "a peer"
+        return out
 
     def choice(self, value, list_key: str, withheld: str = WITHHELD) -> str:
         """A drop-down value: kept when it is on peermap's own list; typed text is withheld when anonymised."""
@@ -230,32 +305,107 @@ class View:
         return HOME_BOROUGH if value.casefold() == home.casefold() else ELSEWHERE
 
 
-def _replace_all(whole: dict[str, set[str]], parts: dict[str, set[str]], label) -> Callable[[str], str]:
-    def joint(ids: set[str]) -> str:
-        return "/".join(sorted({label(i) for i in ids}))
+def _replace_all(forms: dict[str, str | None]) -> Callable[[str], str]:
+    ordered = sorted(forms, key=len, reverse=True)
+    if not ordered:
+        return lambda text: text
+    spaced = [r"\s+".join(re.escape(w) for w in form.split()) for form in ordered]
+    found = re.compile(r"(?<![\w])(" + "|".join(spaced) + r")(?![\w])", re.IGNORECASE)
 
-    def pattern(words):
-        ordered = sorted(words, key=len, reverse=True)
-        return re.compile(r"(?<![\w])(" + "|".join(re.escape(w) for w in ordered) + r")(?![\w])",
-                          re.IGNORECASE) if ordered else None
+    def one(match) -> str:
+        typed = match.group(1)
+        shown = forms.get(_fold(typed))
+        return typed if shown is None or _common_lower(typed) else shown
 
-    full = pattern(whole)
-    part = pattern(parts)
+    return lambda text: found.sub(one, text)
 
-    def replace(text: str) -> str:
-        if full:
-            text = full.sub(lambda m: joint(whole[m.group(1).casefold()]), text)
-        if part:
-            text = part.sub(lambda m: m.group(1) if _common_lower(m.group(1)) else
-                            joint(parts[m.group(1).casefold()]), text)
-        return text
 
-    return replace
+def _fold(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _put(index: dict[str, set[str]], form: str, rid: str) -> None:
+    folded = _fold(form)
+    if len(folded) > 1:
+        index.setdefault(folded, set()).add(rid)
+
+
+def _neutral(ids: set[str], kinds: dict[str, str]) -> str:
+    """The word for a name several people share: "a young person", "an adult", "a place", else "someone"."""
+    found = {kinds.get(i) for i in ids}
+    return {frozenset({"Young person"}): "a young person", frozenset({"Adult"}): "an adult",
+            frozenset({"place"}): "a place"}.get(frozenset(found), "someone")
+
+
+def _through(block, out):
+    """A block with every text in it through `out`."""
+    import dataclasses
+
+    if isinstance(block, str):
+        return out(block)
+    if isinstance(block, list):
+        return [_through(item, out) for item in block]
+    if isinstance(block, tuple):
+        return tuple(_through(item, out) for item in block)
+    if dataclasses.is_dataclass(block) and not isinstance(block, type):
+        changes = {f.name: _through(getattr(block, f.name), out) for f in dataclasses.fields(block)
+                   if isinstance(getattr(block, f.name), str | list | tuple)}
+        return dataclasses.replace(block, **changes)
+    return block
+
+
+def name_words(name: str) -> list[str]:
+    """The first names and surnames in a name, without words that describe rather than name ("Unknown")."""
+    return [w for w in _words(re.sub(r"[\"\u201c\u201d].*?[\"\u201c\u201d]", " ", name))
+            if len(w) > 1 and w.casefold() not in _DESCRIBING]
+
+
+def nicknames(name: str) -> list[str]:
+    """The nicknames in quotes inside a Name: 'Unknown adult male ("Rico")' -> ["Rico"]."""
+    return [n.strip() for n in re.findall(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]", name) if n.strip()]
 
 
 def _common_lower(word: str) -> bool:
     """ "will" in "he will attend" is not Will: common words count as names only when capitalised."""
     return word.casefold() in _COMMON_WORDS and not word[0].isupper()
+
+
+_OUT: contextvars.ContextVar = contextvars.ContextVar("names_out", default=None)
+
+
+@contextlib.contextmanager
+def names_out(view: View):
+    """Within: every picture saved (draw/frame.py) has each of its texts through `view.out` (titles, labels,
+    notes, captions, legends), so that a picture carries no name its names view would not show. An outer
+    view (the whole network's, around a large map's pages) is kept."""
+    if _OUT.get() is not None:
+        yield
+        return
+    token = _OUT.set(view.out)
+    try:
+        yield
+    finally:
+        _OUT.reset(token)
+
+
+def through_names_out(texts) -> None:
+    """Each matplotlib Text in `texts` through the names view in force (see `names_out`), if any."""
+    out = _OUT.get()
+    if out is None:
+        return
+    for text in texts:
+        said = text.get_text()
+        if said:
+            text.set_text(out(said))
+
+
+def view_of(network, anonymise: bool = False) -> View:
+    """The network's names view for an output, made once per network (its labels and name forms are
+    worked out once, however many sentences ask)."""
+    from peermap_xl import model
+
+    mode = network.settings.get("names_on_outputs")
+    return model.once(network, f"names view {anonymise} {mode}", network.subjects, lambda: View(network, anonymise))
 
 
 def labeller(network, anonymise: bool = False) -> Callable[[str], str]:

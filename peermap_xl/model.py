@@ -225,6 +225,10 @@ class Network:
         """The IDs of the subjects and contexts that `ref` (a pick-list entry, an ID or an exact name) names."""
         return self._resolver(ref)
 
+    def resolved_how(self, ref: object) -> str | None:
+        """How `ref` named its one record ("known as", "first name or surname", ...; see Resolver.how)."""
+        return self._resolver.how(ref)
+
     def suggest(self, ref: object, limit: int = 3) -> list[str]:
         """The people and places (as the pick list shows them) nearest to a reference that names nobody."""
         return self._resolver.suggestions(ref, limit)
@@ -650,56 +654,117 @@ def entry(name: str | None, record_id: str | None) -> str | None:
 
 
 class Resolver:
-    """Who a typed reference names: a pick-list entry ("Male A (S01)"), an ID ("s01") or an exact name.
+    """Who a typed reference names: the one resolver of every mention of a person or place.
 
-    In an entry the ID decides, so a person renamed since the pick (an unknown identified) keeps the link.
+    In order: a pick-list entry "Name (ID)" (the ID decides, so a person renamed since the pick keeps the
+    link), an ID ("s01"), an exact name, a name the record had before (History), a Known as or a nickname in
+    quotes inside a Name ('Unknown adult male ("Rico")'), then a first name or surname that only one person
+    has. Case and spacing never matter. `how` says which of these found someone (the checks say so).
     """
 
     def __init__(self, subjects: pd.DataFrame, contexts: pd.DataFrame, earlier: dict[str, str] | None = None):
         self.by_id: dict[str, list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
+        self.by_known: dict[str, list[str]] = {}  # Known as, nicknames in quotes in a Name
+        self.by_part: dict[str, list[str]] = {}  # first names and surnames of people
         self.entries: list[str] = []  # as the pick list offers them
-        for frame in (subjects, contexts):
-            for record_id, name in zip(frame["id"], frame["name"]):
+        self.known_entries: list[tuple[str, str]] = []  # (known as, entry): for suggestions
+        for frame, people in ((subjects, True), (contexts, False)):
+            known = frame["known_as"] if "known_as" in frame else [None] * len(frame)
+            for record_id, name, also in zip(frame["id"], frame["name"], known):
                 if isinstance(record_id, str):
-                    self.by_id.setdefault(record_id, []).append(record_id)
-                    if isinstance(name, str):
-                        self.by_name.setdefault(name.casefold(), []).append(record_id)
-                    self.entries.append(entry(name if isinstance(name, str) else None, record_id))
+                    self._add(record_id, name if isinstance(name, str) else None, also, people)
         # names a record had before (History): a renamed or identified person keeps links typed by name
-        self.earlier = {name: rid for name, rid in (earlier or {}).items()
-                        if name not in self.by_name and rid in self.by_id}
+        self.earlier = {fold(name): rid for name, rid in (earlier or {}).items()
+                        if fold(name) not in self.by_name and rid in self.by_id}
         self._known: dict[str, tuple[str, ...]] = {}  # what each text typed named (the records do not change)
+
+    def _add(self, record_id: str, name: str | None, also, people: bool) -> None:
+        from peermap_xl.labels import is_pseudonym, name_words, nicknames
+
+        self.by_id.setdefault(record_id, []).append(record_id)
+        shown = entry(name, record_id)
+        self.entries.append(shown)
+        if name:
+            self.by_name.setdefault(fold(name), []).append(record_id)
+        if not people:
+            return
+        for nick in [*(nicknames(name) if name else []), *split_known(also)]:
+            _add_once(self.by_known, fold(nick), record_id)
+            self.known_entries.append((nick, shown))
+        if name and not is_pseudonym(name):
+            for word in name_words(name):
+                _add_once(self.by_part, fold(word), record_id)
 
     def __call__(self, ref: object) -> list[str]:
         if not isinstance(ref, str):
-            return self._resolve(ref)
+            return self._resolve(ref)[0]
         found = self._known.get(ref)
         if found is None:
-            found = self._known[ref] = tuple(self._resolve(ref))
-        return list(found)
+            found = self._known[ref] = self._resolve(ref)
+        return list(found[0])
 
-    def _resolve(self, ref: object) -> list[str]:
+    def how(self, ref: object) -> str | None:
+        """How `ref` named its record: "id", "entry", "name", "earlier name", "known as", "first name or
+        surname"; None when it names nobody (or several)."""
+        return self._resolve(ref)[1]
+
+    def _resolve(self, ref: object) -> tuple[tuple[str, ...], str | None]:
         text = clean_text(ref)
         if text is None:
-            return []
+            return (), None
         name, record_id = split_entry(text)
         if record_id in self.by_id:
-            return [record_id]
-        found = self._plain(text)
-        return found or (self._plain(name) if record_id and name else [])
+            return (record_id,), "entry"
+        found, how = self._plain(text)
+        if not found and record_id and name:
+            found, how = self._plain(name)
+        return tuple(found), how if found else None
 
-    def _plain(self, text: str) -> list[str]:
-        folded = text.casefold()
-        named = self.by_name.get(folded) or ([self.earlier[folded]] if folded in self.earlier else [])
-        return list(dict.fromkeys(self.by_id.get(normalise_id(text), []) + named))
+    def _plain(self, text: str) -> tuple[list[str], str | None]:
+        folded = fold(text)
+        by_id = self.by_id.get(normalise_id(text), [])
+        if by_id:
+            return by_id, "id"
+        for how, found in (("name", self.by_name.get(folded)),
+                           ("earlier name", [self.earlier[folded]] if folded in self.earlier else None),
+                           ("known as", self.by_known.get(fold(folded.strip(_QUOTES))))):
+            if found:
+                return list(dict.fromkeys(found)), how
+        part = self.by_part.get(folded)
+        return (list(part), "first name or surname") if part and len(part) == 1 else ([], None)
 
     def suggestions(self, typed: object, limit: int = 3) -> list[str]:
-        """The pick-list entries nearest to what was typed, nearest first."""
+        """The pick-list entries nearest to what was typed (a Known as counts as the person's), nearest first."""
         from peermap_xl.suggest import suggest
 
         text = clean_text(typed)
-        return suggest(split_entry(text)[0] or text, self.entries, limit) if text else []
+        if not text:
+            return []
+        wanted = split_entry(text)[0] or text
+        by_known = dict(self.known_entries)
+        near = suggest(wanted, [*self.entries, *by_known], limit * 2)
+        return list(dict.fromkeys(by_known.get(n, n) for n in near))[:limit]
+
+
+_QUOTES = "\"'\u201c\u201d\u2018\u2019"
+
+
+def fold(text: str) -> str:
+    """A name as the resolver compares it: any case, any spacing."""
+    return " ".join(str(text).replace("\u00a0", " ").split()).casefold()
+
+
+def split_known(value) -> list[str]:
+    """A Known as cell's names: "Rico; R" -> ["Rico", "R"] (also "," and "/" between them)."""
+    if not isinstance(value, str):
+        return []
+    return [n.strip().strip(_QUOTES).strip() for n in re.split(r"[;,/]", value) if n.strip().strip(_QUOTES).strip()]
+
+
+def _add_once(index: dict[str, list[str]], key: str, record_id: str) -> None:
+    if key and record_id not in index.setdefault(key, []):
+        index[key].append(record_id)
 
 
 def _resolver(subjects: pd.DataFrame, contexts: pd.DataFrame, earlier: dict[str, str] | None = None) -> Resolver:

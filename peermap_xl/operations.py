@@ -230,7 +230,8 @@ def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of
     network = network if network is not None else read_network(book)
     subject, _ = ego.direct_work_for(network, person)
     as_of = as_of or voice.direct_work_date(network, subject) or domain.today()  # dated by the direct work
-    name = labels.labeller(network, anonymise)(subject) if subject else person
+    view = labels.View(network, anonymise)
+    name = view.label(subject) if subject else view.out(person)  # the file's name follows the names view
     target = target_path(book, out, ego.file_name(name, as_of, anonymise))
     drawn = []
     safe.write_atomically(target, lambda temp: drawn.append(ego.draw(network, person, temp, as_of, anonymise)),
@@ -286,7 +287,8 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
         at = next((i for i, b in enumerate(blocks) if isinstance(b, minutes.Picture)), len(blocks))
         blocks[at + 1:at + 1] = [minutes.Picture(path, caption) for path, caption in pictures[1:]]
         blocks[at + len(pictures):at + len(pictures)] = change_map_pictures(meeting, Path(folder))
-        doc_title = minutes.title(network, anonymise)
+        blocks = meeting.view.blocks(blocks)  # every text the document carries, through its names view
+        doc_title = meeting.view.out(minutes.title(network, anonymise))
         safe.write_atomically(target, lambda temp: minutes.to_docx(
             blocks, temp, network.settings.protective_marking, day, doc_title), backup=False)
     return blocks
@@ -548,6 +550,8 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
                              DOCUMENTS)
         checked, errors = gate.guarded(network, "subject list", day, anonymise, despite_errors)
         blocks = minutes.invite_content(checked, session["id"], anonymise, errors, issued=day)
+        if anonymise:  # the subject list itself names people in full; its anonymised version never
+            blocks = labels.View(checked, anonymise=True).blocks(blocks)
         safe.write_atomically(target, lambda temp: minutes.to_docx(
             blocks, temp, network.settings.protective_marking, day, blocks[0].text), backup=False)
         edit.apply(wb, invite_plan(network, session, day))

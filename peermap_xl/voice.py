@@ -33,42 +33,66 @@ def direct_work_date(network: Network, person_id: str | None) -> dt.date | None:
 
 
 def peer_id(network: Network, peer) -> str | None:
-    """The subject a peer the young person named is on the map, if any: by ID or exact name, with or without
-    a note in brackets ("Female D (sister)")."""
+    """The subject a peer the young person named is, if any, found by the one resolver (network.resolve): by
+    pick, ID, name, Known as or a first name only one person has, with or without a note in brackets
+    ("Female D (sister)")."""
     if not isinstance(peer, str):
         return None
+    people = set(network.subjects["id"])
     for text in (peer, _ASIDE.sub(" ", peer).strip()):
-        found = [i for i in network.resolve(text) if i in set(network.subjects["id"])]
+        found = [i for i in network.resolve(text) if i in people]
         if len(found) == 1:
             return found[0]
     return None
 
 
+def row_peer_id(network: Network, row: dict) -> str | None:
+    """The subject a Direct work row's peer is: its pick's ID, else whoever the resolver finds."""
+    picked = row.get("peer_id")
+    return picked if isinstance(picked, str) else peer_id(network, row["peer"])
+
+
+def peer_labels(network: Network, view: labels.View, mine: list[dict]) -> list[str]:
+    """How each peer of one young person's map is shown on this output: a person on the record by their
+    label; on a full-names output (not anonymised) anyone else as the young person named them; otherwise by
+    the relationship they gave ("sister", "friend from boxing"), numbered when two share it."""
+    shown = []
+    for r in mine:
+        on_record = row_peer_id(network, r)
+        if on_record:
+            shown.append(view.label(on_record))
+        elif view.mode == labels.FULL_NAMES and isinstance(r["peer"], str):
+            shown.append(r["peer"])
+        else:
+            said = view.out(r["relationship"]) if isinstance(r["relationship"], str) else ""
+            shown.append(said.strip() or "a peer")
+    counts = {s: shown.count(s) for s in shown}
+    seen: dict[str, int] = {}
+    out = []
+    for s, r in zip(shown, mine):
+        if counts[s] > 1 and not row_peer_id(network, r):
+            seen[s] = seen.get(s, 0) + 1
+            s = f"{s} ({seen[s]})"
+        out.append(s)
+    return out
+
+
 def compare(network: Network, person_id: str) -> dict[str, list]:
-    """The young person's map against the professionals' links:
-    {"not on the map": [peer as named], "not linked": [subject IDs], "not named": [subject IDs]}."""
+    """The young person's map against the professionals' links, each peer found by the one resolver:
+    {"could not be matched": [Direct work rows], "not on the map": [subject IDs taken off the map],
+    "not linked": [subject IDs], "not named": [subject IDs]}."""
     work = network.direct_work
-    named = [r["peer"] for r in rows(work[work["young_person_id"] == person_id])]
-    found = {p: peer_id(network, p) for p in named}
+    mine_rows = rows(work[work["young_person_id"] == person_id])
+    found = {r["peer"]: row_peer_id(network, r) for r in mine_rows}
     links = network.live_links
     mine = links[(links["from_id"] == person_id) | (links["to_id"] == person_id)]
     linked = {o for a, b in zip(mine["from_id"], mine["to_id"]) for o in (a, b) if o != person_id}
     people = set(network.active_subjects["id"])
     ids = {i for i in found.values() if i}
-    return {"not on the map": [p for p, i in found.items() if i is None or i not in people],
+    return {"could not be matched": [r for r in mine_rows if found[r["peer"]] is None],
+            "not on the map": [i for i in dict.fromkeys(found.values()) if i is not None and i not in people],
             "not linked": [i for i in dict.fromkeys(found.values()) if i in people and i not in linked],
             "not named": sorted((linked & people) - ids, key=lambda i: labels.id_order(i))}
-
-
-def named(view: labels.View, peer) -> str:
-    """A peer the young person named who is not on the map, as this output may show them: as typed on a
-    full-names output (or a pseudonym), else their initials; never on an anonymised one."""
-    if view.anonymise:
-        return "a peer not on the map"
-    text = str(peer)
-    if view.mode == labels.FULL_NAMES or labels.is_pseudonym(text):
-        return view.names_replaced(text)
-    return labels.initials(_ASIDE.sub(" ", text))
 
 
 def _peer_rows(network: Network, person_id: str, view: labels.View) -> list[list[str]]:
@@ -76,9 +100,7 @@ def _peer_rows(network: Network, person_id: str, view: labels.View) -> list[list
     mine = sorted(rows(work[work["young_person_id"] == person_id]),
                   key=lambda r: (r["closeness"] if pd.notna(r["closeness"]) else 9, r["row"]))
     out = []
-    for r in mine:
-        on_map = peer_id(network, r["peer"])
-        who = view.label(on_map) if on_map else named(view, r["peer"])
+    for r, who in zip(mine, peer_labels(network, view, mine)):
         out.append([who, "" if pd.isna(r["closeness"]) else str(int(r["closeness"])), _text(r["influence"]),
                     labels.choice_text(r["would_help_if_in_trouble"], "Yes or no") if view.anonymise
                     else _text(r["would_help_if_in_trouble"]), view.text(r["notes"], withheld="")])
@@ -90,10 +112,15 @@ def _comparison(network: Network, person_id: str, view: labels.View) -> list[str
     label = view.label
     me = label(person_id)
     lines = []
+    if found["could not be matched"]:
+        unmatched = found["could not be matched"]
+        shown = peer_labels(network, view, unmatched)
+        names = f"{len(unmatched)} peer(s)" if view.anonymise else ", ".join(shown)
+        lines.append(f"Named by {me}, could not be matched to anyone on the record: {names}. Check with the "
+                     "worker who did the direct work who they are.")
     if found["not on the map"]:
-        names = (f"{len(found['not on the map'])} peer(s)" if view.anonymise
-                 else ", ".join(named(view, p) for p in found["not on the map"]))
-        lines.append(f"Named by {me}, not on the map: {names}. Should they be?")
+        lines.append(f"Named by {me}, taken off the map: {', '.join(label(i) for i in found['not on the map'])}. "
+                     "Should they be back on it?")
     if found["not linked"]:
         lines.append(f"Named by {me}, on the map but not linked to them: "
                      f"{', '.join(label(i) for i in found['not linked'])}. Is a link missing?")

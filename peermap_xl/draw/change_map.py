@@ -98,7 +98,7 @@ def draw(network: Network, before: pd.DataFrame, out: str | Path, as_of: dt.date
          png_copy: bool = False) -> DrawnChanges:
     """Lay out, draw and save the map of what changed since the snapshot `before` to `out`."""
     what = scene(network, before, as_of, anonymise)
-    with matplotlib.rc_context(frame.RC):
+    with matplotlib.rc_context(frame.RC), labels.names_out(labels.View(network, anonymise)):
         fig, ax = frame.page(WIDTH, HEIGHT)
         pos, sizes = network_map.positions(what.scene, network, fig, previous=what.previous)
         drawn = render(fig, ax, what, pos, sizes)

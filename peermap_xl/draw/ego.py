@@ -76,29 +76,44 @@ class EgoMap:
 
 def draw(network: Network, person: str, out: str | Path, as_of, anonymise: bool = False) -> EgoMap:
     """Draw the young person's map and save it to `out`; return what was drawn."""
+    from peermap_xl import voice
+
     subject, work = direct_work_for(network, person)
-    me = labels.labeller(network, anonymise)(subject) if subject else ("the young person" if anonymise else person)
+    view = labels.View(network, anonymise)
+    me = view.label(subject) if subject else ("the young person" if view.mode != labels.FULL_NAMES else person)
     peers = sorted(rows(work), key=lambda r: (_closeness(r), r["row"]))
-    with matplotlib.rc_context(frame.RC):
+    shown = voice.peer_labels(network, view, peers)
+    peers = [{**p, "shown": s, "notes": view.text(p["notes"], withheld="")} for p, s in zip(peers, shown)]
+    with matplotlib.rc_context(frame.RC), labels.names_out(view):
         fig, ax = frame.page(WIDTH, HEIGHT)
         drawn = render(fig, ax, me, peers, anonymise)
-        frame.heading(fig, network.settings["protective_marking"], f"{me}'s peer map", dated(work, as_of),
-                      title_size=20)
+        frame.heading(fig, network.settings["protective_marking"], f"{me}'s peer map",
+                      caption(work, me, view, as_of), title_size=20)
         entries = frame.legend(fig, _legend(drawn, peers), left=1010, top=HEIGHT - 130, fontsize=10.5, spacing=1.1)
         frame.save(fig, out)
     return EgoMap(me, drawn, tuple(entries))
 
 
 def dated(work: pd.DataFrame, as_of) -> str:
-    """The map's dates line: dated by the day the direct work was done (its Date), not the day it is drawn; when
+    """When the map was drawn: dated by the day the direct work was done (its Date), not the day it is drawn; when
     the rows have no Date, it says so."""
     days = sorted({pd.Timestamp(d).date() for d in work["date"] if pd.notna(d)}) if "date" in work else []
     if not days:
-        return f"Drawn with them on the Direct work sheet. The direct work has no Date (map drawn {as_of:%d/%m/%Y})"
+        return f"The direct work has no Date (map drawn {as_of:%d/%m/%Y})"
     when = f"{days[-1]:%d/%m/%Y}" if len(days) == 1 else f"{days[0]:%d/%m/%Y} to {days[-1]:%d/%m/%Y}"
     undated = work["date"].isna().sum()
-    return (f"Drawn with them on the Direct work sheet. Direct work of {when}"
-            + (f" ({undated} {'row' if undated == 1 else 'rows'} with no Date)" if undated else ""))
+    rows_note = f" ({undated} {'row' if undated == 1 else 'rows'} with no Date)" if undated else ""
+    return f"Direct work of {when}{rows_note}"
+
+
+def caption(work: pd.DataFrame, me: str, view: labels.View, as_of) -> str:
+    """Who drew the map with the young person, and when: "Drawn with KT by Dean Walsh (youth worker), on the
+    Direct work sheet. Direct work of 20/09/2026"; the worker's name is withheld on the anonymised version."""
+    workers = sorted({w.strip() for w in work["worker"] if isinstance(w, str) and w.strip()}) \
+        if "worker" in work else []
+    by = (" by their worker" if view.anonymise else f" by {', '.join(view.text(w) for w in workers)}") \
+        if workers else " (worker not recorded)"
+    return f"Drawn with {me}{by}, on the Direct work sheet.    {dated(work, as_of)}"
 
 
 def render(fig, ax, me: str, peers: list[dict], anonymise: bool) -> tuple[EgoPeer, ...]:
@@ -128,13 +143,13 @@ def _peer(ax, i: int, peer: dict, count: int, anonymise: bool) -> EgoPeer:
     ax.add_patch(Circle((x, y), 24, facecolor=colour, edgecolor="white", linewidth=2.5, zorder=3))
     ax.text(x, y, symbol, ha="center", va="center_baseline", fontsize=17, fontweight="bold",
             color=style.text_on(colour), zorder=4)
-    name = f"Friend {i + 1}" if anonymise else (peer["peer"] or f"Friend {i + 1}")
+    name = peer.get("shown") or f"Friend {i + 1}"
     if _would_help(peer):
         ax.text(x + 19, y + 19, "★", fontsize=15, color=STAR_COLOUR, ha="center", va="center", zorder=4)
     right = math.cos(angle) >= -0.05
     ax.text(x + (30 if right else -30), y + 6, name, ha="left" if right else "right", va="center",
             fontsize=11, fontweight="bold", color="#1B2631", zorder=4)
-    note = peer["notes"] if isinstance(peer["notes"], str) and not anonymise else None
+    note = peer["notes"] if isinstance(peer["notes"], str) and peer["notes"] and not anonymise else None
     if note:
         ax.text(x + (30 if right else -30), y - 10, textwrap.fill(note, 30), ha="left" if right else "right",
                 va="top", fontsize=8.5, style="italic", color="#34495E", zorder=4)

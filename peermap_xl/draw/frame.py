@@ -178,6 +178,11 @@ def save(fig, out: str | Path, png_copy: bool = False) -> bytes | None:
 def rendered(fig, out: str | Path, png_copy: bool, dpi: int) -> bytes | None:
     """Save `fig` to `out`; with `png_copy`, also return the PNG's bytes: a .png drawn once for both
     (so that `peermap map --write` draws the map once), another format drawn again as PNG."""
+    from matplotlib.text import Text
+
+    from peermap_xl import labels
+
+    labels.through_names_out(fig.findobj(Text))  # no text on a picture escapes its names view
     out = Path(out)
     if png_copy and out.suffix.lower() == ".png":
         buffer = io.BytesIO()

@@ -177,8 +177,9 @@ def draw(network: Network, out: str | Path, as_of: dt.date, anonymise: bool = Fa
     """Lay out, draw and save the map to `out` (.png, .svg or .pdf); return what was drawn
     (with `png_copy`, also the picture as PNG bytes in `.png`, for a sheet). `view`: the labels, when the
     caller has them already (the pages of a large map share the whole network's)."""
+    view = view or labels.View(network, anonymise)
     what = scene(network, as_of, anonymise, view)
-    with matplotlib.rc_context(frame.RC):
+    with matplotlib.rc_context(frame.RC), labels.names_out(view):
         fig, ax = frame.page(WIDTH, HEIGHT)
         pos, sizes = positions(what, network, fig)
         drawn = render(fig, ax, what, pos, sizes)

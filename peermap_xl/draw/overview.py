@@ -86,7 +86,8 @@ def draw(network: Network, out: str | Path, as_of, anonymise: bool = False, png_
     named = Path(named or out)
     jobs = [(members, number, len(parts), page_file(named, number, len(parts)))
             for number, members in enumerate(parts, start=1) if wanted is None or wanted(members)]
-    with Pages(workers if len(jobs) > 1 else 1, (network, as_of, anonymise, banner, view), progress) as pages:
+    with (Pages(workers if len(jobs) > 1 else 1, (network, as_of, anonymise, banner, view), progress) as pages,
+          labels.names_out(view)):
         waiting = pages.start(jobs)  # the pages are drawn beside this process while it draws the overview
         drawn = draw_overview(network, graph, parts, out, as_of, anonymise, png_copy, view)
         groups = drawn.pop("groups")

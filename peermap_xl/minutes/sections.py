@@ -265,4 +265,4 @@ def render(m: Meeting) -> list:
     blocks: list = [Heading(title(m.network, m.anonymise), 0)]
     for section in SECTIONS:
         blocks += section(m)
-    return blocks
+    return m.view.blocks(blocks)  # every sentence, heading and cell through the names view
