@@ -84,7 +84,7 @@ def change(path, edits) -> None:
     import openpyxl
     from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-    from peermap_xl.book.file import read_network
+    from peermap_xl.record.reading import read_network
 
     network = read_network(path)
     wb = openpyxl.load_workbook(path, keep_vba=True)

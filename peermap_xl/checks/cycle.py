@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from peermap_xl import domain, due, schema
 from peermap_xl.checks.core import INFO, WARNING, Context, Hit, date_text, days_text, rule
+from peermap_xl.contract import domain, schema
+from peermap_xl.record import due
 
 SESSIONS, SUBJECTS = schema.SESSIONS.name, schema.SUBJECTS.name
 #: Warn this many days before the subject list must go out.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from peermap_xl import labels, schema
 from peermap_xl.checks.core import INFO, Context, Hit, rows, rule
-from peermap_xl.domain import weak_grounds
+from peermap_xl.contract import schema
+from peermap_xl.contract.domain import weak_grounds
+from peermap_xl.record import labels
 
 SUBJECTS, CONTEXTS, LINKS = schema.SUBJECTS.name, schema.CONTEXTS.name, schema.LINKS.name
 
@@ -55,7 +56,7 @@ def _links_text(ids) -> str:
       {PEER_GROUP_SIZE} young people of whom at least one is at high risk. It names only the young
       people those links join.""")
 def consider_peer_assessment(ctx: Context) -> Iterator[Hit]:
-    from peermap_xl import graph
+    from peermap_xl.record import graph
 
     young = set(ctx.young_people["id"])
     risk = dict(zip(ctx.young_people["id"], ctx.young_people["risk_level"]))
@@ -107,7 +108,7 @@ def consider_context_assessment(ctx: Context) -> Iterator[Hit]:
       least two others (from the links' Influence), and the person through whom the recorded links
       between others run most often, saying only what the links show.""")
 def key_individual(ctx: Context) -> Iterator[Hit]:
-    from peermap_xl import graph
+    from peermap_xl.record import graph
 
     g = ctx.graph
     led = graph.leaders(g)
@@ -133,7 +134,7 @@ def key_individual(ctx: Context) -> Iterator[Hit]:
       {BRIDGED_PART} or more people or places, and words it as what the links show, never as a
       judgement of the person (a victim may be the only link between two groups).""")
 def bridge(ctx: Context) -> Iterator[Hit]:
-    from peermap_xl import graph
+    from peermap_xl.record import graph
 
     g = ctx.graph
     adjacent = g.neighbours()

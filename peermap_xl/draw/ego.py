@@ -22,11 +22,11 @@ import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle  # noqa: E402
 
-from peermap_xl import labels  # noqa: E402
 from peermap_xl.book.safe import name_part  # noqa: E402
+from peermap_xl.contract.errors import PeermapError  # noqa: E402
 from peermap_xl.draw import frame, style  # noqa: E402
-from peermap_xl.errors import PeermapError  # noqa: E402
-from peermap_xl.model import Network, rows  # noqa: E402
+from peermap_xl.record import labels  # noqa: E402
+from peermap_xl.record.model import Network, rows  # noqa: E402
 
 WIDTH, HEIGHT, DPI = 1400, 1100, 100
 CENTRE = (540, 520)

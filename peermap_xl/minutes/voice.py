@@ -16,9 +16,9 @@ import re
 
 import pandas as pd
 
-from peermap_xl import labels
 from peermap_xl.minutes.blocks import Bullets, Heading, Para, Table
-from peermap_xl.model import Network, rows
+from peermap_xl.record import labels
+from peermap_xl.record.model import Network, rows
 
 HEADING = "The young person's view"
 _CONCERN = ("High", "Medium")

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from functools import cached_property
 
-from peermap_xl import schema
+from peermap_xl.contract import schema
 
 FULL_NAMES, INITIALS, CODES = "Full names", "Initials", "Codes"
 WITHHELD = "withheld"
