@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic  # noqa: E402
-from peermap_xl.book.file import read_network  # noqa: E402
 from peermap_xl.checks import counts, run_checks  # noqa: E402
+from peermap_xl.record.reading import read_network  # noqa: E402
 
 AS_OF = dt.date(2026, 10, 1)
 

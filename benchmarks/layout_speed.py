@@ -23,8 +23,8 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 
-from peermap_xl import graph as graphs  # noqa: E402
 from peermap_xl.draw import layout, network_map  # noqa: E402
+from peermap_xl.record import graph as graphs  # noqa: E402
 
 
 def timed(action):

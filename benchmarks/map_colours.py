@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 from colorspacious import cspace_convert
 
-from peermap_xl.book.file import read_network
 from peermap_xl.draw import ego, labelling, network_map, style
 from peermap_xl.examples import city_road, write_example
+from peermap_xl.record.reading import read_network
 
 VISIONS = ("normal", "deuteranomaly", "protanomaly", "tritanomaly", "greyscale")
 BEFORE = {"risky vs protective link": ("#B2182B", "#1A9850"),

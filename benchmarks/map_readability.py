@@ -29,9 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from peermap_xl import model, schema
 from peermap_xl.book.raw import RawBook, RawTable
+from peermap_xl.contract import schema
 from peermap_xl.draw import layout, network_map, overview
+from peermap_xl.record import model
 
 AS_OF = dt.date(2026, 10, 1)
 SIZES = tuple(int(a) for a in sys.argv[1:]) or (15, 40, 60, 150)

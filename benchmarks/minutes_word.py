@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic  # noqa: E402
 from peermap_xl import minutes  # noqa: E402
-from peermap_xl.book.file import read_network  # noqa: E402
 from peermap_xl.examples import write_example  # noqa: E402
+from peermap_xl.record.reading import read_network  # noqa: E402
 
 SIZES = ((0, 0), (60, 200), (1000, 4000))  # (0, 0): the worked example
 

@@ -30,9 +30,9 @@ from pathlib import Path
 
 import openpyxl
 
-from peermap_xl import schema
 from peermap_xl.book import edit
-from peermap_xl.template import template_bytes
+from peermap_xl.contract import schema
+from peermap_xl.xlsm.template import template_bytes
 
 FIRST = """Aaliyah Adam Aisha Alfie Amara Amir Amira Ava Ayaan Ben Bilal Chloe Connor Daniel Darnell Demi Deshawn Eden
     Elijah Ella Emre Ethan Fatima Finley Grace Hamza Harvey Ibrahim Imani Isaac Isla Jacob Jade Jamal Jayden Jordan

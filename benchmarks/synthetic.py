@@ -14,9 +14,9 @@ from pathlib import Path
 
 import openpyxl
 
-from peermap_xl import schema
 from peermap_xl.book import edit
-from peermap_xl.template import template_bytes
+from peermap_xl.contract import schema
+from peermap_xl.xlsm.template import template_bytes
 
 BOROUGHS = ["Hackney"] * 8 + ["Islington", "Kent", "Plymouth"]
 

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import xlwings as xw
 
-from peermap_xl import domain, progress, schema
 from peermap_xl.book import live
-from peermap_xl.errors import PeermapError
+from peermap_xl.contract import domain, progress, schema
+from peermap_xl.contract.errors import PeermapError
+from peermap_xl.record import reading
 
 TITLE = "peermap"
 log = logging.getLogger("peermap.buttons")
@@ -84,7 +85,7 @@ def check(book) -> None:
 
     show = progress.status_bar(book)
     show(0, 3, "reading the workbook")
-    network = live.read_network(book)
+    network = reading.read_live_network(book)
     show(1, 3, "checking the data")
     plan, record = check_plan(network, domain.today())
     show(2, 3, "recording the findings")
@@ -103,7 +104,7 @@ def draw_map(book) -> None:
 
     show = progress.status_bar(book)
     show(0, 2, "drawing the map")
-    network = live.read_network(book)
+    network = reading.read_live_network(book)
     today = domain.today()
     picture = folder_of(book) / network_map.file_name(network, today, anonymise=False)
     drawn = overview.draw(network, picture, today, named=picture)  # as `peermap map`: an overview when large
@@ -121,7 +122,7 @@ def minutes(book) -> None:
 
     show = progress.status_bar(book)
     show(0, 1, "writing the minutes")
-    network = live.read_network(book)
+    network = reading.read_live_network(book)
     session = minutes_.pick_session(network, None)
     target = folder_of(book) / minutes_.file_name(network, session["date"].date(), anonymise=False)
     blocks = minutes_document(network, session, target)
@@ -135,7 +136,7 @@ def review(book) -> None:
     """Record session / Start review: a review session, a snapshot on History, what changed."""
     from peermap_xl.operations import session_plan, with_change_map
 
-    network = live.read_network(book)
+    network = reading.read_live_network(book)
     recorded = with_change_map(network, session_plan(network, "Review", domain.today()), folder_of(book))
     live.apply(book, recorded.plan)
     changes = recorded.changes
@@ -152,7 +153,7 @@ def young_persons_map(book) -> None:
     """Young person's map: for the young person on the selected row of the Direct work sheet."""
     from peermap_xl.draw import ego
 
-    network = live.read_network(book)
+    network = reading.read_live_network(book)
     selection = book.selection
     work = network.direct_work
     row = work[work["row"] == selection.row] if selection is not None else work.iloc[0:0]
@@ -160,9 +161,9 @@ def young_persons_map(book) -> None:
         raise PeermapError("Select a row of the young person on the Direct work sheet, then press the button again.")
     person = row.iloc[0]["young_person_id"] or row.iloc[0]["young_person"]
     subject, _ = ego.direct_work_for(network, person)
-    from peermap_xl import labels, voice
+    from peermap_xl.record import labels, peers
 
-    today = voice.direct_work_date(network, subject) or domain.today()  # dated by the direct work
+    today = peers.direct_work_date(network, subject) or domain.today()  # dated by the direct work
     view = labels.View(network)
     name = view.label(subject) if subject else view.out(person)  # the file's name follows the names view
     picture = folder_of(book) / ego.file_name(name, today, anonymise=False)
@@ -177,7 +178,7 @@ def anonymised_pack(book) -> None:
     from peermap_xl.draw import network_map
     from peermap_xl.operations import minutes_document
 
-    network = live.read_network(book)
+    network = reading.read_live_network(book)
     today = domain.today()
     folder = folder_of(book) / f"Anonymised pack - {today:%Y-%m-%d}"
     folder.mkdir(exist_ok=True)
@@ -199,7 +200,7 @@ def already_mapped(book) -> None:
 
     show = progress.status_bar(book)
     show(0, 3, "reading the workbook")
-    network = live.read_network(book)
+    network = reading.read_live_network(book)
     folder = register.folder_for(network, folder_of(book))
     show(1, 3, "reading the other peer maps")
     found = register.find(folder, Path(book.fullname), network=network)

@@ -12,15 +12,16 @@ import os
 import sys
 from pathlib import Path
 
-from peermap_xl import __version__, domain
-from peermap_xl.errors import PeermapError
-from peermap_xl.gate import RecordHasErrors
+from peermap_xl import __version__
+from peermap_xl.checks.gate import RecordHasErrors
+from peermap_xl.contract import domain
+from peermap_xl.contract.errors import PeermapError
 
 
 def cmd_new(args) -> int:
     """Start a new workbook from the template."""
     from peermap_xl.book import safe
-    from peermap_xl.template import template_bytes
+    from peermap_xl.xlsm.template import template_bytes
 
     path = Path(args.book)
     if path.suffix.lower() != ".xlsm":
@@ -34,9 +35,10 @@ def cmd_new(args) -> int:
 def cmd_demo(args) -> int:
     """Write the worked example (Male A and the City Road network), check it, map it, write its minutes; then
     record a review after dated changes, with its map of what changed and its minutes."""
-    from peermap_xl import checks, model
-    from peermap_xl.book.file import read_network
+    from peermap_xl import checks
     from peermap_xl.examples import city_road, write_example
+    from peermap_xl.record import model
+    from peermap_xl.record.reading import read_network
 
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -81,14 +83,14 @@ def cmd_check(args) -> int:
     import json
 
     from peermap_xl import checks
-    from peermap_xl.book.file import read_network
+    from peermap_xl.record.reading import read_network
 
     path = Path(args.book)
     as_of = args.as_of or domain.today()
     if args.write:
         from peermap_xl.book import safe
+        from peermap_xl.contract.progress import terminal
         from peermap_xl.operations import check_book
-        from peermap_xl.progress import terminal
 
         record, network = check_book(path, as_of, progress=terminal())
         findings = record.worded(network, args.anonymise)
@@ -110,8 +112,8 @@ def cmd_map(args) -> int:
     """Draw the network map: dated, with a legend, names as the Network sheet says."""
     import json
 
+    from peermap_xl.contract.progress import terminal
     from peermap_xl.operations import cores, draw_map
-    from peermap_xl.progress import terminal
 
     picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write, progress=terminal(),
                               despite_errors=args.despite_errors, workers=cores())
@@ -141,8 +143,8 @@ def cmd_ego(args) -> int:
 
 def cmd_minutes(args) -> int:
     """Write the minutes of a session (the latest by default) as a Word document."""
+    from peermap_xl.contract.progress import terminal
     from peermap_xl.operations import cores, write_minutes
-    from peermap_xl.progress import terminal
 
     document = write_minutes(args.book, args.session, args.out, args.anonymise, args.write, progress=terminal(),
                              despite_errors=args.despite_errors, workers=cores())
@@ -238,8 +240,8 @@ def _remind_attendance(args, session: str) -> None:
 
 def cmd_due(args) -> int:
     """What is due next: sessions, subject lists, minutes, reviews, actions and questions, overdue first."""
-    from peermap_xl import due
-    from peermap_xl.book.file import read_network
+    from peermap_xl.record import due
+    from peermap_xl.record.reading import read_network
 
     print("\n".join(due.report(read_network(args.book), args.as_of or domain.today())))
     return 0
@@ -263,8 +265,8 @@ def cmd_rules(args) -> int:
 
 def cmd_summary(args) -> int:
     """Read a workbook and say what it holds (counts only, no names)."""
-    from peermap_xl import model
-    from peermap_xl.book.file import read_network
+    from peermap_xl.record import model
+    from peermap_xl.record.reading import read_network
 
     print("\n".join(model.summary(read_network(args.book))))
     return 0
@@ -276,7 +278,7 @@ def cmd_find(args) -> int:
 
     from peermap_xl import register
     from peermap_xl.book import safe
-    from peermap_xl.progress import terminal
+    from peermap_xl.contract.progress import terminal
 
     if args.write and not args.book:
         raise PeermapError("--write records matches in one workbook: name it with --book BOOK.")
@@ -326,7 +328,7 @@ def parse_cli_date(text: str) -> dt.date:
             return dt.datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
-    from peermap_xl.domain import month_first
+    from peermap_xl.contract.domain import month_first
 
     turned = month_first(text)
     raise argparse.ArgumentTypeError(f"{text!r} is not a date" + (f" read day first: is it {turned}?" if turned else "")
@@ -464,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 #: What a command imports, loaded before it runs (see `run`): reading a workbook, drawing, writing Word files.
-_READING = ("peermap_xl.gate", "peermap_xl.operations", "peermap_xl.book.file")  # reading needs no openpyxl
+_READING = ("peermap_xl.checks.gate", "peermap_xl.operations", "peermap_xl.book.file")  # reading needs no openpyxl
 _SAVING = ("openpyxl",)  # what a command that writes into the workbook (--write) loads it with
 _DRAWING = (*_READING, *_SAVING, "peermap_xl.draw.overview")
 _WRITING = (*_DRAWING, "docx", "peermap_xl.minutes")

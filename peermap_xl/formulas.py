@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peermap_xl import domain, model, schema
+from peermap_xl.contract import domain, schema
+from peermap_xl.record import model
 
 SOURCE_WORDS = {"1": "reliable source", "2": "untested source", "3": "unreliable source"}
 INFORMATION_WORDS = {"A": "known directly", "B": "known indirectly and corroborated", "C": "known indirectly",

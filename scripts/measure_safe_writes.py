@@ -27,8 +27,9 @@ from pathlib import Path
 import openpyxl
 
 from peermap_xl.book import safe
-from peermap_xl.book.file import check_is_workbook, read_network
+from peermap_xl.book.file import check_is_workbook
 from peermap_xl.examples import city_road, write_example
+from peermap_xl.record.reading import read_network
 
 AS_OF = "2026-10-01"
 CLI = [sys.executable, "-m", "peermap_xl.cli"]

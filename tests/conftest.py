@@ -15,9 +15,9 @@ settings.load_profile("peermap")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' remote engine, for the Excel door
 
 # "Today" is the worked example's own date in every test, in this process and in every command it starts, so no
-# result depends on the calendar (the domain's clock reads it: peermap_xl.domain.today). A test that needs the real
+# result depends on the calendar (the domain's clock reads it: contract.domain.today). A test that needs the real
 # date asks for the `real_calendar` fixture.
-from peermap_xl.domain import TODAY_VARIABLE  # noqa: E402
+from peermap_xl.contract.domain import TODAY_VARIABLE  # noqa: E402
 from peermap_xl.examples.city_road import AS_OF  # noqa: E402
 
 os.environ[TODAY_VARIABLE] = AS_OF.isoformat()
@@ -98,7 +98,7 @@ def change(path, edits) -> None:
     import openpyxl
     from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-    from peermap_xl.book.file import read_network
+    from peermap_xl.record.reading import read_network
 
     network = read_network(path)
     wb = openpyxl.load_workbook(path, keep_vba=True)

@@ -139,7 +139,7 @@ def _links_last_column() -> str:
     """The Links table's last column letter (found from the contract, not assumed)."""
     from openpyxl.utils.cell import get_column_letter
 
-    from peermap_xl import schema
+    from peermap_xl.contract import schema
 
     return get_column_letter(len(schema.LINKS.columns))
 
@@ -345,7 +345,7 @@ def long_history(folder, rows=10_000):
     def change(p):
         from openpyxl.utils.cell import get_column_letter
 
-        from peermap_xl import schema
+        from peermap_xl.contract import schema
 
         headers = [c.header for c in schema.HISTORY.columns]
         letters = [get_column_letter(i + 1) for i in range(len(headers))]

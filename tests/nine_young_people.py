@@ -14,7 +14,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from peermap_xl import schema
+from peermap_xl.contract import schema
 
 D = dt.date
 AS_OF = D(2026, 10, 1)
@@ -169,7 +169,7 @@ def write_case(path: Path, records: dict | None = None, network: dict | None = N
     import openpyxl
 
     from peermap_xl.book import edit
-    from peermap_xl.template import template_bytes
+    from peermap_xl.xlsm.template import template_bytes
 
     wb = openpyxl.load_workbook(io.BytesIO(template_bytes()), keep_vba=True)
     edit.set_network_values(wb, {**NETWORK, **(network or {})})

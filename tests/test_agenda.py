@@ -5,9 +5,10 @@ import datetime as dt
 from test_cycle import NEW_LINK, add_link
 
 from conftest import change
-from peermap_xl import agenda, minutes
-from peermap_xl.book.file import read_network
+from peermap_xl import minutes
+from peermap_xl.minutes import agenda
 from peermap_xl.operations import record_session, write_minutes
+from peermap_xl.record.reading import read_network
 
 D = dt.date
 

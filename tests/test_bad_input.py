@@ -8,8 +8,8 @@ import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from conftest import TEMPLATE, run_peermap
-from peermap_xl.book.file import read_network
-from peermap_xl.errors import WorkbookError
+from peermap_xl.contract.errors import WorkbookError
+from peermap_xl.record.reading import read_network
 
 
 def text_file(path):

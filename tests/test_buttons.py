@@ -12,8 +12,10 @@ import xlwings as xw
 from xlwings_payload import payload
 
 from conftest import ROOT
-from peermap_xl import buttons, domain, formulas, schema
-from peermap_xl.book import file, live
+from peermap_xl import buttons, formulas
+from peermap_xl.book import live
+from peermap_xl.contract import domain, schema
+from peermap_xl.record import reading
 
 sys.path.insert(0, str(ROOT / "udfs"))
 import peermap_udfs  # noqa: E402
@@ -53,8 +55,8 @@ def alerts(book) -> list[str]:
 
 
 def test_live_frames_equal_the_file_readers(example_book, example_payload):
-    from_file = file.read_network(example_book)
-    from_excel = live.read_network(book_of(example_payload))
+    from_file = reading.read_network(example_book)
+    from_excel = reading.read_live_network(book_of(example_payload))
     assert from_excel.settings == from_file.settings
     for sheet in schema.DATA_SHEETS:
         pd.testing.assert_frame_equal(from_excel.frames[sheet.name], from_file.frames[sheet.name],
@@ -66,7 +68,7 @@ def test_check_writes_flags_checks_and_suggested_questions(here, example_payload
     buttons.check(book)
     [summary] = alerts(book)
     assert summary.startswith("0 errors, ") and "see the Checks sheet" in summary
-    network = live.read_network(book_of(example_payload))
+    network = reading.read_live_network(book_of(example_payload))
     links = network.layout["Links"]
     flags = [a for a in actions(book, "setValues", "Links") if a["start_column"] == links.column("Flags") - 1]
     assert len(flags) == 1 and flags[0]["start_row"] == links.header_row  # the first link down, in one call
@@ -117,7 +119,7 @@ def test_review_adds_a_session_and_a_snapshot(here, example_payload):
     book = book_of(example_payload)
     buttons.review(book)
     session = [a for a in actions(book, "setValues", "Sessions")]
-    ids = live.read_network(book_of(example_payload)).layout["Sessions"].column("ID")
+    ids = reading.read_live_network(book_of(example_payload)).layout["Sessions"].column("ID")
     assert {a["start_row"] for a in session} == {3}
     assert ["M03"] == [a["values"][0][0] for a in session if a["start_column"] == ids - 1]
     assert actions(book, "setValues", "History")
@@ -210,7 +212,7 @@ def test_stale_is_judged_as_of_today_like_excels_today():
 def test_stale_agrees_with_the_checks_on_every_link_of_the_example(example_book, example_payload):
     from peermap_xl.checks import run_checks
 
-    network = file.read_network(example_book)
+    network = reading.read_network(example_book)
     as_of = D(2026, 10, 1)
     flagged = {f.id for f in run_checks(network, as_of) if f.rule == "stale-link"}
     book = book_of(example_payload)

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import run_peermap
 from outputs_scan import every_part
-from peermap_xl import schema
+from peermap_xl.contract import schema
 from peermap_xl.examples import city_road
 
 MARKER = re.compile(r"QZ\d{4}Z")
@@ -44,7 +44,7 @@ def canary(tmp_path_factory) -> Path:
     import openpyxl
 
     from peermap_xl.book import edit
-    from peermap_xl.template import template_bytes
+    from peermap_xl.xlsm.template import template_bytes
 
     records, network = tagged_records()
     wb = openpyxl.load_workbook(io.BytesIO(template_bytes()), keep_vba=True)
@@ -61,7 +61,7 @@ def markers(text: str) -> list[str]:
 
 
 def test_every_text_column_carries_a_marker(canary):
-    from peermap_xl.book.file import read_network
+    from peermap_xl.record.reading import read_network
 
     network = read_network(canary)
     for sheet in schema.DATA_SHEETS:

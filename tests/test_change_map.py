@@ -7,12 +7,12 @@ import docx
 import openpyxl
 import pytest
 
-from peermap_xl import history, labels
-from peermap_xl.book.file import read_network
 from peermap_xl.draw import change_map, layout, style
 from peermap_xl.draw.network_map import BOX
 from peermap_xl.examples import city_road, record_review, write_example
 from peermap_xl.operations import CHANGES_SHEET, record_session, write_minutes
+from peermap_xl.record import history, labels
+from peermap_xl.record.reading import read_network
 
 D = dt.date
 

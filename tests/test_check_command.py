@@ -13,10 +13,10 @@ from openpyxl.drawing.image import Image
 from PIL import Image as PILImage
 
 from conftest import ROOT, run_peermap
-from peermap_xl import due
 from peermap_xl.book import safe
 from peermap_xl.checks import RULES
 from peermap_xl.examples import city_road
+from peermap_xl.record import due
 
 AS_OF = city_road.AS_OF.isoformat()
 GOLDEN = Path(__file__).parent / "golden" / "city_road_check.txt"

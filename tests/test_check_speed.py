@@ -10,8 +10,11 @@ import sys
 import pytest
 
 from conftest import ROOT
-from peermap_xl import checks, model, schema
-from peermap_xl.book.file import read_network, read_raw
+from peermap_xl import checks
+from peermap_xl.book.file import read_raw
+from peermap_xl.contract import schema
+from peermap_xl.record import model
+from peermap_xl.record.reading import read_network
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic  # noqa: E402
@@ -23,7 +26,7 @@ def without_shortcuts(monkeypatch) -> None:
     monkeypatch.setattr(checks, "sharing_rows", contextlib.nullcontext)
     monkeypatch.setattr(model.Resolver, "__call__", model.Resolver._resolve)
     monkeypatch.setattr(model, "_typer", lambda col, raw, lists, problems, sheet: (
-        lambda value, row: model._typed(value, col, raw, lists, problems, sheet, row)))
+        lambda value, row: model.typed_value(value, col, raw, lists, problems, sheet, row)))
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peermap_xl import model, schema
 from peermap_xl.book.raw import NOT_CALCULATED, RawBook, RawTable
 from peermap_xl.checks import RULES, run_checks
+from peermap_xl.contract import schema
+from peermap_xl.record import model
 
 D = dt.date
 AS_OF = D(2026, 10, 1)

@@ -104,7 +104,7 @@ class Terminal(io.StringIO):
 
 
 def test_progress_is_a_bar_in_a_terminal_and_silent_otherwise(tmp_path, book):
-    from peermap_xl import progress
+    from peermap_xl.contract import progress
     from peermap_xl.operations import check_book
 
     screen = Terminal()

@@ -1,4 +1,4 @@
-"""One clock: "today" comes from peermap_xl.domain.today, and the tests fix it (tests/conftest.py).
+"""One clock: "today" comes from peermap_xl.contract.domain.today, and the tests fix it (tests/conftest.py).
 
 The suite passes whatever the calendar says (`faketime '2030-01-15 09:00:00' .venv/bin/python -m pytest`), because
 every result that depends on the day is computed as of the worked example's own date, 01/10/2026. The last test here
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from peermap_xl import domain
-from peermap_xl.errors import PeermapError
+from peermap_xl.contract import domain
+from peermap_xl.contract.errors import PeermapError
 from peermap_xl.examples import city_road
 
-PACKAGE = Path(domain.__file__).resolve().parent
+PACKAGE = Path(domain.__file__).resolve().parent.parent  # peermap_xl/
 # Calls that read the calendar or the wall clock as a day. time.time() for a temporary file's age is not a day.
 CALENDAR_CALLS = {("date", "today"), ("datetime", "today"), ("datetime", "now"), ("datetime", "utcnow"),
                   ("Timestamp", "now"), ("Timestamp", "today"), ("Timestamp", "utcnow")}
@@ -41,9 +41,9 @@ def _calendar_calls(path: Path) -> list[str]:
 
 def test_only_the_domain_s_clock_reads_the_calendar():
     calls = [call for module in sorted(PACKAGE.rglob("*.py")) for call in _calendar_calls(module)]
-    clock = [c for c in calls if c.startswith(f"{PACKAGE.name}/domain.py:")]
+    clock = [c for c in calls if c.startswith(f"{PACKAGE.name}/contract/domain.py:")]
     assert len(clock) == 1, clock  # the one call, inside domain.today
-    assert calls == clock, "read the day through peermap_xl.domain.today(), not the calendar:\n" + "\n".join(calls)
+    assert calls == clock, "read the day through contract.domain.today(), not the calendar:\n" + "\n".join(calls)
 
 
 def test_the_scan_finds_each_way_of_reading_the_calendar(tmp_path):

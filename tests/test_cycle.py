@@ -4,9 +4,9 @@ import datetime as dt
 
 import openpyxl
 
-from peermap_xl import history
-from peermap_xl.book.file import read_network
 from peermap_xl.operations import record_session, write_minutes
+from peermap_xl.record import history
+from peermap_xl.record.reading import read_network
 
 D = dt.date
 

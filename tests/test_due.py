@@ -3,8 +3,9 @@
 import datetime as dt
 
 from conftest import run_peermap
-from peermap_xl import due, history, schema
+from peermap_xl.contract import schema
 from peermap_xl.examples import city_road
+from peermap_xl.record import due, history
 from test_checks import AS_OF, network
 
 D = dt.date

@@ -60,7 +60,7 @@ def test_the_own_map_is_dated_by_the_direct_work_not_the_day_it_is_drawn():
 
 
 def test_a_date_typed_month_first_is_offered_the_other_way_round():
-    from peermap_xl.domain import month_first
+    from peermap_xl.contract.domain import month_first
     from tests.test_checks import link
 
     [f] = found(network(links=(link(**{"Last seen": "09/23/2026"}),)), "invalid-date")

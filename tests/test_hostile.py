@@ -17,11 +17,14 @@ import pytest
 
 import hostile_cases as hostile
 from conftest import ROOT, run_peermap
-from peermap_xl import checks, model, schema
+from peermap_xl import checks
 from peermap_xl.book import parts as pkg
-from peermap_xl.book.file import read_network, read_raw
+from peermap_xl.book.file import read_raw
 from peermap_xl.book.raw import EXCEL_EPOCH
+from peermap_xl.contract import schema
 from peermap_xl.examples import city_road
+from peermap_xl.record import model
+from peermap_xl.record.reading import read_network
 
 CAP_MB = 1024  # the address space each run may take; a peermap run needs about 600
 PEAK_MB = 500  # the budget: every hostile file refused or read under this

@@ -5,9 +5,9 @@ import shutil
 
 import openpyxl
 
-from peermap_xl import schema
-from peermap_xl.book.file import read_network
 from peermap_xl.checks import RULES
+from peermap_xl.contract import schema
+from peermap_xl.record.reading import read_network
 from test_checks import AS_OF, GOOD_LINK, HUB, B, found, network
 
 D = dt.date
@@ -154,15 +154,17 @@ def test_a_young_person_at_high_risk_without_direct_work_is_noted_and_one_with_i
 
 
 def test_the_minutes_list_incidents_newest_first_and_per_young_person():
-    from peermap_xl import incidents, minutes
+    from peermap_xl import minutes
+    from peermap_xl.minutes import incidents as incidents_minutes
+    from peermap_xl.record import incidents
 
     net = park_network(incidents=(STABBING, FIGHT))
-    heading, table = incidents.section(net, D(2026, 9, 30))
+    heading, table = incidents_minutes.section(net, D(2026, 9, 30))
     assert heading.text == "Incidents" and isinstance(table, minutes.Table)
     assert [r[0] for r in table.rows] == ["I01", "I02"]
     assert table.rows[0][1:5] == ["26/09/2026", "Weapon", "Estate park", "Male A, Male B"]
     assert table.rows[0][5:] == ["Stabbing at the park", "Yes"]
     assert incidents.per_record(net, "S01", D(2026, 9, 20)) == ["I02 05/09/2026, violence, at Estate park: Fight"]
     assert incidents.per_record(net, "C01", D(2026, 9, 30)) == []  # the youth hub: nothing happened there
-    [_, anonymised] = incidents.section(net, D(2026, 9, 30), anonymise=True)
+    [_, anonymised] = incidents_minutes.section(net, D(2026, 9, 30), anonymise=True)
     assert anonymised.rows[0][3:6] == ["LOC2", "YP1, YP2", ""]

@@ -19,9 +19,9 @@ import hostile_cases as hostile
 from conftest import run_peermap
 from peermap_xl import checks
 from peermap_xl.book import package as pkg
-from peermap_xl.book.file import read_network
 from peermap_xl.book.kept import Kept, reading
 from peermap_xl.examples import city_road
+from peermap_xl.record.reading import read_network
 
 AS_OF = city_road.AS_OF.isoformat()
 DATE_RULE = next(r for r in checks.RULES if r.slug == "invalid-date")

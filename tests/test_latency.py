@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peermap_xl import graph, model
-from peermap_xl.book.file import read_network
 from peermap_xl.draw import layout
+from peermap_xl.record import graph, model
+from peermap_xl.record.reading import read_network
 
 
 def _random_graph(seed: int, most: int = 40):

@@ -12,10 +12,10 @@ import pytest
 from PIL import Image
 
 from conftest import change, run_peermap
-from peermap_xl import labels
-from peermap_xl.book.file import read_network
 from peermap_xl.draw import ego, network_map, style
 from peermap_xl.examples import city_road
+from peermap_xl.record import labels
+from peermap_xl.record.reading import read_network
 
 AS_OF = city_road.AS_OF
 

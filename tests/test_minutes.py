@@ -12,10 +12,11 @@ import openpyxl
 import pytest
 
 from conftest import change, need_tool, run_peermap
-from peermap_xl import history, labels, minutes, model
-from peermap_xl.book.file import read_network
+from peermap_xl import minutes
 from peermap_xl.examples import city_road
 from peermap_xl.operations import record_session, write_minutes
+from peermap_xl.record import history, labels, model
+from peermap_xl.record.reading import read_network
 
 D = dt.date
 SECTIONS = ["Meeting details", "The network", "The map", "Young people (Figure 1)", "The young person's view",

@@ -15,11 +15,11 @@ import pytest
 
 from nine_young_people import AS_OF
 from peermap_xl import checks, minutes
-from peermap_xl.book.file import read_network
 from peermap_xl.minutes import word
 from peermap_xl.minutes.blocks import Picture, Table
 from peermap_xl.minutes.fit import fitted
 from peermap_xl.minutes.sections import PROMPTS
+from peermap_xl.record.reading import read_network
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DAY = dt.date(2026, 9, 16)

@@ -10,9 +10,10 @@ import pytest
 from conftest import change, run_peermap
 from nine_young_people import AS_OF, FULL_NAMES, RECORDS, write_case
 from outputs_scan import every_part, names_in
-from peermap_xl import checks, labels, minutes
-from peermap_xl.book.file import read_network
+from peermap_xl import checks, minutes
 from peermap_xl.operations import record_session, write_invite, write_minutes
+from peermap_xl.record import labels
+from peermap_xl.record.reading import read_network
 
 D = dt.date
 NAMES = list(FULL_NAMES.values())
@@ -176,7 +177,7 @@ def test_the_map_describes_its_shading_and_can_leave_it_out(tmp_path):
 
 
 def test_groups_are_the_same_whatever_the_order_of_the_rows(tmp_path):
-    from peermap_xl import graph
+    from peermap_xl.record import graph
 
     reordered = {**RECORDS, **{sheet: list(reversed(RECORDS[sheet])) for sheet in ("Subjects", "Contexts", "Links")}}
     first = graph.groups(graph.build(read_network(case_in(tmp_path))))
@@ -186,8 +187,8 @@ def test_groups_are_the_same_whatever_the_order_of_the_rows(tmp_path):
 
 
 def test_a_group_whose_links_did_not_change_keeps_its_members_and_number(case_book):
-    from peermap_xl import graph
     from peermap_xl.operations import record_session
+    from peermap_xl.record import graph
 
     before = graph.groups(graph.build(read_network(case_book)))
     kayla = next(i for i, g in enumerate(before) if "S03" in g)

@@ -11,9 +11,9 @@ import pytest
 from colorspacious import cspace_convert
 
 from conftest import run_peermap
-from peermap_xl.book.file import read_network
 from peermap_xl.draw import ego, network_map, style
 from peermap_xl.examples import city_road
+from peermap_xl.record.reading import read_network
 
 AS_OF = city_road.AS_OF
 VISIONS = ("deuteranomaly", "protanomaly", "tritanomaly", "greyscale")

@@ -9,10 +9,11 @@ import openpyxl
 import pytest
 
 from conftest import TEMPLATE
-from peermap_xl import model, schema
 from peermap_xl.book import edit
-from peermap_xl.book.file import read_network
-from peermap_xl.suggest import suggest
+from peermap_xl.contract import schema
+from peermap_xl.contract.suggest import suggest
+from peermap_xl.record import model
+from peermap_xl.record.reading import read_network
 from test_checks import A, B, link, network
 
 #: (sheet, column) of every column that names people and places.

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from peermap_xl import schema
-from peermap_xl.book.file import read_network
+from peermap_xl.contract import schema
 from peermap_xl.examples import city_road
+from peermap_xl.record.reading import read_network
 
 D = dt.date
 

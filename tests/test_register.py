@@ -11,11 +11,12 @@ import openpyxl
 import pytest
 
 from conftest import run_peermap
-from peermap_xl import register, schema
+from peermap_xl import register
 from peermap_xl.book import edit, safe
-from peermap_xl.book.file import read_network
 from peermap_xl.checks import RULES, run_checks
 from peermap_xl.cli import main
+from peermap_xl.contract import schema
+from peermap_xl.record.reading import read_network
 
 D = dt.date
 YP = "Young person"
@@ -23,7 +24,7 @@ YP = "Young person"
 
 @lru_cache(maxsize=1)
 def _template() -> bytes:
-    from peermap_xl.template import template_bytes
+    from peermap_xl.xlsm.template import template_bytes
 
     return template_bytes()
 

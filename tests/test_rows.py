@@ -18,7 +18,7 @@ import pytest
 
 import hostile_cases as hostile
 from peermap_xl.book import file, formats, refs
-from peermap_xl.errors import WorkbookError
+from peermap_xl.contract.errors import WorkbookError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import synthetic  # noqa: E402

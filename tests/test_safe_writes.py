@@ -26,11 +26,14 @@ from lxml import etree
 
 from conftest import TEMPLATE as ROOT_TEMPLATE
 from conftest import run_peermap
-from peermap_xl import checks, model, schema
+from peermap_xl import checks
 from peermap_xl.book import package as pkg
 from peermap_xl.book import safe
-from peermap_xl.book.file import check_is_workbook, read_network
-from peermap_xl.errors import WorkbookError
+from peermap_xl.book.file import check_is_workbook
+from peermap_xl.contract import schema
+from peermap_xl.contract.errors import WorkbookError
+from peermap_xl.record import model
+from peermap_xl.record.reading import read_network
 
 AS_OF = "2026-10-01"
 
@@ -728,7 +731,7 @@ def chunk_headers(container: bytes) -> list[tuple[int, int, bool]]:
 def test_incompressible_data_at_a_streams_end_makes_valid_chunks_at_every_size_from_3641_to_4095():
     from oletools.olevba import decompress_stream
 
-    from peermap_xl import vba
+    from peermap_xl.macros import vba
 
     text = b"Sub A()\r\n    MsgBox \"peermap\"\r\nEnd Sub\r\n" * 200
     tail = incompressible(4096)
@@ -745,7 +748,7 @@ def test_incompressible_data_at_a_streams_end_makes_valid_chunks_at_every_size_f
 
 
 def test_the_vba_project_has_a_realistic_project_version():
-    from peermap_xl import excel, vba
+    from peermap_xl.macros import excel, vba
 
     assert vba.PROJECT_VERSION[0] > 10**9  # Office and LibreOffice write a timestamp-like major
     with zipfile.ZipFile(ROOT_TEMPLATE) as package:
@@ -757,7 +760,7 @@ def test_the_vba_project_has_a_realistic_project_version():
 
 def test_sheets_peermap_creates_get_a_code_name(book):
     assert run_peermap("map", "--write", "--as-of", AS_OF, book).returncode == 0
-    from peermap_xl import excel
+    from peermap_xl.macros import excel
 
     wb = openpyxl.load_workbook(book, keep_vba=True)
     assert wb[schema.MAP_LAYOUT.name].sheet_properties.codeName == excel.code_name(schema.MAP_LAYOUT.name)

@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, run_peermap
-from peermap_xl import graph as graphs
-from peermap_xl import labels, model, schema
 from peermap_xl.book.raw import RawBook, RawTable
+from peermap_xl.contract import schema
 from peermap_xl.draw import layout, overview
+from peermap_xl.record import graph as graphs
+from peermap_xl.record import labels, model
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic  # noqa: E402
@@ -156,7 +157,7 @@ def test_map_write_draws_the_picture_once(tmp_path, monkeypatch):
 
 
 def test_the_pages_of_a_large_map_share_one_set_of_labels(tmp_path, monkeypatch):
-    from peermap_xl import labels
+    from peermap_xl.record import labels
 
     monkeypatch.setattr(overview, "OVERVIEW_ABOVE", 30)
     monkeypatch.setattr(overview, "PAGE_MOST", 30)

@@ -12,7 +12,8 @@ import pytest
 from openpyxl.utils.cell import range_boundaries
 
 from conftest import CONTRACT, TEMPLATE
-from peermap_xl import schema, template
+from peermap_xl.contract import schema
+from peermap_xl.xlsm import template
 
 # --- the contract, read from its own text --------------------------------
 
@@ -106,7 +107,7 @@ def test_committed_template_matches_the_builder():
         assert committed.namelist() == fresh.namelist()
         differ = [n for n in fresh.namelist() if committed.read(n) != fresh.read(n)]
     assert not differ, (f"workbook_template.xlsm is out of date in {differ}: "
-                        "rebuild it with `python -m peermap_xl.template`")
+                        "rebuild it with `python -m peermap_xl.xlsm.template`")
     assert TEMPLATE.read_bytes() == built
 
 
@@ -301,7 +302,7 @@ def test_libreoffice_opens_the_template_with_its_sheets_tables_and_drop_downs(so
 def test_olevba_lists_every_macro_with_its_source():
     from oletools.olevba import VBA_Parser
 
-    from peermap_xl import excel
+    from peermap_xl.macros import excel
 
     parser = VBA_Parser(str(TEMPLATE))
     modules = {name: code for _, _, name, code in parser.extract_macros()}
@@ -328,7 +329,7 @@ def test_the_buttons_reuse_one_python_process():
 def test_the_vba_project_compresses_and_decompresses_every_size():
     from oletools.olevba import decompress_stream
 
-    from peermap_xl import vba
+    from peermap_xl.macros import vba
 
     text = "Sub A()\r\n    MsgBox \"peermap\"\r\nEnd Sub\r\n"
     for size in (0, 1, 7, 300, 3000, 4096, 4097, 9000, 20000):
@@ -339,7 +340,7 @@ def test_the_vba_project_compresses_and_decompresses_every_size():
 def test_the_ribbon_parts_are_well_formed_and_call_the_module():
     from xml.etree import ElementTree
 
-    from peermap_xl import excel
+    from peermap_xl.macros import excel
 
     with zipfile.ZipFile(TEMPLATE) as package:
         rels = package.read("_rels/.rels").decode()
@@ -354,7 +355,7 @@ def test_the_ribbon_parts_are_well_formed_and_call_the_module():
 
 
 def test_every_sheet_button_runs_its_macro():
-    from peermap_xl import excel
+    from peermap_xl.macros import excel
 
     with zipfile.ZipFile(TEMPLATE) as package:
         vml = " ".join(package.read(n).decode() for n in package.namelist() if n.endswith(".vml"))
@@ -365,7 +366,7 @@ def test_every_sheet_button_runs_its_macro():
 
 @pytest.mark.libreoffice
 def test_libreoffice_imports_the_module_and_binds_each_button(soffice, tmp_path):
-    from peermap_xl import excel
+    from peermap_xl.macros import excel
 
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
                     "--convert-to", "ods", "--outdir", str(tmp_path), str(TEMPLATE)],

@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 
 from conftest import run_peermap
-from peermap_xl import schema
 from peermap_xl.book import live
-from peermap_xl.book.file import read_network
+from peermap_xl.contract import schema
+from peermap_xl.record.reading import read_network
 
 PLANTED = ('=HYPERLINK("http://example.invalid","click me")', "=1+1", "=cmd|' /C calc'!A0", "+SUM(A1)",
            "-2+3", "@SUM(A1)")

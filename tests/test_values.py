@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peermap_xl import model, schema
+from peermap_xl.contract import schema
+from peermap_xl.record import model
 
 D = dt.date
 

@@ -10,9 +10,10 @@ import openpyxl
 import pytest
 
 from conftest import TEMPLATE
-from peermap_xl import excel, schema, vba, vba_modules
-from peermap_xl.book import edit
+from peermap_xl.book import edit, vba_modules
 from peermap_xl.book.package import Package
+from peermap_xl.contract import schema
+from peermap_xl.macros import excel, vba
 
 #: {sheet: headers of its columns holding several entries}, from the schema.
 ADDING = {s.name: [c.header for c in s.columns if c.adds_picks] for s in schema.DATA_SHEETS}

@@ -13,8 +13,10 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, change, run_peermap
-from peermap_xl import checks, domain, formulas, labels, minutes, operations
-from peermap_xl.book.file import read_network
+from peermap_xl import checks, formulas, minutes, operations
+from peermap_xl.contract import domain
+from peermap_xl.record import labels
+from peermap_xl.record.reading import read_network
 
 D = dt.date
 

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from peermap_xl import minutes, voice
+from peermap_xl import minutes
+from peermap_xl.minutes import voice
 from test_checks import GOOD_LINK, HUB, B, network
 
 D = dt.date
@@ -79,8 +80,8 @@ def test_the_young_persons_map_is_dated_by_the_direct_work(book):
 def test_the_minutes_carry_the_young_persons_view_after_figure_one(book):
     import datetime as dt
 
-    from peermap_xl.book.file import read_network
     from peermap_xl.operations import record_session
+    from peermap_xl.record.reading import read_network
 
     record_session(book, "Review", dt.date(2026, 10, 1))  # the direct work was done on 20/09, after M02 (16/09)
     net = read_network(book)

@@ -1,6 +1,6 @@
 """Changing a workbook file with openpyxl: one load, a plan of edits applied, one atomic save.
 
-`open_book` loads the workbook once and reads the network from that same load; `apply`
+`open_for_edit` loads the workbook once (record/reading.py reads the network from that load); `apply`
 carries out a `plan.Plan`; `save` writes it back atomically with a backup, carrying over
 the package parts openpyxl drops (the ribbon). Text is always stored as text.
 """
@@ -16,11 +16,11 @@ import openpyxl
 from openpyxl.cell.cell import MergedCell
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from peermap_xl import schema
 from peermap_xl.book import kept, package, parts, raw, safe
 from peermap_xl.book.file import check_is_workbook
 from peermap_xl.book.plan import AddRows, Line, PlacePicture, Plan, ReplaceSheet, SetCell, is_date
-from peermap_xl.errors import WorkbookError
+from peermap_xl.contract import schema
+from peermap_xl.contract.errors import WorkbookError
 
 DATE_FORMAT = "dd/mm/yyyy"
 
@@ -39,24 +39,6 @@ def open_for_edit(path: str | Path) -> openpyxl.Workbook:
     except Exception as exc:  # openpyxl raises many types for a damaged package
         raise WorkbookError(f"{path.name} could not be read as a workbook ({type(exc).__name__}). "
                             "Open it in Excel, save it as .xlsm, and try again.") from None
-
-
-def open_book(path: str | Path):
-    """(workbook, network): the workbook loaded once for editing, and the network read from that load.
-
-    Formula cells inside the contract's tables need their cached values, which a load that keeps
-    formulas does not give: only then is the file read a second time, for values.
-    """
-    from peermap_xl import model
-
-    path = Path(path)
-    wb = open_for_edit(path)
-    book = read_raw(wb, path.name)
-    if book is None:
-        from peermap_xl.book.file import read_raw as read_values
-
-        book = read_values(path)
-    return wb, model.build(book)
 
 
 def read_raw(wb: openpyxl.Workbook, source: str) -> raw.RawBook | None:
@@ -129,7 +111,7 @@ def save(wb: openpyxl.Workbook, path: str | Path, backup: bool = True, original:
             wb.save(temp)
         if original is not None:  # what openpyxl drops put back, or the save refused naming it
             temp.write_bytes(package.carry_through(original, package.carry_over(original, temp.read_bytes())))
-        from peermap_xl import vba_modules  # the VBA project's content is the Excel door's (excel.py)
+        from peermap_xl.book import vba_modules  # the VBA project's content is the Excel door's (excel.py)
 
         vba_modules.add_document_modules(temp, [ws.sheet_properties.codeName for ws in wb.worksheets])
 

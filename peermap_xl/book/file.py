@@ -7,7 +7,7 @@ row. Worksheets are streamed row by row, and every row present is read,
 whatever the file says its size is: a sheet's stored <dimension> and a
 table's range are only where reading starts, and where they leave data out,
 a RangeNote says so (rule PM109). The cell values, with their worksheet row
-numbers, go to peermap_xl.model, which types them.
+numbers, go to peermap_xl.record.model, which types them.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-from peermap_xl import schema
 from peermap_xl.book import formats, raw
 from peermap_xl.book import parts as pkg
 from peermap_xl.book.raw import RawBook
 from peermap_xl.book.rows import Cells, DamagedPart, read_rows
-from peermap_xl.errors import WorkbookError
+from peermap_xl.contract import schema
+from peermap_xl.contract.errors import WorkbookError
 
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _OLE = b"\xd0\xcf\x11\xe0"
@@ -34,13 +34,6 @@ _DAMAGED = ("is damaged or is not an Excel workbook. Use the backup beside it, o
 _UNSAFE = ("holds XML that declares entities or reaches for other files, which no Excel workbook needs: "
            "peermap will not read it, as it may be made to harm the computer. Use the backup beside it, "
            "or the last copy you saved.")
-
-
-def read_network(path: str | Path):
-    """The workbook at `path` as a peermap_xl.model.Network."""
-    from peermap_xl import model
-
-    return model.build(read_raw(path))
 
 
 def read_raw(path: str | Path, wanted: tuple[str, ...] = raw.WANTED) -> RawBook:

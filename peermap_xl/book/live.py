@@ -7,17 +7,10 @@ xlwings supports in desktop Excel and in its remote engine alike).
 
 from __future__ import annotations
 
-from peermap_xl import schema
 from peermap_xl.book import raw
 from peermap_xl.book.plan import AddRows, PlacePicture, Plan, ReplaceSheet, SetCell
 from peermap_xl.book.raw import RawBook, RawTable
-
-
-def read_network(book):
-    """The open workbook as a peermap_xl.model.Network."""
-    from peermap_xl import model
-
-    return model.build(read_raw(book))
+from peermap_xl.contract import schema
 
 
 def _values(area) -> list[list]:

@@ -23,7 +23,7 @@ import zipfile
 
 from lxml import etree
 
-from peermap_xl.errors import WorkbookError
+from peermap_xl.contract.errors import WorkbookError
 
 ROOT_RELS = "_rels/.rels"
 #: Root relationship types openpyxl does not write back (the Office ribbon, 2007 and 2010 forms).

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peermap_xl.book import raw
-from peermap_xl.errors import WorkbookError
+from peermap_xl.contract.errors import WorkbookError
 
 MB = 1024 * 1024
 #: The limits, far above any real peer map (stated in README.md too).

@@ -122,7 +122,7 @@ class Plan:
 
 
 def _key(header: str) -> str:
-    from peermap_xl.schema import normalise_header
+    from peermap_xl.contract.schema import normalise_header
 
     return normalise_header(header)
 

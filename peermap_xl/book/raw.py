@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from peermap_xl import schema
 from peermap_xl.book.refs import column_letter, range_boundaries
+from peermap_xl.contract import schema
 
 #: Excel's day zero for serial dates in the usual (1900) date system.
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)

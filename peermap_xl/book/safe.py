@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from peermap_xl.errors import WorkbookError
+from peermap_xl.contract.errors import WorkbookError
 
 #: Every temporary file peermap writes starts so; the process that wrote it follows.
 TEMP_PREFIX = ".peermap-"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection
 
-from peermap_xl import domain, schema
 from peermap_xl.checks import cycle, decisions, incidents, integrity, links, people, tasks, timescales  # noqa: F401 (registers)
 from peermap_xl.checks.core import ERROR, INFO, RULES, SEVERITIES, WARNING, Context, Finding, Rule, sharing_rows
+from peermap_xl.contract import domain, schema
 
 __all__ = ["ERROR", "INFO", "RULES", "WARNING", "Finding", "Rule", "evaluate", "render", "run_checks", "counts",
            "text_report"]
@@ -49,7 +49,7 @@ def _findings(r: Rule, ctx: Context) -> list[Finding]:
 
 def render(findings: list[Finding], network, anonymise: bool = False) -> list[Finding]:
     """The findings worded for an output: names as the Network's Names on outputs says, or codes."""
-    from peermap_xl import labels
+    from peermap_xl.record import labels
 
     label = labels.labeller(network, anonymise)
     quote = not anonymise and network.settings.names_on_outputs == labels.FULL_NAMES

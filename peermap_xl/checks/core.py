@@ -10,9 +10,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from peermap_xl import domain
-from peermap_xl.domain import blank  # noqa: F401 (for the rules)
-from peermap_xl.model import Network, rows, sharing_rows  # noqa: F401 (for the rules)
+from peermap_xl.contract import domain
+from peermap_xl.contract.domain import blank  # noqa: F401 (for the rules)
+from peermap_xl.record.model import Network, rows, sharing_rows  # noqa: F401 (for the rules)
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -143,7 +143,7 @@ class Context:
 
     @cached_property
     def graph(self):
-        from peermap_xl import graph
+        from peermap_xl.record import graph
 
         return graph.plain(self.network)  # plain dicts: checking does not pay for importing networkx
 

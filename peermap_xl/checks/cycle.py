@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from peermap_xl import domain, due, schema
-from peermap_xl.checks.core import INFO, WARNING, Context, Hit, date_text, days_text, rule
+from peermap_xl.checks.core import INFO, WARNING, Context, Hit, date_text, days_text, rule, typed
+from peermap_xl.contract import domain, schema
+from peermap_xl.record import due
 
 SESSIONS, SUBJECTS = schema.SESSIONS.name, schema.SUBJECTS.name
 #: Warn this many days before the subject list must go out.
@@ -65,7 +66,7 @@ def direct_work_off_list(ctx: Context) -> Iterator[Hit]:
         said = work.get("would_help_if_in_trouble")
         if isinstance(said, str) and said.strip() and said.strip().casefold() not in WOULD_HELP:
             yield Hit(DIRECT_WORK, work["row"], work["young_person_id"], "Would help if in trouble",
-                      f"The answer \u201c{said.strip()}\u201d to Would help if in trouble, in the direct work with "
+                      f"The answer{typed(said.strip())} to Would help if in trouble, in the direct work with "
                       f"{ctx.label(work['young_person_id'])} on row {work['row']}, is not Yes or No: their map "
                       "stars only a Yes. Choose Yes or No, or empty the cell if they did not say.")
 

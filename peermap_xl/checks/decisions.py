@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from peermap_xl import labels, schema
 from peermap_xl.checks.core import INFO, Context, Hit, rows, rule
-from peermap_xl.domain import weak_grounds
+from peermap_xl.contract import schema
+from peermap_xl.contract.domain import weak_grounds
+from peermap_xl.record import labels
 
 SUBJECTS, CONTEXTS, LINKS = schema.SUBJECTS.name, schema.CONTEXTS.name, schema.LINKS.name
 
@@ -64,7 +65,7 @@ def _links_text(ids) -> str:
       people those links join. It is quiet once a Peer assessment action (open, in progress or done) is
       about every one of them; a young person newly joined to the group brings it back.""")
 def consider_peer_assessment(ctx: Context) -> Iterator[Hit]:
-    from peermap_xl import graph
+    from peermap_xl.record import graph
 
     young = set(ctx.young_people["id"])
     risk = dict(zip(ctx.young_people["id"], ctx.young_people["risk_level"]))
@@ -119,7 +120,7 @@ def consider_context_assessment(ctx: Context) -> Iterator[Hit]:
       least two others (from the links' Influence), and the person through whom the recorded links
       between others run most often, saying only what the links show.""")
 def key_individual(ctx: Context) -> Iterator[Hit]:
-    from peermap_xl import graph
+    from peermap_xl.record import graph
 
     g = ctx.graph
     led = graph.leaders(g)
@@ -145,7 +146,7 @@ def key_individual(ctx: Context) -> Iterator[Hit]:
       {BRIDGED_PART} or more people or places, and words it as what the links show, never as a
       judgement of the person (a victim may be the only link between two groups).""")
 def bridge(ctx: Context) -> Iterator[Hit]:
-    from peermap_xl import graph
+    from peermap_xl.record import graph
 
     g = ctx.graph
     adjacent = g.neighbours()

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from peermap_xl import labels, schema
 from peermap_xl.checks.core import INFO, WARNING, Context, Hit, blank, date_text, rows, rule
 from peermap_xl.checks.decisions import assessed
-from peermap_xl.checks.people import _refer
+from peermap_xl.checks.people import refer
+from peermap_xl.contract import schema
+from peermap_xl.record import labels
 
 INCIDENTS, CONTEXTS = schema.INCIDENTS.name, schema.CONTEXTS.name
 #: Incidents at one place that make it a place to assess.
@@ -121,7 +122,7 @@ def incident_out_of_borough(ctx: Context) -> Iterator[Hit]:
         name = places.loc[place, "name"]
         gap = None
         if isinstance(name, str):
-            gap = (f"What do {borough} services know about the incident at {_refer(name)} on "
+            gap = (f"What do {borough} services know about the incident at {refer(name)} on "
                    f"{date_text(incident['date'])}?", place)
         yield Hit(INCIDENTS, incident["row"], incident["id"], "Where",
                   f"Incident {_what(ctx, incident)} " + ctx.label(labels.choose(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from peermap_xl import schema
 from peermap_xl.book.raw import DIMENSION, TABLE_COLUMNS, TABLE_HEADER, TABLE_ROWS, UNCALCULATED
 from peermap_xl.checks.core import ERROR, WARNING, Context, Hit, blank, date_text, rows, rule, typed
-from peermap_xl.domain import month_first
-from peermap_xl.model import split_entry
-from peermap_xl.suggest import did_you_mean, suggest
+from peermap_xl.contract import schema
+from peermap_xl.contract.domain import month_first
+from peermap_xl.contract.suggest import did_you_mean, suggest
+from peermap_xl.record.model import split_entry
 
 _ABOUT_COLUMNS = ((schema.CONTACTS, "For"), (schema.GAPS, "About"), (schema.ACTIONS, "About"),
                   (schema.INCIDENTS, "Who"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from peermap_xl import labels, schema
 from peermap_xl.checks.core import WARNING, Context, Hit, blank, date_text, days_text, rows, rule
-from peermap_xl.domain import LINK_OFF_MAP, weak_grounds
-from peermap_xl.domain import UNRELIABLE_SOURCE as _UNRELIABLE_SOURCE
-from peermap_xl.domain import WEAK_INFORMATION as _WEAK_INFORMATION
+from peermap_xl.contract import schema
+from peermap_xl.contract.domain import LINK_OFF_MAP, weak_grounds
+from peermap_xl.contract.domain import UNRELIABLE_SOURCE as _UNRELIABLE_SOURCE
+from peermap_xl.contract.domain import WEAK_INFORMATION as _WEAK_INFORMATION
+from peermap_xl.record import labels
 
 LINKS = schema.LINKS.name
 

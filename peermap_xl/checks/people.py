@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from peermap_xl import labels, model, schema
 from peermap_xl.checks.core import INFO, WARNING, Context, Hit, blank, rows, rule
+from peermap_xl.contract import schema
+from peermap_xl.record import labels, model
 
 SUBJECTS, CONTEXTS = schema.SUBJECTS.name, schema.CONTEXTS.name
 _UNIDENTIFIED = re.compile(r"\b(unknown|unidentified|unnamed|not known)\b", re.IGNORECASE)
 
 
-def _refer(name: str) -> str:
+def refer(name: str) -> str:
     """How a question names someone: "Male C", but "the unknown adult male"."""
     if _UNIDENTIFIED.match(name):
         return "the " + name[0].lower() + name[1:]
@@ -50,7 +51,7 @@ def unidentified_person(ctx: Context) -> Iterator[Hit]:
     for person in rows(ctx.network.active_subjects):
         name = person["name"]
         if person["type"] == "Unknown" or (isinstance(name, str) and _UNIDENTIFIED.search(name)):
-            gap = (f"Who is {_refer(name)}?", person["id"]) if isinstance(name, str) else None
+            gap = (f"Who is {refer(name)}?", person["id"]) if isinstance(name, str) else None
             yield Hit(SUBJECTS, person["row"], person["id"], "Name",
                       f"{ctx.who(person)} is not identified yet: who can find out?", gap=gap)
 
@@ -70,7 +71,7 @@ def out_of_borough(ctx: Context) -> Iterator[Hit]:
                 continue
             gap = None
             if isinstance(record["name"], str):
-                gap = (f"What do {borough} services know about {_refer(record['name'])}?", record["id"])
+                gap = (f"What do {borough} services know about {refer(record['name'])}?", record["id"])
             where = ctx.label(labels.choose(f"is in {borough}, outside {home}: what do {borough} services know?",
                                             "is outside the home borough: what do the services there know?"))
             yield Hit(sheet, record["row"], record["id"], "Borough", f"{ctx.who(record)} {where}", gap=gap)

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils.cell import get_column_letter
 
-from peermap_xl import model, schema
 from peermap_xl.checks import RULES, Finding, counts, evaluate, render
-from peermap_xl.model import Network
+from peermap_xl.contract import schema
+from peermap_xl.record import model
+from peermap_xl.record.model import Network
 
 CHECKS_SHEET = "Checks"
 CHECKS_HEADERS = ("Severity", "Sheet", "Row", "ID", "Column", "Message", "Rule", "Code", "Go to")
@@ -70,7 +71,7 @@ def plan(network: Network, as_of: dt.date) -> CheckRecord:
         word = _FLAGS.get(f.rule)
         if f.sheet == schema.LINKS.name and word and f.row in flags and word not in flags[f.row]:
             flags[f.row].append(word)
-    from peermap_xl import due, history
+    from peermap_xl.record import due, history
 
     return CheckRecord(as_of, findings, {row: "; ".join(words) or None for row, words in flags.items()},
                        new_gaps, filled, tokened, due.sheet_rows(network, as_of), history.renames(network, as_of),

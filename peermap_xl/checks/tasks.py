@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from peermap_xl import schema
 from peermap_xl.checks.core import WARNING, Context, Hit, blank, date_text, days_text, rows, rule
+from peermap_xl.contract import schema
 
 ACTIONS, GAPS = schema.ACTIONS.name, schema.GAPS.name
 

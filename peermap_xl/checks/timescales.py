@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from peermap_xl import schema
 from peermap_xl.checks.core import WARNING, Context, Hit, blank, date_text, days_text, rows, rule
-from peermap_xl.due import FIRST_SESSION_DAYS, LIST_NOTICE_DAYS, MINUTES_DAYS, MULTI_AGENCY_DAYS  # noqa: F401
+from peermap_xl.contract import schema
+from peermap_xl.record.due import FIRST_SESSION_DAYS, LIST_NOTICE_DAYS, MINUTES_DAYS, MULTI_AGENCY_DAYS  # noqa: F401
 
 SESSIONS, NETWORK = schema.SESSIONS.name, schema.NETWORK
 

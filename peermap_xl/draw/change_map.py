@@ -26,12 +26,12 @@ import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle  # noqa: E402
 
-from peermap_xl import graph as graphs  # noqa: E402
-from peermap_xl import history, labels  # noqa: E402
 from peermap_xl.book.safe import name_part  # noqa: E402
 from peermap_xl.draw import frame, labelling, network_map, style  # noqa: E402
 from peermap_xl.draw.network_map import BOX, HEIGHT, WIDTH, DrawnEdge, DrawnNode, Scene  # noqa: E402
-from peermap_xl.model import Network  # noqa: E402
+from peermap_xl.record import graph as graphs  # noqa: E402
+from peermap_xl.record import history, labels  # noqa: E402
+from peermap_xl.record.model import Network  # noqa: E402
 
 NEW, REMOVED, GONE, CHANGED = "new", "removed", "gone", "changed"
 IDENTIFIED, RETYPED, RENAMED = "identified", "retyped", "renamed"  # a person or place the same, told differently
@@ -80,7 +80,7 @@ class DrawnChanges:
     page_text: tuple[dict, ...] = ()  # the legend, the list and every text on the page (frame.text_boxes)
 
     def layout_json(self) -> dict:
-        nodes = [{**network_map._node_json(n), "change": self.change.get(n.id)} for n in self.nodes]
+        nodes = [{**network_map.node_json(n), "change": self.change.get(n.id)} for n in self.nodes]
         edges = [{**network_map.edge_json(e, self.paths), "change": self.change.get(e.id)} for e in self.edges]
         return {"figure": {"width": self.width, "height": self.height}, "nodes": nodes, "edges": edges,
                 "legend": [{"section": e.section, "text": e.text} for e in self.legend], "notes": list(self.notes),
@@ -134,7 +134,7 @@ def _add_removed(what: Scene, rid: str, row: dict, label) -> None:
     place = row["Record"] == "Context"
     what.graph.add_node(rid, kind=graphs.PLACE if place else (row["Type"] or "Unknown"), type=row["Type"])
     what.nodes.append(rid)
-    what.kind[rid] = network_map._kind(what.graph, rid)
+    what.kind[rid] = network_map.node_kind(what.graph, rid)
     what.label[rid] = f"{label(rid)} (removed)"
     what.radius[rid] = what.reach[rid] = 12.0
     what.fill[rid], what.symbol[rid] = "#FFFFFF", None
@@ -192,10 +192,10 @@ def render(fig, ax, found: Changes, pos: dict, sizes: dict) -> DrawnChanges:
     what = found.scene
     paths = network_map.link_paths(what, pos)
     gone = [e for e in what.edges if found.change.get(e.id) == GONE]
-    network_map._draw_links(ax, [e for e in what.edges if found.change.get(e.id) != GONE], paths)
-    network_map._draw_links(ax, [replace(e, nature="gone") for e in gone], paths)  # no nature's mark: faint only
-    network_map._draw_nodes(ax, what, pos)
-    network_map._draw_badges(ax, what, pos)
+    network_map.draw_links(ax, [e for e in what.edges if found.change.get(e.id) != GONE], paths)
+    network_map.draw_links(ax, [replace(e, nature="gone") for e in gone], paths)  # no nature's mark: faint only
+    network_map.draw_nodes(ax, what, pos)
+    network_map.draw_badges(ax, what, pos)
     _draw_marks(ax, found, pos)
     _draw_numbers(ax, found, paths)
     boxes, sides = labelling.place(what.nodes, pos, what.reach, sizes, list(paths.values()),
@@ -247,7 +247,7 @@ def _draw_labels(fig, ax, found: Changes, pos: dict, boxes: dict, sides: dict) -
     for n in what.nodes:
         left, bottom, right, top = boxes[n]
         change = found.change.get(n)
-        text = ax.text((left + right) / 2, (bottom + top) / 2, network_map._wrapped(what.label[n]), ha="center",
+        text = ax.text((left + right) / 2, (bottom + top) / 2, network_map.wrapped(what.label[n]), ha="center",
                        va="center", fontsize=network_map.LABEL_POINTS, zorder=6, linespacing=1.1,
                        fontweight="bold" if change == NEW else "normal",
                        color=style.GONE_COLOUR if change == REMOVED else style.LABEL_COLOUR)
@@ -266,7 +266,7 @@ def _legend(found: Changes) -> list[tuple[str, list]]:
         found.change.get(e.id) == NEW for e in found.scene.edges) else set())
     grey = "#555555"
     handles = {
-        NEW: (network_map._node_handle("young person", "#FFFFFF", None),
+        NEW: (network_map.node_handle("young person", "#FFFFFF", None),
               Line2D([], [], linestyle="none", marker="o", markersize=19, markerfacecolor="none",
                      markeredgecolor=style.NEW_COLOUR, markeredgewidth=2.5)),
         REMOVED: Line2D([], [], linestyle="none", marker="o", markersize=13, markerfacecolor="#FFFFFF",
@@ -282,7 +282,7 @@ def _legend(found: Changes) -> list[tuple[str, list]]:
     used |= {IDENTIFIED} if used & {RETYPED, RENAMED} else set()
     items = [(handles[k], WORDS[k]) for k in (NEW, IDENTIFIED, REMOVED, "new link", GONE, CHANGED) if k in used]
     items.append((handles["same"], WORDS["same"]))
-    return [("What changed", items)] + network_map._legend_sections(found.scene)
+    return [("What changed", items)] + network_map.legend_sections(found.scene)
 
 
 def _notes(found: Changes) -> list[str]:

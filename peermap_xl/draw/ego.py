@@ -22,11 +22,12 @@ import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle  # noqa: E402
 
-from peermap_xl import labels  # noqa: E402
 from peermap_xl.book.safe import name_part  # noqa: E402
+from peermap_xl.contract.errors import PeermapError  # noqa: E402
 from peermap_xl.draw import frame, style  # noqa: E402
-from peermap_xl.errors import PeermapError  # noqa: E402
-from peermap_xl.model import Network, rows  # noqa: E402
+from peermap_xl.record import labels  # noqa: E402
+from peermap_xl.record.model import Network, rows  # noqa: E402
+from peermap_xl.record.peers import peer_labels  # noqa: E402
 
 WIDTH, HEIGHT, DPI = 1400, 1100, 100
 CENTRE = (540, 520)
@@ -76,13 +77,11 @@ class EgoMap:
 
 def draw(network: Network, person: str, out: str | Path, as_of, anonymise: bool = False) -> EgoMap:
     """Draw the young person's map and save it to `out`; return what was drawn."""
-    from peermap_xl import voice
-
     subject, work = direct_work_for(network, person)
     view = labels.View(network, anonymise)
     me = view.label(subject) if subject else ("the young person" if view.mode != labels.FULL_NAMES else person)
     peers = sorted(rows(work), key=lambda r: (_closeness(r), r["row"]))
-    shown = voice.peer_labels(network, view, peers)
+    shown = peer_labels(network, view, peers)
     peers = [{**p, "shown": s, "notes": view.text(p["notes"], withheld="")} for p, s in zip(peers, shown)]
     with matplotlib.rc_context(frame.RC), labels.names_out(view):
         fig, ax = frame.page(WIDTH, HEIGHT)

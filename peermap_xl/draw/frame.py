@@ -180,7 +180,7 @@ def rendered(fig, out: str | Path, png_copy: bool, dpi: int) -> bytes | None:
     (so that `peermap map --write` draws the map once), another format drawn again as PNG."""
     from matplotlib.text import Text
 
-    from peermap_xl import labels
+    from peermap_xl.record import labels
 
     labels.through_names_out(fig.findobj(Text))  # no text on a picture escapes its names view
     out = Path(out)

@@ -28,12 +28,12 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle, Patch, Polygon, RegularPolygon  # noqa: E402
 
-from peermap_xl import graph as graphs  # noqa: E402
-from peermap_xl import labels  # noqa: E402
 from peermap_xl.book.safe import name_part  # noqa: E402
-from peermap_xl.domain import weak_grounds  # noqa: E402
+from peermap_xl.contract.domain import weak_grounds  # noqa: E402
 from peermap_xl.draw import frame, labelling, layout, style  # noqa: E402
-from peermap_xl.model import Network, rows  # noqa: E402
+from peermap_xl.record import graph as graphs  # noqa: E402
+from peermap_xl.record import labels  # noqa: E402
+from peermap_xl.record.model import Network, rows  # noqa: E402
 
 WIDTH, HEIGHT, DPI = 1500, 1060, frame.DPI
 BOX = layout.Box(40, 60, WIDTH - 360, HEIGHT - 130)
@@ -95,7 +95,7 @@ class DrawnMap:
         """The layout JSON: figure, nodes and edges (the keys users and tests rely on), the legend, the groups
         and the boxes of the page's texts."""
         return {"figure": {"width": self.width, "height": self.height},
-                "nodes": [_node_json(n) for n in self.nodes],
+                "nodes": [node_json(n) for n in self.nodes],
                 "edges": [edge_json(e, self.paths) for e in self.edges],
                 "legend": [{"section": e.section, "text": e.text} for e in self.legend],
                 "groups": list(self.groups), "page_text": list(self.page_text)}
@@ -114,7 +114,7 @@ def polylines(paths: dict[str, np.ndarray]) -> dict[str, list]:
     return {lid: np.round(line, 2).tolist() for lid, line in paths.items()}
 
 
-def _node_json(node: DrawnNode) -> dict:
+def node_json(node: DrawnNode) -> dict:
     out = {k: getattr(node, k) for k in node.__dataclass_fields__}
     out["label_box"] = list(node.label_box)
     return out
@@ -166,7 +166,7 @@ def file_name(network: Network, as_of: dt.date, anonymise: bool, suffix: str = "
 
 def kept_positions(drawn: DrawnMap, day: dt.date) -> list[list]:
     """The rows of the hidden Map layout sheet: where each node was drawn, in map units, and when."""
-    from peermap_xl import schema
+    from peermap_xl.contract import schema
 
     return [[c.header for c in schema.MAP_LAYOUT.columns]] + [
         [node, x, y, day] for node, (x, y) in drawn.positions.items()]
@@ -203,7 +203,7 @@ def scene(network: Network, as_of: dt.date, anonymise: bool = False, view: label
     name = view.label
     stale_after = network.settings.stale_after_days
     edges = [_edge(network, link, pd.Timestamp(as_of)) for link in rows(network.live_links)]
-    what = Scene(graph=g, nodes=nodes, label={n: name(n) for n in nodes}, kind={n: _kind(g, n) for n in nodes},
+    what = Scene(graph=g, nodes=nodes, label={n: name(n) for n in nodes}, kind={n: node_kind(g, n) for n in nodes},
                  radius={n: 12 + 2.2 * math.sqrt(degree[n]) for n in nodes}, reach={}, fill={}, symbol={}, away=set(),
                  edges=edges, groups=graphs.groups(g), used=set(), title=_title(network, anonymise, view),
                  dated=_dated(network, as_of, anonymise, view), marking=network.settings["protective_marking"],
@@ -223,7 +223,7 @@ def scene(network: Network, as_of: dt.date, anonymise: bool = False, view: label
     return what
 
 
-def _kind(graph, node) -> str:
+def node_kind(graph, node) -> str:
     data = graph.nodes[node]
     if data["kind"] == graphs.PLACE:
         return "online" if data.get("type") == "Online" else "place"
@@ -267,7 +267,7 @@ def _node_marks(what: Scene, network: Network) -> None:
 
 def _incident_marks(what: Scene, network: Network, as_of: dt.date) -> None:
     """Places on the map with incidents up to `as_of`: their badge's counts, and room for it in their reach."""
-    from peermap_xl import incidents
+    from peermap_xl.record import incidents
 
     for incident in rows(incidents.up_to(network, as_of)):
         place = incident["where_id"]
@@ -285,7 +285,7 @@ def _badge_centre(at, radius: float) -> tuple[float, float]:
     return at[0] + 0.72 * radius, at[1] + 0.72 * radius
 
 
-def _draw_badges(ax, what: Scene, pos) -> None:
+def draw_badges(ax, what: Scene, pos) -> None:
     """A small disc with the count of incidents at each place; red with "!" when one was significant."""
     for place, (count, significant) in what.incidents.items():
         fill = style.BADGE_SIGNIFICANT if significant else style.BADGE_FILL
@@ -318,7 +318,7 @@ def positions(what: Scene, network: Network, fig, previous: dict | None = None
     renderer = fig.canvas.get_renderer()
     sizes = {}
     for n in what.nodes:
-        text = fig.text(0, 0, _wrapped(what.label[n]), fontsize=LABEL_POINTS, linespacing=1.1)
+        text = fig.text(0, 0, wrapped(what.label[n]), fontsize=LABEL_POINTS, linespacing=1.1)
         box = text.get_window_extent(renderer)
         sizes[n] = (box.width, box.height)
         text.remove()
@@ -330,7 +330,7 @@ def positions(what: Scene, network: Network, fig, previous: dict | None = None
     return pos, sizes
 
 
-def _wrapped(label: str) -> str:
+def wrapped(label: str) -> str:
     return textwrap.fill(label, LABEL_WRAP)
 
 
@@ -342,16 +342,16 @@ def render(fig, ax, what: Scene, pos: dict, sizes: dict) -> DrawnMap:
     if not any(g["shaded"] for g in groups):  # the legend's "Drawn close together" only with a shaded group
         what.used.discard("group")
     _draw_groups(ax, groups)
-    _draw_links(ax, what.edges, paths)
-    _draw_nodes(ax, what, pos)
-    _draw_badges(ax, what, pos)
+    draw_links(ax, what.edges, paths)
+    draw_nodes(ax, what, pos)
+    draw_badges(ax, what, pos)
     boxes, sides = labelling.place(what.nodes, pos, what.reach, sizes, list(paths.values()),
                                    labelling.Area(BOX.x0 - 30, 24, BOX.x1 + 20, BOX.y1 + 20))
     renderer = fig.canvas.get_renderer()
     drawn_nodes = []
     for n in what.nodes:
         left, bottom, right, top = boxes[n]
-        text = ax.text((left + right) / 2, (bottom + top) / 2, _wrapped(what.label[n]), ha="center", va="center",
+        text = ax.text((left + right) / 2, (bottom + top) / 2, wrapped(what.label[n]), ha="center", va="center",
                        fontsize=LABEL_POINTS, zorder=6, linespacing=1.1, color=style.LABEL_COLOUR)
         x, y = pos[n]
         drawn_nodes.append(DrawnNode(
@@ -361,7 +361,7 @@ def render(fig, ax, what: Scene, pos: dict, sizes: dict) -> DrawnMap:
             incidents=what.incidents.get(n, (0, 0))[0], significant=what.incidents.get(n, (0, 0))[1],
             reach=round(what.reach[n], 2)))
     frame.heading(fig, what.marking, what.title, what.dated)
-    entries = frame.legend(fig, _legend_sections(what), left=WIDTH - 330, top=HEIGHT - 110)
+    entries = frame.legend(fig, legend_sections(what), left=WIDTH - 330, top=HEIGHT - 110)
     return DrawnMap(width=WIDTH, height=HEIGHT, nodes=tuple(drawn_nodes), edges=tuple(what.edges),
                     legend=tuple(entries), paths=polylines(paths), groups=tuple(groups),
                     page_text=tuple(frame.text_boxes(fig)),
@@ -445,7 +445,7 @@ def _curve(start: np.ndarray, end: np.ndarray, bend: float, samples: int = 17) -
     return (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
 
 
-def _draw_links(ax, edges: list[DrawnEdge], paths: dict[str, np.ndarray]) -> None:
+def draw_links(ax, edges: list[DrawnEdge], paths: dict[str, np.ndarray]) -> None:
     """All links as one line collection; arrowheads only where influence is recorded; a mark at the
     middle of risky and protective links."""
     drawn = [e for e in edges if e.id in paths]
@@ -490,7 +490,7 @@ def _with_heads(line: np.ndarray, e: DrawnEdge) -> tuple[np.ndarray, list[np.nda
     return line, heads
 
 
-def _draw_nodes(ax, what: Scene, pos) -> None:
+def draw_nodes(ax, what: Scene, pos) -> None:
     shapes = []
     for n in what.nodes:
         _, sides, rotation = style.SHAPES[what.kind[n]]
@@ -510,14 +510,14 @@ def _draw_nodes(ax, what: Scene, pos) -> None:
     ax.add_collection(PatchCollection(shapes, match_original=True, zorder=4))
 
 
-def _legend_sections(what: Scene) -> list[tuple[str, list]]:
+def legend_sections(what: Scene) -> list[tuple[str, list]]:
     """The legend: every mark on this map, and only those, in sections."""
     used = what.used
     return [("Who and where", _who_items(what)),
-            ("Risk (people)", [(_node_handle("young person", style.RISK_FILLS[r], style.RISK_SYMBOLS.get(r)),
+            ("Risk (people)", [(node_handle("young person", style.RISK_FILLS[r], style.RISK_SYMBOLS.get(r)),
                                 r if r != "Not known" else "Risk not known")
                                for r in style.RISK_FILLS if f"risk:{r}" in used]),
-            ("Places", [(_node_handle("place", style.PLACE_FILLS[p], style.PLACE_SYMBOLS.get(p)),
+            ("Places", [(node_handle("place", style.PLACE_FILLS[p], style.PLACE_SYMBOLS.get(p)),
                          style.PLACE_WORDS[p]) for p in style.PLACE_FILLS if f"place:{p}" in used]
              + _badge_items(used)),
             ("Links", _link_items(what))]
@@ -537,7 +537,7 @@ def _badge_items(used: set[str]) -> list:
     return items
 
 
-def _node_handle(kind: str, fill: str, symbol: str | None):
+def node_handle(kind: str, fill: str, symbol: str | None):
     shape = Line2D([], [], linestyle="none", marker=style.SHAPES[kind][0], markersize=13, markerfacecolor=fill,
                    markeredgecolor=style.NODE_EDGE)
     if not symbol:
@@ -547,12 +547,12 @@ def _node_handle(kind: str, fill: str, symbol: str | None):
 
 
 def _who_items(what: Scene) -> list:
-    items = [(_node_handle(k, "#FFFFFF", None), style.KIND_NAMES[k]) for k in style.SHAPES
+    items = [(node_handle(k, "#FFFFFF", None), style.KIND_NAMES[k]) for k in style.SHAPES
              if f"kind:{k}" in what.used]
     if "away" in what.used:
         ring = Line2D([], [], linestyle="none", marker="o", markersize=15, markerfacecolor="none",
                       markeredgecolor=style.OUT_OF_BOROUGH, markeredgewidth=2.0)
-        items.append(((_node_handle("young person", "#FFFFFF", None), ring), f"Outside {what.home} (dashed ring)"))
+        items.append(((node_handle("young person", "#FFFFFF", None), ring), f"Outside {what.home} (dashed ring)"))
     items.append((Line2D([], [], linestyle="none", marker="o", markersize=6, markerfacecolor="#FFFFFF",
                          markeredgecolor=style.NODE_EDGE), "Larger: more links"))
     if "group" in what.used:

@@ -33,12 +33,12 @@ import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle, Patch, Wedge  # noqa: E402
 
-from peermap_xl import graph as graphs  # noqa: E402
-from peermap_xl import labels  # noqa: E402
 from peermap_xl.book import safe  # noqa: E402
+from peermap_xl.contract.progress import Progress, quiet  # noqa: E402
 from peermap_xl.draw import frame, layout, network_map, style  # noqa: E402
-from peermap_xl.model import Network  # noqa: E402
-from peermap_xl.progress import Progress, quiet  # noqa: E402
+from peermap_xl.record import graph as graphs  # noqa: E402
+from peermap_xl.record import labels  # noqa: E402
+from peermap_xl.record.model import Network  # noqa: E402
 
 #: Above this many people and places on the map, the map is an overview plus one page per group.
 OVERVIEW_ABOVE = 100

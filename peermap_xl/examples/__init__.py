@@ -6,8 +6,8 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from peermap_xl import schema
 from peermap_xl.book.plan import AddRows, Plan, SetCell
+from peermap_xl.contract import schema
 from peermap_xl.examples import city_road
 
 
@@ -20,7 +20,7 @@ def write_example(path: str | Path, checked_as_of: dt.date | None = None) -> Pat
     import openpyxl
 
     from peermap_xl.book import edit, safe
-    from peermap_xl.template import template_bytes
+    from peermap_xl.xlsm.template import template_bytes
 
     def write(temp: Path) -> None:
         template = template_bytes()
@@ -44,13 +44,13 @@ def record_review(path: str | Path):
     kept (as recording its minutes does), the dated changes since (city_road.REVIEW_CHANGES), the workbook
     checked and mapped as of city_road.REVIEW_DAY, then the review recorded with its map of what changed.
     Returns (the review (operations.SessionRecord), the map drawn for it)."""
-    from peermap_xl import history
     from peermap_xl.book import edit, safe
     from peermap_xl.operations import Attendance, check_book, draw_map, history_rows, record_session
+    from peermap_xl.record import history, reading
 
     path, day = Path(path), city_road.REVIEW_DAY
     with safe.transaction(path):
-        wb, network = edit.open_book(path)
+        wb, network = reading.open_book(path)
         last = network.sessions.sort_values(["date", "row"]).iloc[-1]
         edit.apply(wb, Plan([history_rows(network, history.snapshot(network, last["id"], last["date"].date()))]))
         edit.apply(wb, changes_plan(network, city_road.REVIEW_CHANGES))

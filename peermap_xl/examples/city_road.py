@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peermap_xl import schema
+from peermap_xl.contract import schema
 
 D = dt.date
 

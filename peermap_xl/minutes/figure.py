@@ -6,8 +6,9 @@ import datetime as dt
 
 import pandas as pd
 
-from peermap_xl import domain, labels, model
-from peermap_xl.model import Network, rows
+from peermap_xl.contract import domain
+from peermap_xl.record import labels, model
+from peermap_xl.record.model import Network, rows
 
 FIGURE_ONE_ROWS = ("Current concerns - vulnerabilities", "Current linked contexts", "Linked peers / peer group",
                    "Key contacts", "Key questions", "The young person's own view")

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from peermap_xl import domain, labels, model
 from peermap_xl.book.safe import name_part
-from peermap_xl.errors import PeermapError
-from peermap_xl.model import Network, rows
+from peermap_xl.contract import domain
+from peermap_xl.contract.errors import PeermapError
+from peermap_xl.record import labels, model
+from peermap_xl.record.model import Network, rows
 
 
 def pick_session(network: Network, session_id: str | None) -> dict:
@@ -103,7 +104,7 @@ class Meeting:
     @cached_property
     def changes(self) -> list[str] | None:
         """What changed since the snapshot before this session; None when there is none to compare with."""
-        from peermap_xl import history
+        from peermap_xl.record import history
 
         before = history.latest_before(self.network, self.day, self.session["id"])
         if before is None:
@@ -136,12 +137,12 @@ class Meeting:
 
 def _snapshot_of(network: Network, session: dict) -> pd.DataFrame | None:
     """The History rows taken at `session`, with the sheet's own headers; None when none was taken."""
-    from peermap_xl import history
+    from peermap_xl.record import history
 
     taken = network.history
     if taken is None or not len(taken) or session["id"] not in set(taken["session"]):
         return None
-    return history._as_headers(taken[taken["session"] == session["id"]])
+    return history.as_headers(taken[taken["session"] == session["id"]])
 
 
 def _as_it_was(network: Network, snapshot: pd.DataFrame, day: dt.date) -> Network:

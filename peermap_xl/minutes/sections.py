@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from peermap_xl import agenda, domain, incidents, labels, model, voice
+from peermap_xl.contract import domain
 from peermap_xl.draw import style as map_style
+from peermap_xl.minutes import agenda, voice
+from peermap_xl.minutes import incidents as incidents_minutes
 from peermap_xl.minutes.blocks import Banner, Bullets, Heading, Para, Picture, Table
 from peermap_xl.minutes.figure import figure_one
 from peermap_xl.minutes.meeting import Meeting, date_text, rebuilt_text, title
-from peermap_xl.model import Network, rows
+from peermap_xl.record import incidents, labels, model
+from peermap_xl.record.model import Network, rows
 
 UPLOAD_DAYS = 14
 _LIST_WIDTHS = (1.2, 4.4, 2.4, 2.4, 2.2, 2.0, 2.4)  # cm, on a 17 cm wide page; Status wide enough for "In progress"
@@ -107,7 +110,7 @@ def young_persons_view(m: Meeting) -> list:
 
 
 def incidents_section(m: Meeting) -> list:
-    return incidents.section(m.network, m.day, m.anonymise)
+    return incidents_minutes.section(m.network, m.day, m.anonymise)
 
 
 def review_agenda(m: Meeting) -> list:

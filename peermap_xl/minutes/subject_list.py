@@ -12,10 +12,11 @@ import datetime as dt
 
 import pandas as pd
 
-from peermap_xl import domain, labels
+from peermap_xl.contract import domain
 from peermap_xl.minutes.blocks import Banner, Heading, Para, Table
 from peermap_xl.minutes.meeting import date_text, file_name, pick_session
-from peermap_xl.model import Network, rows
+from peermap_xl.record import labels
+from peermap_xl.record.model import Network, rows
 
 INVITE_FOR = {"Internal mapping": "Internal", "Multi-agency mapping": "Multi-agency", "Review": "Review",
               "Closure": "Review"}

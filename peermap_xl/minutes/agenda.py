@@ -14,9 +14,10 @@ import datetime as dt
 
 import pandas as pd
 
-from peermap_xl import domain, history, incidents, labels
+from peermap_xl.contract import domain
 from peermap_xl.minutes.blocks import Bullets, Heading, Para
-from peermap_xl.model import Network, rows
+from peermap_xl.record import history, incidents, labels
+from peermap_xl.record.model import Network, rows
 
 HEADING = "Review agenda"
 DECISION = "Decision (stay on the map / step down / remove), and why: ______________________________"

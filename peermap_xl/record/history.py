@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from peermap_xl import domain, labels, model, schema
-from peermap_xl.model import Network, rows
+from peermap_xl.contract import domain, schema
+from peermap_xl.record import labels, model
+from peermap_xl.record.model import Network, rows
 
 STRENGTH = {"Weak": 1, "Moderate": 2, "Strong": 3}
 #: A History row that is not part of a snapshot: a person's earlier name, kept when they are renamed.
@@ -54,7 +55,7 @@ def as_frame(records: list[dict]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=columns)
 
 
-def _as_headers(history: pd.DataFrame) -> pd.DataFrame:
+def as_headers(history: pd.DataFrame) -> pd.DataFrame:
     """The reader's History frame with the sheet's own headers, as snapshot() makes them."""
     keys = {c.key: c.header for c in schema.HISTORY.columns}
     return history.rename(columns=keys)[list(keys.values())]
@@ -73,7 +74,7 @@ def of_session(network: Network, session_id: str) -> pd.DataFrame | None:
     history = _snapshots(network)
     if history is None or not (history["session"] == session_id).any():
         return None
-    return _as_headers(history[history["session"] == session_id])
+    return as_headers(history[history["session"] == session_id])
 
 
 def for_minutes(network: Network, session: dict, today: dt.date) -> list[dict] | None:
@@ -135,7 +136,7 @@ def latest_before(network: Network, day: dt.date, session_id: str | None = None)
     if not len(earlier):
         return None
     last = earlier.sort_values(["taken_on", "row"]).iloc[-1]["session"]
-    return _as_headers(earlier[earlier["session"] == last])
+    return as_headers(earlier[earlier["session"] == last])
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame, as_of: dt.date, stale_after: int, label) -> list[str]:

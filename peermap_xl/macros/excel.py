@@ -7,7 +7,8 @@ offers the same actions through one callback.
 
 from __future__ import annotations
 
-from peermap_xl import schema, vba
+from peermap_xl.contract import schema
+from peermap_xl.macros import vba
 
 MODULE = "PeerMap"
 

@@ -17,9 +17,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from peermap_xl import domain, schema
 from peermap_xl.book.raw import NOT_CALCULATED, UNCALCULATED, RangeNote, RawBook, RawTable, excel_date
-from peermap_xl.errors import WorkbookError
+from peermap_xl.contract import domain, schema
+from peermap_xl.contract.errors import WorkbookError
 
 _DATE_FORMATS = (
     "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y", "%d.%m.%y",
@@ -27,7 +27,7 @@ _DATE_FORMATS = (
     "%B %d %Y", "%b %d %Y",
 )
 _MAX_WHOLE_NUMBER = 2**53  # beyond this Excel itself cannot hold a whole number exactly
-_ID = re.compile(r"^\s*([A-Za-z]+)\s*0*(\d+)\s*$")
+ID_PATTERN = re.compile(r"^\s*([A-Za-z]+)\s*0*(\d+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ class Network:
 
     @cached_property
     def _resolver(self) -> Resolver:
-        return _resolver(self.subjects, self.contexts, known_as(self.history))
+        return make_resolver(self.subjects, self.contexts, known_as(self.history))
 
 
 _shared_rows: contextvars.ContextVar[dict | None] = contextvars.ContextVar("shared_rows", default=None)
@@ -412,7 +412,7 @@ def normalise_id(text: str | None) -> str | None:
 def build(raw: RawBook) -> Network:
     """Type the cell values of a workbook into a Network."""
     problems: list[Problem] = _uncalculated(raw)
-    lists = _lists(raw.tables.get(schema.LISTS_SHEET))
+    lists = read_lists(raw.tables.get(schema.LISTS_SHEET))
     frames = {}
     for sheet in schema.DATA_SHEETS:
         table = raw.tables.get(sheet.name)
@@ -425,7 +425,7 @@ def build(raw: RawBook) -> Network:
     history = _frame(raw, schema.HISTORY, raw.tables.get(schema.HISTORY.name) or
                      RawTable(schema.HISTORY.name, [], []), lists, [])
     _resolve_endpoints(frames, known_as(history))
-    settings, setting_rows = _settings(raw, lists, problems)
+    settings, setting_rows = read_settings(raw, lists, problems)
     layout = {name: _layout(table) for name, table in raw.tables.items()}
     positions = {}
     if schema.MAP_LAYOUT.name in raw.tables:
@@ -480,7 +480,7 @@ def add_records(network: Network, sheet: schema.Sheet, rows: list[tuple[int, dic
             network.__dict__.pop(name, None)
 
 
-def _lists(table: RawTable | None) -> dict[str, tuple[str, ...]]:
+def read_lists(table: RawTable | None) -> dict[str, tuple[str, ...]]:
     """The drop-down lists, as the team has extended them on the Lists sheet."""
     lists = dict(schema.LISTS)
     if table is None:
@@ -497,7 +497,7 @@ def _lists(table: RawTable | None) -> dict[str, tuple[str, ...]]:
     return lists
 
 
-def _column_positions(raw: RawBook, sheet: schema.Sheet, table: RawTable) -> dict[str, int]:
+def column_positions(raw: RawBook, sheet: schema.Sheet, table: RawTable) -> dict[str, int]:
     positions: dict[str, int] = {}
     for i, header in enumerate(table.headers):
         if header:
@@ -512,7 +512,7 @@ def _column_positions(raw: RawBook, sheet: schema.Sheet, table: RawTable) -> dic
 
 
 def _frame(raw: RawBook, sheet: schema.Sheet, table: RawTable, lists, problems) -> pd.DataFrame:
-    positions = _column_positions(raw, sheet, table)
+    positions = column_positions(raw, sheet, table)
     filled_by_excel = {positions[schema.normalise_header(c.header)] for c in sheet.all_columns
                        if c.kind == schema.FORMULA and schema.normalise_header(c.header) in positions}
     records = []
@@ -549,10 +549,10 @@ def _data_columns(sheet: schema.Sheet) -> list[schema.Column]:
 
 
 def _typer(col: schema.Column, raw: RawBook, lists, problems, sheet_name: str):
-    """`typed(value, row)` for one column: `_typed`, worked out once per text typed where the result depends on
+    """`typed(value, row)` for one column: `typed_value`, worked out once per text typed where the result depends on
     the text alone (choices, IDs, references and text repeat down a column; dates and numbers may be Problems)."""
     def typed(value, row: int):
-        return _typed(value, col, raw, lists, problems, sheet_name, row)
+        return typed_value(value, col, raw, lists, problems, sheet_name, row)
 
     if col.kind in (schema.DATE, schema.WHOLE_NUMBER, schema.NUMBER):
         return typed
@@ -569,7 +569,7 @@ def _typer(col: schema.Column, raw: RawBook, lists, problems, sheet_name: str):
     return remembered
 
 
-def _typed(value, col: schema.Column, raw: RawBook, lists, problems, sheet_name: str, row: int):
+def typed_value(value, col: schema.Column, raw: RawBook, lists, problems, sheet_name: str, row: int):
     if col.kind in (schema.DATE, schema.WHOLE_NUMBER, schema.NUMBER):
         try:
             if col.kind == schema.DATE:
@@ -612,13 +612,13 @@ def _fill_ids(frame: pd.DataFrame, prefix: str, unknown: set[int] = frozenset())
     if not blank.any():
         return
     used = [int(m.group(2)) for text in frame["id"].dropna()
-            if (m := _ID.match(text)) and m.group(1).upper() == prefix]
+            if (m := ID_PATTERN.match(text)) and m.group(1).upper() == prefix]
     start = max(used, default=0) + 1
     new_ids = [f"{prefix}{n:02d}" for n in range(start, start + int(blank.sum()))]
     frame.loc[blank, "id"] = new_ids
 
 
-#: The History rows that keep a person's or place's earlier name (peermap_xl.history records them).
+#: The History rows that keep a person's or place's earlier name (peermap_xl.record.history records them).
 KNOWN_AS = "Known as"
 
 
@@ -680,7 +680,7 @@ class Resolver:
         self._known: dict[str, tuple[str, ...]] = {}  # what each text typed named (the records do not change)
 
     def _add(self, record_id: str, name: str | None, also, people: bool) -> None:
-        from peermap_xl.labels import is_pseudonym, name_words, nicknames
+        from peermap_xl.record.labels import is_pseudonym, name_words, nicknames
 
         self.by_id.setdefault(record_id, []).append(record_id)
         shown = entry(name, record_id)
@@ -736,7 +736,7 @@ class Resolver:
 
     def suggestions(self, typed: object, limit: int = 3) -> list[str]:
         """The pick-list entries nearest to what was typed (a Known as counts as the person's), nearest first."""
-        from peermap_xl.suggest import suggest
+        from peermap_xl.contract.suggest import suggest
 
         text = clean_text(typed)
         if not text:
@@ -767,7 +767,7 @@ def _add_once(index: dict[str, list[str]], key: str, record_id: str) -> None:
         index[key].append(record_id)
 
 
-def _resolver(subjects: pd.DataFrame, contexts: pd.DataFrame, earlier: dict[str, str] | None = None) -> Resolver:
+def make_resolver(subjects: pd.DataFrame, contexts: pd.DataFrame, earlier: dict[str, str] | None = None) -> Resolver:
     return Resolver(subjects, contexts, earlier)
 
 
@@ -777,7 +777,7 @@ def _resolve_endpoints(frames: dict[str, pd.DataFrame], earlier: dict[str, str] 
 
     A Peer picked from the list ("Male B (S03)") is kept as the name the young person's map shows.
     """
-    resolve = _resolver(frames[schema.SUBJECTS.name], frames[schema.CONTEXTS.name], earlier)
+    resolve = make_resolver(frames[schema.SUBJECTS.name], frames[schema.CONTEXTS.name], earlier)
 
     def single(ref):
         matches = resolve(ref)
@@ -796,7 +796,7 @@ def _resolve_endpoints(frames: dict[str, pd.DataFrame], earlier: dict[str, str] 
     direct["peer"] = [split_entry(ref)[0] if pid else ref for ref, pid in zip(peers, peer_ids)]
 
 
-def _settings(raw: RawBook, lists, problems) -> tuple[Settings, dict[str, int]]:
+def read_settings(raw: RawBook, lists, problems) -> tuple[Settings, dict[str, int]]:
     """The Network table's values, typed, with the contract's defaults for blanks; and their rows."""
     values: dict[str, tuple[int, object]] = {}
     table = raw.tables.get(schema.NETWORK)
@@ -813,7 +813,7 @@ def _settings(raw: RawBook, lists, problems) -> tuple[Settings, dict[str, int]]:
         if row:
             rows[fld.key] = row
         column = schema.Column(fld.name, fld.kind, fld.list, bounds=fld.bounds)
-        typed = _typed(value, column, raw, lists, problems, schema.NETWORK, row)
+        typed = typed_value(value, column, raw, lists, problems, schema.NETWORK, row)
         if fld.bounds and typed is not None and not fld.bounds[0] <= typed <= fld.bounds[1]:
             problems.append(Problem(schema.NETWORK, row, fld.name, fld.kind, str(value)))
             typed = None

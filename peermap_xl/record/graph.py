@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from peermap_xl import domain
-from peermap_xl.labels import id_order
-from peermap_xl.model import Network, rows
+from peermap_xl.contract import domain
+from peermap_xl.record.labels import id_order
+from peermap_xl.record.model import Network, rows
 
 PLACE = "place"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from peermap_xl.errors import PeermapError
+from peermap_xl.contract.errors import PeermapError
 
 # --- the clock ------------------------------------------------------------------------------
 TODAY_VARIABLE = "PEERMAP_TODAY"  # a day (YYYY-MM-DD) to act on instead of the calendar's, for a reproducible run

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from peermap_xl import domain, labels, schema
 from peermap_xl.book import safe
-from peermap_xl.errors import PeermapError, WorkbookError
+from peermap_xl.contract import domain, schema
+from peermap_xl.contract.errors import PeermapError, WorkbookError
+from peermap_xl.record import labels
 
 DEFAULT_MIN_SCORE = 80
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -69,7 +70,7 @@ class Mapped:
 def summarise(path: Path, relative: str, network) -> Mapped:
     """The register's summary of a loaded network (the --book workbook); its records are numbered 0 until placed
     in a list."""
-    from peermap_xl.model import rows
+    from peermap_xl.record.model import rows
 
     live = list(zip(network.live_links["from_id"], network.live_links["to_id"]))
     incidents = None
@@ -86,11 +87,11 @@ def summarise_raw(path: Path, relative: str, raw) -> Mapped:
 
     import pandas as pd
 
-    from peermap_xl import model
+    from peermap_xl.record import model
 
-    settings, _ = model._settings(raw, model._lists(None), [])
+    settings, _ = model.read_settings(raw, model.read_lists(None), [])
     subjects, contexts, links = (_records(raw, sheet) for sheet in (schema.SUBJECTS, schema.CONTEXTS, schema.LINKS))
-    resolve = model._resolver(*({"id": [r["id"] for r in records], "name": [r["name"] for r in records]}
+    resolve = model.make_resolver(*({"id": [r["id"] for r in records], "name": [r["name"] for r in records]}
                                 for records in (subjects, contexts)))
     removed = {r["id"] for r in subjects + contexts if r["status"] == "Removed"}
     live = []
@@ -112,25 +113,25 @@ def summarise_raw(path: Path, relative: str, raw) -> Mapped:
 def _records(raw, sheet: schema.Sheet) -> list[dict]:
     """A sheet's rows as {column key: typed value}, as model.build types them; blank IDs numbered as it does.
     A sheet lacking a required column is refused as the model refuses it (WorkbookError)."""
-    from peermap_xl import model
+    from peermap_xl.record import model
 
     table = raw.tables.get(sheet.name)
     if table is None:
         if sheet.required:
             raise WorkbookError(f"{raw.source} has no '{sheet.name}' sheet.")
         return []
-    positions = model._column_positions(raw, sheet, table)
-    lists, columns = model._lists(None), [(c, positions.get(schema.normalise_header(c.header)))
+    positions = model.column_positions(raw, sheet, table)
+    lists, columns = model.read_lists(None), [(c, positions.get(schema.normalise_header(c.header)))
                                           for c in sheet.all_columns]
     out = []
     for row, values in table.rows:
         record = {"row": row}
         for col, i in columns:
             value = values[i] if i is not None and i < len(values) else None
-            record[col.key] = model._typed(value, col, raw, lists, [], table.sheet, row)
+            record[col.key] = model.typed_value(value, col, raw, lists, [], table.sheet, row)
         out.append(record)
     if sheet.id_prefix:
-        used = [int(m.group(2)) for r in out if r["id"] and (m := model._ID.match(r["id"]))
+        used = [int(m.group(2)) for r in out if r["id"] and (m := model.ID_PATTERN.match(r["id"]))
                 and m.group(1).upper() == sheet.id_prefix]
         number = max(used, default=0)
         for r in out:
@@ -808,7 +809,7 @@ class Register:
     book: Mapped | None = None
     context_candidates: list[tuple[Group, int]] = field(default_factory=list)  # (places, networks with YP links)
     incident_places: list[tuple[Group, int]] | None = None  # None: no workbook records incidents
-    book_network: object = None  # the `book`, loaded in full (peermap_xl.model.Network), for writing to it
+    book_network: object = None  # the `book`, loaded in full (peermap_xl.record.model.Network), for writing to it
 
     @property
     def marking(self) -> str:
@@ -822,7 +823,7 @@ def find(folder: str | Path, book: str | Path | None = None, min_score: int = DE
          today: dt.date | None = None, progress=None, network=None) -> Register:
     """Match one workbook's people and places against the folder's other peer maps, or (no `book`) every
     peer map against every other. `network` is the book already read (by the Excel door)."""
-    from peermap_xl.book.file import read_network
+    from peermap_xl.record.reading import read_network
 
     if not 0 <= min_score <= 100:
         raise PeermapError(f"--min-score must be between 0 and 100 (got {min_score}).")
@@ -1034,7 +1035,7 @@ def folder_for(network, beside: Path) -> Path:
 
 def merged(existing: object, names: Iterable[str]) -> str:
     """The cell's networks with `names` added once each, in the order first seen: typed text is kept."""
-    from peermap_xl.model import split_list
+    from peermap_xl.record.model import split_list
 
     items = list(split_list(existing if isinstance(existing, str) else None))
     seen = {fold(item) for item in items}

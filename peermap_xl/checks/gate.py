@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from peermap_xl import model
-from peermap_xl.errors import PeermapError
+from peermap_xl.contract.errors import PeermapError
+from peermap_xl.record import model
 
 #: The rules whose findings mean an output could merge or drop a person.
 IDENTITY_RULES = ("duplicate-id", "unknown-endpoint", "ambiguous-endpoint")

@@ -76,7 +76,7 @@ def read_modules(project: bytes) -> dict[str, tuple[str, bool]]:
 
 def is_peermaps(project: bytes, modules: dict[str, tuple[str, bool]]) -> bool:
     """Was this project written by peermap and left untouched since (see the module's doc)?"""
-    from peermap_xl import excel
+    from peermap_xl.macros import excel
 
     if not _source_only_with_our_streams(project, modules):
         return False
@@ -88,7 +88,7 @@ def is_peermaps(project: bytes, modules: dict[str, tuple[str, bool]]) -> bool:
 
 def rebuilt(modules: dict[str, tuple[str, bool]], added: list[str]) -> bytes:
     """The project again, every module's source kept, with a document module for each added code name."""
-    from peermap_xl import excel, vba
+    from peermap_xl.macros import excel, vba
 
     documents = {name: source for name, (source, document) in modules.items() if document}
     documents |= {name: excel.sheet_module(name) for name in added}
@@ -102,7 +102,7 @@ def _lines(source: str) -> str:
 
 def _document_sources(name: str) -> set[str]:
     """The sources peermap writes (or wrote, before sheets had handlers) for this document module."""
-    from peermap_xl import excel, vba
+    from peermap_xl.macros import excel, vba
 
     if name == "ThisWorkbook":
         return {_lines(vba.document_source(name, workbook=True))}

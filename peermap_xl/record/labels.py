@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from functools import cached_property
 
-from peermap_xl import schema
+from peermap_xl.contract import schema
 
 FULL_NAMES, INITIALS, CODES = "Full names", "Initials", "Codes"
 WITHHELD = "withheld"
@@ -238,7 +238,7 @@ class View:
         return {form: (None if word == "" else word) for form, word in out.items()}
 
     def _subject_forms(self):
-        from peermap_xl.model import known_as, split_known
+        from peermap_xl.record.model import known_as, split_known
 
         whole: dict[str, set[str]] = {}
         parts: dict[str, set[str]] = {}
@@ -402,7 +402,7 @@ def through_names_out(texts) -> None:
 def view_of(network, anonymise: bool = False) -> View:
     """The network's names view for an output, made once per network (its labels and name forms are
     worked out once, however many sentences ask)."""
-    from peermap_xl import model
+    from peermap_xl.record import model
 
     mode = network.settings.get("names_on_outputs")
     return model.once(network, f"names view {anonymise} {mode}", network.subjects, lambda: View(network, anonymise))

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from peermap_xl import domain, schema
-from peermap_xl.model import Network, rows
+from peermap_xl.contract import domain, schema
+from peermap_xl.record.model import Network, rows
 
 FIRST_SESSION_DAYS = 14
 MULTI_AGENCY_DAYS = 14

@@ -13,8 +13,9 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from peermap_xl import domain, excel, schema
-from peermap_xl.schema import DATE, FORMULA, LONG_TEXT, WHOLE_NUMBER
+from peermap_xl.contract import domain, schema
+from peermap_xl.contract.schema import DATE, FORMULA, LONG_TEXT, WHOLE_NUMBER
+from peermap_xl.macros import excel
 
 TEMPLATE_NAME = "workbook_template.xlsm"
 _BUILT_ON = dt.datetime(2026, 1, 1)  # fixed, so that every build is identical
@@ -190,8 +191,8 @@ class _Builder:
         ws.set_row(row, 48)
 
     def due_next_placeholder(self, ws) -> None:
-        """Where Check writes what is due next (peermap_xl.due), beside the text and below the buttons."""
-        from peermap_xl import due
+        """Where Check writes what is due next (peermap_xl.record.due), beside the text and below the buttons."""
+        from peermap_xl.record import due
 
         row, col = due.SHEET_CELL[0] - 1, due.SHEET_CELL[1] - 1
         for offset, width in enumerate((22, 84, 28), start=1):  # Days left, What, Who (the dates: column E)
@@ -487,7 +488,7 @@ _MARKING_TEXT = (
 )
 
 
-if __name__ == "__main__":  # python -m peermap_xl.template [PATH]: rebuild the committed template
+if __name__ == "__main__":  # python -m peermap_xl.xlsm.template [PATH]: rebuild the committed template
     import sys
 
     print(build(sys.argv[1] if len(sys.argv) > 1 else TEMPLATE_NAME))

@@ -1,9 +1,9 @@
-"""Incidents in the minutes: what happened since the concern, where, to whom, and which were significant.
+"""Incidents in the record: what happened since the concern, where, to whom, and which were significant.
 
-`section` gives the minutes' "Incidents" blocks (the block types minutes.py renders): the incidents
-up to the session's date, newest first, with the people and places named as the Network's *Names on
-outputs* says; `per_record` lists the recent ones for one young person or place (for Figure 1).
-With `anonymise`, what happened (free text) is withheld and only its type is given.
+`up_to` gives the incidents up to a day; `per_record` lists the recent ones for one young person or
+place (for Figure 1), with the people and places named as the Network's *Names on outputs* says.
+With `anonymise`, what happened (free text) is withheld and only its type is given. The minutes'
+Incidents section is minutes/incidents.py.
 """
 
 from __future__ import annotations
@@ -12,11 +12,9 @@ import datetime as dt
 
 import pandas as pd
 
-from peermap_xl import labels, model
-from peermap_xl.minutes.blocks import Heading, Para, Table
-from peermap_xl.model import Network, rows
+from peermap_xl.record import labels, model
+from peermap_xl.record.model import Network, rows
 
-HEADING = "Incidents"
 #: How far back "recent" incidents go for one young person or place.
 RECENT_DAYS = 90
 
@@ -69,22 +67,3 @@ def recent_by_record(network: Network, day: dt.date, anonymise: bool = False) ->
         return out
 
     return model.once(network, f"recent incidents by record {day} {anonymise}", network.incidents, make)
-
-
-def section(network: Network, day: dt.date, anonymise: bool = False) -> list:
-    """The minutes' Incidents section: every incident up to the session, newest first."""
-    view = labels.view_of(network, anonymise)
-    label = view.label
-    blocks: list = [Heading(HEADING)]
-    listed = rows(up_to(network, day))
-    if not listed:
-        return blocks + [Para("No incidents recorded (Incidents sheet).")]
-    table = []
-    for i in listed:
-        who = ", ".join(label(rid) for ref in i["who"] for rid in network.resolve(ref)[:1])
-        what = view.text(i["what_happened"], withheld="")
-        table.append([i["id"], f"{i['date']:%d/%m/%Y}", i["type"] if isinstance(i["type"], str) else "",
-                      label(i["where_id"]) if isinstance(i["where_id"], str) else "", who, what,
-                      "Yes" if i["significant"] == "Yes" else "No"])
-    return blocks + [Table(["ID", "Date", "Type", "Where", "Who", "What happened", "Significant"], table,
-                           widths=(1.1, 2.1, 2.0, 2.4, 2.4, 4.7, 2.3))]

@@ -16,11 +16,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peermap_xl import domain, gate, labels, schema
 from peermap_xl.book import safe
 from peermap_xl.book.plan import AddRows, Line, PlacePicture, Plan, ReplaceSheet, SetCell
-from peermap_xl.errors import PeermapError
-from peermap_xl.progress import Progress, quiet
+from peermap_xl.checks import gate
+from peermap_xl.contract import domain, schema
+from peermap_xl.contract.errors import PeermapError
+from peermap_xl.contract.progress import Progress, quiet
+from peermap_xl.record import labels, reading
 
 PICTURES = (".png", ".svg", ".pdf")
 DOCUMENTS = (".docx",)
@@ -81,7 +83,7 @@ def identity_plan(network, record) -> Plan:
 
 def due_next_plan(network, lines: list[list] | None) -> Plan:
     """The Due next block on Start here (due.SHEET_CELL onwards, a column at a time), replacing the last."""
-    from peermap_xl import due
+    from peermap_xl.record import due
 
     wanted = schema.normalise_header(schema.START_SHEET)
     start = [n for n in network.sheet_names if schema.normalise_header(n) == wanted]
@@ -113,7 +115,7 @@ def check_book(book: str | Path, as_of: dt.date, *, backup: bool = True, progres
     book = Path(book)
     with safe.transaction(book):  # held from reading to saving: a second writer waits, then re-reads
         progress(0, 4, "Reading the workbook")
-        wb, network = edit.open_book(book)
+        wb, network = reading.open_book(book)
         progress(1, 4, "Checking the data")
         plan, record = check_plan(network, as_of)
         progress(2, 4, "Recording the findings")
@@ -154,7 +156,7 @@ def find_book(book: str | Path, folder: str | Path, min_score: int, as_of: dt.da
 
     book = Path(book)
     with safe.transaction(book):  # held from reading to saving: another writer waits, then re-reads
-        wb, network = edit.open_book(book)
+        wb, network = reading.open_book(book)
         found = register.find(folder, book, min_score, progress=progress, network=network)
         plan, values, lacking, _ = already_mapped_plan(found, as_of or domain.today())
         edit.apply(wb, plan)
@@ -195,14 +197,14 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, DrawnMap).
     `workers`: processes drawing the pages of a large map (see overview.draw)."""
     from peermap_xl.book import edit
-    from peermap_xl.book.file import read_network
     from peermap_xl.draw import network_map, overview  # matplotlib: only for the operations that draw
+    from peermap_xl.record.reading import read_network
 
     book = Path(book)
     as_of = as_of or domain.today()
     with safe.transaction(book) if write else contextlib.nullcontext():
         progress(0, 3, "Reading the workbook")
-        wb, network = edit.open_book(book) if write else (None, read_network(book))
+        wb, network = reading.open_book(book) if write else (None, read_network(book))
         network, errors = gate.guarded(network, "map", as_of, anonymise, despite_errors)
         progress(1, 3, "Laying out and drawing the map")
         target = target_path(book, out, network_map.file_name(network, as_of, anonymise))
@@ -222,14 +224,14 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
 def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, network=None) -> tuple[Path, object]:
     """Draw a young person's own map from the Direct work sheet, beside the workbook by default."""
-    from peermap_xl import voice
-    from peermap_xl.book.file import read_network
     from peermap_xl.draw import ego
+    from peermap_xl.record import peers
+    from peermap_xl.record.reading import read_network
 
     book = Path(book)
     network = network if network is not None else read_network(book)
     subject, _ = ego.direct_work_for(network, person)
-    as_of = as_of or voice.direct_work_date(network, subject) or domain.today()  # dated by the direct work
+    as_of = as_of or peers.direct_work_date(network, subject) or domain.today()  # dated by the direct work
     view = labels.View(network, anonymise)
     name = view.label(subject) if subject else view.out(person)  # the file's name follows the names view
     target = target_path(book, out, ego.file_name(name, as_of, anonymise))
@@ -253,8 +255,8 @@ def minutes_record_plan(network, session: dict, blocks: list, today: dt.date) ->
     """Recording the minutes: the Minutes sheet, and a snapshot of the session on History when it is the
     latest held and has none yet (so the next review, and these minutes, compare with it): of the network as
     the minutes show it (what the record dates after the session left out, as there)."""
-    from peermap_xl import history
     from peermap_xl.minutes import meeting
+    from peermap_xl.record import history
 
     plan = minutes_plan(blocks)
     day = session["date"].date()
@@ -301,12 +303,12 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
     on its Minutes sheet. `workers`: processes drawing the pages of a large map (see overview.draw)."""
     from peermap_xl import minutes
     from peermap_xl.book import edit
-    from peermap_xl.book.file import read_network
+    from peermap_xl.record.reading import read_network
 
     book = Path(book)
     with safe.transaction(book) if write else contextlib.nullcontext():
         progress(0, 3, "Reading the workbook")
-        wb, network = edit.open_book(book) if write else (None, read_network(book))
+        wb, network = reading.open_book(book) if write else (None, read_network(book))
         session = minutes.pick_session(network, session_id)
         target = target_path(book, out, minutes.file_name(network, session["date"].date(), anonymise), DOCUMENTS)
         progress(1, 3, "Drawing the map and writing the minutes")
@@ -359,7 +361,7 @@ def session_plan(network, kind: str, day: dt.date, decisions: str | None = None,
     """Recording a Review or Closure session: its Sessions row (with its chair and attendees when given), its
     History snapshot, and for a closure the network's Status; what changed since the last snapshot; the next
     review."""
-    from peermap_xl import history
+    from peermap_xl.record import history
 
     session_id = history.next_session_id(network)
     now = history.snapshot(network, session_id, day)
@@ -404,8 +406,9 @@ def change_map_plan(network, before, target: Path, day: dt.date) -> Plan:
 def change_map_pictures(meeting, folder: Path) -> list:
     """For the minutes of a review with an earlier snapshot: the map of what changed, after the map, described
     (its alt text) in the minutes' own labels."""
-    from peermap_xl import history, minutes
+    from peermap_xl import minutes
     from peermap_xl.draw import change_map
+    from peermap_xl.record import history
 
     before = history.latest_before(meeting.network, meeting.day, meeting.session["id"])
     if meeting.session["type"] != "Review" or before is None:
@@ -477,7 +480,7 @@ def record_session(book: str | Path, kind: str, day: dt.date | None = None, deci
     book = Path(book)
     day = day or domain.today()
     with safe.transaction(book):
-        wb, network = edit.open_book(book)
+        wb, network = reading.open_book(book)
         recorded = with_change_map(network, session_plan(network, kind, day, decisions, people=people), book.parent)
         edit.apply(wb, recorded.plan)
         edit.save(wb, book, backup=backup)
@@ -508,7 +511,7 @@ def close_network(book: str | Path, reason: str, day: dt.date | None = None, for
         raise PeermapError("Say why the network is closing: --reason \"risk reduced\", \"young people moved\" "
                            "or your own words.")
     with safe.transaction(book):
-        wb, network = edit.open_book(book)
+        wb, network = reading.open_book(book)
         left = still_open(network, day)
         if (left["actions"] or left["questions"]) and not force:
             raise PeermapError(f"The network was not closed: {open_text(left)} are still open. Close or cancel "
@@ -544,7 +547,7 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
     book = Path(book)
     day = day or domain.today()
     with safe.transaction(book):
-        wb, network = edit.open_book(book)
+        wb, network = reading.open_book(book)
         session = minutes.pick_session(network, session_id)
         target = target_path(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise),
                              DOCUMENTS)
