@@ -8,9 +8,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from peermap_xl.book.file import read_network
 from peermap_xl.draw import change_map, ego, layout, network_map
 from peermap_xl.record import history
+from peermap_xl.record.reading import read_network
 from tests.cases import southend_line as case
 
 BEFORE = dt.date(2026, 9, 15)
