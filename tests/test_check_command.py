@@ -181,7 +181,7 @@ def test_checks_sheet_links_go_to_the_cell_of_each_finding(book):
     run_peermap("check", book, "--as-of", AS_OF, "--write")
     wb = openpyxl.load_workbook(book)
     checks = wb["Checks"]
-    assert checks["A1"].value == "Checks as of 01/10/2026: 0 errors, 38 warnings, 25 for information"
+    assert checks["A1"].value == "Checks as of 01/10/2026: 0 errors, 39 warnings, 25 for information"
     headers = [c.value for c in checks[4]]
     assert headers == ["Severity", "Sheet", "Row", "ID", "Column", "Message", "Rule", "Code", "Go to"]
     rows = list(checks.iter_rows(min_row=5))

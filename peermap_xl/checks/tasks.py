@@ -70,7 +70,7 @@ def unassigned_gap(ctx: Context) -> Iterator[Hit]:
       """"Task people with finding out more information with a clear deadline in mind": a question with no
       Due date is never late, so nobody chases it.""")
 def undated_gap(ctx: Context) -> Iterator[Hit]:
-    for gap in rows(_open_gaps(ctx)):
-        if blank(gap["due"]):
+    for gap in rows(_open_gaps(ctx)):  # a suggestion is dated when the meeting takes it up
+        if blank(gap["due"]) and gap.get("origin") != "Suggested":
             yield Hit(GAPS, gap["row"], gap["id"], "Due",
                       f"The Due cell of question {gap['id']} is empty: give it the date the answer is needed by.")

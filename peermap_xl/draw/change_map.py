@@ -271,7 +271,7 @@ def _legend(found: Changes) -> list[tuple[str, list]]:
                      markeredgecolor=style.NEW_COLOUR, markeredgewidth=2.5)),
         REMOVED: Line2D([], [], linestyle="none", marker="o", markersize=13, markerfacecolor="#FFFFFF",
                         markeredgecolor=style.GONE_COLOUR, alpha=0.6),
-        IDENTIFIED: (network_map._node_handle("young person", "#FFFFFF", None),
+        IDENTIFIED: (network_map.node_handle("young person", "#FFFFFF", None),
                      Line2D([], [], linestyle="none", marker="o", markersize=19, markerfacecolor="none",
                             markeredgecolor=style.NOTE_COLOUR, markeredgewidth=2.5)),
         "new link": Line2D([], [], color=grey, linewidth=4.0),
