@@ -185,7 +185,7 @@ def test_checks_sheet_links_go_to_the_cell_of_each_finding(book):
     headers = [c.value for c in checks[4]]
     assert headers == ["Severity", "Sheet", "Row", "ID", "Column", "Message", "Rule", "Code", "Go to"]
     rows = list(checks.iter_rows(min_row=5))
-    assert len(rows) == 63
+    assert len(rows) == 64
     for row in rows:
         severity, sheet, number, record_id, column = (c.value for c in row[:5])
         link = row[8].hyperlink
@@ -226,4 +226,4 @@ def test_write_on_a_workbook_made_by_another_tool(tmp_path, example_book):
     flags_col = next(c.column for c in links[2] if c.value and c.value.strip().lower() == "flags")
     ids = {links.cell(r, c.column).value: r for c in links[2] if c.value == "ID" for r in range(3, 33)}
     assert links.cell(ids["L05"], flags_col).value == "STALE"
-    assert wb["Checks"].max_row == 4 + 63
+    assert wb["Checks"].max_row == 4 + 64

@@ -24,7 +24,7 @@ AS_OF = dt.date(2026, 10, 1)
 
 def without_shortcuts(monkeypatch) -> None:
     monkeypatch.setattr(checks, "sharing_rows", contextlib.nullcontext)
-    monkeypatch.setattr(model.Resolver, "__call__", model.Resolver._resolve)
+    monkeypatch.setattr(model.Resolver, "__call__", lambda self, ref: list(model.Resolver._resolve(self, ref)[0]))
     monkeypatch.setattr(model, "_typer", lambda col, raw, lists, problems, sheet: (
         lambda value, row: model.typed_value(value, col, raw, lists, problems, sheet, row)))
 
