@@ -30,7 +30,7 @@ def test_an_open_question_with_no_due_date_is_found():
 
 def test_a_would_help_answer_off_yes_or_no_is_found():
     [f] = found(network(direct_work=(work(**{"Would help if in trouble": "Not sure"}),)), "direct-work-off-list")
-    assert f.column == "Would help if in trouble" and "\u201cNot sure\u201d" in f.message and "Yes or No" in f.message
+    assert f.column == "Would help if in trouble" and "\"Not sure\"" in f.message and "Yes or No" in f.message
     for fine in ("Yes", "no", "Y", None, " "):
         assert found(network(direct_work=(work(**{"Would help if in trouble": fine}),)),
                      "direct-work-off-list") == [], fine
