@@ -202,7 +202,7 @@ def _pages_in_a_process(hash_seed: str) -> str:
     code = ("import json, sys\n"
             f"sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
             "from test_scale import network_of\n"
-            "from peermap_xl import graph as graphs\n"
+            "from peermap_xl.record import graph as graphs\n"
             "from peermap_xl.draw import overview\n"
             "g = graphs.build(network_of(1000, 4000))\n"
             "print(json.dumps([sorted(p) for p in graphs.pages(g, overview.PAGE_MOST)]))\n"

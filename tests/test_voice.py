@@ -35,7 +35,8 @@ def test_the_direct_work_is_dated_by_its_latest_row():
 
 def test_the_young_persons_map_compared_with_the_professionals_links():
     found = voice.compare(one_heard_one_not(), "S01")
-    assert found == {"not on the map": ["Cousin"], "not linked": ["S04"], "not named": ["S03"]}
+    assert [r["peer"] for r in found.pop("could not be matched")] == ["Cousin"]  # nobody on the record
+    assert found == {"not on the map": [], "not linked": ["S04"], "not named": ["S03"]}
 
 
 def text_of(blocks) -> str:
@@ -57,7 +58,7 @@ def test_the_view_carries_closeness_influence_help_strategy_and_the_comparison()
     assert "Direct work on 20/09/2026 with Youth worker" in text
     assert "Male B | 1 | Positive | Yes | Known since primary" in text  # "Male B (best friend)" is on the map
     assert "Meet at the youth hub" in text
-    assert "Named by Male A, not on the map: Cousin." in text
+    assert "Named by Male A, could not be matched to anyone on the record: Cousin." in text
     assert "Named by Male A, on the map but not linked to them: Male E." in text
     assert "Linked to Male A on the map, not named by them: Male C." in text
     assert "No direct work recorded yet with: Male C." in text
@@ -67,7 +68,7 @@ def test_the_anonymised_view_withholds_the_young_persons_own_words():
     text = text_of(voice.sections(one_heard_one_not(), anonymise=True))
     for words in ("Known since primary", "Meet at the youth hub", "Cousin", "Youth worker", "Male"):
         assert words not in text
-    assert "not on the map: 1 peer(s)" in text and "YP1" in text
+    assert "could not be matched to anyone on the record: 1 peer(s)" in text and "YP1" in text
 
 
 def test_the_young_persons_map_is_dated_by_the_direct_work(book):
@@ -89,6 +90,14 @@ def test_the_minutes_carry_the_young_persons_view_after_figure_one(book):
     headings = [b.text for b in blocks if isinstance(b, minutes.Heading) and b.level == 1]
     assert headings.index(voice.HEADING) == headings.index("Young people (Figure 1)") + 1
     text = text_of(blocks[[getattr(b, "text", None) for b in blocks].index(voice.HEADING):])
-    assert "Named by Male A, not on the map: Cousin." in text
+    assert "Named by Male A, could not be matched to anyone on the record: Cousin." in text
     assert "Linked to Male A on the map, not named by them: Unknown adult male, Female B, Male E." in text
     assert "Leave the youth hub at a different time from Male D's group." in text
+
+
+def test_a_peer_taken_off_the_map_is_asked_about_not_lost():
+    removed = {**E, "Status": "Removed"}
+    net = network(subjects=(A, B, C, removed), contexts=(HUB,), links=(GOOD_LINK, A_TO_C), direct_work=WORK)
+    found = voice.compare(net, "S01")
+    assert found["not on the map"] == ["S04"] and found["not linked"] == []
+    assert "Named by Male A, taken off the map: Male E. Should they be back on it?" in text_of(voice.sections(net))

@@ -670,8 +670,9 @@ class Resolver:
         self.entries: list[str] = []  # as the pick list offers them
         self.known_entries: list[tuple[str, str]] = []  # (known as, entry): for suggestions
         for frame, people in ((subjects, True), (contexts, False)):
-            known = frame["known_as"] if "known_as" in frame else [None] * len(frame)
-            for record_id, name, also in zip(frame["id"], frame["name"], known):
+            ids = list(frame["id"])  # a frame or a {column: values} dict (the register's quick reader)
+            known = list(frame["known_as"]) if "known_as" in frame else [None] * len(ids)
+            for record_id, name, also in zip(ids, frame["name"], known):
                 if isinstance(record_id, str):
                     self._add(record_id, name if isinstance(name, str) else None, also, people)
         # names a record had before (History): a renamed or identified person keeps links typed by name

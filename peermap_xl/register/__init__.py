@@ -91,8 +91,8 @@ def summarise_raw(path: Path, relative: str, raw) -> Mapped:
 
     settings, _ = model.read_settings(raw, model.read_lists(None), [])
     subjects, contexts, links = (_records(raw, sheet) for sheet in (schema.SUBJECTS, schema.CONTEXTS, schema.LINKS))
-    resolve = model.make_resolver(*({"id": [r["id"] for r in records], "name": [r["name"] for r in records]}
-                                for records in (subjects, contexts)))
+    resolve = model.make_resolver(*({key: [r.get(key) for r in records] for key in ("id", "name", "known_as")}
+                                    for records in (subjects, contexts)))
     removed = {r["id"] for r in subjects + contexts if r["status"] == "Removed"}
     live = []
     for link in links:
