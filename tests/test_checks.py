@@ -59,7 +59,8 @@ def test_the_catalogue_is_complete_and_consistent():
         "consider-peer-assessment", "consider-context-assessment", "key-individual", "bridge",
         "protective-relationship", "read-range", "already-mapped", "subject-list-due", "no-direct-work",
         "review-after-incident", "incidents-at-place", "incident-out-of-borough", "uncalculated-formula",
-        "undated-gap", "direct-work-off-list", "undated-direct-work"}
+        "undated-gap", "direct-work-off-list", "undated-direct-work", "named-by-other-name",
+        "invited-subject"}
     for r in RULES:
         assert r.summary and len(r.explanation) > 60 and r.severity in ("error", "warning", "info"), r.slug
         assert r.code.startswith("PM") and len(r.code) == 5
@@ -474,3 +475,42 @@ def test_network_settings_out_of_range_are_reported_and_the_usual_value_used():
     assert {(f.sheet, f.column) for f in found(net, "invalid-value")} == {
         ("Network", "Review every (months)"), ("Network", "Stale after (days)")}
     assert len(found(net, "review-overdue")) == 1
+
+
+# --- names -----------------------------------------------------------------
+
+RICO = {"ID": "S03", "Name": 'Unknown adult male ("Rico")', "Type": "Adult", "Known as": "Bigz"}
+
+
+def test_a_link_typed_by_a_known_as_is_taken_to_be_them_and_said_so():
+    net = network(subjects=(A, B, RICO), links=(GOOD_LINK, link(ID="L02", To="Rico"), link(ID="L03", To="bigz")))
+    said = found(net, "named-by-other-name")
+    assert [(f.id, f.column) for f in said] == [("L02", "To"), ("L03", "To")]
+    assert said[0].severity == "info" and "S03" in said[0].message and "Known as" in said[0].message
+    assert found(net, "unknown-endpoint") == []  # resolved, not "names nobody"
+    picked = network(subjects=(A, B, RICO), links=(GOOD_LINK, link(ID="L02", To='Unknown adult male ("Rico") (S03)'),
+                                                   link(ID="L03", To="S03")))
+    assert found(picked, "named-by-other-name") == []
+
+
+def test_a_first_name_only_one_person_has_is_said_so():
+    kai = {**A, "Name": "Kai Thompson"}
+    [said] = found(network(subjects=(kai, B), links=(link(From="Kai"),)), "named-by-other-name")
+    assert (said.id, said.column) == ("L01", "From") and "first name" in said.message
+    assert found(network(subjects=(kai, B), links=(link(From="Kai Thompson"),)), "named-by-other-name") == []
+
+
+def test_a_contact_invited_who_is_on_the_map_is_a_warning():
+    coach = {"ID": "S03", "Name": "Dean Walsh", "Type": "Adult", "Role in group": None}
+    contact = {"ID": "K01", "Name": "dean  walsh (boxing coach)", "Role": "Coach", "Invite to": "Review", "For": "S01"}
+    net = network(subjects=(A, B, coach), contacts=(contact,))
+    [f] = found(net, "invited-subject")
+    assert (f.sheet, f.id, f.column, f.severity) == ("Contacts", "K01", "Invite to", "warning") and "S03" in f.message
+    assert found(network(subjects=(A, B, coach), contacts=({**contact, "Invite to": None},)), "invited-subject") == []
+    assert found(network(subjects=(A, B, {**coach, "Status": "Removed"}), contacts=(contact,)), "invited-subject") == []
+
+
+def test_a_known_as_two_people_share_is_asked_about_not_said_to_be_one():
+    twin = {"ID": "S04", "Name": "Male D", "Type": "Adult", "Known as": "Bigz"}
+    net = network(subjects=(A, B, RICO, twin), links=(GOOD_LINK, link(ID="L02", To="Bigz")))
+    assert found(net, "named-by-other-name") == [] and [f.id for f in found(net, "ambiguous-endpoint")] == ["L02"]

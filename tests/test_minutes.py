@@ -303,3 +303,16 @@ def test_questions_peermap_suggested_are_marked_as_such_in_the_minutes(book, tmp
             and b.header[:2] == ["ID", "Question"] for r in b.rows}
     assert suggested <= set(rows)  # open questions all listed
     assert {i for i, q in rows.items() if q.endswith(SUGGESTED)} == suggested
+
+
+def test_the_allocated_worker_who_is_also_a_contact_is_listed_once():
+    from peermap_xl.minutes import figure
+    from test_checks import A, B, network
+
+    a = {**A, "Allocated worker": "Priya Nair (SW)"}
+    contacts = ({"ID": "K01", "Name": "priya  nair", "Role": "Social worker", "Agency": "CSC", "For": "S01"},
+                {"ID": "K02", "Name": "PC Jones", "Role": "Police", "Agency": "Met", "For": "S01"})
+    net = network(subjects=(a, B), contacts=contacts)
+    person = model.rows(net.subjects)[0]
+    assert figure._contacts(net, labels.View(net), person, set()) == ["Priya Nair (SW) (allocated worker)",
+                                                                        "PC Jones (Police, Met)"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection
 
-from peermap_xl.checks import cycle, decisions, incidents, integrity, links, people, tasks, timescales  # noqa: F401 (registers)
+from peermap_xl.checks import cycle, decisions, incidents, integrity, links, names, people, tasks, timescales  # noqa: F401 (registers)
 from peermap_xl.checks.core import ERROR, INFO, RULES, SEVERITIES, WARNING, Context, Finding, Rule, sharing_rows
 from peermap_xl.contract import domain, schema
 

@@ -53,7 +53,7 @@ def duplicate_id(ctx: Context) -> Iterator[Hit]:
                     seen[record_id] = (sheet.name, row)
 
 
-def _endpoint_cells(ctx: Context) -> Iterator[tuple]:
+def endpoint_cells(ctx: Context) -> Iterator[tuple]:
     """(sheet, record, column header, typed reference, may name a link) for every reference cell."""
     for link in rows(ctx.network.links):
         for column in ("From", "To"):
@@ -74,7 +74,7 @@ def _endpoint_cells(ctx: Context) -> Iterator[tuple]:
       ("Male  B", "S1O") is the usual cause.""", flag="UNKNOWN END")
 def unknown_endpoint(ctx: Context) -> Iterator[Hit]:
     link_ids = set(ctx.network.links["id"])
-    for sheet, record, column, ref, may_be_link in _endpoint_cells(ctx):
+    for sheet, record, column, ref, may_be_link in endpoint_cells(ctx):
         if blank(ref) or ctx.network.resolve(ref):
             continue
         if may_be_link and str(ref).upper().replace(" ", "") in link_ids:
@@ -96,7 +96,7 @@ def _nearest_names(ctx, ref) -> str:
       """Two people or places share the name typed, so peermap cannot tell which one is meant.
       Use the ID instead.""", flag="UNCLEAR END")
 def ambiguous_endpoint(ctx: Context) -> Iterator[Hit]:
-    for sheet, record, column, ref, _ in _endpoint_cells(ctx):
+    for sheet, record, column, ref, _ in endpoint_cells(ctx):
         matches = ctx.network.resolve(ref) if not blank(ref) else []
         if len(matches) > 1:
             yield Hit(sheet, record["row"], record.get("id"), column,

@@ -71,13 +71,13 @@ def _contacts(network: Network, view: labels.View, person: dict, linked_places: 
     """The allocated worker once, then each contact who knows the young person or their places
     (in the anonymised version, only how many)."""
     worker = person["allocated_worker"] if isinstance(person["allocated_worker"], str) else ""
-    seen = {" ".join(worker.split()).casefold()} if worker.strip() else set()
+    seen = {model.person_key(worker)} if worker.strip() else set()  # "Priya Nair (SW)" is contact Priya Nair
     others = []
     contacts, by_record = model.once(network, "contacts by record", network.contacts,
                                      lambda: _contacts_by_record(network))
     for i in sorted({i for rid in {person["id"]} | linked_places for i in by_record.get(rid, ())}):
         contact = contacts[i]
-        name = " ".join(str(contact["name"] or "").split()).casefold()
+        name = model.person_key(contact["name"])
         if name not in seen:
             seen.add(name)
             role = ", ".join(p for p in (view.text(contact["role"]), view.text(contact["agency"])) if p)

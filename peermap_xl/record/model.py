@@ -756,6 +756,14 @@ def fold(text: str) -> str:
     return " ".join(str(text).replace("\u00a0", " ").split()).casefold()
 
 
+def person_key(text: object) -> str:
+    """A person's name as two sheets compare it: "Priya Nair (SW)" and "priya  nair" are one person (a role in
+    brackets after the name, case and spacing never matter); "" for a blank."""
+    if not isinstance(text, str):
+        return ""
+    return fold(re.sub(r"\s*\([^()]*\)\s*$", "", text))
+
+
 def split_known(value) -> list[str]:
     """A Known as cell's names: "Rico; R" -> ["Rico", "R"] (also "," and "/" between them)."""
     if not isinstance(value, str):
