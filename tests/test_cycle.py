@@ -113,7 +113,7 @@ def test_links_typed_by_an_unknowns_street_name_keep_pointing_at_him_once_identi
     assert not [f for f in run_checks(net, D(2026, 10, 1)) if f.severity == "error"]
 
 
-def test_check_write_fills_the_id_and_keeps_the_earlier_name_on_history(book, tmp_path):
+def test_check_write_fills_the_current_pick_and_keeps_the_earlier_name_on_history(book, tmp_path):
     from peermap_xl.operations import check_book as record_checks
 
     record_checks(renamed_unknown(book, tmp_path), D(2026, 10, 1))
@@ -121,7 +121,7 @@ def test_check_write_fills_the_id_and_keeps_the_earlier_name_on_history(book, tm
     links = wb["Links"]
     column = [c.value for c in links[1]].index("From") + 1
     typed = {links.cell(r, 1).value: links.cell(r, column).value for r in range(2, links.max_row + 1)}
-    assert (typed["L02"], typed["L03"], typed["L16"]) == ("S02", "S02", "S02")
+    assert (typed["L02"], typed["L03"], typed["L16"]) == ("Adult T (S02)",) * 3  # the pick, readable
     assert typed["L05"] == "S01"  # untouched
     net = read_network(book)
     kept = net.history[net.history["record"] == history.KNOWN_AS]
@@ -135,3 +135,22 @@ def test_the_next_review_does_not_report_an_identified_persons_links_as_new(book
     recorded = record_session(renamed_unknown(book, tmp_path), "Review", D(2026, 10, 1))
     assert recorded.changes is not None
     assert not [line for line in recorded.changes if "L02" in line or "L03" in line or "L16" in line]
+
+
+def typed_cells(path, sheet: str, header: str) -> dict:
+    ws = openpyxl.load_workbook(path)[sheet]
+    column = [c.value for c in ws[1]].index(header) + 1
+    return {ws.cell(r, 1).value: ws.cell(r, column).value for r in range(2, ws.max_row + 1)}
+
+
+def test_check_write_keeps_picks_readable_and_brings_a_renamed_pick_up_to_date(book):
+    from peermap_xl.operations import check_book as record_checks
+
+    set_cells(book, "Links", "L05", {"From": "Male A (S01)"})
+    set_cells(book, "Links", "L06", {"To": "Old name (S01)"})  # picked before Male A was renamed
+    set_cells(book, "Incidents", "I01", {"Where": "Plymouth house (C02)", "Who": "Male A (S01); Male C"})
+    record_checks(book, D(2026, 10, 1))
+    assert typed_cells(book, "Links", "From")["L05"] == "Male A (S01)"
+    assert typed_cells(book, "Links", "To")["L06"] == "Male A (S01)"
+    assert typed_cells(book, "Incidents", "Where")["I01"] == "Plymouth house (C02)"
+    assert typed_cells(book, "Incidents", "Who")["I01"] == "Male A (S01); Male C"

@@ -34,7 +34,7 @@ class CheckRecord:
     tokened: list[Finding] = field(default_factory=list)  # the findings before wording (checks.render)
     due_next: list[list] | None = None  # the Due next block for Start here (due.sheet_rows)
     known_as: list[dict] | None = None  # History rows keeping the earlier names of renamed people and places
-    earlier_names: list[tuple[str, int, str, str]] | None = None  # (sheet, row, column, ID) typed by an old name
+    earlier_names: list[tuple[str, int, str, str]] | None = None  # (sheet, row, column, "Name (ID)"): old names
 
     def worded(self, network: Network, anonymise: bool = False) -> list[Finding]:
         """The findings worded for an output (codes when anonymised), without running the rules again."""

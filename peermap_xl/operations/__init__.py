@@ -71,11 +71,12 @@ def check_plan(network, as_of: dt.date):
 
 
 def identity_plan(network, record) -> Plan:
-    """The ID where a link or incident was typed by an earlier name; the earlier names kept on History."""
+    """The current pick "Name (ID)" where a link or incident was typed by an earlier name; the earlier names kept
+    on History."""
     edits = Plan()
-    for sheet_name, row, header, record_id in record.earlier_names or ():
+    for sheet_name, row, header, pick in record.earlier_names or ():
         layout = network.layout[sheet_name]
-        edits.add(SetCell(layout.sheet, row, layout.column(header), record_id))
+        edits.add(SetCell(layout.sheet, row, layout.column(header), pick))
     if record.known_as:
         edits.add(history_rows(network, record.known_as))
     return edits

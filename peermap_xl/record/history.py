@@ -109,20 +109,28 @@ def renames(network: Network, as_of: dt.date) -> list[dict]:
 
 
 def earlier_name_refs(network: Network) -> list[tuple[str, int, str, str]]:
-    """(sheet, worksheet row, column, ID) for each link end or incident place typed by a name the record no
-    longer has: writing the ID there keeps it pointing at them whatever they are called next."""
-    now = {rid: name.casefold() for frame in (network.subjects, network.contexts)
+    """(sheet, worksheet row, column, "Name (ID)") for each link end or incident place typed by a name the record
+    no longer has, or picked from the list before a rename: the current pick-list entry written there keeps it
+    pointing at them whatever they are called next, and reads as a name (a bare ID would not). What names them by
+    ID, by their current name, a Known as or a first name is left as typed (the checks say so)."""
+    now = {rid: name for frame in (network.subjects, network.contexts)
            for rid, name in zip(frame["id"], frame["name"]) if isinstance(name, str)}
     cells = [(schema.LINKS.name, r, header, r[header.lower()], r[f"{header.lower()}_id"])
              for r in rows(network.links) for header in ("From", "To")]
     cells += [(schema.INCIDENTS.name, r, "Where", r["where"], r["where_id"]) for r in rows(network.incidents)]
     out = []
     for sheet, record, header, typed, rid in cells:
-        if not isinstance(typed, str) or not isinstance(rid, str):
-            continue
-        if model.normalise_id(typed) != rid and typed.casefold() != now.get(rid):
-            out.append((sheet, int(record["row"]), header, rid))
+        if isinstance(typed, str) and rid in now and _typed_before(network, typed, rid, now[rid]):
+            out.append((sheet, int(record["row"]), header, model.entry(now[rid], rid)))
     return out
+
+
+def _typed_before(network: Network, typed: str, rid: str, name: str) -> bool:
+    """Whether `typed` names `rid` by what they were called before: an earlier name, or a pick of one."""
+    picked, picked_id = model.split_entry(typed)
+    if picked_id == rid:
+        return model.fold(picked or "") != model.fold(name)
+    return network.resolved_how(typed) == "earlier name"
 
 
 def latest_before(network: Network, day: dt.date, session_id: str | None = None) -> pd.DataFrame | None:
