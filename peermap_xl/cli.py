@@ -205,12 +205,13 @@ def cmd_close(args) -> int:
     from peermap_xl.operations import close_network, cores, open_text, write_minutes
 
     recorded, left = close_network(args.book, args.reason, args.date, args.force,
-                                   _attendance(args))
+                                   _attendance(args), args.despite_errors)
     print(f"Closed the network: closure session {recorded.session}, Status Closed, the Checks sheet brought "
           f"up to date. Left open: {open_text(left)}.")
     _print_session(recorded)
     _remind_attendance(args, recorded.session)
-    print(f"Wrote the final minutes: {write_minutes(args.book, recorded.session, workers=cores())}")
+    print(f"Wrote the final minutes: "
+          f"{write_minutes(args.book, recorded.session, despite_errors=args.despite_errors, workers=cores())}")
     return 0
 
 
@@ -411,6 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     _date_option(close, "--date", "the closure's date (default: today)")
     close.add_argument("--reason", metavar="TEXT", help='why: "risk reduced", "young people moved", or your words')
     close.add_argument("--force", action="store_true", help="close even though actions or questions are open")
+    close.add_argument("--despite-errors", action="store_true", help=DESPITE_ERRORS)
     _attendance_options(close)
 
     due = command("due", cmd_due)

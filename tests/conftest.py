@@ -11,6 +11,9 @@ from hypothesis import settings
 # so a loaded machine cannot fail them.
 settings.register_profile("peermap", deadline=None)
 settings.load_profile("peermap")
+# Before a release: the meeting cycle (tests/cycles) runs hundreds of generated cycles, each random
+# (`pytest tests/cycles --hypothesis-profile=long`); failures are saved in .hypothesis/ to replay.
+settings.register_profile("long", deadline=None, max_examples=300, stateful_step_count=20)
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' remote engine, for the Excel door
 

@@ -45,7 +45,7 @@ def case_in(tmp_path, names_mode=None, records=None) -> Path:
 def test_initials_are_unique_within_the_network_and_pseudonyms_are_kept(case_book):
     view = labels.View(read_network(case_book))
     assert (view.label("S01"), view.label("S02")) == ("JMo", "JMe")  # Jordan Morris, Jamal Mensah
-    assert view.label("S11") == "\u201cBugsy\u201d" and view.label("S12") == "Unknown adult male"
+    assert view.label("S11") == "B" and view.label("S12") == "Unknown adult male"  # "Bugsy" is a (street) name
     assert view.label("C04").startswith("LOC")  # an address is never shown by its name on initials outputs
     assert len(set(view.labels.values())) == len(view.labels)
     assert view.key() == [("JMo", "Jordan Morris"), ("JMe", "Jamal Mensah")]
@@ -56,7 +56,7 @@ def test_initials_are_unique_within_the_network_and_pseudonyms_are_kept(case_boo
 def test_names_typed_in_free_text_are_replaced_by_labels(case_book):
     view = labels.View(read_network(case_book))
     assert view.text("Jordan says Bugsy pays him; the Morris family are worried; Marcus Reid leads") == \
-        "JMo says Bugsy pays him; the JMo family are worried; MR leads"
+        "JMo says B pays him; the JMo family are worried; MR leads"
     assert view.text("He will see Priya's mum") == "He will see PS's mum"
 
 
@@ -128,7 +128,7 @@ def test_the_anonymised_subject_list_keeps_its_meaning(case_book, tmp_path):
 def test_decisions_hold_only_what_the_meeting_recorded(case_book, tmp_path):
     text = text_of(docx.Document(str(write_minutes(case_book, out=tmp_path / "m.docx"))))
     decided = section(text, "Decisions", minutes.CONSIDER)
-    assert decided.strip() == "Police to identify Bugsy. Safety plan for JMo with PS's help."
+    assert decided.strip() == "Police to identify B. Safety plan for JMo with PS's help."
     prompts = section(text, minutes.CONSIDER, "What changed since the last session")
     assert "Consider a peer assessment" in prompts and "links L01, L02, L03, L04" in prompts
     first = text_of(docx.Document(str(write_minutes(case_book, "M01", out=tmp_path / "m1.docx"))))
@@ -207,7 +207,7 @@ def test_a_group_whose_links_did_not_change_keeps_its_members_and_number(case_bo
 def test_figure_one_is_about_the_young_person(case_book):
     network = read_network(case_book)
     jordan = minutes.figure_one(network, "S01", on=D(2026, 9, 15))
-    assert jordan["Key questions"] == ["G03: Who is Bugsy and does JMo owe him money?"]  # not G02 about MR and KO
+    assert jordan["Key questions"] == ["G03: Who is B and does JMo owe him money?"]  # not G02 about MR and KO
     assert sum("Sam Taylor" in c for c in jordan["Key contacts"]) == 1
     assert jordan["The young person's own view"] == ["Would help if in trouble: PS",
                                                       "Strategy: Meet PS at the library after school"]

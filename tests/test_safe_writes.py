@@ -145,6 +145,48 @@ def test_the_file_keeps_its_mode(book):
     assert stat.S_IMODE(safe.backup_path(book).stat().st_mode) == 0o640
 
 
+
+def _modes(folder: Path, but: Path) -> dict[str, int]:
+    return {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*")
+            if p.is_file() and p != but and p != safe.backup_path(but)}
+
+
+def test_the_outputs_of_a_private_workbook_are_private_too(book, tmp_path):
+    """Issue 30: a workbook its owner alone may read (0600) gives maps, minutes, a young person's own map, a
+    subject list and a register report nobody else may read; one the team's group may read gives them to it."""
+    book.chmod(0o600)
+    runs = [("map", book, "--as-of", AS_OF, "--write"), ("ego", book, "S01", "--as-of", AS_OF),
+            ("minutes", book), ("invite", book, "--date", AS_OF),
+            ("find", book.parent, "--out", book.parent / "register.xlsx")]
+    for argv in runs:
+        assert run_peermap(*argv).returncode in (0, 1), argv[0]
+    written = _modes(book.parent, book)
+    assert {Path(n).suffix for n in written} >= {".png", ".docx", ".xlsx"}, sorted(written)
+    assert {n: oct(m) for n, m in written.items() if m & 0o077} == {}
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    team = shutil.copy(book, shared / "Team network.xlsm")
+    os.chmod(team, 0o640)
+    assert run_peermap("map", team, "--as-of", AS_OF).returncode == 0
+    assert {m & 0o077 for m in _modes(shared, Path(team)).values()} == {0o040}
+
+
+def test_pages_drawn_in_other_processes_are_as_private_as_those_drawn_here(tmp_path, monkeypatch):
+    """A borough-wide map's group pages are drawn in processes beside peermap's: each is given the mask."""
+    from peermap_xl.draw import overview
+
+    monkeypatch.setattr(overview, "_SHARED", None)
+    token = safe._OUTPUTS_AT_MOST.set(0o600)
+    try:
+        overview._take(("shared",), safe.output_mask())
+        assert overview._SHARED == ("shared",)
+        written = tmp_path / "page.png"
+        safe.write_output(written, lambda temp: temp.write_bytes(b"page"))
+    finally:
+        safe._OUTPUTS_AT_MOST.reset(token)
+    assert stat.S_IMODE(written.stat().st_mode) & 0o077 == 0
+
+
 @pytest.mark.parametrize("lock_name", ["~${}", ".~lock.{}#"])
 def test_office_lock_files_are_honoured(book, lock_name):
     data = book.read_bytes()

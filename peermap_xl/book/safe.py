@@ -5,12 +5,14 @@ the workbook held across read-modify-write, so a second writer waits and then re
 the first wrote; Excel's and LibreOffice's lock files honoured; only a regular, writable
 file written (through a symbolic link to its target); the file's mode kept; the backup
 itself written atomically; temporary files removed when stopped, and those a killed run
-left behind removed at the next write.
+left behind removed at the next write. An output (a map, the minutes) is never written through a
+symbolic link and, within `outputs_of(workbook)`, is readable by nobody the workbook is not readable by.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import re
 import shutil
@@ -232,12 +234,12 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def _keep_owner_and_mode(temp: Path, like: Path | None) -> None:
+def _keep_owner_and_mode(temp: Path, like: Path | None, at_most: int = 0o7777) -> None:
     if like is None or not like.exists():
-        os.chmod(temp, _new_file_mode())
+        os.chmod(temp, _new_file_mode() & at_most)
         return
     st = os.stat(like)
-    os.chmod(temp, stat.S_IMODE(st.st_mode))
+    os.chmod(temp, stat.S_IMODE(st.st_mode) & at_most)
     if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
         with contextlib.suppress(OSError):
             os.chown(temp, st.st_uid, st.st_gid)
@@ -278,12 +280,13 @@ def write_backup(path: Path) -> Path:
     return backup
 
 
-def write_atomically(path: Path, write: Callable[[Path], None], *, backup: bool = True) -> None:
+def write_atomically(path: Path, write: Callable[[Path], None], *, backup: bool = True,
+                     at_most: int = 0o7777) -> None:
     """Call `write(temp_path)`, then put the result at `path` in one step.
 
     The previous file, if any, is copied to backup_path(path) first. If `write` fails (or the
     process is stopped), `path` is left exactly as it was. A symbolic link is written through
-    to its target; the file keeps its mode.
+    to its target; the file keeps its mode (less any bit not in `at_most`).
     """
     path = Path(path)
     ensure_closed(path)
@@ -294,7 +297,7 @@ def write_atomically(path: Path, write: Callable[[Path], None], *, backup: bool 
         temp = _new_temp(target)
         try:
             write(temp)
-            _keep_owner_and_mode(temp, target)
+            _keep_owner_and_mode(temp, target, at_most)
             _fsync(temp)
             if backup and target.exists():
                 write_backup(target)
@@ -302,6 +305,46 @@ def write_atomically(path: Path, write: Callable[[Path], None], *, backup: bool 
             _fsync_folder(target.parent)
         finally:
             _drop_temp(temp)
+
+
+def write_output(path: Path, write: Callable[[Path], None]) -> None:
+    """Write an output beside the workbook (a map, the minutes, a list) as `write_atomically` does, with no
+    backup; refused when `path` is a symbolic link, which would write into whatever file it points to (a
+    planted link, issue 30): only the workbook itself is written through a link."""
+    path = Path(path)
+    if path.is_symlink():
+        raise WorkbookError(f"{path.name} is a shortcut (symbolic link): peermap never writes an output through "
+                            "one. Delete or rename it, then run again.")
+    write_atomically(path, write, backup=False, at_most=output_mask())
+
+
+#: The widest permissions an output may have here: those of the workbook it comes from (`outputs_of`).
+_OUTPUTS_AT_MOST: contextvars.ContextVar[int] = contextvars.ContextVar("peermap_outputs_at_most", default=0o7777)
+
+
+def output_mask() -> int:
+    """The permission bits an output written now may have (every bit outside `outputs_of`)."""
+    return _OUTPUTS_AT_MOST.get()
+
+
+def set_output_mask(mask: int) -> None:
+    """In a process drawing pages for another: the mask that process had (see draw.overview.Pages)."""
+    _OUTPUTS_AT_MOST.set(mask)
+
+
+@contextlib.contextmanager
+def outputs_of(book: str | Path) -> Iterator[None]:
+    """Outputs written inside are readable (and writable) by nobody the workbook is not (issue 30): the
+    minutes and maps of a private record stay private. Its owner may always write them again."""
+    try:
+        mask = stat.S_IMODE(os.stat(book).st_mode) | stat.S_IWUSR | stat.S_IRUSR
+    except OSError:  # no workbook yet (or unreadable): refused where it is read, with its own message
+        mask = 0o7777
+    token = _OUTPUTS_AT_MOST.set(_OUTPUTS_AT_MOST.get() & mask)
+    try:
+        yield
+    finally:
+        _OUTPUTS_AT_MOST.reset(token)
 
 
 def create_new(path: Path, data: bytes) -> None:

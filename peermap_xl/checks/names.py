@@ -54,7 +54,6 @@ def _names_on_map(ctx: Context) -> dict[str, str]:
     """{a name an active person goes by, as person_key compares it: their ID}, names two people share left out."""
     found: dict[str, set[str]] = {}
     for person in rows(ctx.network.active_subjects):
-        for name in [person["name"], *split_known(person.get("known_as"))]:
-            if person_key(name):
-                found.setdefault(person_key(name), set()).add(person["id"])
+        for key in {person_key(n) for n in [person["name"], *split_known(person.get("known_as"))]} - {""}:
+            found.setdefault(key, set()).add(person["id"])
     return {name: next(iter(ids)) for name, ids in found.items() if len(ids) == 1}

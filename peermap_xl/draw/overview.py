@@ -111,7 +111,8 @@ class Pages:
             from concurrent.futures import ProcessPoolExecutor
 
             try:
-                self.pool = ProcessPoolExecutor(self.workers, initializer=_take, initargs=(self.shared,))
+                self.pool = ProcessPoolExecutor(self.workers, initializer=_take,
+                                                initargs=(self.shared, safe.output_mask()))
             except (OSError, ValueError, NotImplementedError):  # no processes to be had: drawn here
                 self.pool = None
         return self
@@ -150,9 +151,10 @@ class Pages:
 _SHARED: tuple | None = None  # in a process drawing pages: what every page needs (see Pages)
 
 
-def _take(shared: tuple) -> None:
+def _take(shared: tuple, output_mask: int) -> None:
     global _SHARED
     _SHARED = shared
+    safe.set_output_mask(output_mask)  # its pages as private as the workbook, as those drawn here
 
 
 def _page_there(members: set[str], number: int, pages: int, target: Path) -> dict:
@@ -167,8 +169,8 @@ def _page_here(shared: tuple, members: set[str], number: int, pages: int, target
 def _draw_page(page: Network, target: Path, as_of, anonymise: bool, banner: str | None = None,
                view: labels.View | None = None) -> dict:
     drawn: dict = {}
-    safe.write_atomically(target, lambda temp: drawn.update(_as_dict(network_map.draw(
-        page, temp, as_of, anonymise, banner=banner, view=view))), backup=False)
+    safe.write_output(target, lambda temp: drawn.update(_as_dict(network_map.draw(
+        page, temp, as_of, anonymise, banner=banner, view=view))))
     drawn.pop("png", None)
     return drawn
 
@@ -408,8 +410,8 @@ def draw_key(network: Network, groups: list[dict], named: Path, as_of, anonymise
         target = key_file(named, page + 1, pages)
         rows = [_key_row(k + 1, groups[k], view.label) for k in range(page * KEY_ROWS,
                                                                        min(len(groups), (page + 1) * KEY_ROWS))]
-        safe.write_atomically(target, lambda temp, rows=rows, page=page: _key_page(
-            network, rows, temp, as_of, anonymise, f" ({page + 1} of {pages})" if pages > 1 else ""), backup=False)
+        safe.write_output(target, lambda temp, rows=rows, page=page: _key_page(
+            network, rows, temp, as_of, anonymise, f" ({page + 1} of {pages})" if pages > 1 else ""))
         files.append(target.name)
     return files
 

@@ -234,6 +234,8 @@ def rebuilt_text(later: dict[str, int], day: dt.date, anonymise: bool = False) -
 
 def _restored(frame: pd.DataFrame, then: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     kept = frame[frame["id"].isin(set(then["ID"]))].copy()
+    if then.empty:  # none of these kept (pandas cannot map through an empty column of dates)
+        return kept
     by_id = then.drop_duplicates("ID").set_index("ID")
     for header, key in columns.items():
         values = kept["id"].map(by_id[header])

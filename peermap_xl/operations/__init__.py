@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,15 @@ DOCUMENTS = (".docx",)
 MAP_SHEET, MINUTES_SHEET = "Map", "Minutes"
 CHANGES_SHEET = "Map changes"  # the review's map of what changed, beside the Map sheet
 MAP_WIDTH_ON_SHEET = 1000  # pixels
+
+
+def outputs_as_private_as_the_workbook(operation):
+    """Every output `operation(book, ...)` writes is readable by nobody the workbook is not (issue 30)."""
+    @functools.wraps(operation)
+    def run(book, *args, **kwargs):
+        with safe.outputs_of(book):
+            return operation(book, *args, **kwargs)
+    return run
 
 
 def target_path(folder_or_book: Path, out: str | Path | None, default_name: str, formats=PICTURES) -> Path:
@@ -192,6 +202,7 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+@outputs_as_private_as_the_workbook
 def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, write: bool = False, backup: bool = True,
              progress: Progress = quiet, despite_errors: bool = False, workers: int = 1) -> tuple[Path, object]:
@@ -210,9 +221,9 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
         progress(1, 3, "Laying out and drawing the map")
         target = target_path(book, out, network_map.file_name(network, as_of, anonymise))
         drawn = []  # a large network: an overview, and a page per group beside it
-        safe.write_atomically(target, lambda temp: drawn.append(
+        safe.write_output(target, lambda temp: drawn.append(
             overview.draw(network, temp, as_of, anonymise, png_copy=write, named=target,
-                          banner=gate.banner(errors), workers=workers, progress=progress)), backup=False)
+                          banner=gate.banner(errors), workers=workers, progress=progress)))
         drawn = drawn[0]
         if write:
             progress(2, 3, "Putting it on the Map sheet")
@@ -222,6 +233,7 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     return target, drawn
 
 
+@outputs_as_private_as_the_workbook
 def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, network=None) -> tuple[Path, object]:
     """Draw a young person's own map from the Direct work sheet, beside the workbook by default."""
@@ -237,8 +249,7 @@ def draw_ego(book: str | Path, person: str, out: str | Path | None = None, as_of
     name = view.label(subject) if subject else view.out(person)  # the file's name follows the names view
     target = target_path(book, out, ego.file_name(name, as_of, anonymise))
     drawn = []
-    safe.write_atomically(target, lambda temp: drawn.append(ego.draw(network, person, temp, as_of, anonymise)),
-                          backup=False)
+    safe.write_output(target, lambda temp: drawn.append(ego.draw(network, person, temp, as_of, anonymise)))
     return target, drawn[0]
 
 
@@ -292,11 +303,12 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
         blocks[at + len(pictures):at + len(pictures)] = change_map_pictures(meeting, Path(folder))
         blocks = meeting.view.blocks(blocks)  # every text the document carries, through its names view
         doc_title = meeting.view.out(minutes.title(network, anonymise))
-        safe.write_atomically(target, lambda temp: minutes.to_docx(
-            blocks, temp, network.settings.protective_marking, day, doc_title), backup=False)
+        safe.write_output(target, lambda temp: minutes.to_docx(
+            blocks, temp, network.settings.protective_marking, day, doc_title))
     return blocks
 
 
+@outputs_as_private_as_the_workbook
 def write_minutes(book: str | Path, session_id: str | None = None, out: str | Path | None = None,
                   anonymise: bool = False, write: bool = False, progress: Progress = quiet,
                   despite_errors: bool = False, workers: int = 1) -> Path:
@@ -391,8 +403,8 @@ def change_map_plan(network, before, target: Path, day: dt.date) -> Plan:
 
     on_sheet = bool(network.map_positions)
     drawn = []
-    safe.write_atomically(target, lambda temp: drawn.append(
-        change_map.draw(network, before, temp, day, png_copy=on_sheet)), backup=False)
+    safe.write_output(target, lambda temp: drawn.append(
+        change_map.draw(network, before, temp, day, png_copy=on_sheet)))
     if not on_sheet:
         return Plan()
     drawn = drawn[0]
@@ -472,6 +484,7 @@ def setting_plan(network, values: dict[str, object]) -> Plan:
     return plan
 
 
+@outputs_as_private_as_the_workbook
 def record_session(book: str | Path, kind: str, day: dt.date | None = None, decisions: str | None = None,
                    backup: bool = True, people: Attendance | None = None) -> SessionRecord:
     """Record a Review or Closure session in the workbook file (see `session_plan`); at a review, the map of
@@ -501,10 +514,13 @@ def still_open(network, day: dt.date) -> dict[str, list[str]]:
             "young people at high risk": list(young.loc[young["risk_level"] == "High", "id"])}
 
 
+@outputs_as_private_as_the_workbook
 def close_network(book: str | Path, reason: str, day: dt.date | None = None, force: bool = False,
-                  people: Attendance | None = None):
+                  people: Attendance | None = None, despite_errors: bool = False):
     """Close the network: check it (the Checks sheet up to date), record the closure session with its reason,
-    set Status Closed. Refused while actions or questions are open, unless `force`. Returns (record, open)."""
+    set Status Closed. Refused while actions or questions are open, unless `force`; and, as its final minutes
+    would be, while the record has errors that would merge or leave out a person, unless `despite_errors`
+    (refused before anything is written, so a closure is never half done). Returns (record, open)."""
     from peermap_xl.book import edit
 
     book, day = Path(book), day or domain.today()
@@ -517,6 +533,7 @@ def close_network(book: str | Path, reason: str, day: dt.date | None = None, for
         if (left["actions"] or left["questions"]) and not force:
             raise PeermapError(f"The network was not closed: {open_text(left)} are still open. Close or cancel "
                                "them (and record why), or add --force to close with them open.")
+        gate.guarded(network, "closure (with its final minutes)", day, False, despite_errors)
         checked, _ = check_plan(network, day)
         recorded = session_plan(network, "Closure", day, decisions=f"Close the network: {reason.strip()}.",
                                 people=people)
@@ -539,6 +556,7 @@ def invite_plan(network, session: dict, day: dt.date) -> Plan:
     return Plan([SetCell(layout.sheet, int(session["row"]), layout.column("Subject list sent"), day)])
 
 
+@outputs_as_private_as_the_workbook
 def write_invite(book: str | Path, session_id: str | None = None, day: dt.date | None = None,
                  out: str | Path | None = None, anonymise: bool = False, despite_errors: bool = False) -> Path:
     """Write the subject list for a session's invitees beside the workbook, and record when it was sent."""
@@ -556,8 +574,8 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
         blocks = minutes.invite_content(checked, session["id"], anonymise, errors, issued=day)
         if anonymise:  # the subject list itself names people in full; its anonymised version never
             blocks = labels.View(checked, anonymise=True).blocks(blocks)
-        safe.write_atomically(target, lambda temp: minutes.to_docx(
-            blocks, temp, network.settings.protective_marking, day, blocks[0].text), backup=False)
+        safe.write_output(target, lambda temp: minutes.to_docx(
+            blocks, temp, network.settings.protective_marking, day, blocks[0].text))
         edit.apply(wb, invite_plan(network, session, day))
         edit.save(wb, book)
     return target

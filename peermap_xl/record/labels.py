@@ -6,8 +6,11 @@ order so that a person keeps their code from one session to the next.
 
 Initials are unique within a network: two "JM"s become "JMo" and "JMe" (the
 next letter of the surname), or "JM1" and "JM2" when that does not tell them
-apart. Pseudonyms ("Male A", "Unknown adult male") and nicknames in quotes are
-kept as typed: turning them into letters helps nobody and hides who is meant.
+apart. Pseudonyms ("Male A", "Unknown adult male") are kept as typed: turning them
+into letters helps nobody and hides who is meant. A street name is a name (Known as,
+or a nickname in quotes in a Name): never shown on Initials or Codes outputs, so
+'Unknown adult male ("Rico")' is "Unknown adult male" there and '"Bugsy"' is "B".
+Two records that would show alike are told apart by their IDs.
 
 `View` is the one redacting view every output uses: it labels records, and
 decides once what free text typed by the team may show (names in it replaced
@@ -98,6 +101,18 @@ def codes(network) -> dict[str, str]:
     return out
 
 
+def lettered(name) -> str | None:
+    """What a Name's initials are made from on Initials outputs: the name; for someone known only by a street
+    name ('"Bugsy"'), that name (a street name is a name: "B"); None for a pseudonym, kept ("Male A",
+    "Unknown adult male", shown without any street name in it)."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    if not is_pseudonym(name):
+        return name
+    street = nicknames(name)
+    return " ".join(street) if street and not without_nicknames(name) else None
+
+
 def unique_initials(people: list[tuple[str, str]]) -> dict[str, str]:
     """{ID: initials} for (ID, name) pairs in ID order, unique: "JMo"/"JMe", else "JM1"/"JM2"."""
     base = {rid: initials(name) for rid, name in people}
@@ -110,6 +125,18 @@ def unique_initials(people: list[tuple[str, str]]) -> dict[str, str]:
         else:
             out.update({rid: f"{short}{i}" for i, (rid, _) in enumerate(clash, start=1)})
     return out
+
+
+def _told_apart(labels: dict[str, str], mode: str) -> dict[str, str]:
+    """Two records with one label ("Unknown adult male" twice; a place and a person both "Tesco") are told
+    apart by their IDs ("Unknown adult male (S07)"): an output never merges two people into one."""
+    if mode == FULL_NAMES:
+        return labels
+    seen: dict[str, list[str]] = {}
+    for rid, label in labels.items():
+        seen.setdefault(_fold(label), []).append(rid)
+    shared = {rid for ids in seen.values() if len(ids) > 1 for rid in ids}
+    return {rid: f"{label} ({rid})" if rid in shared else label for rid, label in labels.items()}
 
 
 def _with_surname(name: str) -> str:
@@ -138,8 +165,7 @@ class View:
     def labels(self) -> dict[str, str]:
         """{record ID: label}; an ID two rows share gets both labels, so that nobody is hidden behind another."""
         coded = codes(self.network)
-        people = [(rid, name) for rid, name in self._records(self.network.subjects)
-                  if isinstance(name, str) and not is_pseudonym(name)]
+        people = [(rid, lettered(name)) for rid, name in self._records(self.network.subjects) if lettered(name)]
         letters = unique_initials(people)
         out: dict[str, list[str]] = {}
         for frame, is_place in ((self.network.subjects, False), (self.network.contexts, True)):
@@ -148,7 +174,7 @@ class View:
                 out.setdefault(rid, [])
                 if label not in out[rid]:
                     out[rid].append(label)
-        return {rid: " or ".join(found) for rid, found in out.items()}
+        return _told_apart({rid: " or ".join(found) for rid, found in out.items()}, self.mode)
 
     @staticmethod
     def _records(frame) -> list[tuple[str, object]]:
@@ -162,7 +188,9 @@ class View:
             return name
         if is_place:
             return coded[rid] if kind in _PRIVATE_PLACES else name
-        return letters.get(rid, name)
+        if rid in letters:
+            return letters[rid]
+        return without_nicknames(name) or coded.get(rid, rid)  # a pseudonym, without its street name
 
     def __getstate__(self) -> dict:
         """Sent to the processes drawing a large map's pages: without the compiled replacer (made again)."""
@@ -181,8 +209,7 @@ class View:
             return []
         names = dict(self._records(self.network.subjects))
         return [(self.label(rid), str(names[rid])) for rid in names
-                if isinstance(names[rid], str) and not is_pseudonym(names[rid])
-                and self.label(rid) != initials(names[rid])]
+                if lettered(names[rid]) and self.label(rid) != initials(lettered(names[rid]))]
 
     # --- free text --------------------------------------------------------
 
@@ -257,6 +284,8 @@ class View:
                     continue
                 for nick in [*nicknames(name), *split_known(also)]:
                     _put(whole, nick, rid)
+                    for word in street_name_parts(nick):
+                        _put(parts, word, rid)
                 for word in ([] if is_pseudonym(name) else name_words(name)):
                     _put(parts, word, rid)
         for name, rid in known_as(net.history).items():
@@ -356,13 +385,29 @@ def _through(block, out):
 
 def name_words(name: str) -> list[str]:
     """The first names and surnames in a name, without words that describe rather than name ("Unknown")."""
-    return [w for w in _words(re.sub(r"[\"\u201c\u201d].*?[\"\u201c\u201d]", " ", name))
-            if len(w) > 1 and w.casefold() not in _DESCRIBING]
+    return [w for w in _words(_QUOTED.sub(" ", name)) if len(w) > 1 and w.casefold() not in _DESCRIBING]
+
+
+#: A nickname in quotes: double or curly quotes anywhere; single quotes only standing apart from a word, so
+#: that the apostrophe of O'Brien or Male A's is no quote ('Unknown adult male ('Snoopz')' -> Snoopz).
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]|(?<![\w])['\u2018]([^'\u2019]+)['\u2019](?![\w])")
+
+
+def street_name_parts(nick: str) -> list[str]:
+    """The parts of a hyphenated street name, each a name form: "J-Bone" -> ["Bone"] (one letter names nobody)."""
+    return [w for w in re.split(r"[-\u2010\u2011\s]+", nick) if len(w) > 1 and w != nick and w.isalpha()]
 
 
 def nicknames(name: str) -> list[str]:
     """The nicknames in quotes inside a Name: 'Unknown adult male ("Rico")' -> ["Rico"]."""
-    return [n.strip() for n in re.findall(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]", name) if n.strip()]
+    return [n.strip() for pair in _QUOTED.findall(name) for n in pair if n.strip()]
+
+
+def without_nicknames(name: str) -> str:
+    """A Name with its nicknames in quotes (and the brackets round them) taken out: 'Unknown adult male
+    ('Snoopz')' -> 'Unknown adult male'. A street name is a name: Initials outputs never show it."""
+    bare = re.sub(r"\(\s*\)|\[\s*\]", " ", _QUOTED.sub(" ", name))
+    return " ".join(bare.split()).strip(" -,;:/")
 
 
 def _common_lower(word: str) -> bool:

@@ -16,6 +16,7 @@ Nothing is cached: every run reads the folder afresh.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -1099,7 +1100,10 @@ def write_report(found: Register, target: str | Path, anonymise: bool = False) -
         raise PeermapError(f"{target.name}: the report's name must end in .xlsx.")
     if not target.parent.is_dir():
         raise PeermapError(f"The folder {target.parent} does not exist. Create it first.")
-    safe.write_atomically(target, lambda temp: _write_xlsx(found, temp, anonymise), backup=False)
+    with contextlib.ExitStack() as private:  # as private as the most private workbook it reports on
+        for mapped in found.networks:
+            private.enter_context(safe.outputs_of(mapped.path))
+        safe.write_output(target, lambda temp: _write_xlsx(found, temp, anonymise))
     return target
 
 
