@@ -13,9 +13,8 @@ import sys
 from pathlib import Path
 
 from peermap_xl import __version__
-from peermap_xl.checks.gate import RecordHasErrors
 from peermap_xl.contract import domain
-from peermap_xl.contract.errors import PeermapError
+from peermap_xl.contract.errors import PeermapError, Refused
 
 
 def cmd_new(args) -> int:
@@ -142,7 +141,7 @@ def cmd_ego(args) -> int:
 
 
 def cmd_minutes(args) -> int:
-    """Write the minutes of a session (the latest by default) as a Word document."""
+    """Write the minutes of a session (the latest held by default) as a Word document."""
     from peermap_xl.contract.progress import terminal
     from peermap_xl.operations import cores, write_minutes
 
@@ -201,17 +200,16 @@ def cmd_review(args) -> int:
 
 
 def cmd_close(args) -> int:
-    """Close the network: Status Closed, a closure session, and the final minutes."""
-    from peermap_xl.operations import close_network, cores, open_text, write_minutes
+    """Close the network: Status Closed, a closure session, and the final minutes (all or nothing)."""
+    from peermap_xl.operations import close_network, cores, open_text
 
-    recorded, left = close_network(args.book, args.reason, args.date, args.force,
-                                   _attendance(args), args.despite_errors)
+    recorded, left, written = close_network(args.book, args.reason, args.date, args.force, _attendance(args),
+                                            args.despite_errors, workers=cores())
     print(f"Closed the network: closure session {recorded.session}, Status Closed, the Checks sheet brought "
           f"up to date. Left open: {open_text(left)}.")
     _print_session(recorded)
     _remind_attendance(args, recorded.session)
-    print(f"Wrote the final minutes: "
-          f"{write_minutes(args.book, recorded.session, despite_errors=args.despite_errors, workers=cores())}")
+    print(f"Wrote the final minutes: {written}")
     return 0
 
 
@@ -391,14 +389,14 @@ def build_parser() -> argparse.ArgumentParser:
     ego.add_argument("--anonymise", action="store_true", help="no names and no notes, for sharing")
 
     minutes = command("minutes", cmd_minutes)
-    minutes.add_argument("--session", metavar="ID", help="the session, e.g. M02 (default: the latest)")
+    minutes.add_argument("--session", metavar="ID", help="the session, e.g. M02 (default: the latest held)")
     minutes.add_argument("--out", metavar="FILE.docx", help="the document (default: beside the workbook)")
     minutes.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text, for sharing")
     minutes.add_argument("--write", action="store_true", help="also preview them on the workbook's Minutes sheet")
     minutes.add_argument("--despite-errors", action="store_true", help=DESPITE_ERRORS)
 
     invite = command("invite", cmd_invite)
-    invite.add_argument("--session", metavar="ID", help="the session, e.g. M03 (default: the latest)")
+    invite.add_argument("--session", metavar="ID", help="the session, e.g. M03 (default: the next to hold)")
     _date_option(invite, "--date", "the day it is sent (default: today)")
     invite.add_argument("--out", metavar="FILE.docx", help="the document (default: beside the workbook)")
     invite.add_argument("--anonymise", action="store_true", help="codes (YP1, LOC1) and no free text")
@@ -445,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except RecordHasErrors as exc:
+    except Refused as exc:  # the record is not ready (nothing changed): exit 1
         print(f"peermap: {exc}", file=sys.stderr)
         return 1
     except PeermapError as exc:

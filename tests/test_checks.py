@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from peermap_xl.book.raw import NOT_CALCULATED, RawBook, RawTable
-from peermap_xl.checks import RULES, run_checks
+from peermap_xl.checks import FOLLOW_UP, RULES, run_checks
 from peermap_xl.contract import schema
 from peermap_xl.record import model
 
@@ -60,7 +60,8 @@ def test_the_catalogue_is_complete_and_consistent():
         "protective-relationship", "read-range", "already-mapped", "subject-list-due", "no-direct-work",
         "review-after-incident", "incidents-at-place", "incident-out-of-borough", "uncalculated-formula",
         "undated-gap", "direct-work-off-list", "undated-direct-work", "named-by-other-name",
-        "invited-subject"}
+        "invited-subject", "booked-session-passed", "held-session-ahead", "network-closed"}
+    assert FOLLOW_UP <= set(slugs)
     for r in RULES:
         assert r.summary and len(r.explanation) > 60 and r.severity in ("error", "warning", "info"), r.slug
         assert r.code.startswith("PM") and len(r.code) == 5
@@ -374,6 +375,58 @@ def test_review_overdue_after_the_review_period_unless_closed():
     assert len(found(net, "review-overdue", as_of=D(2026, 10, 2))) == 1
     closed = network(sessions=(session(D(2026, 1, 1), "Closure"),), settings_={"Status": "Closed"})
     assert found(closed, "review-overdue") == []
+
+
+def test_a_booked_session_once_its_day_has_passed_asks_whether_it_was_held():
+    booked = session(D(2026, 9, 30), "Review", Status="Booked")
+    [f] = found(network(sessions=(booked,)), "booked-session-passed")
+    assert (f.sheet, f.row, f.column) == ("Sessions", 2, "Status") and "30/09/2026" in f.message
+    assert found(network(sessions=(booked,)), "booked-session-passed", as_of=D(2026, 9, 30)) == []  # on the day
+    for status in ("Held", "Cancelled", None):
+        assert found(network(sessions=(session(D(2026, 9, 30), "Review", Status=status),)),
+                     "booked-session-passed") == []
+
+
+def test_a_session_marked_held_before_its_date_is_a_slip():
+    [f] = found(network(sessions=(session(D(2026, 10, 8), "Review", Status="Held"),)), "held-session-ahead")
+    assert f.column == "Status" and "08/10/2026" in f.message
+    assert found(network(sessions=(session(D(2026, 10, 1), "Review", Status="Held"),)), "held-session-ahead") == []
+    assert found(network(sessions=(session(D(2026, 10, 8), "Review", Status="Booked"),)),
+                 "held-session-ahead") == []
+
+
+def test_only_held_sessions_are_late_with_minutes_or_set_the_review():
+    """A session booked (or cancelled) is not held: no minutes are due for it, and it sets no next review."""
+    for status in ("Booked", "Cancelled"):
+        assert found(network(sessions=(session(D(2026, 9, 1), "Review", Status=status),)), "minutes-late") == []
+        held_then_not = network(sessions=(session(D(2026, 6, 1), "Review"),
+                                          session(D(2026, 9, 1), "Review", Status=status)))
+        assert len(found(held_then_not, "review-overdue")) == 1  # due 01/09, from the June session
+    assert found(network(sessions=(session(D(2026, 6, 1), "Review"), session(D(2026, 9, 1), "Review"))),
+                 "review-overdue") == []
+
+
+def test_a_closed_network_is_said_closed_and_followed_up_no_more():
+    stale = link(**{"Last seen": D(2026, 1, 1), "First recorded": D(2026, 1, 1), "Evidence": "Anecdotal"})
+    gap = {"ID": "G01", "Question": "Who is the driver?", "Due": D(2026, 9, 1)}
+    kept = {"ID": "L09", "From": "S01", "To": "Nobody here"}  # an error in the record is still one
+    settings_ = {"Status": "Closed", "Closed on": D(2026, 9, 20)}
+    open_ = {f.rule for f in run_checks(network(links=(stale, kept), gaps=(gap,)), AS_OF)}
+    closed = run_checks(network(links=(stale, kept), gaps=(gap,), settings_=settings_), AS_OF)
+    assert {"stale-link", "anecdotal-link", "overdue-gap", "unknown-endpoint"} <= open_
+    assert "network-closed" not in open_
+    [said] = [f for f in closed if f.rule == "network-closed"]
+    assert "20/09/2026" in said.message and said.severity == "info"
+    assert not {f.rule for f in closed} & FOLLOW_UP
+    assert "unknown-endpoint" in {f.rule for f in closed}
+
+
+def test_a_cancelled_booking_does_not_quiet_the_review_after_an_incident():
+    incident = {"ID": "I01", "Date": D(2026, 9, 20), "What happened": "Stabbing", "Significant": "Yes"}
+    last = session(D(2026, 9, 1), "Review")
+    for status, fires in (("Booked", 0), (None, 0), ("Cancelled", 1)):
+        net = network(sessions=(last, session(D(2026, 10, 20), "Review", Status=status)), incidents=(incident,))
+        assert len(found(net, "review-after-incident")) == fires, status
 
 
 # --- decision support -------------------------------------------------------------------

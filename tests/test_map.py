@@ -1,5 +1,6 @@
 """The network map and the young person's map: drawn, legible, stable, and anonymised when asked."""
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -12,6 +13,7 @@ import pytest
 from PIL import Image
 
 from conftest import change, run_peermap
+from peermap_xl.contract import domain
 from peermap_xl.draw import ego, network_map, style
 from peermap_xl.examples import city_road
 from peermap_xl.record import labels
@@ -183,9 +185,24 @@ def test_the_legend_shows_only_marks_that_are_used(tmp_path, example_book):
 
 def test_next_review_comes_from_the_latest_session(example_book):
     net = read_network(example_book)
-    assert network_map.next_review(net) == dt.date(2026, 12, 16)
+    assert network_map.next_review(net, AS_OF) == dt.date(2026, 12, 16)
     net.sessions.loc[net.sessions["id"] == "M02", "next_review"] = pd.NaT
-    assert network_map.next_review(net) == dt.date(2026, 12, 16)  # 16/09 + 3 months
+    assert network_map.next_review(net, AS_OF) == dt.date(2026, 12, 16)  # 16/09 + 3 months
+
+
+def test_a_booked_session_sets_no_review_on_the_map(example_book):
+    """A session booked for after the map's day is not held: the map's next review is the last held one's."""
+    net = read_network(example_book)
+    last = net.sessions.sort_values("date").iloc[-1]
+    booked = {**last.to_dict(), "id": "M99", "row": int(net.sessions["row"].max()) + 1,
+              "date": pd.Timestamp(AS_OF) + pd.Timedelta(days=7), "status": "Booked", "next_review": pd.NaT}
+    frames = {**net.frames, "Sessions": pd.concat([net.sessions, pd.DataFrame([booked])], ignore_index=True)}
+    later = dataclasses.replace(net, frames=frames)
+    on_the_day = booked["date"].date()
+    assert network_map.next_review(later, on_the_day) == network_map.next_review(net, AS_OF)
+    frames["Sessions"].loc[frames["Sessions"]["id"] == "M99", "status"] = "Held"
+    held = dataclasses.replace(net, frames=frames)
+    assert network_map.next_review(held, on_the_day) == domain.review_after(on_the_day, 3)
 
 
 def test_the_young_persons_map(tmp_path, example_book):

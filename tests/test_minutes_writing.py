@@ -70,6 +70,7 @@ def old_table(doc, block: Table) -> None:
         column.width = Cm(width)
     for i, values in enumerate(lines):
         row = table.add_row()
+        row._tr.get_or_add_trPr().append(docx.oxml.OxmlElement("w:cantSplit"))
         if block.header and i == 0:
             row._tr.get_or_add_trPr().append(docx.oxml.OxmlElement("w:tblHeader"))
         cells = row.cells

@@ -23,6 +23,18 @@ _SHEET_ORDER = [schema.NETWORK] + [s.name for s in schema.DATA_SHEETS]
 
 RULES.sort(key=lambda r: r.code)  # the catalogue in code order, whatever the import order
 
+#: The rules that prompt follow-up work (weak or stale links, people to find out about, overdue tasks, sessions
+#: and reviews to hold, assessments to consider): none runs once the network is closed (`network-closed` says
+#: so instead). What stays: errors in the record, conflicting data, and the timescales of its last minutes.
+FOLLOW_UP = frozenset({
+    "stale-link", "anecdotal-link", "unsourced-link", "undated-link", "isolated-subject", "no-key-contact",
+    "unidentified-person", "out-of-borough", "unknown-risk", "already-mapped", "no-direct-work",
+    "unaccountable-action", "overdue-action", "overdue-gap", "unassigned-gap", "undated-gap",
+    "initial-session-late", "multiagency-session-late", "review-overdue", "subject-list-due",
+    "booked-session-passed", "held-session-ahead", "consider-peer-assessment", "consider-context-assessment",
+    "key-individual", "bridge", "protective-relationship", "review-after-incident", "incidents-at-place",
+    "incident-out-of-borough"})
+
 
 def evaluate(network, as_of: dt.date | None = None,
              suggest: Callable[[list[Finding]], None] | None = None,
@@ -32,7 +44,8 @@ def evaluate(network, as_of: dt.date | None = None,
     given, is called with their findings (to add the questions to the network) before the others run,
     so that the suggested questions are checked too. `only`: just the rules with these slugs."""
     ctx = Context(network, as_of or domain.today())
-    chosen = [r for r in RULES if only is None or r.slug in only]
+    chosen = [r for r in RULES if (only is None or r.slug in only)
+              and not (network.settings.closed and r.slug in FOLLOW_UP)]
     with sharing_rows():
         first = [f for r in chosen if r.suggests for f in _findings(r, ctx)]
     if suggest is not None:

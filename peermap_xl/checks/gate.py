@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from peermap_xl.contract.errors import PeermapError
+from peermap_xl.contract.errors import Refused
 from peermap_xl.record import model
 
 #: The rules whose findings mean an output could merge or drop a person.
@@ -19,7 +19,7 @@ IDENTITY_RULES = ("duplicate-id", "unknown-endpoint", "ambiguous-endpoint")
 _PEOPLE_SHEETS = ("Subjects", "Contexts", "Links")
 
 
-class RecordHasErrors(PeermapError):
+class RecordHasErrors(Refused):
     """An output refused because the record has identity errors (the CLI exits 1)."""
 
     def __init__(self, output: str, findings: list):

@@ -9,7 +9,7 @@ import pandas as pd
 from peermap_xl.checks.core import INFO, WARNING, Context, Hit, blank, date_text, rows, rule
 from peermap_xl.checks.decisions import assessed
 from peermap_xl.checks.people import refer
-from peermap_xl.contract import schema
+from peermap_xl.contract import domain, schema
 from peermap_xl.record import labels
 
 INCIDENTS, CONTEXTS = schema.INCIDENTS.name, schema.CONTEXTS.name
@@ -51,14 +51,15 @@ def review_after_incident(ctx: Context) -> Iterator[Hit]:
     if ctx.network.settings.closed:
         return
     sessions = _sessions(ctx)
-    held = sessions[sessions["date"] <= ctx.today]
+    held = ctx.network.sessions_held(on=ctx.as_of)
     if not len(held):
         return
     last = held.iloc[-1]
+    booked = sessions[(sessions["date"] > ctx.today) & (sessions["status"] != domain.SESSION_CANCELLED)]
     for incident in rows(_dated(ctx)):
         if incident["significant"] != "Yes" or incident["date"] <= last["date"]:
             continue
-        if (sessions["date"] > ctx.today).any():
+        if len(booked):
             continue  # the next session is booked
         yield Hit(INCIDENTS, incident["row"], incident["id"], "Significant",
                   f"Significant incident {_what(ctx, incident)} happened after the last session "

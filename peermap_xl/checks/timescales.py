@@ -6,15 +6,17 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from peermap_xl.checks.core import WARNING, Context, Hit, blank, date_text, days_text, rows, rule
-from peermap_xl.contract import schema
+from peermap_xl.checks.core import INFO, WARNING, Context, Hit, blank, date_text, days_text, rows, rule
+from peermap_xl.contract import domain, schema
 from peermap_xl.record.due import FIRST_SESSION_DAYS, LIST_NOTICE_DAYS, MINUTES_DAYS, MULTI_AGENCY_DAYS  # noqa: F401
 
 SESSIONS, NETWORK = schema.SESSIONS.name, schema.NETWORK
 
 
 def _sessions(ctx, kind: str | None = None) -> pd.DataFrame:
+    """The dated sessions not cancelled (booked ones too: a booked first session answers the 14 days)."""
     sessions = ctx.network.sessions.dropna(subset=["date"])
+    sessions = sessions[sessions["status"] != domain.SESSION_CANCELLED]
     if kind:
         sessions = sessions[sessions["type"] == kind]
     return sessions.sort_values(["date", "row"])
@@ -90,7 +92,7 @@ def list_sent_late(ctx: Context) -> Iterator[Hit]:
       """"Minutes and any other documentation produced ... should be uploaded on the Mosaic file of
       all key subjects within two weeks of the meeting." """)
 def minutes_late(ctx: Context) -> Iterator[Hit]:
-    for session in rows(_sessions(ctx)):
+    for session in rows(ctx.network.sessions_held(on=ctx.as_of)):
         uploaded = session["minutes_uploaded"]
         if not blank(uploaded):
             days = _days(uploaded, session["date"])
@@ -110,13 +112,50 @@ def minutes_late(ctx: Context) -> Iterator[Hit]:
       incident". The next review is the date agreed at the latest session (its 'Next review'), or that
       session's date plus the Network's 'Review every (months)'.""")
 def review_overdue(ctx: Context) -> Iterator[Hit]:
-    due = ctx.network.next_review()
+    due = ctx.network.next_review(on=ctx.as_of)
     if due is None or pd.Timestamp(due.due) >= ctx.today:
         return
-    last = ctx.network.sessions_held().iloc[-1]
+    last = ctx.network.sessions_held(on=ctx.as_of).iloc[-1]
     if due.agreed:
         said = f"the next review was agreed for {due.due:%d/%m/%Y} at session {due.session_id}"
     else:
         said = f"with reviews every {due.months} months, a review was due by {due.due:%d/%m/%Y}"
     yield Hit(SESSIONS, last["row"], last["id"], "Next review",
               f"The last session was on {date_text(last['date'])}; {said}.")
+
+
+@rule("PM507", "booked-session-passed", WARNING, "A session marked Booked whose date has passed",
+      """A booked session counts as held only once its Status says so: until then it is left out of what
+      changed, the next review and the minutes' counts. After the meeting, set its Status to Held (writing its
+      minutes with peermap does this), or to Cancelled if it did not take place.""")
+def booked_session_passed(ctx: Context) -> Iterator[Hit]:
+    sessions = _sessions(ctx)
+    for session in rows(sessions[(sessions["status"] == domain.SESSION_BOOKED) & (sessions["date"] < ctx.today)]):
+        yield Hit(SESSIONS, session["row"], session["id"], "Status",
+                  f"Session {session['id']} was booked for {date_text(session['date'])} and is still marked "
+                  "Booked: set its Status to Held if it took place (or write its minutes), or to Cancelled.")
+
+
+@rule("PM508", "held-session-ahead", WARNING, "A session marked Held is dated after today",
+      """A session is held on its date: one marked Held with a date still to come is a slip, in the date or
+      the Status. Until it is put right it does not count as held.""")
+def held_session_ahead(ctx: Context) -> Iterator[Hit]:
+    sessions = _sessions(ctx)
+    for session in rows(sessions[(sessions["status"] == domain.SESSION_HELD) & (sessions["date"] > ctx.today)]):
+        yield Hit(SESSIONS, session["row"], session["id"], "Status",
+                  f"Session {session['id']} is marked Held but dated {date_text(session['date'])}, after today: "
+                  "correct its date, or set its Status to Booked.")
+
+
+@rule("PM509", "network-closed", INFO, "The network is closed",
+      """Once the network is closed (Status Closed on the Network sheet, as `peermap close` sets it) nothing is
+      followed up: peermap makes no prompts about stale or weak links, overdue actions or questions, sessions,
+      reviews or assessments. It still reports errors in the record, and the upload of the closing minutes.""")
+def network_closed(ctx: Context) -> Iterator[Hit]:
+    if not ctx.network.settings.closed:
+        return
+    when = ctx.network.settings.get("closed_on")
+    on = "" if blank(when) else f" on {date_text(when)}"
+    yield Hit(NETWORK, ctx.network.setting_rows.get("status"), None, "Status",
+              f"The network was closed{on}: nothing is followed up (no prompts about links, actions, questions, "
+              "sessions or reviews). To reopen it, set Status to Open.")

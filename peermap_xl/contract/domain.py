@@ -43,6 +43,9 @@ LINK_OFF_MAP = ("Historic", "Removed")  # link statuses that take a link off the
 ACTION_CLOSED = ("Done", "Cancelled")  # any other action status (or none) is open
 QUESTION_OPEN = "Open"  # a question with this status, or none, is open
 NETWORK_CLOSED = "Closed"
+#: A session's Status: booked ahead, held, or called off. Left blank (as in every workbook made before the
+#: column), a session counts as held once its day has come, as it always did.
+SESSION_BOOKED, SESSION_HELD, SESSION_CANCELLED = "Booked", "Held", "Cancelled"
 
 # --- the 3x5x2 grades that make a link's grounds weak ----------------------------------------
 ANECDOTAL = "Anecdotal"
@@ -98,6 +101,16 @@ def action_is_open(status) -> bool:
 
 def question_is_open(status) -> bool:
     return blank(status) or status == QUESTION_OPEN
+
+
+def session_counts_as_held(status, day, on) -> bool:
+    """Whether a session counts as held on the day `on`: dated on or before it and not marked Booked or
+    Cancelled (Held, or left blank). The one rule every banner, count, snapshot, review date and deadline
+    follows; a Booked session counts as held only once its Status says Held (writing its minutes or
+    recording it does that)."""
+    if blank(day) or status in (SESSION_BOOKED, SESSION_CANCELLED):
+        return False
+    return pd.Timestamp(day).normalize() <= pd.Timestamp(on).normalize()
 
 
 def review_after(day, months: int) -> dt.date:

@@ -7,3 +7,8 @@ class PeermapError(Exception):
 
 class WorkbookError(PeermapError):
     """The file is not a workbook peermap can read, or lacks a sheet or column it needs."""
+
+
+class Refused(PeermapError):
+    """The input is fine, but the record is not ready for what was asked (an open question at a closure, an
+    error that would merge two people): nothing was changed, and the message says what to do. The CLI exits 1."""

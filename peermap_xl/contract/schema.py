@@ -74,6 +74,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     ),
     "Action status": ("Open", "In progress", "Done", "Cancelled"),
     "Session type": ("Internal mapping", "Multi-agency mapping", "Review", "Closure"),
+    "Session status": ("Booked", "Held", "Cancelled"),
     "Young person's view": ("Positive", "Negative", "Mixed", "Not known"),
     "Incident type": (
         "Violence", "Weapon", "Missing episode", "Arrest", "Exploitation", "Sexual harm", "Online harm", "Other",
@@ -372,6 +373,9 @@ SESSIONS = Sheet(
         Column("ID", ID, width=8),
         Column("Date", DATE, required=True, width=12),
         Column("Type", CHOICE, "Session type", required=True, width=20),
+        Column("Status", CHOICE, "Session status", width=11,
+               help="Booked when the date is set; Held once the meeting has taken place (writing its minutes "
+                    "does this); Cancelled if it did not. Left blank, a session counts as held from its date."),
         Column("Chair", width=18),
         Column("Attendees", LONG_TEXT, width=30, help="Names and roles, separated by ;"),
         Column("Agencies", width=24, help="Separated by ;"),

@@ -29,6 +29,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle, Patch, Polygon, RegularPolygon  # noqa: E402
 
 from peermap_xl.book.safe import name_part  # noqa: E402
+from peermap_xl.contract import domain  # noqa: E402
 from peermap_xl.contract.domain import weak_grounds  # noqa: E402
 from peermap_xl.draw import frame, labelling, layout, style  # noqa: E402
 from peermap_xl.record import graph as graphs  # noqa: E402
@@ -150,10 +151,21 @@ def alt_text() -> str:
     return style.LINK_WORDS
 
 
-def next_review(network: Network) -> dt.date | None:
-    """The network's next review (Network.next_review), as a date."""
-    due = network.next_review()
+def next_review(network: Network, as_of: dt.date) -> dt.date | None:
+    """The network's next review as the sessions held by the map's day left it (Network.next_review), as a
+    date."""
+    due = network.next_review(on=as_of)
     return due.due if due else None
+
+
+def review_words(network: Network, as_of: dt.date) -> str:
+    """ "Next review: 16/12/2026", "Closed on 20/01/2027" (a closed network has no next review), or "Next review:
+    not set"."""
+    if network.settings.closed:
+        when = network.settings.get("closed_on")
+        return "Closed" + ("" if domain.blank(when) else f" on {pd.Timestamp(when):%d/%m/%Y}")
+    review = next_review(network, as_of)
+    return "Next review: " + (f"{review:%d/%m/%Y}" if review else "not set")
 
 
 def file_name(network: Network, as_of: dt.date, anonymise: bool, suffix: str = ".png") -> str:
@@ -302,8 +314,7 @@ def _title(network: Network, anonymise: bool, view: labels.View) -> str:
 
 
 def _dated(network: Network, as_of: dt.date, anonymise: bool, view: labels.View) -> str:
-    review = next_review(network)
-    dated = f"Map dated {as_of:%d/%m/%Y}    Next review: " + (f"{review:%d/%m/%Y}" if review else "not set")
+    dated = f"Map dated {as_of:%d/%m/%Y}    " + review_words(network, as_of)
     risks = network.settings["key_contextual_risks"]
     if risks and not anonymise:
         dated += f"    Key contextual risks: {view.names_replaced(risks)}"

@@ -10,24 +10,45 @@ from pathlib import Path
 import pandas as pd
 
 from peermap_xl.book.safe import name_part
-from peermap_xl.contract import domain
+from peermap_xl.contract import domain, schema
 from peermap_xl.contract.errors import PeermapError
 from peermap_xl.record import labels, model
 from peermap_xl.record.model import Network, rows
 
 
-def pick_session(network: Network, session_id: str | None) -> dict:
-    """The session asked for, or the latest by date."""
+def pick_session(network: Network, session_id: str | None, upcoming: bool = False) -> dict:
+    """The session asked for. By default the latest held by today (the earliest booked when none is held yet:
+    its minutes are a draft); with `upcoming` (a subject list) the soonest not yet held, else the latest. A
+    cancelled session has no minutes and no invitees."""
     sessions = network.sessions.dropna(subset=["date"]).sort_values(["date", "row"])
     if session_id:
-        chosen = sessions[sessions["id"] == model.normalise_id(session_id)]
-        if not len(chosen):
+        chosen = rows(sessions[sessions["id"] == model.normalise_id(session_id)])
+        if not chosen:
             raise PeermapError(f"There is no session {session_id} with a date on the Sessions sheet.")
-        return rows(chosen)[0]
-    if not len(sessions):
+        if chosen[0]["status"] == domain.SESSION_CANCELLED:
+            raise PeermapError(f"Session {chosen[0]['id']} is marked Cancelled on the Sessions sheet. If it took "
+                               "place (or will), set its Status to Held (or Booked), then try again.")
+        return chosen[0]
+    booked = rows(sessions[sessions["status"] != domain.SESSION_CANCELLED])
+    if not booked:
         raise PeermapError("There are no sessions with a date on the Sessions sheet yet. Record the meeting "
                            "there (date and type) first.")
-    return rows(sessions)[-1]
+    held = {s["id"] for s in rows(network.sessions_held())}
+    ahead = [s for s in booked if s["id"] not in held and s["date"] >= pd.Timestamp(domain.today())]
+    if upcoming:
+        return ahead[0] if ahead else booked[-1]
+    return next((s for s in reversed(booked) if s["id"] in held), booked[0])
+
+
+def as_the_session_saw_it(network: Network, session: dict) -> Network:
+    """The network with only the sessions held up to `session` and it, marked Held: what came after it (a
+    session booked or held since) was not there then, and every part of its minutes (the text, the map's
+    header, the agenda) reads one next review, as this session left it."""
+    frames = dict(network.frames)
+    then = network.sessions_held(session["id"]).copy()
+    then.loc[then["id"] == session["id"], "status"] = domain.SESSION_HELD
+    frames[schema.SESSIONS.name] = then
+    return dataclasses.replace(network, frames=frames)
 
 
 def title(network: Network, anonymise: bool) -> str:
@@ -63,7 +84,7 @@ class Meeting:
             network = _as_it_was(network, self.snapshot, self.day)
         elif self.rebuilt:
             network = as_recorded_by(network, self.day)
-        self.network = network
+        self.network = as_the_session_saw_it(network, self.session)
         self.view = labels.View(self.network, anonymise)
         self.anonymise = anonymise
         self.map_picture = map_picture
@@ -111,8 +132,10 @@ class Meeting:
             return None
         after = self.snapshot if self.snapshot is not None else history.as_frame(
             history.snapshot(self.network, self.session["id"], self.day))
-        return history.compare(before, after, self.day, self.network.settings.stale_after_days,
-                               self.label)
+        changes = history.compare(before, after, self.day, self.network.settings.stale_after_days, self.label)
+        if self.session["type"] == "Closure":  # nothing is followed up once closed: staleness is no change
+            changes = [c for c in changes if not c.startswith(history.NOW_STALE)]
+        return changes
 
     def refs(self, references) -> str:
         """ "S02; C01" -> "Unknown adult male, 123 City Road" (labels; a link's ID as it is)."""
@@ -187,7 +210,7 @@ def later_than(network: Network, day: dt.date) -> dict[str, int]:
     out = {what: int(_after(network.frames[sheet], column, day).sum()) for what, (sheet, column) in DATED.items()
            if sheet in network.frames}
     out["removals"] = sum(int(_removed_after(network.frames[s], day).sum()) for s in STATUS_DATED)
-    out["sessions"] = int(_after(network.sessions, "date", day).sum())  # the record moved on since, dated or not
+    out["sessions"] = int(_after(network.sessions_held(), "date", day).sum())  # the record moved on since
     return {what: n for what, n in out.items() if n}
 
 

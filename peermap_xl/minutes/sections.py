@@ -158,12 +158,18 @@ def actions(m: Meeting) -> list:
 
 
 def decisions(m: Meeting) -> list:
-    """Only what the meeting recorded (Sessions: Decisions)."""
+    """Only what the meeting recorded (Sessions: Decisions); at a closure, the Closure section gives them, once,
+    as the reason for closing."""
+    if m.session["type"] == "Closure":
+        return []
     return [Heading("Decisions"), Para(m.view.text(m.session["decisions"]) or NONE_RECORDED)]
 
 
 def for_consideration(m: Meeting) -> list:
-    """peermap's own prompts, apart from the decisions, each with the recorded links behind it."""
+    """peermap's own prompts, apart from the decisions, each with the recorded links behind it; none at a
+    closure (there is nothing left to consider)."""
+    if m.session["type"] == "Closure":
+        return []
     found = sorted(m.findings_of(PROMPTS), key=lambda f: PROMPTS.index(f.rule))
     prompts = [_by_label(m, f) for f in found]  # assessments first, then what the links show about people
     return [Heading(CONSIDER), Para("These are not decisions: peermap suggests them from the links recorded. "
@@ -190,9 +196,15 @@ def closure(m: Meeting) -> list:
     young = net.active_subjects
     left += [f"{m.label(r['id'])}: young person at high risk" for r in rows(young[young["type"] == "Young person"])
              if r["risk_level"] == "High"]
+    unanswered = [f"Question {g['id']}: {v.text(g['question'])}" for g in rows(net.gaps)
+                  if g["status"] == "Closed unanswered"]
+    forced = bool(rows(net.open_actions) or rows(net.open_questions))
     return [Heading("Closure"), Para(f"Reason for closing: {v.text(m.session['decisions']) or 'not recorded'}"),
             Para("Left open at closure", bold=True),
-            Bullets(left or ["Nothing: every action and question was closed, and nobody was at high risk."])]
+            *([Para("The meeting closed the network with these still open (peermap close --force).")]
+              if forced else []),
+            Bullets(left or ["Nothing: every action and question was closed, and nobody was at high risk."]),
+            *([Para("Questions closed unanswered", bold=True), Bullets(unanswered)] if unanswered else [])]
 
 
 def what_changed(m: Meeting) -> list:
@@ -223,13 +235,19 @@ def next_review(m: Meeting) -> list:
     review = _next_review(m.network, m.session)
     upload_by = m.day + dt.timedelta(days=UPLOAD_DAYS)
     when = (f"Next review: {date_text(review)}, or sooner after any significant incident." if review is not None
-            else "No next review: the network is closed.")
+            else _closed_words(m))
     if m.anonymise:
         return [Heading("Next review and sharing"), Para(when), Para(SHARING)]
     return [Heading("Next review and upload"), Para(when),
             Para(f"Upload these minutes and the map to the Mosaic file of every key subject by "
                  f"{upload_by:%d/%m/%Y} (within {UPLOAD_DAYS} days of the meeting), titled "
                  f"\u201c{title(m.network, m.anonymise)}\u201d.")]
+
+
+def _closed_words(m: Meeting) -> str:
+    when = m.network.settings.get("closed_on")
+    closed = m.day if domain.blank(when) else pd.Timestamp(when).date()
+    return f"No next review: the network is closed (closed on {closed:%d/%m/%Y})."
 
 
 def _next_review(network: Network, session: dict):

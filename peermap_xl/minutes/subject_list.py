@@ -9,6 +9,7 @@ anonymised version (codes, no free text) is for sharing beyond the named agencie
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 
@@ -39,7 +40,7 @@ def invite_content(network: Network, session_id: str | None = None, anonymise: b
                    errors: list | None = None, issued: dt.date | None = None) -> list:
     """The subject list: marking and handling, who sends it and when, who is invited, then per agency whom to
     research and what to ask."""
-    session = pick_session(network, session_id)
+    session = pick_session(network, session_id, upcoming=True)
     view = labels.View(network, anonymise, names=labels.FULL_NAMES)  # for researching: names in full
     day = session["date"].date()
     invited = [c for c in rows(network.contacts) if INVITE_FOR.get(session["type"], "Review") in c["invite_to"]]
@@ -55,7 +56,7 @@ def invite_content(network: Network, session_id: str | None = None, anonymise: b
     blocks += _invited(view, invited)
     for agency, held in _by_agency(network, invited).items():
         blocks += _agency(network, view, agency, held, invited)
-    return blocks + _unclaimed(network, view, invited)
+    return blocks + _unasked(network, view, invited) + _unclaimed(network, view, invited)
 
 
 NOT_RECORDED = "not recorded"
@@ -107,14 +108,55 @@ def _by_agency(network: Network, invited: list[dict]) -> dict[str, set[str]]:
 
 def _agency(network: Network, view: labels.View, agency: str, held: set[str], invited: list[dict]) -> list:
     name = f"Agency {sorted(_by_agency(network, invited)).index(agency) + 1}" if view.anonymise else agency
-    names = {_text(c["name"]).casefold() for c in invited if (_text(c["agency"]) or "Agency not recorded") == agency}
-    asks = [g for g in rows(network.open_questions)
-            if _text(g["agency"]) == agency or _text(g["assigned_to"]).casefold() in names]
-    questions = [[g["id"], view.text(g["question"])] for g in asks]
+    questions = [[g["id"], view.text(g["question"])] for g in _asked_of(network, agency, invited)]
     return [Heading(name, 1), *_people(network, view, held), _places(network, view, held),
             Para("Questions for your agency", bold=True),
             Table(["ID", "Question"], questions, widths=(1.5, 15.5)) if questions
-            else Para("No open questions assigned to your agency yet.")]
+            else Para("No open questions for your agency yet.")]
+
+
+def _asked_of(network: Network, agency: str, invited: list[dict]) -> list[dict]:
+    """The open questions for an invited agency: assigned to it (its name on the question, or one of its
+    invited contacts), or about its area (a borough other than home named in its name, and on the question:
+    in its words, or where the people and places it is about live)."""
+    names = {_text(c["name"]).strip().casefold() for c in invited
+             if (_text(c["agency"]) or "Agency not recorded") == agency} - {""}
+    areas = _areas_in(network, agency)
+    return [g for g in rows(network.open_questions)
+            if _text(g["agency"]).strip().casefold() == agency.casefold()
+            or _text(g["assigned_to"]).strip().casefold() in names or areas & _question_areas(network, g)]
+
+
+def _boroughs(network: Network) -> set[str]:
+    """The boroughs recorded on people and places, other than home, casefolded."""
+    home = _text(network.settings.home_borough).strip().casefold()
+    found = {_text(b).strip().casefold() for frame in (network.subjects, network.contexts) for b in frame["borough"]}
+    return found - {"", home}
+
+
+def _areas_in(network: Network, text: str) -> set[str]:
+    """The boroughs (other than home) that `text` names, as whole words."""
+    said = _text(text).casefold()
+    return {b for b in _boroughs(network) if re.search(rf"(?<!\w){re.escape(b)}(?!\w)", said)}
+
+
+def _question_areas(network: Network, gap: dict) -> set[str]:
+    about = {rid for ref in gap["about"] for rid in network.resolve(ref)}
+    lives = {_text(r["borough"]).strip().casefold() for frame in (network.subjects, network.contexts)
+             for r in rows(frame) if r["id"] in about}
+    return (lives & _boroughs(network)) | _areas_in(network, gap["question"])
+
+
+def _unasked(network: Network, view: labels.View, invited: list[dict]) -> list:
+    """The open questions no invited agency is asked: listed for every agency, as not yet assigned."""
+    agencies = sorted({_text(c["agency"]) or "Agency not recorded" for c in invited})
+    asked = {g["id"] for agency in agencies for g in _asked_of(network, agency, invited)}
+    left = [[g["id"], view.text(g["question"])] for g in rows(network.open_questions) if g["id"] not in asked]
+    if not left:
+        return []
+    return [Heading("Questions not yet assigned to an invited agency"),
+            Para("Every agency please look at these too: bring what you know, and say if they are yours."),
+            Table(["ID", "Question"], left, widths=(1.5, 15.5))]
 
 
 def _people(network: Network, view: labels.View, ids: set[str]) -> list:

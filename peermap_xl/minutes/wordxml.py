@@ -9,7 +9,8 @@ python-docx would have built. A table:
 
 - w:tblPr: the table style, automatic width, fixed layout (columns keep their widths), python-docx's
   w:tblLook; w:tblGrid: one w:gridCol per column (LibreOffice follows these);
-- each row: w:trPr/w:tblHeader on a header row (repeated at the top of every page the table runs onto);
+- each row: w:trPr/w:cantSplit (a row, one person's or place's, is never split across two pages), and
+  w:tblHeader on a header row (repeated at the top of every page the table runs onto);
 - each cell: w:tcW (Word follows these), w:shd on a flagged row; one paragraph spaced 1 pt before and
   2 pt after, one run of `points` in bold (header row, key column) or not, its text split as python-docx
   splits it (a tab a w:tab, a line break a w:br, w:t keeping its spaces where it has them at an end).
@@ -68,7 +69,7 @@ def _row(values: Sequence, parts: list[tuple[str, str]], header: bool, twips: Se
     cells = "".join(f"{start}{run_content(str(value))}{end}" for value, (start, end) in zip(values, parts))
     empty = "".join(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/></w:tcPr><w:p/></w:tc>'
                     for w in twips[len(values):])
-    return f"<w:tr>{'<w:trPr><w:tblHeader/></w:trPr>' if header else ''}{cells}{empty}</w:tr>"
+    return f"<w:tr><w:trPr><w:cantSplit/>{'<w:tblHeader/>' if header else ''}</w:trPr>{cells}{empty}</w:tr>"
 
 
 def table_xml(lines: list[Sequence], twips: Sequence[int], style_id: str | None, points: float,

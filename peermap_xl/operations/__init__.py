@@ -21,9 +21,9 @@ from peermap_xl.book import safe
 from peermap_xl.book.plan import AddRows, Line, PlacePicture, Plan, ReplaceSheet, SetCell
 from peermap_xl.checks import gate
 from peermap_xl.contract import domain, schema
-from peermap_xl.contract.errors import PeermapError
+from peermap_xl.contract.errors import PeermapError, Refused
 from peermap_xl.contract.progress import Progress, quiet
-from peermap_xl.record import labels, reading
+from peermap_xl.record import labels, model, reading
 
 PICTURES = (".png", ".svg", ".pdf")
 DOCUMENTS = (".docx",)
@@ -274,9 +274,34 @@ def minutes_record_plan(network, session: dict, blocks: list, today: dt.date) ->
     day = session["date"].date()
     then = meeting.as_recorded_by(network, day) if meeting.later_than(network, day) else network
     taken = history.for_minutes(then, session, today)
+    held = marked_held(network, session, today)
     if taken:
         plan.add(history_rows(network, taken))
+    if taken or held:
+        plan.extend(held).extend(session_ids_plan(network))
     return plan
+
+
+def session_ids_plan(network) -> Plan:
+    """The IDs peermap gave the Sessions rows left without one, written into them: a snapshot or a new session
+    names a session by its ID, and an ID not written would be given again to another row at the next reading."""
+    layout = network.layout.get(schema.SESSIONS.name)
+    if layout is None or not layout.column("ID") or "auto_id" not in network.sessions:
+        return Plan()
+    given = network.sessions[network.sessions["auto_id"].fillna(False).astype(bool)]
+    return Plan([SetCell(layout.sheet, int(row), layout.column("ID"), rid)
+                 for row, rid in zip(given["row"], given["id"])])
+
+
+def marked_held(network, session: dict, today: dt.date) -> Plan:
+    """Its Status set to Held, for a session whose minutes are recorded once its day has come (one booked, or
+    left blank); nothing for one already Held, still ahead, or on a Sessions sheet with no Status column."""
+    layout = network.layout.get(schema.SESSIONS.name)
+    column = layout.column("Status") if layout else None
+    if (column is None or session["status"] == domain.SESSION_HELD
+            or session["date"].date() > today):
+        return Plan()
+    return Plan([SetCell(layout.sheet, session["row"], column, domain.SESSION_HELD)])
 
 
 def minutes_document(network, session: dict, target: Path, anonymise: bool = False,
@@ -371,12 +396,13 @@ class Attendance:
 
 def session_plan(network, kind: str, day: dt.date, decisions: str | None = None,
                  people: Attendance | None = None) -> SessionRecord:
-    """Recording a Review or Closure session: its Sessions row (with its chair and attendees when given), its
-    History snapshot, and for a closure the network's Status; what changed since the last snapshot; the next
-    review."""
+    """Recording a Review or Closure session: its Sessions row, marked Held (the row booked for it that day,
+    when there is one, else a new row), with its chair and attendees when given; its History snapshot, and for
+    a closure the network's Status; what changed since the last snapshot; the next review."""
     from peermap_xl.record import history
 
-    session_id = history.next_session_id(network)
+    booked = booked_for(network, kind, day)
+    session_id = booked["id"] if booked else history.next_session_id(network)
     now = history.snapshot(network, session_id, day)
     before = history.latest_before(network, day, session_id)
     changes = None
@@ -384,16 +410,40 @@ def session_plan(network, kind: str, day: dt.date, decisions: str | None = None,
         changes = history.compare(before, history.as_frame(now), day, network.settings.stale_after_days,
                                   labels.labeller(network))
     review = None if kind == "Closure" else _proposed_review(network, day)
-    plan = Plan()
-    sessions = network.layout[schema.SESSIONS.name]
-    plan.add(AddRows(sessions.sheet, sessions.header_row, sessions.columns, (
-        (network.next_row(schema.SESSIONS.name), {"ID": session_id, "Date": day, "Type": kind, "Next review": review,
-                                                  "Decisions": decisions, **(people or Attendance()).cells()}),
-    )))
-    plan.add(history_rows(network, now))
+    cells = {"ID": session_id, "Date": day, "Type": kind, "Status": domain.SESSION_HELD, "Next review": review,
+             "Decisions": decisions, **(people or Attendance()).cells()}
+    plan = _session_row(network, booked, cells).add(history_rows(network, now)).extend(session_ids_plan(network))
     if kind == "Closure":
         plan.extend(setting_plan(network, {"Status": domain.NETWORK_CLOSED, "Closed on": day}))
-    return SessionRecord(session_id, kind, day, changes, review, network.next_review(), now, plan, before)
+    return SessionRecord(session_id, kind, day, changes, review, network.next_review(on=day), now, plan, before)
+
+
+def booked_for(network, kind: str, day: dt.date) -> dict | None:
+    """The session booked for `kind` on `day` and not yet recorded (no snapshot): the row a review or closure
+    recorded that day fills, so that booking the next session at the end of this one (as the guidance advises)
+    never makes two rows of one meeting."""
+    from peermap_xl.record import history
+
+    for s in model.rows(network.sessions.dropna(subset=["date"])):
+        if (s["date"].date() == day and s["status"] in (None, domain.SESSION_BOOKED)
+                and s["type"] in (kind, None) and history.of_session(network, s["id"]) is None):
+            return s
+    return None
+
+
+def _session_row(network, booked: dict | None, cells: dict) -> Plan:
+    """The Sessions row of a recorded session: a new row, or the booked row's cells (those given; Decisions
+    added to what was typed there)."""
+    layout = network.layout[schema.SESSIONS.name]
+    if booked is None:
+        return Plan([AddRows(layout.sheet, layout.header_row, layout.columns,
+                             ((network.next_row(schema.SESSIONS.name), cells),))])
+    typed = booked["decisions"]
+    if cells["Decisions"] and isinstance(typed, str) and typed.strip():
+        cells = {**cells, "Decisions": f"{typed.strip()}\n{cells['Decisions']}"}
+    return Plan([SetCell(layout.sheet, booked["row"], layout.column(header), value)
+                 for header, value in cells.items()
+                 if value not in (None, "") and layout.column(header) is not None and header != "ID"])
 
 
 def change_map_plan(network, before, target: Path, day: dt.date) -> Plan:
@@ -447,7 +497,7 @@ def with_change_map(network, recorded: SessionRecord, folder: Path) -> SessionRe
 def _proposed_review(network, day: dt.date) -> dt.date:
     """The next review a new session records: a date agreed earlier and still ahead is kept (a review held
     early, e.g. after an incident, does not push it later); else the review period from this session."""
-    agreed = network.next_review()
+    agreed = network.next_review(on=day)
     if agreed is not None and agreed.agreed and agreed.due > day:
         return agreed.due
     return domain.review_after(day, network.settings.review_every_months)
@@ -516,11 +566,13 @@ def still_open(network, day: dt.date) -> dict[str, list[str]]:
 
 @outputs_as_private_as_the_workbook
 def close_network(book: str | Path, reason: str, day: dt.date | None = None, force: bool = False,
-                  people: Attendance | None = None, despite_errors: bool = False):
-    """Close the network: check it (the Checks sheet up to date), record the closure session with its reason,
-    set Status Closed. Refused while actions or questions are open, unless `force`; and, as its final minutes
-    would be, while the record has errors that would merge or leave out a person, unless `despite_errors`
-    (refused before anything is written, so a closure is never half done). Returns (record, open)."""
+                  people: Attendance | None = None, despite_errors: bool = False, workers: int = 1):
+    """Close the network, all or nothing: check it (the Checks sheet up to date), record the closure session
+    with its reason, set Status Closed, and write the final minutes. Refused, with nothing changed, when it is
+    closed already (PeermapError), while actions, questions or young people at high risk are open unless
+    `force` (Refused), and while the record has errors that would merge or leave out a person unless
+    `despite_errors`; if the final minutes cannot be written the workbook is put back as it was. Returns
+    (record, what was left open, the minutes)."""
     from peermap_xl.book import edit
 
     book, day = Path(book), day or domain.today()
@@ -529,21 +581,38 @@ def close_network(book: str | Path, reason: str, day: dt.date | None = None, for
                            "or your own words.")
     with safe.transaction(book):
         wb, network = reading.open_book(book)
-        left = still_open(network, day)
-        if (left["actions"] or left["questions"]) and not force:
-            raise PeermapError(f"The network was not closed: {open_text(left)} are still open. Close or cancel "
-                               "them (and record why), or add --force to close with them open.")
+        _can_close(network, still_open(network, day), force)
         gate.guarded(network, "closure (with its final minutes)", day, False, despite_errors)
         checked, _ = check_plan(network, day)
-        recorded = session_plan(network, "Closure", day, decisions=f"Close the network: {reason.strip()}.",
-                                people=people)
+        recorded = session_plan(network, "Closure", day, decisions=" ".join(reason.split()), people=people)
         edit.apply(wb, checked)
         edit.apply(wb, recorded.plan)
+        original = book.read_bytes()
         edit.save(wb, book)
-    return recorded, left
+        try:
+            written = write_minutes(book, recorded.session, despite_errors=despite_errors, workers=workers)
+        except BaseException:
+            safe.write_atomically(book, lambda temp: temp.write_bytes(original), backup=False)
+            raise
+    return recorded, still_open(network, day), written
+
+
+def _can_close(network, left: dict[str, list[str]], force: bool) -> None:
+    """Refuse a closure that cannot be done: closed already (exit 2), or with what is open (exit 1) unless
+    `force`."""
+    if network.settings.closed:
+        when = network.settings.get("closed_on")
+        on = f" on {when:%d/%m/%Y}" if when is not None and not domain.blank(when) else ""
+        raise PeermapError(f"The network was closed{on}: it stays closed, and nothing was changed. To work on it "
+                           "again, set Status to Open on the Network sheet first.")
+    if any(left.values()) and not force:
+        raise Refused(f"The network was not closed, and nothing was changed: {open_text(left)} still open. "
+                      "Close or cancel them (and record why), or add --force to close with them open (the "
+                      "closing minutes will list them).")
 
 
 def open_text(left: dict[str, list[str]]) -> str:
+    """ "actions A03, A05 (overdue); questions G02; young people at high risk S02" """
     return "; ".join(f"{what} {', '.join(ids)}" for what, ids in left.items() if ids) or "nothing"
 
 
@@ -567,7 +636,7 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
     day = day or domain.today()
     with safe.transaction(book):
         wb, network = reading.open_book(book)
-        session = minutes.pick_session(network, session_id)
+        session = minutes.pick_session(network, session_id, upcoming=True)
         target = target_path(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise),
                              DOCUMENTS)
         checked, errors = gate.guarded(network, "subject list", day, anonymise, despite_errors)

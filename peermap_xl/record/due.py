@@ -98,10 +98,14 @@ def _recorded(network: Network) -> set[str]:
 
 
 def _dated_sessions(network: Network, today: dt.date) -> list[tuple[dict, bool]]:
-    """(session, held) for each dated session, earliest first: held when dated before today, or recorded."""
+    """(session, held) for each dated session not cancelled, earliest first: held when its Status says Held;
+    with no Status, when dated before today or recorded (on its day it is still to hold until it is). A session
+    marked Booked is not held, whatever its date, until its Status says so."""
     sessions = network.sessions.dropna(subset=["date"]).sort_values(["date", "row"])
+    sessions = sessions[sessions["status"] != domain.SESSION_CANCELLED]
     recorded = _recorded(network)
-    return [(s, s["date"] < pd.Timestamp(today) or s["id"] in recorded) for s in rows(sessions)]
+    return [(s, s["status"] == domain.SESSION_HELD or domain.blank(s["status"]) and (
+        s["date"] < pd.Timestamp(today) or s["id"] in recorded)) for s in rows(sessions)]
 
 
 def upcoming_sessions(network: Network, today: dt.date) -> list[dict]:
@@ -124,9 +128,18 @@ def _booked(network: Network, today: dt.date) -> list[Deadline]:
                      s["row"], s["id"]) for s in upcoming_sessions(network, today)]
 
 
+def _unconfirmed(network: Network, today: dt.date) -> list[Deadline]:
+    """Each session still marked Booked once its day has passed: say whether it was held."""
+    return [Deadline(_date(s["date"]), f"Say whether {_session_name(s)}, booked for {_date(s['date']):%d/%m/%Y}, "
+                     "was held: set its Status on Sessions to Held (and write its minutes) or Cancelled",
+                     _recorder(network), schema.SESSIONS.name, s["row"], s["id"])
+            for s, held in _dated_sessions(network, today) if not held and s["date"] < pd.Timestamp(today)]
+
+
 def _first_sessions(network: Network, today: dt.date) -> list[Deadline]:
     """The first internal and multi-agency sessions, while they are not yet held or booked."""
     sessions = network.sessions.dropna(subset=["date"]).sort_values(["date", "row"])
+    sessions = sessions[sessions["status"] != domain.SESSION_CANCELLED]
     internal = sessions[sessions["type"] == "Internal mapping"]
     concern = network.settings.get("date_concern_identified")
     if not len(internal):
@@ -173,7 +186,7 @@ def _incident_reviews(network: Network, today: dt.date) -> list[Deadline]:
 
 def _next_review(network: Network, today: dt.date) -> list[Deadline]:
     """The next review (agreed at the last session, or counted from it), unless a later session is booked."""
-    review = network.next_review()
+    review = network.next_review(on=today)
     if review is None or upcoming_sessions(network, today + dt.timedelta(days=1)):
         return []
     sessions = network.sessions.set_index("id")
@@ -209,7 +222,8 @@ def deadlines(network: Network, today: dt.date) -> list[Deadline]:
     actions and questions with no due date."""
     found = _minutes(network, today)
     if not network.settings.closed:
-        found += _booked(network, today) + _subject_lists(network, today) + _first_sessions(network, today)
+        found += _booked(network, today) + _unconfirmed(network, today) + _subject_lists(network, today)
+        found += _first_sessions(network, today)
         found += _incident_reviews(network, today) + _next_review(network, today)
         found += _actions(network) + _questions(network)
     return sorted(found, key=lambda d: (d.due is None, not d.overdue(today), d.due or today, d.sheet, d.row or 0))

@@ -77,12 +77,20 @@ def of_session(network: Network, session_id: str) -> pd.DataFrame | None:
     return as_headers(history[history["session"] == session_id])
 
 
+NOW_STALE = "Now stale:"
+
+
 def for_minutes(network: Network, session: dict, today: dt.date) -> list[dict] | None:
-    """The snapshot that recording a session's minutes takes: for the latest session held by `today` when it
-    has none yet. None otherwise (an older session's record has moved on since: a snapshot now would be wrong)."""
-    held = network.sessions.dropna(subset=["date"])
-    held = held[held["date"] <= pd.Timestamp(today)].sort_values(["date", "row"])
-    if not len(held) or held.iloc[-1]["id"] != session["id"] or of_session(network, session["id"]) is not None:
+    """The snapshot that recording a session's minutes takes: for the latest session held by `today` (it among
+    them, once its day has come: recording its minutes says it was held) when it has none yet. None otherwise
+    (an older session's record has moved on since: a snapshot now would be wrong; a later one is not held yet)."""
+    if session["date"] > pd.Timestamp(today) or session["status"] == domain.SESSION_CANCELLED:
+        return None
+    held = network.sessions_held(on=today)
+    latest = held.iloc[-1] if len(held) else None
+    if latest is not None and (latest["date"], latest["row"]) > (session["date"], session["row"]):
+        return None
+    if of_session(network, session["id"]) is not None:
         return None
     return snapshot(network, session["id"], session["date"].date())
 
@@ -197,7 +205,7 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, as_of: dt.date, stale_aft
                 word = "Strengthened" if after_strength > before_strength else "Weakened"
                 out.append(f"{word}: {ends(b)}, {a['Strength'].lower()} to {b['Strength'].lower()}")
             if stale(b, today) and not stale(a, then):
-                out.append(f"Now stale: {ends(b)}, last seen {pd.Timestamp(b['Last seen']):%d/%m/%Y}")
+                out.append(f"{NOW_STALE} {ends(b)}, last seen {pd.Timestamp(b['Last seen']):%d/%m/%Y}")
 
     old, new = table(before, "Action"), table(after, "Action")
     for i in sorted(new):

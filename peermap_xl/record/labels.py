@@ -287,12 +287,14 @@ class View:
                     for word in street_name_parts(nick):
                         _put(parts, word, rid)
                 for word in ([] if is_pseudonym(name) else name_words(name)):
-                    _put(parts, word, rid)
+                    for part in (word, *street_name_parts(word)):  # Ellie-Mae: Ellie and Mae too
+                        _put(parts, part, rid)
         for name, rid in known_as(net.history).items():
             if rid in kinds and kinds[rid] != "place" and name != _fold(self.label(rid)):
                 _put(whole, name.strip(_QUOTES), rid)
                 for word in ([] if is_pseudonym(name) else name_words(name)):
-                    _put(parts, word, rid)
+                    for part in (word, *street_name_parts(word)):
+                        _put(parts, part, rid)
         return whole, parts, kinds
 
     def _other_forms(self) -> dict[str, str]:
@@ -394,7 +396,8 @@ _QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]|(?<![\w])['\u2018]([^'
 
 
 def street_name_parts(nick: str) -> list[str]:
-    """The parts of a hyphenated street name, each a name form: "J-Bone" -> ["Bone"] (one letter names nobody)."""
+    """The parts of a hyphenated name, each a name form: "J-Bone" -> ["Bone"], "Ellie-Mae" -> ["Ellie", "Mae"]
+    (one letter names nobody)."""
     return [w for w in re.split(r"[-\u2010\u2011\s]+", nick) if len(w) > 1 and w != nick and w.isalpha()]
 
 

@@ -191,21 +191,29 @@ class Network:
         actions = self.actions
         return actions[actions["status"].map(domain.action_is_open) & ~actions["action"].map(domain.blank)]
 
-    def sessions_held(self, up_to: str | None = None) -> pd.DataFrame:
-        """Dated sessions in date order; with `up_to` (a session ID), only those up to and including it."""
+    def sessions_held(self, up_to: str | None = None, on: dt.date | None = None) -> pd.DataFrame:
+        """The sessions held by `on` (today by default; domain.session_counts_as_held), in date order. With
+        `up_to` (a session ID), only those up to and including it, and it among them whatever its Status
+        (the minutes of a session booked for today speak as that session)."""
+        on = on or domain.today()
         sessions = self.sessions.dropna(subset=["date"]).sort_values(["date", "row"])
+        sessions = sessions[sessions["status"] != domain.SESSION_CANCELLED]
         if up_to is not None and (sessions["id"] == up_to).any():
             position = list(sessions["id"]).index(up_to)
             sessions = sessions.iloc[: position + 1]
-        return sessions
+            on = max(pd.Timestamp(on), sessions.iloc[-1]["date"])
+        held = [domain.session_counts_as_held(status, day, on) or rid == up_to
+                for rid, status, day in zip(sessions["id"], sessions["status"], sessions["date"])]
+        return sessions[held] if len(sessions) else sessions
 
-    def next_review(self, as_of_session: str | None = None) -> domain.NextReview | None:
-        """The next review: the latest session's Next review when set, else its date plus Review every
-        (months). With `as_of_session`, as that session left it. None when the network is closed or
-        no session is dated."""
+    def next_review(self, as_of_session: str | None = None, on: dt.date | None = None
+                    ) -> domain.NextReview | None:
+        """The next review: the latest held session's Next review when set, else its date plus Review every
+        (months). With `as_of_session`, as that session left it; else as the sessions held by `on` (today by
+        default) left it. None when the network is closed or no session is held."""
         if self.settings.closed and as_of_session is None:
             return None
-        sessions = self.sessions_held(as_of_session)
+        sessions = self.sessions_held(as_of_session, on)
         if not len(sessions):
             return None
         last = sessions.iloc[-1]

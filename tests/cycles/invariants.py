@@ -440,16 +440,23 @@ def _stable_codes(step: Step) -> None:
 
 
 def _held(step: Step) -> list[dict]:
-    """The sessions the harness held (dated on or before today, not cancelled)."""
-    return [r for r in step.case.rows["Sessions"] if not r.get("_cancelled") and r["Date"] <= step.today]
+    """The sessions the harness held: dated on or before today, not cancelled, and not still marked Booked (a
+    booked session is held once the team marks it, or peermap records it: its minutes written, its review)."""
+    return [r for r in step.case.rows["Sessions"] if not r.get("_cancelled") and r["Date"] <= step.today
+            and r.get("Status") != "Booked"]
 
 
 @invariant("booked-never-counted-held")
 def _booked_not_held(step: Step) -> None:
-    """Minutes and subject lists count as held only sessions dated by today and not cancelled."""
+    """peermap counts as held only the sessions the team held: never one booked or cancelled, in the record
+    (every step) or in what minutes and subject lists say."""
+    held = _held(step)
+    if not step.refused:
+        counted = set(step.network.sessions_held(on=step.today)["id"])
+        wrong = sorted(counted - {r["ID"] for r in held})
+        assert not wrong, f"booked or cancelled sessions counted as held: {wrong}"
     if step.command not in ("minutes", "invite", "close") or step.rc != 0:
         return
-    held = _held(step)
     for path in step.outputs:
         if path.suffix != ".docx":
             continue

@@ -135,6 +135,19 @@ class MeetingCycle(RuleBasedStateMachine):
                     self.case.rows[sheet].append(row)
         if net.settings.closed and self.cycle.closed_on is None and step.command == "close":
             self.cycle.closed_on = self.today
+        if step.rc == 0 and step.command == "review":  # a review booked for today is the one recorded
+            self._recorded_held(lambda r: r["Date"] == self.today and r["Type"] == "Review", first=True)
+        if step.rc == 0 and step.command == "minutes" and "--write" in step.argv:
+            session = step.argv[step.argv.index("--session") + 1]
+            self._recorded_held(lambda r: r["ID"] == session and r["Date"] <= self.today)
+
+    def _recorded_held(self, which, first: bool = False) -> None:
+        """peermap marks Held a booked session it records (its minutes written, its review recorded)."""
+        for row in self.case.rows["Sessions"]:
+            if row.get("Status") == "Booked" and not row.get("_cancelled") and which(row):
+                row["Status"] = "Held"
+                if first:
+                    return
 
     # --- the commands a team runs ----------------------------------------------------------------------
 
@@ -299,6 +312,7 @@ class MeetingCycle(RuleBasedStateMachine):
         session = min(self._booked(), key=lambda r: r["Date"])
         self.today = session["Date"]
         held = gen.session_status("held")
+        session.update(held)
         self.edit("hold a session", [("Sessions", session["ID"], h, v) for h, v in held.items()]
                   + [("Sessions", session["ID"], "Attendees", "Amira Clarke; PC Dan Ross")])
 
