@@ -145,9 +145,12 @@ def cmd_minutes(args) -> int:
     from peermap_xl.contract.progress import terminal
     from peermap_xl.operations import cores, write_minutes
 
+    kept: list = []
     document = write_minutes(args.book, args.session, args.out, args.anonymise, args.write, progress=terminal(),
-                             despite_errors=args.despite_errors, workers=cores())
+                             despite_errors=args.despite_errors, workers=cores(), kept=kept)
     print(f"Wrote the minutes: {document}")
+    for earlier in kept:
+        print(f"The minutes written before for this session are kept, unchanged, as {earlier.name}.")
     if args.write:
         print("Also previewed on the workbook's Minutes sheet; the previous file is kept as a backup.")
     if args.anonymise:
@@ -162,8 +165,12 @@ def cmd_invite(args) -> int:
     """Write the subject list for a session's invitees, and record the date it was sent."""
     from peermap_xl.operations import write_invite
 
-    document = write_invite(args.book, args.session, args.date, args.out, args.anonymise, args.despite_errors)
+    kept: list = []
+    document = write_invite(args.book, args.session, args.date, args.out, args.anonymise, args.despite_errors,
+                            kept=kept)
     print(f"Wrote the subject list: {document}")
+    for earlier in kept:
+        print(f"The list written before for this session is kept, unchanged, as {earlier.name}.")
     print("Send it by secure email at least 7 days before the session. 'Subject list sent' is filled in.")
     return 0
 

@@ -150,3 +150,37 @@ def test_each_agency_is_asked_what_is_about_its_area_and_nobody_misses_an_unassi
     rest = text.split("\nQuestions not yet assigned to an invited agency\n", 1)[1]
     assert f"{unassigned} | Who drives the car seen at the park?" in rest
     assert f"{area} |" not in rest  # asked of Southend: not said to be unassigned
+
+
+# --- minutes never overwritten silently (issue 26 item 6) ---------------------------------------------------
+
+
+def test_minutes_written_again_keep_the_earlier_file_as_it_was(book):
+    first = run_peermap("minutes", book, "--session", "M02")
+    assert first.returncode == 0, first.stderr
+    [written] = list(book.parent.glob("Peer Mapping Minutes*.docx"))
+    was = written.read_bytes()
+    second = run_peermap("minutes", book, "--session", "M02")
+    assert second.returncode == 0, second.stderr
+    earlier = written.with_name(f"{written.stem} (earlier 1).docx")
+    assert earlier.read_bytes() == was and f"kept, unchanged, as {earlier.name}" in second.stdout
+    third = run_peermap("minutes", book, "--session", "M02")
+    assert written.with_name(f"{written.stem} (earlier 2).docx").exists() and earlier.read_bytes() == was
+    assert "(earlier 2)" in third.stdout
+
+
+def test_a_failed_rewrite_leaves_the_minutes_as_they_were_and_no_second_name(book, monkeypatch):
+    from peermap_xl import operations
+
+    assert run_peermap("minutes", book, "--session", "M02").returncode == 0
+    [written] = list(book.parent.glob("Peer Mapping Minutes*.docx"))
+    was = written.read_bytes()
+
+    def fails(*args, **kwargs):
+        raise OSError("disk full (test)")
+
+    monkeypatch.setattr(operations, "minutes_document", fails)
+    with pytest.raises(OSError):
+        operations.write_minutes(book, "M02")
+    assert written.read_bytes() == was
+    assert [p.name for p in book.parent.glob("*.docx")] == [written.name]

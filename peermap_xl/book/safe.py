@@ -318,6 +318,41 @@ def write_output(path: Path, write: Callable[[Path], None]) -> None:
     write_atomically(path, write, backup=False, at_most=output_mask())
 
 
+def keep_earlier(path: Path) -> Path | None:
+    """Before a document is written again (the minutes of a session): the one there kept beside it as
+    "<name> (earlier 1).docx" (the first number free), as it was; None when there is none. Never overwrites."""
+    path = Path(path)
+    if path.is_symlink() or not path.is_file():
+        return None
+    for n in range(1, 1000):
+        earlier = path.with_name(f"{path.stem} (earlier {n}){path.suffix}")
+        if not (earlier.exists() or earlier.is_symlink()):
+            break
+    else:
+        raise WorkbookError(f"{path.name} has been written a thousand times: move the earlier copies beside it "
+                            "to another folder, then run again.")
+    try:
+        os.link(path, earlier)  # the earlier file itself, under a new name: nothing copied, nothing lost
+    except OSError:
+        create_new(earlier, path.read_bytes())
+    return earlier
+
+
+@contextlib.contextmanager
+def keeping_earlier(path: Path, kept: list | None = None) -> Iterator[Path | None]:
+    """Around writing a document again: the one there kept first (`keep_earlier`), its path appended to `kept`
+    once the new one is written; if writing fails, the one there is as it was and the second name goes."""
+    earlier = keep_earlier(path)
+    try:
+        yield earlier
+    except BaseException:
+        if earlier is not None:
+            earlier.unlink(missing_ok=True)
+        raise
+    if earlier is not None and kept is not None:
+        kept.append(earlier)
+
+
 #: The widest permissions an output may have here: those of the workbook it comes from (`outputs_of`).
 _OUTPUTS_AT_MOST: contextvars.ContextVar[int] = contextvars.ContextVar("peermap_outputs_at_most", default=0o7777)
 

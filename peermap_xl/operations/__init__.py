@@ -336,9 +336,11 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
 @outputs_as_private_as_the_workbook
 def write_minutes(book: str | Path, session_id: str | None = None, out: str | Path | None = None,
                   anonymise: bool = False, write: bool = False, progress: Progress = quiet,
-                  despite_errors: bool = False, workers: int = 1) -> Path:
-    """Write the minutes of a session (the latest by default) beside the workbook; with `write`, preview them
-    on its Minutes sheet. `workers`: processes drawing the pages of a large map (see overview.draw)."""
+                  despite_errors: bool = False, workers: int = 1, kept: list | None = None) -> Path:
+    """Write the minutes of a session (the latest held by default) beside the workbook; with `write`, preview
+    them on its Minutes sheet. Minutes already there for the session are kept beside them, as "... (earlier
+    1).docx", never overwritten (their path appended to `kept`, when given). `workers`: processes drawing the
+    pages of a large map (see overview.draw)."""
     from peermap_xl import minutes
     from peermap_xl.book import edit
     from peermap_xl.record.reading import read_network
@@ -350,7 +352,8 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
         session = minutes.pick_session(network, session_id)
         target = target_path(book, out, minutes.file_name(network, session["date"].date(), anonymise), DOCUMENTS)
         progress(1, 3, "Drawing the map and writing the minutes")
-        blocks = minutes_document(network, session, target, anonymise, despite_errors, workers, progress)
+        with safe.keeping_earlier(target, kept):  # minutes written before for this session: kept as they were
+            blocks = minutes_document(network, session, target, anonymise, despite_errors, workers, progress)
         progress(2, 3, "Saving")
         if write:
             edit.apply(wb, minutes_record_plan(network, session, blocks, domain.today()))
@@ -627,8 +630,10 @@ def invite_plan(network, session: dict, day: dt.date) -> Plan:
 
 @outputs_as_private_as_the_workbook
 def write_invite(book: str | Path, session_id: str | None = None, day: dt.date | None = None,
-                 out: str | Path | None = None, anonymise: bool = False, despite_errors: bool = False) -> Path:
-    """Write the subject list for a session's invitees beside the workbook, and record when it was sent."""
+                 out: str | Path | None = None, anonymise: bool = False, despite_errors: bool = False,
+                 kept: list | None = None) -> Path:
+    """Write the subject list for a session's invitees beside the workbook, and record when it was sent. A list
+    already there is kept beside it, as "... (earlier 1).docx" (its path appended to `kept`, when given)."""
     from peermap_xl import minutes
     from peermap_xl.book import edit
 
@@ -643,8 +648,9 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
         blocks = minutes.invite_content(checked, session["id"], anonymise, errors, issued=day)
         if anonymise:  # the subject list itself names people in full; its anonymised version never
             blocks = labels.View(checked, anonymise=True).blocks(blocks)
-        safe.write_output(target, lambda temp: minutes.to_docx(
-            blocks, temp, network.settings.protective_marking, day, blocks[0].text))
+        with safe.keeping_earlier(target, kept):  # the list sent before: kept as it was
+            safe.write_output(target, lambda temp: minutes.to_docx(
+                blocks, temp, network.settings.protective_marking, day, blocks[0].text))
         edit.apply(wb, invite_plan(network, session, day))
         edit.save(wb, book)
     return target

@@ -33,6 +33,7 @@ RUN_PENDING = bool(os.environ.get("PEERMAP_CYCLES_PENDING"))
 #: Commands whose exit 1 says the data has errors but still writes (check --write); elsewhere 1 is a refusal.
 REPORTS_ERRORS = ("check",)
 WORKBOOKS = (".xlsm", ".xlsx")
+EARLIER = re.compile(r"(.+) \(earlier \d+\)")
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,16 @@ class Step:
 
     @property
     def outputs(self) -> list[Path]:
-        """What the step wrote other than the workbook and its backup."""
-        return [p for p in self.written if p.suffix.lower() not in WORKBOOKS]
+        """What the step wrote other than the workbook and its backup, and the earlier documents it kept."""
+        return [p for p in self.written if p.suffix.lower() not in WORKBOOKS and not self.kept_earlier(p)]
+
+    def kept_earlier(self, path: Path) -> bool:
+        """A document there before, kept under a new name ("... (earlier 1).docx") as it was."""
+        base = EARLIER.fullmatch(path.stem)
+        if base is None:
+            return False
+        was = self.before.get(str(path.with_name(base.group(1) + path.suffix).relative_to(self.cycle.folder)))
+        return was is not None and was.digest == self.after[str(path.relative_to(self.cycle.folder))].digest
 
     @property
     def anonymised(self) -> bool:
@@ -477,6 +486,17 @@ def _snapshots(step: Step) -> None:
     kept = set(history["session"]) if history is not None and len(history) else set()
     missing = sorted(step.cycle.minutes_written - kept)
     assert not missing, f"minutes written with --write but no snapshot on History: {missing}"
+
+
+@invariant("documents-never-overwritten")
+def _kept(step: Step) -> None:
+    """A document (minutes, a subject list) written again keeps the earlier one beside it, as it was."""
+    if step.argv is None:
+        return
+    after = {state.digest for state in step.after.values()}
+    lost = [name for name, state in step.before.items() if name.endswith(".docx") and " (earlier " not in name
+            and state.digest not in after]
+    assert not lost, f"{step.name} overwrote {lost} without keeping it"
 
 
 @invariant("one-next-review-date")
