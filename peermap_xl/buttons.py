@@ -93,7 +93,9 @@ def check(book) -> None:
     show(3, 3, "done")
     n = counts(record.findings)
     _alert(book, f"{n['error']} errors, {n['warning']} warnings, {n['info']} for information: see the Checks sheet."
-           + (f" {len(record.new_gaps)} questions suggested on Gaps." if record.new_gaps else ""))
+           + (f" {len(record.new_gaps)} questions suggested on Gaps, for the meeting to agree or dismiss."
+              if record.new_gaps else "")
+           + (f" {len(record.withdrawn)} suggestions withdrawn (no longer needed)." if record.withdrawn else ""))
 
 
 @_logged

@@ -101,10 +101,18 @@ def cmd_check(args) -> int:
         print(f"Checks on {path.name} as of {as_of:%d/%m/%Y}")
         print("\n".join(checks.text_report(findings)))
         if args.write:
-            print(f"Written to the Checks sheet and the Links' Flags; {len(record.new_gaps)} "
-                  f"question(s) suggested on Gaps. The previous file is kept as "
-                  f"{safe.backup_path(path).name}.")
+            print(f"Written to the Checks sheet and the Links' Flags; {suggestions_said(record)} The previous "
+                  f"file is kept as {safe.backup_path(path).name}.")
     return 1 if any(f.severity == checks.ERROR for f in findings) else 0
+
+
+def suggestions_said(record) -> str:
+    """ "2 questions suggested on Gaps (Status Suggested: the meeting agrees or dismisses each); 1 withdrawn." """
+    said = (f"{len(record.new_gaps)} question(s) suggested on Gaps (Status Suggested: the meeting agrees each, "
+            "setting it Open with who finds out, or dismisses it)" if record.new_gaps
+            else "no new questions suggested")
+    return said + (f"; {len(record.withdrawn)} suggestion(s) withdrawn, no longer needed." if record.withdrawn
+                   else ".")
 
 
 def cmd_map(args) -> int:

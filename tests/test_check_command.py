@@ -113,7 +113,7 @@ def test_write_records_the_findings_and_keeps_the_workbook_whole(book):
     original = hashlib.sha256(book.read_bytes()).hexdigest()
     result = run_peermap("check", book, "--as-of", AS_OF, "--write")
     assert result.returncode == 0, result.stderr
-    assert "9 question(s) suggested on Gaps" in result.stdout
+    assert "7 question(s) suggested on Gaps" in result.stdout  # not who S02 is (G01 asks), nor C02 twice
     backup = safe.backup_path(book)
     assert hashlib.sha256(backup.read_bytes()).hexdigest() == original
     after = snapshot(book)
@@ -128,7 +128,7 @@ def test_write_records_the_findings_and_keeps_the_workbook_whole(book):
         assert after[sheet]["formats"] == before[sheet]["formats"], sheet
         assert after[sheet]["images"] == before[sheet]["images"], sheet
     assert after["Map"]["images"] == 1
-    assert after["Gaps"]["tables"]["Gaps"] == "A1:J17"  # grew by the 9 suggestions (one about incident I01)
+    assert after["Gaps"]["tables"]["Gaps"] == "A1:J15"  # grew by the 7 suggestions
     assert macros(book) == macros(backup) and "PeerMap.bas" in macros(book)
     with zipfile.ZipFile(book) as package:
         rels = package.read("_rels/.rels").decode()
@@ -148,7 +148,7 @@ def test_write_twice_changes_nothing_more(book):
     assert run_peermap("check", book, "--as-of", AS_OF, "--write").returncode == 0
     first = snapshot(book)
     second_run = run_peermap("check", book, "--as-of", AS_OF, "--write")
-    assert "0 question(s) suggested" in second_run.stdout
+    assert "no new questions suggested." in second_run.stdout and "withdrawn" not in second_run.stdout
     assert snapshot(book) == first
 
 
@@ -168,24 +168,29 @@ def test_flags_name_what_is_wrong_with_each_link(book):
 def test_suggested_questions_are_marked_suggested(book):
     run_peermap("check", book, "--as-of", AS_OF, "--write")
     ws = openpyxl.load_workbook(book)["Gaps"]
+    at = {c.value: c.column - 1 for c in ws[1]}
     rows = list(ws.iter_rows(min_row=2))
-    suggested = {r[1].value: r for r in rows if r[9].value == "Suggested"}
-    assert "Who is the unknown adult male?" in suggested
+    suggested = {r[at["Question"]].value: r for r in rows if r[at["Origin"]].value == "Suggested"}
+    assert "Who is the unknown female?" in suggested
     assert "What do Kent services know about Male C?" in suggested
-    row = suggested["Who is the unknown adult male?"]
-    assert row[0].value == "G08" and row[2].value == "S02" and row[7].value == "Open"
-    assert row[5].value.date() == city_road.AS_OF and row[5].number_format == "dd/mm/yyyy"
+    assert "Who is the unknown adult male?" not in suggested  # G01 asks who the adult at 123 City Road is
+    row = suggested["Who is the unknown female?"]
+    assert row[at["ID"]].value == "G08" and row[at["About"]].value == "S15"
+    assert row[at["Status"]].value == "Suggested"  # a proposal until the meeting agrees it
+    raised = row[at["Raised on"]]
+    assert raised.value.date() == city_road.AS_OF and raised.number_format == "dd/mm/yyyy"
 
 
 def test_checks_sheet_links_go_to_the_cell_of_each_finding(book):
     run_peermap("check", book, "--as-of", AS_OF, "--write")
     wb = openpyxl.load_workbook(book)
     checks = wb["Checks"]
-    assert checks["A1"].value == "Checks as of 01/10/2026: 0 errors, 39 warnings, 25 for information"
+    # (the 7 suggested questions are proposals, so no "nobody assigned" warnings for them)
+    assert checks["A1"].value == "Checks as of 01/10/2026: 0 errors, 30 warnings, 25 for information"
     headers = [c.value for c in checks[4]]
     assert headers == ["Severity", "Sheet", "Row", "ID", "Column", "Message", "Rule", "Code", "Go to"]
     rows = list(checks.iter_rows(min_row=5))
-    assert len(rows) == 64
+    assert len(rows) == 55
     for row in rows:
         severity, sheet, number, record_id, column = (c.value for c in row[:5])
         link = row[8].hyperlink
@@ -226,4 +231,4 @@ def test_write_on_a_workbook_made_by_another_tool(tmp_path, example_book):
     flags_col = next(c.column for c in links[2] if c.value and c.value.strip().lower() == "flags")
     ids = {links.cell(r, c.column).value: r for c in links[2] if c.value == "ID" for r in range(3, 33)}
     assert links.cell(ids["L05"], flags_col).value == "STALE"
-    assert wb["Checks"].max_row == 4 + 64
+    assert wb["Checks"].max_row == 4 + 55

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from openpyxl.utils.cell import get_column_letter
 
 from peermap_xl.checks import RULES, Finding, counts, evaluate, render
-from peermap_xl.contract import schema
+from peermap_xl.contract import domain, schema
 from peermap_xl.record import model
 from peermap_xl.record.model import Network
+from peermap_xl.record.model import rows as rows_of
 
 CHECKS_SHEET = "Checks"
 CHECKS_HEADERS = ("Severity", "Sheet", "Row", "ID", "Column", "Message", "Rule", "Code", "Go to")
@@ -35,6 +36,7 @@ class CheckRecord:
     due_next: list[list] | None = None  # the Due next block for Start here (due.sheet_rows)
     known_as: list[dict] | None = None  # History rows keeping the earlier names of renamed people and places
     earlier_names: list[tuple[str, int, str, str]] | None = None  # (sheet, row, column, "Name (ID)"): old names
+    withdrawn: list[dict] = field(default_factory=list)  # Gaps rows: suggestions peermap takes back
 
     def worded(self, network: Network, anonymise: bool = False) -> list[Finding]:
         """The findings worded for an output (codes when anonymised), without running the rules again."""
@@ -58,8 +60,10 @@ def plan(network: Network, as_of: dt.date) -> CheckRecord:
               for row, rid, auto in zip(*(network.frames[sheet.name][k] for k in ("row", "id", "auto_id")))
               if auto]
     new_gaps: list[tuple[int, dict]] = []
+    withdrawn: list[dict] = []
 
     def suggest(found: list[Finding]) -> None:  # before the rules that read Gaps: they check these too
+        withdrawn.extend(withdrawn_suggestions(network, found))
         new_gaps.extend(_suggested_gaps(network, render(found, network), as_of))
         if new_gaps:
             model.add_records(network, schema.GAPS, new_gaps)
@@ -75,30 +79,72 @@ def plan(network: Network, as_of: dt.date) -> CheckRecord:
 
     return CheckRecord(as_of, findings, {row: "; ".join(words) or None for row, words in flags.items()},
                        new_gaps, filled, tokened, due.sheet_rows(network, as_of), history.renames(network, as_of),
-                       history.earlier_name_refs(network))
+                       history.earlier_name_refs(network), withdrawn)
 
 
 def _question_key(text) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+_SERVICES = re.compile(r"\bwhat do (.+?) services know\b")
+
+
+def _asking(network: Network, question, about) -> tuple[frozenset[str], str]:
+    """What a question asks, to tell one asked already: (the people and places it is about, what it asks: who
+    they are, what another area's services know, or else its words). "Who is Rico?" about S05 and peermap's
+    "Who is the unknown adult male ('Rico')?" about S05 ask the same."""
+    refs = about if isinstance(about, tuple) else [r for r in str(about or "").split(";") if r.strip()]
+    ids = frozenset(rid for ref in refs for rid in network.resolve(ref))
+    text = _question_key(question)
+    services = _SERVICES.search(text)
+    if text.startswith(("who is ", "who's ", "who are ")):
+        return ids, "who"
+    return ids, f"services of {services.group(1)}" if services else text
+
+
+def _asked_already(wanted: tuple[frozenset[str], str], asking: set[tuple[frozenset[str], str]]) -> bool:
+    """A question asking the same about these people and places (or about them and more) is on Gaps."""
+    ids, what = wanted
+    return any(what == other and ids <= about for about, other in asking)
+
+
+_NOT_ASKED = (domain.QUESTION_SUGGESTED, domain.QUESTION_DISMISSED, domain.QUESTION_WITHDRAWN)
+
+
 def _suggested_gaps(network: Network, findings: list[Finding], as_of: dt.date) -> list[tuple[int, dict]]:
+    """The questions the rules suggest that nobody has asked (nor suggested, nor dismissed) yet, as rows for
+    Gaps with Status Suggested: proposals for the meeting, not open questions."""
     gaps = network.gaps
     asked = {_question_key(q) for q in gaps["question"] if isinstance(q, str)}
+    asking = {_asking(network, q, a) for q, a, status in zip(gaps["question"], gaps["about"], gaps["status"])
+              if isinstance(q, str) and status != domain.QUESTION_WITHDRAWN}
     used = [int(m.group(1)) for rid in gaps["id"] if isinstance(rid, str) and (m := re.fullmatch(r"G(\d+)", rid))]
     next_id = max(used, default=0) + 1
     next_row = network.next_row(schema.GAPS.name)
     added = []
     for f in findings:
-        if not f.gap or _question_key(f.gap[0]) in asked:
+        if not f.gap or _question_key(f.gap[0]) in asked or _asked_already(_asking(network, *f.gap), asking):
             continue
         question, about = f.gap
         asked.add(_question_key(question))
+        asking.add(_asking(network, question, about))
         added.append((next_row, {"ID": f"G{next_id:02d}", "Question": question, "About": about,
-                                 "Raised on": as_of, "Status": "Open", "Origin": "Suggested"}))
+                                 "Raised on": as_of, "Status": domain.QUESTION_SUGGESTED, "Origin": "Suggested"}))
         next_id += 1
         next_row += 1
     return added
+
+
+def withdrawn_suggestions(network: Network, findings: list[Finding]) -> list[dict]:
+    """The questions peermap suggested, still not taken up, that it takes back: what made it suggest them no
+    longer holds (the person identified, say), or the team has asked the same themselves."""
+    wanted = {_asking(network, *f.gap) for f in findings if f.gap}
+    gaps = rows_of(network.gaps)
+    team = {_asking(network, g["question"], g["about"]) for g in gaps
+            if g["status"] not in _NOT_ASKED and isinstance(g["question"], str)}
+    return [g for g in gaps if g["status"] == domain.QUESTION_SUGGESTED and isinstance(g["question"], str)
+            and (_asking(network, g["question"], g["about"]) not in wanted
+                 or _asked_already(_asking(network, g["question"], g["about"]), team))]
 
 
 def checks_rows(network: Network, record: CheckRecord) -> list[tuple[list, str | None]]:

@@ -42,6 +42,8 @@ REMOVED = "Removed"  # a subject or context taken off the network (kept on recor
 LINK_OFF_MAP = ("Historic", "Removed")  # link statuses that take a link off the map
 ACTION_CLOSED = ("Done", "Cancelled")  # any other action status (or none) is open
 QUESTION_OPEN = "Open"  # a question with this status, or none, is open
+#: A question peermap proposed, until the meeting agrees it (Open) or dismisses it; one peermap took back.
+QUESTION_SUGGESTED, QUESTION_DISMISSED, QUESTION_WITHDRAWN = "Suggested", "Dismissed", "Withdrawn"
 NETWORK_CLOSED = "Closed"
 #: A session's Status: booked ahead, held, or called off. Left blank (as in every workbook made before the
 #: column), a session counts as held once its day has come, as it always did.

@@ -65,7 +65,7 @@ LISTS: dict[str, tuple[str, ...]] = {
         "D Not known", "E Suspected false",
     ),
     "Invite to": ("Internal", "Multi-agency", "Review"),
-    "Gap status": ("Open", "Answered", "Closed unanswered"),
+    "Gap status": ("Open", "Answered", "Closed unanswered", "Suggested", "Dismissed", "Withdrawn"),
     "Origin": ("Manual", "Suggested"),
     "Action type": (
         "Information gathering", "Safeguarding intervention", "Disruption",
@@ -340,7 +340,9 @@ GAPS = Sheet(
         Column("Agency", width=16),
         Column("Raised on", DATE, width=12),
         Column("Due", DATE, width=12, help="Turns red when past due and still Open."),
-        Column("Status", CHOICE, "Gap status", width=14),
+        Column("Status", CHOICE, "Gap status", width=14,
+               help="Suggested: proposed by peermap, for the meeting to agree (set Open, with who finds out) or "
+                    "Dismissed. Withdrawn: peermap took its suggestion back (no longer needed)."),
         Column("Answer", LONG_TEXT),
         Column("Origin", CHOICE, "Origin", width=11, help="Suggested rows were proposed by peermap's checks."),
     ),

@@ -138,6 +138,20 @@ def information_gaps(m: Meeting) -> list:
                   widths=_LIST_WIDTHS) if lines else Para("No open questions.")]
 
 
+def suggested_questions(m: Meeting) -> list:
+    """The questions peermap suggested that the meeting has not yet agreed or dismissed: proposals, in a section
+    of their own (none at a closure)."""
+    waiting = [g for g in rows(m.network.gaps)
+               if g["status"] == domain.QUESTION_SUGGESTED and isinstance(g["question"], str)]
+    if not waiting or m.session["type"] == "Closure":
+        return []
+    lines = [[g["id"], m.view.text(g["question"]), m.refs(g["about"])] for g in waiting]
+    return [Heading("Questions peermap suggests (not yet agreed)"),
+            Para("peermap proposed these from the record; they are not the meeting's questions until it agrees "
+                 "them. On Gaps, set each to Open with who finds out and by when, or to Dismissed."),
+            Table(["ID", "Question", "About"], lines, widths=(1.5, 10.5, 5.0))]
+
+
 def actions(m: Meeting) -> list:
     v = m.view
     lines, flagged = [], set()
@@ -272,8 +286,8 @@ def narrative(m: Meeting) -> list:
 
 
 SECTIONS = [record_errors, not_a_snapshot, sharing_note, meeting_details, the_network, the_map, young_people,
-            young_persons_view, incidents_section, review_agenda, information_gaps, actions, decisions,
-            for_consideration, closure, what_changed, next_review, narrative]
+            young_persons_view, incidents_section, review_agenda, information_gaps, suggested_questions, actions,
+            decisions, for_consideration, closure, what_changed, next_review, narrative]
 
 
 def content(network: Network, session_id: str | None = None, anonymise: bool = False,

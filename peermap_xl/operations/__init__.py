@@ -57,6 +57,21 @@ def target_path(folder_or_book: Path, out: str | Path | None, default_name: str,
 # --- check -------------------------------------------------------------------------------------
 
 
+def withdrawn_plan(network, withdrawn: list[dict], as_of: dt.date) -> Plan:
+    """Each suggestion peermap takes back: Status Withdrawn, and why in its Answer (when that is empty)."""
+    layout = network.layout.get(schema.GAPS.name)
+    if layout is None or not withdrawn or not layout.column("Status"):
+        return Plan()
+    plan = Plan()
+    for gap in withdrawn:
+        plan.add(SetCell(layout.sheet, int(gap["row"]), layout.column("Status"), domain.QUESTION_WITHDRAWN))
+        if layout.column("Answer") and domain.blank(gap["answer"]):
+            plan.add(SetCell(layout.sheet, int(gap["row"]), layout.column("Answer"),
+                             f"Withdrawn by peermap on {as_of:%d/%m/%Y}: no longer needed (what suggested it no "
+                             "longer holds, or the team has asked it)."))
+    return plan
+
+
 def check_plan(network, as_of: dt.date):
     """(plan, record): the Check button's edits (IDs, Flags, suggested questions, the Checks sheet) and
     the findings, the rules run once."""
@@ -74,6 +89,7 @@ def check_plan(network, as_of: dt.date):
     if record.new_gaps:
         gaps = network.layout[schema.GAPS.name]
         edits.add(AddRows(gaps.sheet, gaps.header_row, gaps.columns, tuple(record.new_gaps)))
+    edits.extend(withdrawn_plan(network, record.withdrawn, as_of))
     edits.add(checks_sheet(network, record))
     edits.extend(identity_plan(network, record))
     edits.extend(due_next_plan(network, record.due_next))
