@@ -200,7 +200,7 @@ def cmd_review(args) -> int:
 
     recorded = record_session(args.book, "Review", args.date, people=_attendance(args))
     print(f"Recorded review session {recorded.session} on the Sessions sheet, with a snapshot on History.")
-    _remind_attendance(args, recorded.session)
+    _remind_attendance(args, recorded.session, recorded.typed)
     if recorded.was_due:
         due = recorded.was_due
         print(f"This review was due on {due.due:%d/%m/%Y} ({due.reason()}).")
@@ -223,7 +223,7 @@ def cmd_close(args) -> int:
     print(f"Closed the network: closure session {recorded.session}, Status Closed, the Checks sheet brought "
           f"up to date. Left open: {open_text(left)}.")
     _print_session(recorded)
-    _remind_attendance(args, recorded.session)
+    _remind_attendance(args, recorded.session, recorded.typed)
     print(f"Wrote the final minutes: {written}")
     return 0
 
@@ -243,8 +243,11 @@ def _attendance_options(parser) -> None:
                         help='the agencies there, ";"-separated: "Hackney CSC; Met Police" (the row\'s Agencies)')
 
 
-def _remind_attendance(args, session: str) -> None:
-    asked = (("the chair", args.chair), ("the attendees", args.attendees), ("the agencies", args.agencies))
+def _remind_attendance(args, session: str, typed: dict | None = None) -> None:
+    """Say which of the chair, attendees and agencies neither the options nor the session's booked row gave."""
+    typed = typed or {}
+    asked = (("the chair", args.chair or typed.get("Chair")), ("the attendees", args.attendees or typed.get(
+        "Attendees")), ("the agencies", args.agencies or typed.get("Agencies")))
     missing = [what for what, given in asked if not (given or "").strip()]
     if missing:
         listed = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]

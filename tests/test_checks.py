@@ -567,3 +567,13 @@ def test_a_known_as_two_people_share_is_asked_about_not_said_to_be_one():
     twin = {"ID": "S04", "Name": "Male D", "Type": "Adult", "Known as": "Bigz"}
     net = network(subjects=(A, B, RICO, twin), links=(GOOD_LINK, link(ID="L02", To="Bigz")))
     assert found(net, "named-by-other-name") == [] and [f.id for f in found(net, "ambiguous-endpoint")] == ["L02"]
+
+
+def test_a_subject_list_is_never_due_before_the_concern_was_identified():
+    """A first session three days after the concern: its list is due the day the concern was identified, not
+    four days before it (a practitioner's case: "due 7 days ago" before anyone knew)."""
+    first = session(D(2026, 8, 4), "Internal mapping")
+    [f] = found(network(settings_=CONCERN, sessions=(first,)), "subject-list-due", as_of=D(2026, 8, 2))
+    assert "was due 1 day ago (01/08/2026)" in f.message
+    [f] = found(network(sessions=(first,)), "subject-list-due", as_of=D(2026, 8, 2))  # no concern date: a week
+    assert "(28/07/2026)" in f.message

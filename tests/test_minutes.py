@@ -294,15 +294,31 @@ def test_questions_peermap_suggested_are_marked_as_such_in_the_minutes(book, tmp
     from peermap_xl.minutes.sections import SUGGESTED
     from peermap_xl.operations import check_book
 
-    check_book(book, D(2026, 10, 1))  # suggests questions on Gaps (Origin: Suggested)
+    check_book(book, D(2026, 10, 1))  # suggests questions on Gaps (Origin and Status: Suggested)
     record_session(book, "Review", D(2026, 10, 1))  # a session that knew them (16/09's minutes leave them out)
     net = read_network(book)
     suggested = set(net.gaps["id"][net.gaps["origin"] == "Suggested"])
     assert suggested
-    rows = {r[0]: r[1] for b in minutes.content(net, None) if isinstance(b, minutes.Table) and b.header
-            and b.header[:2] == ["ID", "Question"] for r in b.rows}
-    assert suggested <= set(rows)  # open questions all listed
-    assert {i for i, q in rows.items() if q.endswith(SUGGESTED)} == suggested
+    tables = tables_by_heading(minutes.content(net, None))
+    assert set(tables["Questions peermap suggests (not yet agreed)"]) == suggested  # proposals, apart
+    assert not suggested & set(tables["Information gaps"])
+    agreed = sorted(suggested)[0]
+    change(book, [("Gaps", agreed, "Status", "Open")])  # the meeting takes one up
+    tables = tables_by_heading(minutes.content(read_network(book), None))
+    assert tables["Information gaps"][agreed].endswith(SUGGESTED)
+    assert agreed not in tables["Questions peermap suggests (not yet agreed)"]
+
+
+def tables_by_heading(blocks) -> dict[str, dict]:
+    """{heading: {first cell: second cell}} of the tables under each heading of the minutes."""
+    out: dict[str, dict] = {}
+    heading = None
+    for b in blocks:
+        if isinstance(b, minutes.Heading):
+            heading = b.text
+        elif isinstance(b, minutes.Table):
+            out.setdefault(heading, {}).update({r[0]: r[1] for r in b.rows if len(r) > 1})
+    return out
 
 
 def test_the_allocated_worker_who_is_also_a_contact_is_listed_once():

@@ -60,6 +60,14 @@ def test_names_typed_in_free_text_are_replaced_by_labels(case_book):
     assert view.text("He will see Priya's mum") == "He will see PS's mum"
 
 
+def test_a_part_of_a_street_name_that_is_a_word_is_replaced_only_as_a_name(case_book):
+    """Known as "J-Man" (a practitioner's case): "to a man at the chicken shop" is no mention of him, "Man said" is."""
+    change(case_book, [("Subjects", "S02", "Known as", "J-Man")])
+    view = labels.View(read_network(case_book))
+    assert view.text("Handing packages to a man at the counter") == "Handing packages to a man at the counter"
+    assert view.text("J-Man and Man were seen") == "JMe and JMe were seen"
+
+
 @pytest.mark.parametrize("mode", ["Initials", "Codes"])
 def test_no_name_in_any_part_of_an_initials_or_codes_output(tmp_path, mode):
     book = write_case(tmp_path / "Mare Street.xlsm", network={"Names on outputs": mode,
@@ -84,7 +92,7 @@ def test_the_subject_list_carries_what_agencies_need_to_research(case_book, tmp_
     assert "OFFICIAL-SENSITIVE" in text and "secure email only" in text
     assert "Jordan Morris | JMo | JJ | 04/03/2011 | Male | Clarence Road, Hackney | Young person" in text
     assert "Jamal Mensah | JMe |  | 16 years | Male" in text
-    police = section(text, "Metropolitan Police", "Questions for your agency")
+    police = section(text, "Metropolitan Police", "Questions for Metropolitan Police")
     assert "Marcus Reid" in police and "Liam Doherty" not in police  # per the agency holding information
     assert "G03 | Who is Bugsy and does Jordan owe him money?" in text
     assert "Ryan Price" not in text  # removed: no longer researched
@@ -111,7 +119,7 @@ def test_the_subject_list_says_who_sends_it_when_and_whom_agencies_may_not_find(
                for t in tables for row in t.rows[1:])
     assert all(row._tr.trPr.find(docx.oxml.ns.qn("w:cantSplit")) is not None
                for t in tables for row in t.rows)  # a person's row never split across two pages
-    labels_ = [p for p in document.paragraphs if p.text == "Questions for your agency"]
+    labels_ = [p for p in document.paragraphs if p.text.startswith("Questions for ")]
     assert labels_ and all(p.paragraph_format.keep_with_next for p in labels_)  # never alone at a page's foot
     shared = every_part(write_invite(book, day=D(2026, 9, 7), out=tmp_path / "anon.docx", anonymise=True))
     assert "Date of issue" in shared and "Amira" not in shared and "hackney.example" not in shared

@@ -144,7 +144,7 @@ def test_each_agency_is_asked_what_is_about_its_area_and_nobody_misses_an_unassi
     [listed] = list(book.parent.glob("Peer Mapping Subject List*.docx"))
     text = reading_order(listed)
     southend = text.split("\nSouthend-on-Sea CSC\n", 1)[1]
-    asked = southend.split("Questions for your agency", 1)[1].split("\n\n", 1)[0]
+    asked = southend.split("Questions for Southend-on-Sea CSC", 1)[1].split("\n\n", 1)[0]
     assert f"{area} | What do Southend-on-Sea services know about Marcus Bell?" in southend
     assert "No open questions for your agency yet" not in asked.split("\n")[1]
     rest = text.split("\nQuestions not yet assigned to an invited agency\n", 1)[1]
@@ -184,3 +184,47 @@ def test_a_failed_rewrite_leaves_the_minutes_as_they_were_and_no_second_name(boo
         operations.write_minutes(book, "M02")
     assert written.read_bytes() == was
     assert [p.name for p in book.parent.glob("*.docx")] == [written.name]
+
+
+def test_a_session_booked_for_today_is_todays_meeting(book):
+    """On its day a booked session is the meeting taking place: the map's next review comes from it, and `due`
+    does not also ask for the review it is."""
+    book_session(book, AS_OF, domain.SESSION_BOOKED)
+    net = read_network(book)
+    assert "M03" in set(net.sessions_held(on=AS_OF)["id"])
+    assert "M03" not in set(net.sessions_held(on=AS_OF + dt.timedelta(days=1))["id"])  # still Booked the day after
+    assert network_map.next_review(net, AS_OF) == domain.review_after(AS_OF, 3)
+    whats = [d.what for d in due.deadlines(net, AS_OF)]
+    assert "Hold session M03 (review)" in whats and not [w for w in whats if "next review" in w]
+
+
+def test_a_closure_on_the_day_a_review_was_booked_closes_in_its_row(book):
+    book_session(book, AS_OF, domain.SESSION_BOOKED)
+    change(book, [("Sessions", "M03", "Chair", "Sam Taylor")])
+    before = sessions_by_id(book)
+    closed = run_peermap("close", book, "--date", AS_OF.isoformat(), "--reason", "Risks reduced", "--force")
+    assert closed.returncode == 0, closed.stderr
+    after = sessions_by_id(book)
+    assert set(after) == set(before)
+    assert (after["M03"]["type"], after["M03"]["status"], after["M03"]["chair"]) == ("Closure", "Held", "Sam Taylor")
+    assert "the chair" not in closed.stdout  # it was on the booked row
+
+
+def test_minutes_written_again_later_tell_the_session_as_it_was(book, monkeypatch):
+    """A practitioner's case: session 1's minutes written again two weeks on took in a link and an action
+    status recorded after it. With its snapshot kept, they are the session's, whenever they are written."""
+    from peermap_xl import operations
+
+    monkeypatch.setenv(domain.TODAY_VARIABLE, "2026-09-16")  # at M02, its minutes recorded (its snapshot kept)
+    operations.write_minutes(book, "M02", write=True)
+    assert history.of_session(read_network(book), "M02") is not None
+    monkeypatch.setenv(domain.TODAY_VARIABLE, AS_OF.isoformat())
+    change(book, [("Links", 1, "From", "S01"), ("Links", 1, "To", "S04"), ("Links", 1, "Relationship", "Associate"),
+                  ("Links", 1, "First recorded", dt.datetime(2026, 9, 25)), ("Actions", "A01", "Status", "Done")])
+    net = read_network(book)
+    new_link = net.links.iloc[-1]["id"]
+    again = operations.write_minutes(book, "M02")
+    text = reading_order(again)
+    assert new_link not in text
+    [a01] = [line for line in text.split("\nActions\n", 1)[1].splitlines() if line.startswith("A01 |")]
+    assert a01.endswith(" | In progress")  # as it stood at M02, not Done as recorded since

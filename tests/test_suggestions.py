@@ -57,6 +57,8 @@ def test_a_suggestion_that_no_longer_holds_is_withdrawn_and_the_meetings_choices
     assert now[who]["status"] == domain.QUESTION_WITHDRAWN and "Withdrawn by peermap" in now[who]["answer"]
     assert now[agreed]["status"] == "Open" and now[dismissed]["status"] == "Dismissed"
     assert set(now) == set(made)  # a dismissed question is not suggested again; nothing is deleted
+    still = [g for rid, g in now.items() if person in g["about"] and rid != who]
+    assert still and all("Jade Fox" in g["question"] and "unknown" not in g["question"] for g in still)
 
 
 def test_the_minutes_list_suggestions_apart_from_the_meetings_questions(book):

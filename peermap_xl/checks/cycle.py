@@ -23,7 +23,7 @@ def subject_list_due(ctx: Context) -> Iterator[Hit]:
     for session in due.upcoming_sessions(ctx.network, ctx.as_of):
         if not domain.blank(session["subject_list_sent"]):
             continue
-        by = due.subject_list_due(session["date"])
+        by = due.subject_list_due(session["date"], ctx.network.settings.get("date_concern_identified"))
         days = (by - ctx.as_of).days
         if days > WARN_AHEAD_DAYS:
             continue

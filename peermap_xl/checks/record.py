@@ -37,6 +37,7 @@ class CheckRecord:
     known_as: list[dict] | None = None  # History rows keeping the earlier names of renamed people and places
     earlier_names: list[tuple[str, int, str, str]] | None = None  # (sheet, row, column, "Name (ID)"): old names
     withdrawn: list[dict] = field(default_factory=list)  # Gaps rows: suggestions peermap takes back
+    reworded: list[tuple[dict, str]] = field(default_factory=list)  # (Gaps row, its question as it reads now)
 
     def worded(self, network: Network, anonymise: bool = False) -> list[Finding]:
         """The findings worded for an output (codes when anonymised), without running the rules again."""
@@ -61,9 +62,11 @@ def plan(network: Network, as_of: dt.date) -> CheckRecord:
               if auto]
     new_gaps: list[tuple[int, dict]] = []
     withdrawn: list[dict] = []
+    reworded: list[tuple[dict, str]] = []
 
     def suggest(found: list[Finding]) -> None:  # before the rules that read Gaps: they check these too
         withdrawn.extend(withdrawn_suggestions(network, found))
+        reworded.extend(reworded_suggestions(network, render(found, network)))
         new_gaps.extend(_suggested_gaps(network, render(found, network), as_of))
         if new_gaps:
             model.add_records(network, schema.GAPS, new_gaps)
@@ -79,7 +82,7 @@ def plan(network: Network, as_of: dt.date) -> CheckRecord:
 
     return CheckRecord(as_of, findings, {row: "; ".join(words) or None for row, words in flags.items()},
                        new_gaps, filled, tokened, due.sheet_rows(network, as_of), history.renames(network, as_of),
-                       history.earlier_name_refs(network), withdrawn)
+                       history.earlier_name_refs(network), withdrawn, reworded)
 
 
 def _question_key(text) -> str:
@@ -145,6 +148,15 @@ def withdrawn_suggestions(network: Network, findings: list[Finding]) -> list[dic
     return [g for g in gaps if g["status"] == domain.QUESTION_SUGGESTED and isinstance(g["question"], str)
             and (_asking(network, g["question"], g["about"]) not in wanted
                  or _asked_already(_asking(network, g["question"], g["about"]), team))]
+
+
+def reworded_suggestions(network: Network, findings: list[Finding]) -> list[tuple[dict, str]]:
+    """The suggestions still waiting whose words have changed since (the unknown adult now named, say): each
+    with its question as peermap would ask it today, so that no question asks about someone by an old name."""
+    now = {_asking(network, *f.gap): f.gap[0] for f in findings if f.gap}
+    return [(g, now[key]) for g in rows_of(network.gaps) if g["status"] == domain.QUESTION_SUGGESTED
+            and isinstance(g["question"], str) and (key := _asking(network, g["question"], g["about"])) in now
+            and now[key] != g["question"]]
 
 
 def checks_rows(network: Network, record: CheckRecord) -> list[tuple[list, str | None]]:

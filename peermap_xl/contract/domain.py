@@ -106,13 +106,14 @@ def question_is_open(status) -> bool:
 
 
 def session_counts_as_held(status, day, on) -> bool:
-    """Whether a session counts as held on the day `on`: dated on or before it and not marked Booked or
-    Cancelled (Held, or left blank). The one rule every banner, count, snapshot, review date and deadline
-    follows; a Booked session counts as held only once its Status says Held (writing its minutes or
-    recording it does that)."""
-    if blank(day) or status in (SESSION_BOOKED, SESSION_CANCELLED):
+    """Whether a session counts as held on the day `on`: dated on or before it and not marked Cancelled; one
+    marked Booked only on its own day (the meeting is taking place), until its Status says Held (writing its
+    minutes or recording it does that). The one rule every banner, count, snapshot, review date and deadline
+    follows."""
+    if blank(day) or status == SESSION_CANCELLED:
         return False
-    return pd.Timestamp(day).normalize() <= pd.Timestamp(on).normalize()
+    day, on = pd.Timestamp(day).normalize(), pd.Timestamp(on).normalize()
+    return day == on if status == SESSION_BOOKED else day <= on
 
 
 def review_after(day, months: int) -> dt.date:

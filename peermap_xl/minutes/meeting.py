@@ -92,8 +92,12 @@ class Meeting:
         self._findings: dict = {}
 
     def _earlier(self, network: Network) -> bool:
-        """An earlier session than the latest, whose snapshot says how the network was then."""
-        return self.snapshot is not None and self.session["id"] != pick_session(network, None)["id"]
+        """A session whose snapshot says how the network was then, and the record has moved on since: an
+        earlier session than the latest held, or the latest held written again on a later day (minutes written
+        again never take in what was recorded after the meeting)."""
+        if self.snapshot is None:
+            return False
+        return self.session["id"] != pick_session(network, None)["id"] or self.day < domain.today()
 
     @property
     def label(self):

@@ -110,7 +110,7 @@ def _agency(network: Network, view: labels.View, agency: str, held: set[str], in
     name = f"Agency {sorted(_by_agency(network, invited)).index(agency) + 1}" if view.anonymise else agency
     questions = [[g["id"], view.text(g["question"])] for g in _asked_of(network, agency, invited)]
     return [Heading(name, 1), *_people(network, view, held), _places(network, view, held),
-            Para("Questions for your agency", bold=True),
+            Para(f"Questions for {name}", bold=True),  # named: the table may start on another page
             Table(["ID", "Question"], questions, widths=(1.5, 15.5)) if questions
             else Para("No open questions for your agency yet.")]
 
@@ -178,10 +178,11 @@ def _people(network: Network, view: labels.View, ids: set[str]) -> list:
     return [table] + [Para(f"{named[i]} \u2013 {NO_BIRTH}", bold=True) for i in sorted(unborn)]
 
 
-def _places(network: Network, view: labels.View, ids: set[str]):
+def _places(network: Network, view: labels.View, ids: set[str], none: str = "Places: none recorded for your "
+                                                                             "agency."):
     places = [r for r in rows(network.active_contexts) if r["id"] in ids]
     if not places:
-        return Para("Places: none recorded for your agency.")
+        return Para(none)
     return Table(["Where", "Type", "Address or area"],
                  [[_text(r["name"]) if not view.anonymise else view.label(r["id"]), _text(r["type"]),
                    view.text(r["address_or_area"]) if view.anonymise else _where(r)] for r in places])
@@ -194,7 +195,7 @@ def _unclaimed(network: Network, view: labels.View, invited: list[dict]) -> list
         return []
     return [Heading("Not yet linked to an invited agency"),
             Para("Every agency please check these too: nobody invited is recorded as holding information on them."),
-            *_people(network, view, rest), _places(network, view, rest)]
+            *_people(network, view, rest), _places(network, view, rest, "Places: none.")]
 
 
 def _born(record: dict) -> str:

@@ -90,6 +90,10 @@ def check_plan(network, as_of: dt.date):
         gaps = network.layout[schema.GAPS.name]
         edits.add(AddRows(gaps.sheet, gaps.header_row, gaps.columns, tuple(record.new_gaps)))
     edits.extend(withdrawn_plan(network, record.withdrawn, as_of))
+    gaps = network.layout.get(schema.GAPS.name)
+    if gaps is not None and gaps.column("Question"):
+        for gap, question in record.reworded:
+            edits.add(SetCell(gaps.sheet, int(gap["row"]), gaps.column("Question"), question))
     edits.add(checks_sheet(network, record))
     edits.extend(identity_plan(network, record))
     edits.extend(due_next_plan(network, record.due_next))
@@ -395,6 +399,7 @@ class SessionRecord:
     plan: Plan = field(repr=False, default_factory=Plan)
     before: object = field(repr=False, default=None)  # the snapshot compared with (a History frame), if any
     change_map: Path | None = None  # the map of what changed, written beside the workbook at a review
+    typed: dict = field(repr=False, default_factory=dict)  # the booked row's Chair, Attendees, Agencies, if filled
 
 
 @dataclass
@@ -434,7 +439,10 @@ def session_plan(network, kind: str, day: dt.date, decisions: str | None = None,
     plan = _session_row(network, booked, cells).add(history_rows(network, now)).extend(session_ids_plan(network))
     if kind == "Closure":
         plan.extend(setting_plan(network, {"Status": domain.NETWORK_CLOSED, "Closed on": day}))
-    return SessionRecord(session_id, kind, day, changes, review, network.next_review(on=day), now, plan, before)
+    typed = {h: booked[h.lower()] for h in ("Chair", "Attendees", "Agencies")
+             if booked and not domain.blank(booked[h.lower()])}
+    return SessionRecord(session_id, kind, day, changes, review, network.next_review(on=day), now, plan, before,
+                         typed=typed)
 
 
 def booked_for(network, kind: str, day: dt.date) -> dict | None:
@@ -444,8 +452,9 @@ def booked_for(network, kind: str, day: dt.date) -> dict | None:
     from peermap_xl.record import history
 
     for s in model.rows(network.sessions.dropna(subset=["date"])):
+        booked_as = (kind, None, "Review") if kind == "Closure" else (kind, None)  # a review that closed it
         if (s["date"].date() == day and s["status"] in (None, domain.SESSION_BOOKED)
-                and s["type"] in (kind, None) and history.of_session(network, s["id"]) is None):
+                and s["type"] in booked_as and history.of_session(network, s["id"]) is None):
             return s
     return None
 

@@ -79,9 +79,12 @@ def _recorder(network: Network) -> str:
     return _text(network.settings.get("recorder")) or "the recorder (Network sheet)"
 
 
-def subject_list_due(session_date) -> dt.date:
-    """The day the subject list for a session must go out by."""
-    return _date(session_date) - dt.timedelta(days=LIST_NOTICE_DAYS)
+def subject_list_due(session_date, concern=None) -> dt.date:
+    """The day the subject list for a session must go out by: a week before it, and never before the concern
+    was identified (`concern`, the Network's Date concern identified: a first session held within the week
+    has its list due that day, not earlier)."""
+    by = _date(session_date) - dt.timedelta(days=LIST_NOTICE_DAYS)
+    return max(by, _date(concern)) if not domain.blank(concern) else by
 
 
 #: Filled in only once a session has taken place: any of them means the session is held.
@@ -157,7 +160,8 @@ def _first_sessions(network: Network, today: dt.date) -> list[Deadline]:
 
 
 def _subject_lists(network: Network, today: dt.date) -> list[Deadline]:
-    return [Deadline(subject_list_due(s["date"]), f"Send the subject list for {_session_name(s)} on "
+    concern = network.settings.get("date_concern_identified")
+    return [Deadline(subject_list_due(s["date"], concern), f"Send the subject list for {_session_name(s)} on "
                      f"{_date(s['date']):%d/%m/%Y} (peermap invite)", _lead(network), schema.SESSIONS.name,
                      s["row"], s["id"])
             for s in upcoming_sessions(network, today) if domain.blank(s["subject_list_sent"])]
@@ -173,7 +177,7 @@ def _minutes(network: Network, today: dt.date) -> list[Deadline]:
 def _incident_reviews(network: Network, today: dt.date) -> list[Deadline]:
     """A review after each significant incident since the last session, while none is booked."""
     held = held_sessions(network, today)
-    if not held or upcoming_sessions(network, today + dt.timedelta(days=1)):
+    if not held or upcoming_sessions(network, today):
         return []
     last = held[-1]["date"]
     incidents = network.incidents.dropna(subset=["date"])
@@ -187,7 +191,7 @@ def _incident_reviews(network: Network, today: dt.date) -> list[Deadline]:
 def _next_review(network: Network, today: dt.date) -> list[Deadline]:
     """The next review (agreed at the last session, or counted from it), unless a later session is booked."""
     review = network.next_review(on=today)
-    if review is None or upcoming_sessions(network, today + dt.timedelta(days=1)):
+    if review is None or upcoming_sessions(network, today):
         return []
     sessions = network.sessions.set_index("id")
     row = sessions.loc[review.session_id, "row"] if review.session_id in sessions.index else None

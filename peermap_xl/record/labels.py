@@ -45,7 +45,10 @@ _CHOICE = "\u241e"  # SYMBOL FOR RECORD SEPARATOR: starts and splits a `choose` 
 _COMMON_WORDS = {"will", "may", "june", "april", "august", "mark", "rose", "grace", "hope", "faith", "joy",
                  "bill", "pat", "sue", "art", "jack", "dawn", "summer", "amber", "ruby", "jean", "bob",
                  "frank", "gene", "rich", "sunny", "chance", "miles", "rob", "don", "ken", "guy", "young",
-                 "king", "law", "long", "brown", "green", "white", "black", "little"}
+                 "king", "law", "long", "brown", "green", "white", "black", "little",
+                 # parts of street names ("J-Man", "Lil-Bone"): "a man at the counter" names nobody
+                 "man", "men", "boy", "girl", "kid", "bone", "bones", "tiny", "blade", "smokey", "big", "lil",
+                 "baby", "boss", "ghost", "ace", "star", "chief", "money"}
 
 
 def choose(plain: str, anonymised: str) -> str:
