@@ -117,15 +117,11 @@ def suggestions_said(record) -> str:
 
 def cmd_map(args) -> int:
     """Draw the network map: dated, with a legend, names as the Network sheet says."""
-    import json
-
     from peermap_xl.contract.progress import terminal
     from peermap_xl.operations import cores, draw_map
 
     picture, drawn = draw_map(args.book, args.out, args.as_of, args.anonymise, args.write, progress=terminal(),
-                              despite_errors=args.despite_errors, workers=cores())
-    if args.layout_json:
-        Path(args.layout_json).write_text(json.dumps(drawn.layout_json(), indent=1))
+                              despite_errors=args.despite_errors, workers=cores(), layout_json=args.layout_json)
     pages = getattr(drawn, "pages", None)
     if pages:  # a large network: an overview of its groups, and a page for each beside it
         key = drawn.get("key")

@@ -498,3 +498,15 @@ def test_despite_errors_shows_everyone_under_a_banner(tmp_path):
     svg = (tmp_path / "map.svg").read_text(encoding="utf-8")
     assert re.search(r"This record has errors \(\d+\): S01 is also the ID", svg)
     assert ">JMo</text>" in svg and ">JMe</text>" in svg  # both drawn, each under their own label
+
+
+def test_a_private_address_typed_in_free_text_is_replaced_by_its_place(case_book):
+    """A practitioner's case: the flat was coded, but "found at 14 Hamlet Court Road" named it in the text."""
+    change(case_book, [("Contexts", 1, "Name", "Southend flat"), ("Contexts", 1, "Type", "Address"),
+                       ("Contexts", 1, "Address or area", "Flat 2, 14 Hamlet Court Road, Southend-on-Sea")])
+    net = read_network(case_book)
+    flat = net.contexts.iloc[-1]["id"]
+    view = labels.View(net)
+    said = view.text("Found by Essex Police at 14 Hamlet Court Road on Friday; seen on Hamlet Court Road since")
+    assert "14 Hamlet Court Road" not in said and view.label(flat) in said
+    assert "seen on Hamlet Court Road since" in said  # a street alone names no one's home

@@ -155,13 +155,14 @@ def test_the_outputs_of_a_private_workbook_are_private_too(book, tmp_path):
     """Issue 30: a workbook its owner alone may read (0600) gives maps, minutes, a young person's own map, a
     subject list and a register report nobody else may read; one the team's group may read gives them to it."""
     book.chmod(0o600)
-    runs = [("map", book, "--as-of", AS_OF, "--write"), ("ego", book, "S01", "--as-of", AS_OF),
+    runs = [("map", book, "--as-of", AS_OF, "--write", "--layout-json", book.parent / "layout.json"),
+            ("ego", book, "S01", "--as-of", AS_OF),
             ("minutes", book), ("invite", book, "--date", AS_OF),
             ("find", book.parent, "--out", book.parent / "register.xlsx")]
     for argv in runs:
         assert run_peermap(*argv).returncode in (0, 1), argv[0]
     written = _modes(book.parent, book)
-    assert {Path(n).suffix for n in written} >= {".png", ".docx", ".xlsx"}, sorted(written)
+    assert {Path(n).suffix for n in written} >= {".png", ".docx", ".xlsx", ".json"}, sorted(written)
     assert {n: oct(m) for n, m in written.items() if m & 0o077} == {}
     shared = tmp_path / "shared"
     shared.mkdir()
@@ -169,6 +170,18 @@ def test_the_outputs_of_a_private_workbook_are_private_too(book, tmp_path):
     os.chmod(team, 0o640)
     assert run_peermap("map", team, "--as-of", AS_OF).returncode == 0
     assert {m & 0o077 for m in _modes(shared, Path(team)).values()} == {0o040}
+
+
+def test_the_layout_json_is_never_written_through_a_planted_link(book, tmp_path):
+    """Issue 30: `map --layout-json` wrote through a symbolic link left where it writes, as no other output does."""
+    decoy = tmp_path / "decoy.txt"
+    decoy.write_text("not a layout\n")
+    planted = book.parent / "layout.json"
+    planted.symlink_to(decoy)
+    done = run_peermap("map", book, "--as-of", AS_OF, "--layout-json", planted)
+    assert done.returncode == 2 and "symbolic link" in done.stderr
+    assert decoy.read_text() == "not a layout\n"
+    assert not list(book.parent.glob("*.png"))  # refused before the map was drawn
 
 
 def test_pages_drawn_in_other_processes_are_as_private_as_those_drawn_here(tmp_path, monkeypatch):

@@ -311,11 +311,16 @@ def write_output(path: Path, write: Callable[[Path], None]) -> None:
     """Write an output beside the workbook (a map, the minutes, a list) as `write_atomically` does, with no
     backup; refused when `path` is a symbolic link, which would write into whatever file it points to (a
     planted link, issue 30): only the workbook itself is written through a link."""
+    refuse_link(path)
+    write_atomically(Path(path), write, backup=False, at_most=output_mask())
+
+
+def refuse_link(path: Path) -> None:
+    """Refused (before anything is written) when an output's `path` is a symbolic link."""
     path = Path(path)
     if path.is_symlink():
         raise WorkbookError(f"{path.name} is a shortcut (symbolic link): peermap never writes an output through "
                             "one. Delete or rename it, then run again.")
-    write_atomically(path, write, backup=False, at_most=output_mask())
 
 
 def keep_earlier(path: Path) -> Path | None:

@@ -225,8 +225,10 @@ def cores() -> int:
 @outputs_as_private_as_the_workbook
 def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, write: bool = False, backup: bool = True,
-             progress: Progress = quiet, despite_errors: bool = False, workers: int = 1) -> tuple[Path, object]:
-    """Draw the network map of a workbook; with `write`, also onto its Map sheet. Returns (picture, DrawnMap).
+             progress: Progress = quiet, despite_errors: bool = False, workers: int = 1,
+             layout_json: str | Path | None = None) -> tuple[Path, object]:
+    """Draw the network map of a workbook; with `write`, also onto its Map sheet; with `layout_json`, its layout
+    (where every circle and link is) written there as JSON, as any output is. Returns (picture, DrawnMap).
     `workers`: processes drawing the pages of a large map (see overview.draw)."""
     from peermap_xl.book import edit
     from peermap_xl.draw import network_map, overview  # matplotlib: only for the operations that draw
@@ -234,6 +236,8 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
 
     book = Path(book)
     as_of = as_of or domain.today()
+    if layout_json:
+        safe.refuse_link(Path(layout_json))  # before the map is drawn: a refusal writes nothing
     with safe.transaction(book) if write else contextlib.nullcontext():
         progress(0, 3, "Reading the workbook")
         wb, network = reading.open_book(book) if write else (None, read_network(book))
@@ -245,6 +249,11 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
             overview.draw(network, temp, as_of, anonymise, png_copy=write, named=target,
                           banner=gate.banner(errors), workers=workers, progress=progress)))
         drawn = drawn[0]
+        if layout_json:
+            import json
+
+            text = json.dumps(drawn.layout_json(), indent=1)
+            safe.write_output(Path(layout_json), lambda temp: temp.write_text(text, encoding="utf-8"))
         if write:
             progress(2, 3, "Putting it on the Map sheet")
             edit.apply(wb, map_plan(drawn, drawn.png, as_of))

@@ -284,6 +284,9 @@ class View:
                 kinds[rid] = "place" if is_place else str(kind)
                 _put(whole, name.strip().strip(_QUOTES), rid)
                 if is_place:
+                    if kind in _PRIVATE_PLACES:  # "the Hamlet Court Road flat" is that address
+                        for form in address_forms(frame.loc[frame["id"] == rid, "address_or_area"].iloc[0]):
+                            _put(whole, form, rid)
                     continue
                 for nick in [*nicknames(name), *split_known(also)]:
                     _put(whole, nick, rid)
@@ -396,6 +399,16 @@ def name_words(name: str) -> list[str]:
 #: A nickname in quotes: double or curly quotes anywhere; single quotes only standing apart from a word, so
 #: that the apostrophe of O'Brien or Male A's is no quote ('Unknown adult male ('Snoopz')' -> Snoopz).
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]|(?<![\w])['\u2018]([^'\u2019]+)['\u2019](?![\w])")
+
+
+def address_forms(address) -> list[str]:
+    """How a private address is mentioned: "Flat 2, 14 Hamlet Court Road, Southend" -> the whole and "14 Hamlet
+    Court Road" (its numbered part). A street without its number names no one's home ("seen on City Road")."""
+    if not isinstance(address, str) or not address.strip():
+        return []
+    parts = [p.strip() for p in address.split(",") if p.strip()]
+    numbered = [p for p in parts if re.match(r"\d+[a-z]?\s+\w", p, re.IGNORECASE)]
+    return list(dict.fromkeys([address.strip(), *numbered]))
 
 
 def street_name_parts(nick: str) -> list[str]:
