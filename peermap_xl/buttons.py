@@ -126,7 +126,7 @@ def minutes(book) -> None:
     show(0, 1, "writing the minutes")
     network = reading.read_live_network(book)
     session = minutes_.pick_session(network, None)
-    target = folder_of(book) / minutes_.file_name(network, session["date"].date(), anonymise=False)
+    target = folder_of(book) / minutes_.file_name(network, session["date"].date(), False, session["id"])
     blocks = minutes_document(network, session, target)
     show(1, 1, "done")
     live.apply(book, minutes_record_plan(network, session, blocks, domain.today()))
@@ -189,7 +189,8 @@ def anonymised_pack(book) -> None:
     target = folder / network_map.file_name(network, today, anonymise=True)
     overview.draw(network, target, today, anonymise=True, named=target)
     session = minutes_.pick_session(network, None)
-    minutes_document(network, session, folder / minutes_.file_name(network, session["date"].date(), True), True)
+    named = minutes_.file_name(network, session["date"].date(), True, session["id"])
+    minutes_document(network, session, folder / named, True)
     _alert(book, f"Anonymised map and minutes written to the folder '{folder.name}' beside the workbook.")
 
 

@@ -55,7 +55,7 @@ def cmd_demo(args) -> int:
     picture = folder / network_map.file_name(network, city_road.AS_OF, anonymise=False)
     print(f"\nDrew the network map (also on its Map sheet): {picture}")
     print(f"Drew Male A's own map (Appendix B): {young}")
-    print(f"Wrote the minutes of the latest session: {write_minutes(path)}")
+    print(f"Wrote the minutes of the latest session: {write_minutes(path, keep_earlier=False)}")
     _demo_review(path)
     print("\nOpen the workbook in Excel to explore it. To start your own: peermap new \"My network.xlsm\"")
     return 0
@@ -74,7 +74,7 @@ def _demo_review(path: Path) -> None:
     print(f"Drew the map at the review (also on its Map sheet): {picture}")
     print(f"Drew what changed on the map since M02 (also on its Map changes sheet): {review.change_map}")
     print(f"Wrote the review's minutes (review agenda, the young person's view, what changed): "
-          f"{write_minutes(path, review.session)}")
+          f"{write_minutes(path, review.session, keep_earlier=False)}")
 
 
 def cmd_check(args) -> int:
@@ -194,7 +194,7 @@ def cmd_review(args) -> int:
     """Record a review session: a snapshot, what changed since the last one, the next review date."""
     from peermap_xl.operations import record_session
 
-    recorded = record_session(args.book, "Review", args.date, people=_attendance(args))
+    recorded = record_session(args.book, "Review", _held_on(args.date, "review"), people=_attendance(args))
     print(f"Recorded review session {recorded.session} on the Sessions sheet, with a snapshot on History.")
     _remind_attendance(args, recorded.session, recorded.typed)
     if recorded.was_due:
@@ -214,7 +214,8 @@ def cmd_close(args) -> int:
     """Close the network: Status Closed, a closure session, and the final minutes (all or nothing)."""
     from peermap_xl.operations import close_network, cores, open_text
 
-    recorded, left, written = close_network(args.book, args.reason, args.date, args.force, _attendance(args),
+    recorded, left, written = close_network(args.book, args.reason, _held_on(args.date, "closure"), args.force,
+                                            _attendance(args),
                                             args.despite_errors, workers=cores())
     print(f"Closed the network: closure session {recorded.session}, Status Closed, the Checks sheet brought "
           f"up to date. Left open: {open_text(left)}.")
@@ -222,6 +223,14 @@ def cmd_close(args) -> int:
     _remind_attendance(args, recorded.session, recorded.typed)
     print(f"Wrote the final minutes: {written}")
     return 0
+
+
+def _held_on(day, what: str):
+    """The day a meeting is recorded as held: today or before, never ahead (book a later one on Sessions)."""
+    if day is not None and day > domain.today():
+        raise PeermapError(f"A {what} is recorded on the day it is held, and {day:%d/%m/%Y} is still ahead. Book "
+                           "it on the Sessions sheet (its date, and Status Booked), then record it on the day.")
+    return day
 
 
 def _attendance(args):

@@ -49,7 +49,7 @@ def test_demo_writes_the_example_and_summarises_it(tmp_path):
     assert "14 people: 11 young people, 2 adults, 1 unknown (1 removed)" in result.stdout
     assert "30 links: 21 evidenced, 9 anecdotal" in result.stdout
     assert "2 sessions, the latest on 16/09/2026 (Multi-agency mapping)" in result.stdout
-    assert "0 errors, 39 warnings, 25 for information." in result.stdout
+    assert "0 errors, 30 warnings, 25 for information." in result.stdout  # suggestions are not open questions
     assert (tmp_path / "demo" / "Peer Map - City Road peer network - 2026-10-01.png").exists()
     assert (tmp_path / "demo" / "Peer Map (young person) - Male A - 2026-09-20.png").exists()  # the direct work
     review = result.stdout.split("Recorded review session M03 on 20/10/2026", 1)[1]

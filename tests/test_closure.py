@@ -58,8 +58,7 @@ def test_a_forced_closure_is_recorded_once_with_its_reason_as_given(book):
 def test_a_closed_network_cannot_be_closed_again(book):
     assert run_peermap("close", book, "--date", DAY, "--reason", "Risks reduced", "--force").returncode == 0
     before = folder_files(book)
-    later = (AS_OF + dt.timedelta(days=7)).isoformat()
-    again = run_peermap("close", book, "--date", later, "--reason", "Risks reduced", "--force")
+    again = run_peermap("close", book, "--date", DAY, "--reason", "Risks reduced", "--force")
     assert again.returncode == 2 and "closed on 01/10/2026" in again.stderr
     assert folder_files(book) == before
     assert len(read_network(book).sessions) == len(read_network(book).sessions.drop_duplicates("id"))
@@ -94,3 +93,15 @@ def test_after_closure_the_map_says_closed_not_a_review(book):
     net = read_network(book)
     dated = network_map.scene(net, AS_OF).dated
     assert "Closed on 30/09/2026" in dated and "Next review" not in dated
+
+
+def test_a_closure_that_cannot_write_its_minutes_keeps_the_earlier_backup_and_says_it_did_not_close(book):
+    from peermap_xl.book import safe
+
+    assert run_peermap("check", book, "--write", "--as-of", DAY).returncode in (0, 1)
+    backup, workbook = safe.backup_path(book).read_bytes(), book.read_bytes()
+    folder = book.parent / "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-10-01.docx"
+    folder.mkdir()  # where the final minutes go
+    refused = run_peermap("close", book, "--date", DAY, "--reason", "Risks reduced", "--force")
+    assert refused.returncode == 2 and "The network was not closed" in refused.stderr
+    assert book.read_bytes() == workbook and safe.backup_path(book).read_bytes() == backup

@@ -199,10 +199,13 @@ def test_a_booked_session_sets_no_review_on_the_map(example_book):
     frames = {**net.frames, "Sessions": pd.concat([net.sessions, pd.DataFrame([booked])], ignore_index=True)}
     later = dataclasses.replace(net, frames=frames)
     on_the_day = booked["date"].date()
-    assert network_map.next_review(later, on_the_day) == network_map.next_review(net, AS_OF)
+    the_day_before, the_day_after = (on_the_day + dt.timedelta(days=d) for d in (-1, 1))
+    assert network_map.next_review(later, the_day_before) == network_map.next_review(net, AS_OF)
+    assert network_map.next_review(later, on_the_day) == domain.review_after(on_the_day, 3)  # the meeting's day
+    assert network_map.next_review(later, the_day_after) == network_map.next_review(net, AS_OF)  # still Booked
     frames["Sessions"].loc[frames["Sessions"]["id"] == "M99", "status"] = "Held"
     held = dataclasses.replace(net, frames=frames)
-    assert network_map.next_review(held, on_the_day) == domain.review_after(on_the_day, 3)
+    assert network_map.next_review(held, the_day_after) == domain.review_after(on_the_day, 3)
 
 
 def test_the_young_persons_map(tmp_path, example_book):

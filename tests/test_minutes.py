@@ -250,12 +250,14 @@ def test_history_survives_an_openpyxl_save_and_feeds_the_minutes(book):
 
 
 def test_closing_records_the_closure_and_writes_the_final_minutes(book):
-    result = run_peermap("close", book, "--date", "2026-12-01", "--reason", "risk reduced", "--force")
+    result = run_peermap("close", book, "--date", "2026-10-01", "--reason", "risk reduced", "--force")
     assert result.returncode == 0, result.stderr
     net = read_network(book)
-    assert net.settings["status"] == "Closed" and net.settings["closed_on"] == D(2026, 12, 1)
+    assert net.settings["status"] == "Closed" and net.settings["closed_on"] == D(2026, 10, 1)
     assert net.sessions.iloc[-1]["type"] == "Closure"
-    assert (book.parent / "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-12-01.docx").exists()
+    assert (book.parent / "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-10-01.docx").exists()
+    ahead = run_peermap("review", book, "--date", "2026-10-02")  # a meeting is recorded on its day, not before
+    assert ahead.returncode == 2 and "still ahead" in ahead.stderr
     checks = run_peermap("check", book, "--as-of", "2027-06-01", "--json").stdout
     assert "review-overdue" not in checks
 

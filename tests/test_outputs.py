@@ -229,10 +229,10 @@ def test_figure_one_is_about_the_young_person(case_book):
 def test_an_earlier_sessions_minutes_describe_the_network_as_it_was(case_book, tmp_path):
     from peermap_xl.operations import record_session
 
-    record_session(case_book, "Review", D(2026, 10, 1))  # M03, with its snapshot
+    record_session(case_book, "Review", D(2026, 9, 22))  # M03, with its snapshot
     change(case_book, [("Subjects", "S06", "Status", "Removed"),  # Tariq leaves after M03
                        ("Subjects", "S09", "Risk level", "High")])
-    record_session(case_book, "Review", D(2026, 11, 1))  # M04
+    record_session(case_book, "Review", D(2026, 10, 1))  # M04, today
     then = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "m3.docx"))))
     now = text_of(docx.Document(str(write_minutes(case_book, "M04", out=tmp_path / "m4.docx"))))
     def figure_one_of(text):
@@ -443,7 +443,7 @@ def test_review_and_closure_minutes_carry_the_chair_and_attendees_given(case_boo
     assert "Agencies | Hackney CSC; Metropolitan Police" in details and "not recorded" not in details
     shared = text_of(docx.Document(str(write_minutes(case_book, "M03", out=tmp_path / "a3.docx", anonymise=True))))
     assert "Chair | withheld" in shared and "Attendees | withheld" in shared and "Amira" not in shared
-    closed = run_peermap("close", case_book, "--date", "2026-11-01", "--reason", "risk reduced", "--force",
+    closed = run_peermap("close", case_book, "--date", "2026-10-01", "--reason", "risk reduced", "--force",
                          "--chair", "Sam Taylor")
     assert closed.returncode == 0, closed.stderr
     assert "Not given: the attendees and the agencies." in closed.stdout and "session M04's row" in closed.stdout

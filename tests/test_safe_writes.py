@@ -865,3 +865,11 @@ def test_planted_formula_text_in_every_textual_column_gives_no_formula_in_any_sh
         assert result.returncode in (0, 1), (command, result.stderr)
         after = formula_count(book)
         assert {s: n for s, n in after.items() if n != before.get(s, 0)} == {}, command
+
+
+def test_the_layout_json_never_replaces_the_workbook_or_a_document(book):
+    before = book.read_bytes()
+    for target in (book, book.with_name("minutes.docx"), book.parent / "no such folder" / "layout.json"):
+        refused = run_peermap("map", book, "--as-of", AS_OF, "--layout-json", target)
+        assert refused.returncode == 2, target
+    assert book.read_bytes() == before and not list(book.parent.glob("*.png"))

@@ -228,3 +228,59 @@ def test_minutes_written_again_later_tell_the_session_as_it_was(book, monkeypatc
     assert new_link not in text
     [a01] = [line for line in text.split("\nActions\n", 1)[1].splitlines() if line.startswith("A01 |")]
     assert a01.endswith(" | In progress")  # as it stood at M02, not Done as recorded since
+
+
+# --- a hostile pass on the session cycle -------------------------------------------------------------------
+
+
+def test_a_status_peermap_cannot_read_is_not_held_and_never_overwritten(book):
+    change(book, [("Sessions", "M02", "Status", "Canceled")])
+    net = read_network(book)
+    assert "M02" not in set(net.sessions_held()["id"])
+    refused = run_peermap("minutes", book, "--session", "M02", "--write")
+    assert refused.returncode == 2 and "not Booked, Held or Cancelled" in refused.stderr
+    assert sessions_by_id(book)["M02"]["status"] == "Canceled"  # as typed: the check (PM106) says what to do
+
+
+def test_a_cancelled_sessions_snapshot_is_not_the_last_snapshot(book):
+    book_session(book, AS_OF - dt.timedelta(days=3), None)
+    assert run_peermap("minutes", book, "--session", "M03", "--write").returncode == 0  # M03's snapshot kept
+    change(book, [("Sessions", "M03", "Status", "Cancelled")])
+    net = read_network(book)
+    assert history.of_session(net, "M03") is not None
+    assert history.latest_before(net, AS_OF, "M04") is None  # nothing but M03's, which did not take place
+
+
+def test_a_review_on_its_booked_day_keeps_the_review_agreed_before(book):
+    book_session(book, AS_OF, domain.SESSION_BOOKED)
+    done = run_peermap("review", book, "--date", AS_OF.isoformat())
+    assert done.returncode == 0, done.stderr
+    assert "This review was due on 16/12/2026 (agreed at session M02" in done.stdout
+    assert sessions_by_id(book)["M03"]["next_review"].date() == dt.date(2026, 12, 16)
+
+
+def test_two_sessions_on_one_day_keep_a_minutes_file_each(book):
+    book_session(book, AS_OF, None)
+    book_session(book, AS_OF, None, kind="Multi-agency mapping")
+    for session in ("M03", "M04"):
+        done = run_peermap("minutes", book, "--session", session)
+        assert done.returncode == 0 and "earlier" not in done.stdout, done.stdout
+    names = sorted(p.name for p in book.parent.glob("Peer Mapping Minutes*.docx"))
+    assert [n[-10:] for n in names] == ["(M03).docx", "(M04).docx"]
+
+
+def test_sending_the_list_again_keeps_the_day_it_first_went(book):
+    sent = sessions_by_id(book)["M02"]["subject_list_sent"]
+    assert run_peermap("invite", book, "--session", "M02", "--date", AS_OF.isoformat()).returncode == 0
+    assert sessions_by_id(book)["M02"]["subject_list_sent"] == sent
+
+
+def test_a_meeting_ahead_is_booked_not_recorded(book):
+    before = book.read_bytes()
+    for argv in (["review", book, "--date", "2027-03-01"],
+                 ["close", book, "--date", "2027-01-01", "--reason", "Risks reduced", "--force"]):
+        refused = run_peermap(*argv)
+        assert refused.returncode == 2 and "still ahead" in refused.stderr
+    early = run_peermap("close", book, "--date", "2026-09-10", "--reason", "Risks reduced", "--force")
+    assert early.returncode == 2 and "before session M02" in early.stderr
+    assert book.read_bytes() == before

@@ -78,3 +78,20 @@ def test_the_minutes_list_suggestions_apart_from_the_meetings_questions(book):
             heading = block.text
     assert set(made) <= set(tables["Questions peermap suggests (not yet agreed)"])
     assert not set(made) & set(tables["Information gaps"])
+
+
+def test_a_withdrawn_suggestion_comes_back_when_it_holds_again_and_a_second_run_changes_nothing(book):
+    check_write(book)
+    change(book, [("Subjects", "S04", "Borough", "Essex")])
+    check_write(book)
+    change(book, [("Subjects", "S04", "Borough", "Kent")])
+    check_write(book)
+    about_s04 = [g for g in suggested(book).values() if "S04" in g["about"]]
+    waiting = [g["question"] for g in about_s04 if g["status"] == domain.QUESTION_SUGGESTED]
+    assert waiting == ["What do Kent services know about Male C?"]
+    assert {g["status"] for g in about_s04 if "Essex" in g["question"]} == {domain.QUESTION_WITHDRAWN}
+    assert all("no longer holds" in g["answer"] for g in about_s04 if g["status"] == domain.QUESTION_WITHDRAWN)
+    before = {rid: (g["question"], g["status"]) for rid, g in suggested(book).items()}
+    again = check_write(book)
+    assert "no new questions suggested." in again.stdout and "withdrawn" not in again.stdout
+    assert {rid: (g["question"], g["status"]) for rid, g in suggested(book).items()} == before  # nothing reworded

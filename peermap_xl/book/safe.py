@@ -92,7 +92,8 @@ def check_writable(path: Path) -> None:
     if path.exists():
         mode = os.stat(path).st_mode
         if stat.S_ISDIR(mode):
-            raise WorkbookError(f"{path.name} is a folder, not a workbook.")
+            raise WorkbookError(f"{path.name} is a folder: peermap cannot write a file there. Rename or move the "
+                                "folder, then run again.")
         if not stat.S_ISREG(mode):
             raise WorkbookError(f"{path.name} is not an ordinary file (it is a pipe, a device or a socket). "
                                 "Give peermap the workbook file itself.")

@@ -36,7 +36,7 @@ class CheckRecord:
     due_next: list[list] | None = None  # the Due next block for Start here (due.sheet_rows)
     known_as: list[dict] | None = None  # History rows keeping the earlier names of renamed people and places
     earlier_names: list[tuple[str, int, str, str]] | None = None  # (sheet, row, column, "Name (ID)"): old names
-    withdrawn: list[dict] = field(default_factory=list)  # Gaps rows: suggestions peermap takes back
+    withdrawn: list[tuple[dict, str]] = field(default_factory=list)  # (Gaps row, why): suggestions taken back
     reworded: list[tuple[dict, str]] = field(default_factory=list)  # (Gaps row, its question as it reads now)
 
     def worded(self, network: Network, anonymise: bool = False) -> list[Finding]:
@@ -61,7 +61,7 @@ def plan(network: Network, as_of: dt.date) -> CheckRecord:
               for row, rid, auto in zip(*(network.frames[sheet.name][k] for k in ("row", "id", "auto_id")))
               if auto]
     new_gaps: list[tuple[int, dict]] = []
-    withdrawn: list[dict] = []
+    withdrawn: list[tuple[dict, str]] = []
     reworded: list[tuple[dict, str]] = []
 
     def suggest(found: list[Finding]) -> None:  # before the rules that read Gaps: they check these too
@@ -118,7 +118,8 @@ def _suggested_gaps(network: Network, findings: list[Finding], as_of: dt.date) -
     """The questions the rules suggest that nobody has asked (nor suggested, nor dismissed) yet, as rows for
     Gaps with Status Suggested: proposals for the meeting, not open questions."""
     gaps = network.gaps
-    asked = {_question_key(q) for q in gaps["question"] if isinstance(q, str)}
+    asked = {_question_key(q) for q, status in zip(gaps["question"], gaps["status"])
+             if isinstance(q, str) and status != domain.QUESTION_WITHDRAWN}  # one withdrawn may be needed again
     asking = {_asking(network, q, a) for q, a, status in zip(gaps["question"], gaps["about"], gaps["status"])
               if isinstance(q, str) and status != domain.QUESTION_WITHDRAWN}
     used = [int(m.group(1)) for rid in gaps["id"] if isinstance(rid, str) and (m := re.fullmatch(r"G(\d+)", rid))]
@@ -138,22 +139,35 @@ def _suggested_gaps(network: Network, findings: list[Finding], as_of: dt.date) -
     return added
 
 
-def withdrawn_suggestions(network: Network, findings: list[Finding]) -> list[dict]:
-    """The questions peermap suggested, still not taken up, that it takes back: what made it suggest them no
-    longer holds (the person identified, say), or the team has asked the same themselves."""
+#: Why peermap takes a suggestion back, as its Answer says.
+NO_LONGER_HOLDS = "what made peermap suggest it no longer holds (the person identified, the place now home)"
+ASKED_BY_THE_TEAM = "the team has asked the same question on Gaps"
+
+
+def withdrawn_suggestions(network: Network, findings: list[Finding]) -> list[tuple[dict, str]]:
+    """The questions peermap suggested, still not taken up, that it takes back, each with why: what made it
+    suggest them no longer holds (the person identified, say), or the team has asked the same themselves."""
     wanted = {_asking(network, *f.gap) for f in findings if f.gap}
     gaps = rows_of(network.gaps)
     team = {_asking(network, g["question"], g["about"]) for g in gaps
             if g["status"] not in _NOT_ASKED and isinstance(g["question"], str)}
-    return [g for g in gaps if g["status"] == domain.QUESTION_SUGGESTED and isinstance(g["question"], str)
-            and (_asking(network, g["question"], g["about"]) not in wanted
-                 or _asked_already(_asking(network, g["question"], g["about"]), team))]
+    out = []
+    for g in gaps:
+        if g["status"] != domain.QUESTION_SUGGESTED or not isinstance(g["question"], str):
+            continue
+        asks = _asking(network, g["question"], g["about"])
+        if asks not in wanted or _asked_already(asks, team):
+            out.append((g, NO_LONGER_HOLDS if asks not in wanted else ASKED_BY_THE_TEAM))
+    return out
 
 
 def reworded_suggestions(network: Network, findings: list[Finding]) -> list[tuple[dict, str]]:
     """The suggestions still waiting whose words have changed since (the unknown adult now named, say): each
     with its question as peermap would ask it today, so that no question asks about someone by an old name."""
-    now = {_asking(network, *f.gap): f.gap[0] for f in findings if f.gap}
+    now: dict[tuple[frozenset[str], str], str] = {}
+    for f in findings:  # two rules may ask the same: the first words it, as when it was first suggested
+        if f.gap:
+            now.setdefault(_asking(network, *f.gap), f.gap[0])
     return [(g, now[key]) for g in rows_of(network.gaps) if g["status"] == domain.QUESTION_SUGGESTED
             and isinstance(g["question"], str) and (key := _asking(network, g["question"], g["about"])) in now
             and now[key] != g["question"]]

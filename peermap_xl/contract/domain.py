@@ -106,12 +106,12 @@ def question_is_open(status) -> bool:
 
 
 def session_counts_as_held(status, day, on) -> bool:
-    """Whether a session counts as held on the day `on`: dated on or before it and not marked Cancelled; one
+    """Whether a session counts as held on the day `on`: dated on or before it and marked Held or nothing; one
     marked Booked only on its own day (the meeting is taking place), until its Status says Held (writing its
     minutes or recording it does that). The one rule every banner, count, snapshot, review date and deadline
     follows."""
-    if blank(day) or status == SESSION_CANCELLED:
-        return False
+    if blank(day) or not (blank(status) or status in (SESSION_BOOKED, SESSION_HELD)):
+        return False  # Cancelled, or a Status peermap cannot read ("Canceled": the checks say so) is not held
     day, on = pd.Timestamp(day).normalize(), pd.Timestamp(on).normalize()
     return day == on if status == SESSION_BOOKED else day <= on
 

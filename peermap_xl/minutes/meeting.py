@@ -19,25 +19,37 @@ from peermap_xl.record.model import Network, rows
 def pick_session(network: Network, session_id: str | None, upcoming: bool = False) -> dict:
     """The session asked for. By default the latest held by today (the earliest booked when none is held yet:
     its minutes are a draft); with `upcoming` (a subject list) the soonest not yet held, else the latest. A
-    cancelled session has no minutes and no invitees."""
+    cancelled session has no minutes and no invitees, nor one whose Status cannot be read."""
     sessions = network.sessions.dropna(subset=["date"]).sort_values(["date", "row"])
     if session_id:
         chosen = rows(sessions[sessions["id"] == model.normalise_id(session_id)])
         if not chosen:
             raise PeermapError(f"There is no session {session_id} with a date on the Sessions sheet.")
-        if chosen[0]["status"] == domain.SESSION_CANCELLED:
-            raise PeermapError(f"Session {chosen[0]['id']} is marked Cancelled on the Sessions sheet. If it took "
-                               "place (or will), set its Status to Held (or Booked), then try again.")
-        return chosen[0]
-    booked = rows(sessions[sessions["status"] != domain.SESSION_CANCELLED])
-    if not booked:
+        return _usable(chosen[0])
+    if not len(sessions):
         raise PeermapError("There are no sessions with a date on the Sessions sheet yet. Record the meeting "
                            "there (date and type) first.")
+    booked = rows(sessions[sessions["status"] != domain.SESSION_CANCELLED])
+    if not booked:
+        raise PeermapError("Every session on the Sessions sheet is marked Cancelled. Add the next one (its date, "
+                           "type and Status Booked), then try again.")
     held = {s["id"] for s in rows(network.sessions_held())}
     ahead = [s for s in booked if s["id"] not in held and s["date"] >= pd.Timestamp(domain.today())]
-    if upcoming:
-        return ahead[0] if ahead else booked[-1]
-    return next((s for s in reversed(booked) if s["id"] in held), booked[0])
+    if upcoming:  # with none ahead, the latest (its Subject list sent is kept: invite_plan)
+        return _usable(ahead[0] if ahead else booked[-1])
+    return _usable(next((s for s in reversed(booked) if s["id"] in held), booked[0]))
+
+
+def _usable(session: dict) -> dict:
+    """The session, unless its Status says it did not (or cannot be read to) take place."""
+    status = session["status"]
+    if status == domain.SESSION_CANCELLED:
+        raise PeermapError(f"Session {session['id']} is marked Cancelled on the Sessions sheet. If it took place "
+                           "(or will), set its Status to Held (or Booked), then try again.")
+    if not (domain.blank(status) or status in (domain.SESSION_BOOKED, domain.SESSION_HELD)):
+        raise PeermapError(f"The Status of session {session['id']} on the Sessions sheet is not Booked, Held or "
+                           "Cancelled: pick one from its list, then try again.")
+    return session
 
 
 def as_the_session_saw_it(network: Network, session: dict) -> Network:
@@ -57,12 +69,21 @@ def title(network: Network, anonymise: bool) -> str:
     return f"Peer Mapping Minutes Peer Network \u2013 {risks}"
 
 
-def file_name(network: Network, session_date: dt.date, anonymise: bool) -> str:
-    """ "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-09-16.docx" (DESIGN.md)."""
+def file_name(network: Network, session_date: dt.date, anonymise: bool, session_id: str | None = None) -> str:
+    """ "Peer Mapping Minutes Peer Network - County line to Plymouth - 2026-09-16.docx" (DESIGN.md); with the
+    session's ID after the date when another session (not cancelled) is on the same day, so that each keeps
+    its own file."""
     view = labels.View(network, anonymise)
     risks = view.text(network.settings["key_contextual_risks"], withheld="anonymised") or "network"
     safe = name_part(risks)  # no characters Windows forbids, and short enough for any folder
-    return f"Peer Mapping Minutes Peer Network - {safe} - {session_date:%Y-%m-%d}.docx"
+    also = _same_day(network, session_date, session_id)
+    return f"Peer Mapping Minutes Peer Network - {safe} - {session_date:%Y-%m-%d}{also}.docx"
+
+
+def _same_day(network: Network, day: dt.date, session_id: str | None) -> str:
+    sessions = network.sessions.dropna(subset=["date"])
+    that_day = sessions[(sessions["date"].dt.date == day) & (sessions["status"] != domain.SESSION_CANCELLED)]
+    return f" ({session_id})" if session_id and len(that_day) > 1 else ""
 
 
 def date_text(value) -> str:

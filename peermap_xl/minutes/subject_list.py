@@ -28,8 +28,9 @@ _PEOPLE = ["Full name", "Shown on the map as", "Known as", "Date of birth or age
 _PEOPLE_CODED = ["Who", "Type", "Gender", "Age", "Borough"]
 
 
-def invite_file_name(network: Network, session_date: dt.date, anonymise: bool) -> str:
-    return file_name(network, session_date, anonymise).replace("Peer Mapping Minutes", "Peer Mapping Subject List")
+def invite_file_name(network: Network, session_date: dt.date, anonymise: bool, session_id: str | None = None) -> str:
+    return file_name(network, session_date, anonymise, session_id).replace("Peer Mapping Minutes",
+                                                                         "Peer Mapping Subject List")
 
 
 def _text(value) -> str:

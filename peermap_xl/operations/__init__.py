@@ -57,18 +57,17 @@ def target_path(folder_or_book: Path, out: str | Path | None, default_name: str,
 # --- check -------------------------------------------------------------------------------------
 
 
-def withdrawn_plan(network, withdrawn: list[dict], as_of: dt.date) -> Plan:
+def withdrawn_plan(network, withdrawn: list[tuple[dict, str]], as_of: dt.date) -> Plan:
     """Each suggestion peermap takes back: Status Withdrawn, and why in its Answer (when that is empty)."""
     layout = network.layout.get(schema.GAPS.name)
     if layout is None or not withdrawn or not layout.column("Status"):
         return Plan()
     plan = Plan()
-    for gap in withdrawn:
+    for gap, why in withdrawn:
         plan.add(SetCell(layout.sheet, int(gap["row"]), layout.column("Status"), domain.QUESTION_WITHDRAWN))
         if layout.column("Answer") and domain.blank(gap["answer"]):
             plan.add(SetCell(layout.sheet, int(gap["row"]), layout.column("Answer"),
-                             f"Withdrawn by peermap on {as_of:%d/%m/%Y}: no longer needed (what suggested it no "
-                             "longer holds, or the team has asked it)."))
+                             f"Withdrawn by peermap on {as_of:%d/%m/%Y}: {why}."))
     return plan
 
 
@@ -222,6 +221,17 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def _layout_json_ok(path: Path, book: Path) -> None:
+    """Refuse a --layout-json path that is not a new or earlier .json file in a folder that exists: never the
+    workbook, a document or a link."""
+    safe.refuse_link(path)
+    if path.suffix.lower() != ".json" or safe.real_path(path) == safe.real_path(book):
+        raise PeermapError(f"--layout-json {path.name}: give a file name ending in .json (peermap writes the "
+                           "layout there, replacing any file of that name).")
+    if not path.parent.is_dir():
+        raise PeermapError(f"--layout-json: the folder for {path.name} does not exist. Create it first.")
+
+
 @outputs_as_private_as_the_workbook
 def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | None = None,
              anonymise: bool = False, write: bool = False, backup: bool = True,
@@ -237,7 +247,7 @@ def draw_map(book: str | Path, out: str | Path | None = None, as_of: dt.date | N
     book = Path(book)
     as_of = as_of or domain.today()
     if layout_json:
-        safe.refuse_link(Path(layout_json))  # before the map is drawn: a refusal writes nothing
+        _layout_json_ok(Path(layout_json), book)  # before the map is drawn: a refusal writes nothing
     with safe.transaction(book) if write else contextlib.nullcontext():
         progress(0, 3, "Reading the workbook")
         wb, network = reading.open_book(book) if write else (None, read_network(book))
@@ -327,9 +337,9 @@ def marked_held(network, session: dict, today: dt.date) -> Plan:
     left blank); nothing for one already Held, still ahead, or on a Sessions sheet with no Status column."""
     layout = network.layout.get(schema.SESSIONS.name)
     column = layout.column("Status") if layout else None
-    if (column is None or session["status"] == domain.SESSION_HELD
+    if (column is None or not (domain.blank(session["status"]) or session["status"] == domain.SESSION_BOOKED)
             or session["date"].date() > today):
-        return Plan()
+        return Plan()  # Held already, ahead, or a Status someone typed that is not peermap's to change
     return Plan([SetCell(layout.sheet, session["row"], column, domain.SESSION_HELD)])
 
 
@@ -365,11 +375,12 @@ def minutes_document(network, session: dict, target: Path, anonymise: bool = Fal
 @outputs_as_private_as_the_workbook
 def write_minutes(book: str | Path, session_id: str | None = None, out: str | Path | None = None,
                   anonymise: bool = False, write: bool = False, progress: Progress = quiet,
-                  despite_errors: bool = False, workers: int = 1, kept: list | None = None) -> Path:
+                  despite_errors: bool = False, workers: int = 1, kept: list | None = None,
+                  keep_earlier: bool = True) -> Path:
     """Write the minutes of a session (the latest held by default) beside the workbook; with `write`, preview
     them on its Minutes sheet. Minutes already there for the session are kept beside them, as "... (earlier
-    1).docx", never overwritten (their path appended to `kept`, when given). `workers`: processes drawing the
-    pages of a large map (see overview.draw)."""
+    1).docx", never overwritten (their path appended to `kept`, when given), unless not `keep_earlier` (the
+    demo rewriting its own example). `workers`: processes drawing the pages of a large map (see overview.draw)."""
     from peermap_xl import minutes
     from peermap_xl.book import edit
     from peermap_xl.record.reading import read_network
@@ -379,9 +390,10 @@ def write_minutes(book: str | Path, session_id: str | None = None, out: str | Pa
         progress(0, 3, "Reading the workbook")
         wb, network = reading.open_book(book) if write else (None, read_network(book))
         session = minutes.pick_session(network, session_id)
-        target = target_path(book, out, minutes.file_name(network, session["date"].date(), anonymise), DOCUMENTS)
+        target = target_path(book, out, minutes.file_name(network, session["date"].date(), anonymise,
+                                                                session["id"]), DOCUMENTS)
         progress(1, 3, "Drawing the map and writing the minutes")
-        with safe.keeping_earlier(target, kept):  # minutes written before for this session: kept as they were
+        with safe.keeping_earlier(target, kept) if keep_earlier else contextlib.nullcontext():  # kept as they were
             blocks = minutes_document(network, session, target, anonymise, despite_errors, workers, progress)
         progress(2, 3, "Saving")
         if write:
@@ -442,7 +454,8 @@ def session_plan(network, kind: str, day: dt.date, decisions: str | None = None,
     if before is not None:
         changes = history.compare(before, history.as_frame(now), day, network.settings.stale_after_days,
                                   labels.labeller(network))
-    review = None if kind == "Closure" else _proposed_review(network, day)
+    before_it = day - dt.timedelta(days=1)  # the review due before this session (a booked row is this one)
+    review = None if kind == "Closure" else _proposed_review(network, before_it, day)
     cells = {"ID": session_id, "Date": day, "Type": kind, "Status": domain.SESSION_HELD, "Next review": review,
              "Decisions": decisions, **(people or Attendance()).cells()}
     plan = _session_row(network, booked, cells).add(history_rows(network, now)).extend(session_ids_plan(network))
@@ -450,8 +463,8 @@ def session_plan(network, kind: str, day: dt.date, decisions: str | None = None,
         plan.extend(setting_plan(network, {"Status": domain.NETWORK_CLOSED, "Closed on": day}))
     typed = {h: booked[h.lower()] for h in ("Chair", "Attendees", "Agencies")
              if booked and not domain.blank(booked[h.lower()])}
-    return SessionRecord(session_id, kind, day, changes, review, network.next_review(on=day), now, plan, before,
-                         typed=typed)
+    return SessionRecord(session_id, kind, day, changes, review, network.next_review(on=before_it), now, plan,
+                         before, typed=typed)
 
 
 def booked_for(network, kind: str, day: dt.date) -> dict | None:
@@ -531,10 +544,11 @@ def with_change_map(network, recorded: SessionRecord, folder: Path) -> SessionRe
     return recorded
 
 
-def _proposed_review(network, day: dt.date) -> dt.date:
-    """The next review a new session records: a date agreed earlier and still ahead is kept (a review held
-    early, e.g. after an incident, does not push it later); else the review period from this session."""
-    agreed = network.next_review(on=day)
+def _proposed_review(network, before: dt.date, day: dt.date) -> dt.date:
+    """The next review a new session on `day` records: a date agreed at the sessions held by `before` and still
+    ahead is kept (a review held early, e.g. after an incident, does not push it later); else the review period
+    from this session."""
+    agreed = network.next_review(on=before)
     if agreed is not None and agreed.agreed and agreed.due > day:
         return agreed.due
     return domain.review_after(day, network.settings.review_every_months)
@@ -618,30 +632,54 @@ def close_network(book: str | Path, reason: str, day: dt.date | None = None, for
                            "or your own words.")
     with safe.transaction(book):
         wb, network = reading.open_book(book)
-        _can_close(network, still_open(network, day), force)
+        _can_close(network, still_open(network, day), force, day)
         gate.guarded(network, "closure (with its final minutes)", day, False, despite_errors)
         checked, _ = check_plan(network, day)
         recorded = session_plan(network, "Closure", day, decisions=" ".join(reason.split()), people=people)
         edit.apply(wb, checked)
         edit.apply(wb, recorded.plan)
-        original = book.read_bytes()
+        original, kept = book.read_bytes(), _backup_bytes(book)
         edit.save(wb, book)
         try:
             written = write_minutes(book, recorded.session, despite_errors=despite_errors, workers=workers)
-        except BaseException:
-            safe.write_atomically(book, lambda temp: temp.write_bytes(original), backup=False)
+        except BaseException as exc:
+            _put_back(book, original, kept)
+            if isinstance(exc, PeermapError):
+                kind = Refused if isinstance(exc, Refused) else PeermapError
+                raise kind(f"The network was not closed, and the workbook is as it was: its final minutes could "
+                           f"not be written. {exc}") from exc
             raise
     return recorded, still_open(network, day), written
 
 
-def _can_close(network, left: dict[str, list[str]], force: bool) -> None:
-    """Refuse a closure that cannot be done: closed already (exit 2), or with what is open (exit 1) unless
-    `force`."""
+def _backup_bytes(book: Path) -> bytes | None:
+    backup = safe.backup_path(book)
+    return backup.read_bytes() if backup.is_file() and not backup.is_symlink() else None
+
+
+def _put_back(book: Path, original: bytes, backup: bytes | None) -> None:
+    """The workbook and its backup as they were before a closure that could not be finished."""
+    safe.write_atomically(book, lambda temp: temp.write_bytes(original), backup=False)
+    if backup is not None:
+        safe.write_atomically(safe.backup_path(book), lambda temp: temp.write_bytes(backup), backup=False)
+    else:
+        safe.backup_path(book).unlink(missing_ok=True)
+
+
+def _can_close(network, left: dict[str, list[str]], force: bool, day: dt.date) -> None:
+    """Refuse a closure that cannot be done: closed already, or dated before a session held (exit 2); or with
+    what is open (exit 1) unless `force`."""
     if network.settings.closed:
         when = network.settings.get("closed_on")
         on = f" on {when:%d/%m/%Y}" if when is not None and not domain.blank(when) else ""
         raise PeermapError(f"The network was closed{on}: it stays closed, and nothing was changed. To work on it "
                            "again, set Status to Open on the Network sheet first.")
+    held = network.sessions_held()
+    later = held[held["date"].dt.date > day]
+    if len(later):
+        last = later.iloc[-1]
+        raise PeermapError(f"A closure on {day:%d/%m/%Y} would come before session {last['id']}, held on "
+                           f"{last['date']:%d/%m/%Y}: give the day the network closed (--date), on or after it.")
     if any(left.values()) and not force:
         raise Refused(f"The network was not closed, and nothing was changed: {open_text(left)} still open. "
                       "Close or cancel them (and record why), or add --force to close with them open (the "
@@ -657,8 +695,11 @@ def open_text(left: dict[str, list[str]]) -> str:
 
 
 def invite_plan(network, session: dict, day: dt.date) -> Plan:
-    """Record the day the subject list was sent, on the session's row."""
+    """Record the day the subject list was sent, on the session's row; a date there already (the list first
+    sent, which the 7 days count from) is kept."""
     layout = network.layout[schema.SESSIONS.name]
+    if not domain.blank(session["subject_list_sent"]):
+        return Plan()
     return Plan([SetCell(layout.sheet, int(session["row"]), layout.column("Subject list sent"), day)])
 
 
@@ -676,8 +717,8 @@ def write_invite(book: str | Path, session_id: str | None = None, day: dt.date |
     with safe.transaction(book):
         wb, network = reading.open_book(book)
         session = minutes.pick_session(network, session_id, upcoming=True)
-        target = target_path(book, out, minutes.invite_file_name(network, session["date"].date(), anonymise),
-                             DOCUMENTS)
+        name = minutes.invite_file_name(network, session["date"].date(), anonymise, session["id"])
+        target = target_path(book, out, name, DOCUMENTS)
         checked, errors = gate.guarded(network, "subject list", day, anonymise, despite_errors)
         blocks = minutes.invite_content(checked, session["id"], anonymise, errors, issued=day)
         if anonymise:  # the subject list itself names people in full; its anonymised version never

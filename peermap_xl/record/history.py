@@ -142,11 +142,15 @@ def _typed_before(network: Network, typed: str, rid: str, name: str) -> bool:
 
 
 def latest_before(network: Network, day: dt.date, session_id: str | None = None) -> pd.DataFrame | None:
-    """The most recent snapshot taken before `day` (or, on that day, for another session)."""
+    """The most recent snapshot taken before `day` (or, on that day, for another session), of a session not
+    cancelled since (a cancelled session's snapshot is no record of a meeting)."""
     history = _snapshots(network)
     if history is None or not len(history):
         return None
+    sessions = network.sessions
+    cancelled = set(sessions.loc[sessions["status"] == domain.SESSION_CANCELLED, "id"])
     taken = history.dropna(subset=["taken_on"])
+    taken = taken[~taken["session"].isin(cancelled)]
     earlier = taken[(taken["taken_on"] < pd.Timestamp(day))
                     | ((taken["taken_on"] == pd.Timestamp(day)) & (taken["session"] != session_id))]
     if not len(earlier):

@@ -53,6 +53,22 @@ def run_main(argv: list[str]) -> tuple[int, str, str]:
     return rc, out.getvalue(), err.getvalue()
 
 
+@contextlib.contextmanager
+def today_is(day: dt.date):
+    """peermap's today (PEERMAP_TODAY) set to `day` for one command."""
+    from peermap_xl.contract.domain import TODAY_VARIABLE
+
+    was = os.environ.get(TODAY_VARIABLE)
+    os.environ[TODAY_VARIABLE] = day.isoformat()
+    try:
+        yield
+    finally:
+        if was is None:
+            os.environ.pop(TODAY_VARIABLE, None)
+        else:
+            os.environ[TODAY_VARIABLE] = was
+
+
 class MeetingCycle(RuleBasedStateMachine):
     """One network from its first session to closure, and past it."""
 
@@ -101,7 +117,8 @@ class MeetingCycle(RuleBasedStateMachine):
     def _step(self, name: str, argv: list[str], repeat: bool = False) -> inv.Step:
         before = inv.folder_state(self.folder)
         mode = self.names_mode
-        rc, out, err = run_main(argv)
+        with today_is(self.today):  # the cycle's clock is peermap's today too (minutes, snapshots, defaults)
+            rc, out, err = run_main(argv)
         self.steps += 1
         step = inv.Step(name, [str(a) for a in argv], rc, out, err, before, inv.folder_state(self.folder),
                         self.case, self.today, self.cycle, mode, repeat)
