@@ -510,3 +510,12 @@ def test_a_private_address_typed_in_free_text_is_replaced_by_its_place(case_book
     said = view.text("Found by Essex Police at 14 Hamlet Court Road on Friday; seen on Hamlet Court Road since")
     assert "14 Hamlet Court Road" not in said and view.label(flat) in said
     assert "seen on Hamlet Court Road since" in said  # a street alone names no one's home
+
+
+def test_a_professional_who_shares_a_childs_surname_is_shown_without_it(case_book):
+    """Found by the generated cycles: social worker Dean Walsh beside Kofi Walsh printed "Walsh" in Codes
+    minutes. A professional stays named, with the word a subject's name has cut to its initial."""
+    change(case_book, [("Contacts", "K01", "Name", "Dean Mensah")])  # Jamal Mensah is S02
+    view = labels.View(read_network(case_book))
+    said = view.text("Dean Mensah (SW) will call Jamal Mensah's mum")
+    assert said == "Dean M. (SW) will call JMe's mum"

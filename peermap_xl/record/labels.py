@@ -262,7 +262,7 @@ class View:
                     out[form] = self.label(next(iter(ids))) if len(ids) == 1 else _neutral(ids, kinds)
         for form, word in self._other_forms().items():
             if form not in out:
-                out[form] = word
+                out[form] = _sharing_a_name(form, parts) if word == "" else word
             elif word == "" and out[form] is not None and form not in whole:
                 out[form] = "someone"  # a professional's first name that is also a young person's
         return {form: (None if word == "" else word) for form, word in out.items()}
@@ -399,6 +399,15 @@ def name_words(name: str) -> list[str]:
 #: A nickname in quotes: double or curly quotes anywhere; single quotes only standing apart from a word, so
 #: that the apostrophe of O'Brien or Male A's is no quote ('Unknown adult male ('Snoopz')' -> Snoopz).
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]|(?<![\w])['\u2018]([^'\u2019]+)['\u2019](?![\w])")
+
+
+def _sharing_a_name(form: str, parts: dict) -> str:
+    """A professional's name as a restricted output shows it: as typed (""), but for a word a subject's name
+    has too ("Dean Walsh", a social worker, beside Kofi Walsh on the map), cut to its initial ("Dean W.")."""
+    words = form.split()
+    if len(words) < 2 or not any(w in parts for w in words):
+        return ""
+    return " ".join(f"{w[0].upper()}." if w in parts else w.title() for w in words)
 
 
 def address_forms(address) -> list[str]:

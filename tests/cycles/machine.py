@@ -143,13 +143,18 @@ class MeetingCycle(RuleBasedStateMachine):
             return
         net = step.network
         for sheet, frame in (("Sessions", net.sessions), ("Gaps", net.gaps)):
-            known = {r["ID"] for r in self.case.rows[sheet]}
+            known = {r["ID"]: r for r in self.case.rows[sheet]}
             for r in frame.to_dict("records"):
                 if r["id"] not in known and r["id"]:
-                    row = {"ID": r["id"], "Status": r.get("status"), "Question": r.get("question")}
+                    row = {"ID": r["id"], "Status": r.get("status"), "Question": r.get("question"),
+                           "_peermap": True}
                     if sheet == "Sessions":
                         row = {"ID": r["id"], "Date": r["date"].date(), "Type": r["type"]}
                     self.case.rows[sheet].append(row)
+                elif sheet == "Gaps" and known[r["id"]].get("_peermap") and known[r["id"]]["Status"] == "Suggested":
+                    # peermap's own proposal, not yet taken up: peermap may reword or withdraw it
+                    known[r["id"]].update({k.title(): (v if isinstance(v, str) else None)
+                                           for k, v in ((k, r.get(k)) for k in ("status", "question", "answer"))})
         if net.settings.closed and self.cycle.closed_on is None and step.command == "close":
             self.cycle.closed_on = self.today
         if step.rc == 0 and step.command == "review":  # a review booked for today is the one recorded
