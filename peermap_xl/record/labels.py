@@ -42,6 +42,7 @@ _DESCRIBING = _PSEUDONYM_WORDS | {"older", "younger", "elder", "unidentified", "
 _CODED = re.compile(r"(yp|ya|unk|adult|male|female|person|subject)\d+")  # "YP3", "Adult2": codes, not names
 _CHOICE = "\u241e"  # SYMBOL FOR RECORD SEPARATOR: starts and splits a `choose` key; never typed in a cell
 #: Names that are also common words: replaced in free text only when capitalised.
+_ID_LIKE = re.compile(r"[A-Za-z]{1,3}\?*\d+")  # "S07", "C2": an ID, not a name
 _COMMON_WORDS = {"will", "may", "june", "april", "august", "mark", "rose", "grace", "hope", "faith", "joy",
                  "bill", "pat", "sue", "art", "jack", "dawn", "summer", "amber", "ruby", "jean", "bob",
                  "frank", "gene", "rich", "sunny", "chance", "miles", "rob", "don", "ken", "guy", "young",
@@ -313,6 +314,15 @@ class View:
                 out.setdefault(_fold(name), "")
                 for word in name_words(name):
                     out.setdefault(_fold(word), "")
+        links = net.links
+        for end in ("from", "to"):  # a link end typed by a name the record no longer has: someone's name
+            for typed, rid in zip(links[end], links[f"{end}_id"]):
+                name = re.sub(r"\([^)]*\)", " ", typed).strip() if isinstance(typed, str) else ""
+                if name and not isinstance(rid, str) and not is_pseudonym(name) and not _ID_LIKE.fullmatch(name):
+                    out.setdefault(_fold(name), "someone")
+                    for word in name_words(name):
+                        if not _ID_LIKE.fullmatch(word):
+                            out.setdefault(_fold(word), "someone")
         work = net.direct_work
         for peer, pid in zip(work["peer"], work["peer_id"] if "peer_id" in work else [None] * len(work)):
             if not isinstance(peer, str) or pid or net.resolve(peer):

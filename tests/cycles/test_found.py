@@ -126,3 +126,12 @@ def test_initials_closing_minutes_name_no_part_of_a_hyphenated_first_name(book):
                   ("Gaps", "G01", "Question", "Did Mae meet Ellie at the park?")])
     _closes_without_a_name(book, gen.Person("S02", "Ellie-Mae Thompson", "Young person", "Ellie-Mae", "Thompson"),
                            "Initials")
+
+
+def test_initials_minutes_name_nobody_by_a_name_the_record_no_longer_has(book):
+    """Found by the generated cycles: Kai Thomas renamed before any snapshot kept his name; a link still typed
+    "Kai Thomas" and notes saying "Thomas said" printed Thomas in initials-only closing minutes. A link end that
+    names nobody is someone's name: it is never printed."""
+    change(book, [("Network", "names_on_outputs", "Value", "Initials"),
+                  ("Links", "L01", "To", "Kai Thomas"), ("Subjects", "S01", "Notes", "Thomas said he was scared.")])
+    _closes_without_a_name(book, gen.Person("S90", "Kai Thomas", "Young person", "Kai", "Thomas"), "Initials")
