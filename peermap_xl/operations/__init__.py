@@ -71,9 +71,10 @@ def withdrawn_plan(network, withdrawn: list[tuple[dict, str]], as_of: dt.date) -
     return plan
 
 
-def check_plan(network, as_of: dt.date):
+def check_plan(network, as_of: dt.date, known_as: bool = True):
     """(plan, record): the Check button's edits (IDs, Flags, suggested questions, the Checks sheet) and
-    the findings, the rules run once."""
+    the findings, the rules run once. Without `known_as`, the earlier names for History are left to the caller
+    (record.known_as), to add with a snapshot."""
     from peermap_xl.checks.record import plan as check_record
 
     record = check_record(network, as_of)
@@ -94,19 +95,20 @@ def check_plan(network, as_of: dt.date):
         for gap, question in record.reworded:
             edits.add(SetCell(gaps.sheet, int(gap["row"]), gaps.column("Question"), question))
     edits.add(checks_sheet(network, record))
-    edits.extend(identity_plan(network, record))
+    edits.extend(identity_plan(network, record, known_as))
     edits.extend(due_next_plan(network, record.due_next))
     return edits, record
 
 
-def identity_plan(network, record) -> Plan:
-    """The current pick "Name (ID)" where a link or incident was typed by an earlier name; the earlier names kept
-    on History."""
+def identity_plan(network, record, known_as: bool = True) -> Plan:
+    """The current pick "Name (ID)" where a link or incident was typed by an earlier name; with `known_as`, the
+    earlier names kept on History (else the caller adds them with its own History rows: two appends would
+    write the same rows)."""
     edits = Plan()
     for sheet_name, row, header, pick in record.earlier_names or ():
         layout = network.layout[sheet_name]
         edits.add(SetCell(layout.sheet, row, layout.column(header), pick))
-    if record.known_as:
+    if record.known_as and known_as:
         edits.add(history_rows(network, record.known_as))
     return edits
 
@@ -440,7 +442,7 @@ class Attendance:
 
 
 def session_plan(network, kind: str, day: dt.date, decisions: str | None = None,
-                 people: Attendance | None = None) -> SessionRecord:
+                 people: Attendance | None = None, known_as: list[dict] | None = None) -> SessionRecord:
     """Recording a Review or Closure session: its Sessions row, marked Held (the row booked for it that day,
     when there is one, else a new row), with its chair and attendees when given; its History snapshot, and for
     a closure the network's Status; what changed since the last snapshot; the next review."""
@@ -458,7 +460,8 @@ def session_plan(network, kind: str, day: dt.date, decisions: str | None = None,
     review = None if kind == "Closure" else _proposed_review(network, before_it, day)
     cells = {"ID": session_id, "Date": day, "Type": kind, "Status": domain.SESSION_HELD, "Next review": review,
              "Decisions": decisions, **(people or Attendance()).cells()}
-    plan = _session_row(network, booked, cells).add(history_rows(network, now)).extend(session_ids_plan(network))
+    plan = _session_row(network, booked, cells).add(history_rows(network, [*(known_as or []), *now]))
+    plan.extend(session_ids_plan(network))
     if kind == "Closure":
         plan.extend(setting_plan(network, {"Status": domain.NETWORK_CLOSED, "Closed on": day}))
     typed = {h: booked[h.lower()] for h in ("Chair", "Attendees", "Agencies")
@@ -634,8 +637,9 @@ def close_network(book: str | Path, reason: str, day: dt.date | None = None, for
         wb, network = reading.open_book(book)
         _can_close(network, still_open(network, day), force, day)
         gate.guarded(network, "closure (with its final minutes)", day, False, despite_errors)
-        checked, _ = check_plan(network, day)
-        recorded = session_plan(network, "Closure", day, decisions=" ".join(reason.split()), people=people)
+        checked, record = check_plan(network, day, known_as=False)  # its earlier names go with the snapshot
+        recorded = session_plan(network, "Closure", day, decisions=" ".join(reason.split()), people=people,
+                                known_as=record.known_as)
         edit.apply(wb, checked)
         edit.apply(wb, recorded.plan)
         original, kept = book.read_bytes(), _backup_bytes(book)

@@ -99,20 +99,32 @@ def renames(network: Network, as_of: dt.date) -> list[dict]:
     """Known-as rows (History) for the people and places whose name changed since the last snapshot: the
     earlier name, kept once, so that the record shows who they were known as."""
     last = latest_before(network, as_of + dt.timedelta(days=1))
-    if last is None:
-        return []
+    earlier = [] if last is None else [(b["ID"], b["Name"]) for b in rows(last[last["Record"].isin(
+        ["Subject", "Context"])])]
     history = network.history
-    kept = {(rid, name.casefold()) for rid, name, record in zip(history["id"], history["name"], history["record"])
-            if record == KNOWN_AS and isinstance(name, str)}
+    kept = set() if history is None else {(rid, name.casefold()) for rid, name, record in zip(
+        history["id"], history["name"], history["record"]) if record == KNOWN_AS and isinstance(name, str)}
     now = {r["id"]: r for frame in (network.subjects, network.contexts) for r in rows(frame)}
     out = []
-    for before in last[last["Record"].isin(["Subject", "Context"])].to_dict("records"):
-        old, current = before["Name"], now.get(before["ID"])
+    for rid, old in [*earlier, *picked_names(network)]:  # a pick "Kai Ndiaye (S03)" names S03 as it was too
+        current = now.get(rid)
         if not isinstance(old, str) or current is None or not isinstance(current["name"], str):
             continue
-        if old.casefold() != current["name"].casefold() and (before["ID"], old.casefold()) not in kept:
-            out.append({"Session": None, "Taken on": as_of, "Record": KNOWN_AS, "ID": before["ID"], "Name": old,
+        if old.casefold() != current["name"].casefold() and (rid, old.casefold()) not in kept:
+            kept.add((rid, old.casefold()))
+            out.append({"Session": None, "Taken on": as_of, "Record": KNOWN_AS, "ID": rid, "Name": old,
                         "Type": current["type"], "Status": "Renamed"})
+    return out
+
+
+def picked_names(network: Network) -> list[tuple[str, str]]:
+    """(ID, name) for each link end picked from the list as "Name (ID)": the name that record had when picked."""
+    out = []
+    for end in ("from", "to"):
+        for typed, rid in zip(network.links[end], network.links[f"{end}_id"]):
+            name, picked = model.split_entry(typed) if isinstance(typed, str) else (None, None)
+            if picked and picked == rid and name and not labels.is_pseudonym(name):
+                out.append((rid, name.strip()))
     return out
 
 

@@ -296,7 +296,9 @@ class View:
                 for word in ([] if is_pseudonym(name) else name_words(name)):
                     for part in (word, *street_name_parts(word)):  # Ellie-Mae: Ellie and Mae too
                         _put(parts, part, rid)
-        for name, rid in known_as(net.history).items():
+        from peermap_xl.record.history import picked_names
+
+        for name, rid in [*known_as(net.history).items(), *((n, i) for i, n in picked_names(net))]:
             if rid in kinds and kinds[rid] != "place" and name != _fold(self.label(rid)):
                 _put(whole, name.strip(_QUOTES), rid)
                 for word in ([] if is_pseudonym(name) else name_words(name)):

@@ -449,10 +449,11 @@ def _stable_codes(step: Step) -> None:
 
 
 def _held(step: Step) -> list[dict]:
-    """The sessions the harness held: dated on or before today, not cancelled, and not still marked Booked (a
-    booked session is held once the team marks it, or peermap records it: its minutes written, its review)."""
+    """The sessions the harness held: dated on or before today, not cancelled, and not still marked Booked once
+    its day has passed (a booked session is the meeting on its day; after it, held once the team marks it or
+    peermap records it: its minutes written, its review)."""
     return [r for r in step.case.rows["Sessions"] if not r.get("_cancelled") and r["Date"] <= step.today
-            and r.get("Status") != "Booked"]
+            and (r.get("Status") != "Booked" or r["Date"] == step.today)]
 
 
 @invariant("booked-never-counted-held")
