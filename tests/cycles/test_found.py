@@ -143,6 +143,7 @@ def test_initials_minutes_name_nobody_by_the_name_a_pick_was_made_with(book):
     kept the name; notes saying "Ndiaye said" printed Ndiaye in initials-only closing minutes. The name in a
     pick is a name of the person it picked."""
     change(book, [("Network", "names_on_outputs", "Value", "Initials"), ("Subjects", "S02", "Name", "Oluwaseun Osei"),
-                  ("Links", "L01", "To", "Kai Ndiaye (S02)"), ("Subjects", "S01", "Notes", "Ndiaye said he was scared.")])
+                  ("Links", "L01", "To", "Kai Ndiaye (S02)"),
+                  ("Subjects", "S01", "Notes", "Ndiaye said he was scared.")])
     _closes_without_a_name(book, gen.Person("S02", "Oluwaseun Osei", "Adult", "Oluwaseun", "Osei",
                                             earlier=["Kai Ndiaye"]), "Initials")
